@@ -1,0 +1,18 @@
+import { createAgentActivities } from './agent-activities.js';
+import { createCheckActivities } from './check-activities.js';
+import type { ActivityDeps } from './deps.js';
+import { createResultActivities } from './result-activities.js';
+import { createWorkspaceActivities } from './workspace-activities.js';
+
+export type { ActivityDeps } from './deps.js';
+
+/** Every activity a task worker serves, bound to its dependencies. */
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createWorkspaceActivities(deps),
+    ...createAgentActivities(deps),
+    ...createCheckActivities(deps),
+    ...createResultActivities(deps),
+  };
+}
+export type Activities = ReturnType<typeof createActivities>;

@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { taskIdSchema } from '../tasks/task-spec.js';
+
+const attempt = z.number().int().min(1).max(100);
+
+export const taskRef = z.object({ taskId: taskIdSchema });
+export const runAgentInput = z.object({ taskId: taskIdSchema, attempt, feedbackArtifactId: z.string().nullable() });
+export const runChecksInput = z.object({ taskId: taskIdSchema, attempt, round: z.number().int().min(1).max(20) });
+export const landChangesInput = z.object({ taskId: taskIdSchema, attempt });
+export const recordResultInput = z.object({
+  taskId: taskIdSchema,
+  status: z.enum(['succeeded', 'failed', 'cancelled']),
+  attempts: z.number().int().min(0),
+  mergeCommit: z.string().nullable(),
+  summary: z.string(),
+  failureReason: z.string().nullable(),
+});

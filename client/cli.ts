@@ -1,0 +1,233 @@
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { loadConfig, ConfigError, type SwarmConfig } from '../config/config.js';
+import { openStore, type Store } from '../db/index.js';
+import { PRIORITIES, TASK_STATUSES, type TaskStatus } from '../tasks/task.js';
+import { runWorkerProcess } from '../workers/main.js';
+import { runDemo } from './demo.js';
+import { formatAgents, formatStatus, formatTask, formatTaskList } from './format.js';
+import { ensureLocalTemporal, spawnWorker, stopLocalTemporal, stopWorker } from './local-stack.js';
+import { createSwarmClient, TaskInputError, type SwarmClient } from './swarm-client.js';
+import { connectTemporal, ensureSearchAttributes } from './temporal-connection.js';
+
+/** Lazily opened resources, so `swarm task list` never needs Temporal and `--help` needs nothing. */
+class CliContext {
+  private storePromise?: Promise<Store>;
+  private temporalPromise?: ReturnType<typeof connectTemporal>;
+  readonly config: SwarmConfig = loadConfig();
+
+  store(): Promise<Store> {
+    this.storePromise ??= openStore(this.config.database, { embeddingDimensions: this.config.embeddingDimensions });
+    return this.storePromise;
+  }
+
+  temporal(): ReturnType<typeof connectTemporal> {
+    this.temporalPromise ??= connectTemporal(this.config);
+    return this.temporalPromise;
+  }
+
+  async client(): Promise<SwarmClient> {
+    return createSwarmClient({ config: this.config, store: await this.store(), temporal: await this.temporal() });
+  }
+
+  async close(): Promise<void> {
+    await (await this.temporalPromise?.catch(() => undefined))?.connection.close();
+    (await this.storePromise?.catch(() => undefined))?.close();
+  }
+}
+
+const print = (json: boolean, value: unknown, text: () => string) => console.log(json ? JSON.stringify(value, null, 2) : text());
+
+const list = (value: string) =>
+  value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+const positiveInt = (name: string) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a positive whole number, got "${value}"`);
+  return n;
+};
+
+function buildProgram(ctx: () => CliContext): Command {
+  const program = new Command('swarm')
+    .description('Jetpack Cloud: a durable multi-agent swarm for software development, on Temporal and libSQL')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+
+  program
+    .command('start')
+    .description('start the local stack: a Temporal dev server with Web UI (unless one answers) and one worker per model type')
+    .option('--models <types>', 'comma-separated model types to run workers for (default: all configured)', list)
+    .action(async (opts: { models?: string[] }) => {
+      const c = ctx();
+      const types = opts.models ?? Object.keys(c.config.models);
+      const unknown = types.filter((t) => !(t in c.config.models));
+      if (unknown.length > 0) throw new ConfigError(`unknown model type(s): ${unknown.join(', ')} (configured: ${Object.keys(c.config.models).join(', ')})`);
+      await ensureLocalTemporal(c.config, (line: string) => console.log(line));
+      await ensureSearchAttributes(await c.temporal(), c.config.temporal.namespace);
+      await c.store();
+      const workers = types.map((type) => spawnWorker(type));
+      console.log(`Web UI: ${c.config.temporal.uiUrl}/namespaces/${c.config.temporal.namespace}/workflows`);
+      console.log(`running ${workers.length} worker(s) (${types.join(', ')}); Ctrl-C stops them (the Temporal server keeps running: "swarm server stop")`);
+      await new Promise<void>((resolve) => {
+        let stopping = false;
+        const stop = () => {
+          if (stopping) return;
+          stopping = true;
+          void Promise.all(workers.map(stopWorker)).then(() => resolve());
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+        for (const w of workers) w.once('exit', () => workers.every((x) => x.exitCode !== null || x.signalCode !== null) && resolve());
+      });
+    });
+
+  program
+    .command('server')
+    .description('manage the local Temporal dev server')
+    .addCommand(
+      new Command('stop').description('stop the dev server that "swarm start" or "swarm demo" started').action(() => {
+        console.log(stopLocalTemporal(ctx().config) ? 'Temporal dev server stopped' : 'no Temporal dev server started by swarm is running');
+      }),
+    );
+
+  program
+    .command('worker')
+    .description('run a worker for one model type (serves the jetpack.<type> task queue)')
+    .requiredOption('--model <type>', 'model type')
+    .action(async (opts: { model: string }) => {
+      await runWorkerProcess(opts.model);
+    });
+
+  program
+    .command('demo')
+    .description('run an example task end to end on the local stack and print where to see it in the Web UI')
+    .action(async () => {
+      const c = ctx();
+      const log = (line: string) => console.log(line);
+      await ensureLocalTemporal(c.config, log);
+      await ensureSearchAttributes(await c.temporal(), c.config.temporal.namespace);
+      await runDemo(c.config, await c.client(), log);
+    });
+
+  const task = program.command('task').description('create and inspect tasks');
+  task
+    .command('create')
+    .description('submit a development task; it runs as a Temporal workflow')
+    .requiredOption('--title <text>', 'short title')
+    .option('--description <text>', 'what to do (for the local model: its edit blocks)')
+    .option('--description-file <path>', 'read the description from a file')
+    .addOption(new Option('--priority <level>', 'priority').choices(PRIORITIES).default('medium'))
+    .option('--skills <list>', 'comma-separated required skills', list)
+    .option('--criteria <list>', 'comma-separated acceptance criteria', list)
+    .option('--repo <path>', 'git repository to work on', '.')
+    .option('--base <branch>', 'base branch (default: the repo\'s current branch)')
+    .option('--model <type>', 'model type (default: routed by skills)')
+    .option('--max-attempts <n>', 'attempts before the task fails', positiveInt('--max-attempts'))
+    .option('--wait', 'wait for the task to finish and print its result')
+    .option('--json', 'print JSON')
+    .action(async (opts) => {
+      if (opts.description !== undefined && opts.descriptionFile !== undefined) throw new TaskInputError('give --description or --description-file, not both');
+      let description: string | undefined = opts.description;
+      if (opts.descriptionFile !== undefined) {
+        try {
+          description = readFileSync(opts.descriptionFile, 'utf8');
+        } catch (err) {
+          throw new TaskInputError(`cannot read --description-file: ${(err as Error).message}`);
+        }
+      }
+      if (description === undefined) throw new TaskInputError('a description is needed: --description or --description-file');
+      const client = await ctx().client();
+      const created = await client.createTask({
+        title: opts.title, description, priority: opts.priority, skills: opts.skills, acceptanceCriteria: opts.criteria,
+        repo: opts.repo, baseBranch: opts.base, model: opts.model, maxAttempts: opts.maxAttempts,
+      });
+      if (!opts.wait) {
+        print(opts.json, created, () => `created task ${created.id} on ${created.modelType} (${client.workflowUrl(created.id)})`);
+        return;
+      }
+      await client.waitForResult(created.id);
+      const shown = (await client.showTask(created.id))!;
+      print(opts.json, shown, () => formatTask(shown));
+      if (shown.result?.status !== 'succeeded') process.exitCode = 1;
+    });
+
+  task
+    .command('list')
+    .description('list recent tasks')
+    .addOption(new Option('--status <status>', 'only tasks in this status').choices(TASK_STATUSES))
+    .option('--limit <n>', 'how many', positiveInt('--limit'), 50)
+    .option('--json', 'print JSON')
+    .action(async (opts: { status?: TaskStatus; limit: number; json?: boolean }) => {
+      const tasks = await (await ctx().store()).tasks.list({ status: opts.status, limit: opts.limit });
+      print(!!opts.json, tasks, () => formatTaskList(tasks));
+    });
+
+  task
+    .command('show <id>')
+    .description('show a task: attempts, checks, result and live workflow state')
+    .option('--json', 'print JSON')
+    .action(async (id: string, opts: { json?: boolean }) => {
+      const shown = await (await ctx().client()).showTask(id);
+      if (!shown) throw new TaskInputError(`no task with id "${id}"`);
+      print(!!opts.json, shown, () => formatTask(shown));
+    });
+
+  task
+    .command('cancel <id>')
+    .description('cancel a running task (its worktree is cleaned up and the result recorded)')
+    .action(async (id: string) => {
+      await (await ctx().client()).cancelTask(id);
+      console.log(`cancellation requested for task ${id}`);
+    });
+
+  program
+    .command('status')
+    .description('tasks by status and live workers by model type')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const c = ctx();
+      const store = await c.store();
+      const status = { tasks: await store.tasks.countByStatus(), agents: await store.agents.list(), temporal: c.config.temporal };
+      print(!!opts.json, status, () => formatStatus(status));
+    });
+
+  program
+    .command('agents')
+    .description('the worker registry')
+    .addCommand(
+      new Command('list')
+        .description('list workers (online by default)')
+        .option('--all', 'include offline workers')
+        .option('--json', 'print JSON')
+        .action(async (opts: { all?: boolean; json?: boolean }) => {
+          const agents = await (await ctx().store()).agents.list({ includeOffline: !!opts.all });
+          print(!!opts.json, agents, () => formatAgents(agents));
+        }),
+    );
+
+  return program;
+}
+
+async function main(argv: string[]): Promise<void> {
+  let context: CliContext | undefined;
+  const ctx = () => (context ??= new CliContext());
+  try {
+    await buildProgram(ctx).parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // commander already printed its message (or the help text).
+      process.exitCode = err.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    const inputError = err instanceof TaskInputError || err instanceof ConfigError;
+    console.error(`swarm: ${inputError ? '' : 'error: '}${(err as Error).message}`);
+    process.exitCode = inputError ? 2 : 1;
+  } finally {
+    await context?.close();
+  }
+}
+
+await main(process.argv);

@@ -1,0 +1,65 @@
+import type { AgentRecord } from '../db/agents-repository.js';
+import type { Task } from '../tasks/task.js';
+import type { SwarmClient } from './swarm-client.js';
+
+type ShownTask = NonNullable<Awaited<ReturnType<SwarmClient['showTask']>>>;
+
+function table(rows: string[][]): string {
+  if (rows.length === 0) return '';
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')).join('\n');
+}
+
+const ago = (iso: string) => {
+  const s = Math.round((Date.now() - Date.parse(iso)) / 1000);
+  return s < 90 ? `${s}s ago` : s < 5400 ? `${Math.round(s / 60)}m ago` : `${Math.round(s / 3600)}h ago`;
+};
+
+export function formatTaskList(tasks: Task[]): string {
+  if (tasks.length === 0) return 'no tasks yet (create one with "swarm task create")';
+  return table([
+    ['ID', 'STATUS', 'PRIORITY', 'MODEL', 'ATTEMPT', 'CREATED', 'TITLE'],
+    ...tasks.map((t) => [t.id, t.status, t.priority, t.modelType, `${t.currentAttempt}/${t.maxAttempts}`, ago(t.createdAt), t.title]),
+  ]);
+}
+
+export function formatTask({ task, attempts, checks, result, live, webUrl }: ShownTask): string {
+  const lines = [
+    `Task ${task.id}: ${task.title}`,
+    `  status      ${task.status}${live ? ` (workflow: ${live.status}, attempt ${live.attempt}/${live.maxAttempts})` : ''}`,
+    `  priority    ${task.priority}    model ${task.modelType}    skills ${task.skills.join(', ') || '-'}`,
+    `  repo        ${task.repo} (${task.branch} → ${task.baseBranch})`,
+    `  web ui      ${webUrl}`,
+  ];
+  if (task.failureReason) lines.push(`  failure     ${task.failureReason}`);
+  for (const a of attempts) {
+    lines.push(`  attempt ${a.attempt}: ${a.status}${a.commitSha ? ` @ ${a.commitSha.slice(0, 10)}` : ''} — ${a.summary ?? ''}`);
+    for (const c of checks.filter((c) => c.attempt === a.attempt)) {
+      const round = c.round > 1 ? ` (re-check ${c.round - 1})` : '';
+      lines.push(`    ${c.passed ? 'pass' : 'FAIL'} ${c.name}${round}: \`${c.command}\` exit ${c.exitCode ?? (c.timedOut ? 'timeout' : 'killed')} in ${c.durationMs} ms`);
+    }
+  }
+  if (result) {
+    lines.push(`  result      ${result.status} after ${result.attempts} attempt(s)${result.mergeCommit ? `, merge commit ${result.mergeCommit.slice(0, 10)}` : ''}`);
+    lines.push(`              ${result.summary}`);
+  }
+  return lines.join('\n');
+}
+
+export function formatAgents(agents: AgentRecord[]): string {
+  if (agents.length === 0) return 'no workers registered (start some with "swarm start" or "swarm worker --model <type>")';
+  return table([
+    ['ID', 'MODEL', 'STATUS', 'HOST', 'PID', 'LAST SEEN', 'TASK', 'DONE', 'FAILED'],
+    ...agents.map((a) => [
+      a.id, a.modelType, a.status, a.host, String(a.pid), ago(a.lastSeenAt), a.currentTaskId ?? '-', String(a.completed), String(a.failed),
+    ]),
+  ]);
+}
+
+export function formatStatus(status: { tasks: Record<string, number>; agents: AgentRecord[]; temporal: { address: string; uiUrl: string } }): string {
+  const byModel = new Map<string, number>();
+  for (const a of status.agents) byModel.set(a.modelType, (byModel.get(a.modelType) ?? 0) + 1);
+  const tasks = Object.entries(status.tasks).map(([s, n]) => `${s} ${n}`).join(', ') || 'none';
+  const workers = [...byModel].map(([m, n]) => `${m} ${n}`).join(', ') || 'none online';
+  return [`tasks     ${tasks}`, `workers   ${workers}`, `temporal  ${status.temporal.address}  (Web UI ${status.temporal.uiUrl})`].join('\n');
+}

@@ -1,0 +1,69 @@
+import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { SwarmConfig } from '../config/config.js';
+import { temporalCliPath } from './temporal-cli.js';
+import { isPortOpen, startDevServer } from './temporal-dev-server.js';
+
+const SWARM_BIN = fileURLToPath(new URL('../bin/swarm.js', import.meta.url));
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '::1']);
+
+const pidFile = (config: SwarmConfig) => path.join(config.home, 'temporal.pid');
+
+/**
+ * Makes sure a Temporal server answers at the configured address. When none does and the address
+ * is local, starts a dev server with the Web UI in the background (it keeps running after this
+ * process exits; `swarm server stop` ends it). Workflows persist in `<home>/temporal.db`.
+ */
+export async function ensureLocalTemporal(config: SwarmConfig, log: (line: string) => void): Promise<{ started: boolean }> {
+  const [host, portText] = config.temporal.address.split(':') as [string, string];
+  const port = Number(portText);
+  if (await isPortOpen(host, port)) return { started: false };
+  if (!LOCAL_HOSTS.has(host)) throw new Error(`Temporal at ${config.temporal.address} does not answer, and it is not local, so it cannot be started here`);
+  const uiPort = Number(new URL(config.temporal.uiUrl).port || 80);
+  log(`starting the Temporal dev server on ${config.temporal.address} (Web UI ${config.temporal.uiUrl}) ...`);
+  const child = await startDevServer({
+    cliPath: temporalCliPath(config.temporal.cliPath),
+    port,
+    uiPort,
+    dbFile: path.join(config.home, 'temporal.db'),
+    logFile: path.join(config.home, 'temporal.log'),
+    detached: true,
+  });
+  writeFileSync(pidFile(config), String(child.pid));
+  return { started: true };
+}
+
+/** Stops the dev server that `swarm start` or `swarm demo` started; false when there was none. */
+export function stopLocalTemporal(config: SwarmConfig): boolean {
+  const file = pidFile(config);
+  if (!existsSync(file)) return false;
+  const pid = Number(readFileSync(file, 'utf8'));
+  rmSync(file);
+  try {
+    process.kill(pid, 'SIGTERM');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Starts `swarm worker --model <type>` as a child process with the same environment. */
+export function spawnWorker(modelType: string, options: { logFile?: string } = {}): ChildProcess {
+  let stdio: StdioOptions = 'inherit';
+  if (options.logFile) {
+    mkdirSync(path.dirname(options.logFile), { recursive: true });
+    const log = openSync(options.logFile, 'a');
+    stdio = ['ignore', log, log];
+  }
+  return spawn(process.execPath, [SWARM_BIN, 'worker', '--model', modelType], { stdio, env: process.env });
+}
+
+export function stopWorker(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}

@@ -1,0 +1,122 @@
+import { Client, WorkflowNotFoundError } from '@temporalio/client';
+import type { SwarmConfig } from '../config/config.js';
+import { formatZodError } from '../config/format-zod-error.js';
+import type { Store } from '../db/index.js';
+import { branchForTask, taskQueueForModel, workflowIdForTask, type Task, type TaskStatus } from '../tasks/task.js';
+import { newTaskId } from '../tasks/task-id.js';
+import { taskSpecSchema } from '../tasks/task-spec.js';
+import type { taskWorkflow, TaskWorkflowState } from '../workflows/task-workflow.js';
+import { statusQuery } from '../workflows/task-workflow.js';
+import { JetpackModel, JetpackPriority, JetpackRepo, JetpackSkills, JetpackStatus } from '../workflows/search-attributes.js';
+import { currentBranch, requireBranch, resolveRepo } from '../workspace/worktree.js';
+import { routeTask } from './routing.js';
+
+/** A task submission that cannot be accepted; nothing was written. */
+export class TaskInputError extends Error {
+  override name = 'TaskInputError';
+}
+
+export interface SwarmClientDeps {
+  config: SwarmConfig;
+  store: Store;
+  temporal: Client;
+}
+
+async function rejectAsInput<T>(what: Promise<T>): Promise<T> {
+  try {
+    return await what;
+  } catch (err) {
+    throw new TaskInputError((err as Error).message);
+  }
+}
+
+/** The programmatic client the CLI is built on: submit, inspect and cancel tasks. */
+export function createSwarmClient({ config, store, temporal }: SwarmClientDeps) {
+  const workflowUrl = (taskId: string) =>
+    `${config.temporal.uiUrl}/namespaces/${encodeURIComponent(config.temporal.namespace)}/workflows/${workflowIdForTask(taskId)}`;
+
+  return {
+    workflowUrl,
+
+    /** Validates the spec fully (schema, repo, branch, routing) before writing anything, then starts the workflow. */
+    async createTask(input: unknown): Promise<Task> {
+      const parsed = taskSpecSchema.safeParse(input);
+      if (!parsed.success) throw new TaskInputError(`invalid task: ${formatZodError(parsed.error)}`);
+      const spec = parsed.data;
+      const repo = await rejectAsInput(resolveRepo(spec.repo));
+      const baseBranch = spec.baseBranch ?? (await rejectAsInput(currentBranch(repo)));
+      await rejectAsInput(requireBranch(repo, baseBranch));
+      const modelType = await rejectAsInput(Promise.resolve().then(() => routeTask(config.models, config.defaultModel, spec.model, spec.skills)));
+
+      const id = newTaskId();
+      const newTask = {
+        id, title: spec.title, description: spec.description, priority: spec.priority, skills: spec.skills,
+        acceptanceCriteria: spec.acceptanceCriteria, repo, baseBranch, branch: branchForTask(id), modelType,
+        maxAttempts: spec.maxAttempts, workflowId: workflowIdForTask(id),
+      };
+      if (!(await store.tasks.insert(newTask))) throw new Error(`task id ${id} collided with an existing task; submit again`);
+      try {
+        await temporal.workflow.start<typeof taskWorkflow>('taskWorkflow', {
+          workflowId: newTask.workflowId,
+          taskQueue: taskQueueForModel(modelType),
+          args: [{ taskId: id, maxAttempts: spec.maxAttempts }],
+          memo: { title: spec.title },
+          typedSearchAttributes: [
+            { key: JetpackStatus, value: 'queued' },
+            { key: JetpackPriority, value: spec.priority },
+            { key: JetpackModel, value: modelType },
+            { key: JetpackSkills, value: spec.skills },
+            { key: JetpackRepo, value: repo },
+          ],
+        });
+      } catch (err) {
+        const reason = `could not start the workflow: ${(err as Error).message}`;
+        await store.tasks.setStatus(id, 'failed', { failureReason: reason });
+        throw new Error(`task ${id} was recorded but ${reason}`, { cause: err });
+      }
+      return (await store.tasks.get(id))!;
+    },
+
+    listTasks: (filter: { status?: TaskStatus; limit?: number } = {}) => store.tasks.list(filter),
+
+    /** Everything stored about a task, plus the workflow's live state when it is still running. */
+    async showTask(taskId: string) {
+      const task = await store.tasks.get(taskId);
+      if (!task) return undefined;
+      const [attempts, checks, result] = await Promise.all([
+        store.attempts.listForTask(taskId),
+        store.checkRuns.list(taskId),
+        store.results.get(taskId),
+      ]);
+      let live: TaskWorkflowState | null = null;
+      if (!result) {
+        live = await temporal.workflow
+          .getHandle(task.workflowId)
+          .query(statusQuery)
+          .catch(() => null);
+      }
+      return { task, attempts, checks, result: result ?? null, live, webUrl: workflowUrl(taskId) };
+    },
+
+    async cancelTask(taskId: string): Promise<void> {
+      const task = await store.tasks.get(taskId);
+      if (!task) throw new TaskInputError(`no task with id "${taskId}"`);
+      try {
+        await temporal.workflow.getHandle(task.workflowId).cancel();
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) throw new TaskInputError(`task ${taskId} has no running workflow`);
+        throw err;
+      }
+    },
+
+    /** Waits for the task's workflow to close; returns the stored result. */
+    async waitForResult(taskId: string) {
+      const task = await store.tasks.get(taskId);
+      if (!task) throw new TaskInputError(`no task with id "${taskId}"`);
+      await temporal.workflow.getHandle(task.workflowId).result().catch(() => undefined);
+      return store.results.get(taskId);
+    },
+
+  };
+}
+export type SwarmClient = ReturnType<typeof createSwarmClient>;

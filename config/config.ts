@@ -1,0 +1,172 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { formatZodError } from './format-zod-error.js';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const modelTypeName = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,31}$/, 'model type names are lowercase letters, digits and dashes (e.g. "local", "claude")');
+
+const modelSchema = z.object({
+  adapter: z.enum(['local']).describe('which adapter implements this model type'),
+  skills: z.array(z.string().min(1)).default([]),
+  concurrency: z.number().int().min(1).max(64).default(2),
+});
+export type ModelConfig = z.infer<typeof modelSchema>;
+
+/** The optional `swarm.config.json` file. Every key is optional; env vars win over the file. */
+const fileSchema = z
+  .object({
+    home: z.string().optional(),
+    temporal: z
+      .object({
+        address: z.string().optional(),
+        namespace: z.string().optional(),
+        uiUrl: z.string().url().optional(),
+        cliPath: z.string().optional(),
+      })
+      .strict()
+      .optional(),
+    database: z
+      .object({
+        mode: z.enum(['local', 'remote', 'replica']).optional(),
+        path: z.string().optional(),
+        url: z.string().optional(),
+        syncIntervalSeconds: z.number().positive().optional(),
+      })
+      .strict()
+      .optional(),
+    models: z.record(modelTypeName, modelSchema).optional(),
+    defaultModel: modelTypeName.optional(),
+    embeddingDimensions: z.number().int().min(8).max(8192).optional(),
+    checks: z
+      .object({ timeoutSeconds: z.number().int().positive().optional(), outputLimitBytes: z.number().int().min(1024).optional() })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+const databaseSchema = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('local'), path: z.string().min(1) }),
+  z.object({
+    mode: z.literal('remote'),
+    url: z.string().regex(/^(libsql|https?|wss?):\/\//, 'TURSO_DATABASE_URL must start with libsql://, http(s):// or ws(s)://'),
+    authToken: z.string().optional(),
+  }),
+  z.object({
+    mode: z.literal('replica'),
+    path: z.string().min(1),
+    syncUrl: z.string().regex(/^(libsql|https?|wss?):\/\//, 'TURSO_DATABASE_URL must start with libsql://, http(s):// or ws(s)://'),
+    authToken: z.string().optional(),
+    syncIntervalSeconds: z.number().positive(),
+  }),
+]);
+export type DatabaseConfig = z.infer<typeof databaseSchema>;
+
+const configSchema = z.object({
+  home: z.string(),
+  temporal: z.object({
+    address: z.string().regex(/^[^:\s]+:\d{1,5}$/, 'TEMPORAL_ADDRESS must look like host:port'),
+    namespace: z.string().min(1),
+    uiUrl: z.string().url(),
+    cliPath: z.string().optional(),
+  }),
+  database: databaseSchema,
+  models: z.record(modelTypeName, modelSchema).refine((m) => Object.keys(m).length > 0, 'at least one model type is needed'),
+  defaultModel: modelTypeName,
+  embeddingDimensions: z.number().int(),
+  worktreesDir: z.string(),
+  checks: z.object({ timeoutSeconds: z.number().int().positive(), outputLimitBytes: z.number().int().min(1024) }),
+});
+export type SwarmConfig = z.infer<typeof configSchema>;
+
+type Env = Record<string, string | undefined>;
+
+const DEFAULT_MODELS: Record<string, ModelConfig> = {
+  local: { adapter: 'local', skills: ['general', 'typescript', 'javascript', 'docs', 'tests'], concurrency: 2 },
+};
+
+function readConfigFile(file: string): z.infer<typeof fileSchema> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`cannot read config file ${file}: ${(err as Error).message}`);
+  }
+  const parsed = fileSchema.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(`invalid config file ${file}: ${formatZodError(parsed.error)}`);
+  return parsed.data;
+}
+
+function positiveNumber(env: Env, name: string): number | undefined {
+  const value = env[name];
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new ConfigError(`${name} must be a positive number, got "${value}"`);
+  return n;
+}
+
+/**
+ * Reads configuration once, at process start, from env and the optional config file.
+ * Relative paths are resolved against `cwd`.
+ */
+export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): SwarmConfig {
+  const configFile = env.SWARM_CONFIG ? path.resolve(cwd, env.SWARM_CONFIG) : path.join(cwd, 'swarm.config.json');
+  if (env.SWARM_CONFIG && !existsSync(configFile)) throw new ConfigError(`SWARM_CONFIG points to ${configFile}, which does not exist`);
+  const file = existsSync(configFile) ? readConfigFile(configFile) : {};
+
+  const home = path.resolve(cwd, env.SWARM_HOME ?? file.home ?? '.swarm');
+  const dbPath = path.resolve(cwd, env.SWARM_DB_PATH ?? file.database?.path ?? path.join(home, 'data.db'));
+  const remoteUrl = env.TURSO_DATABASE_URL ?? file.database?.url;
+  const requestedMode = env.SWARM_DB_MODE ?? file.database?.mode ?? (remoteUrl ? 'remote' : 'local');
+
+  let database: unknown;
+  if (requestedMode === 'local') database = { mode: 'local', path: dbPath };
+  else if (requestedMode === 'remote' || requestedMode === 'replica') {
+    if (!remoteUrl) throw new ConfigError(`database mode "${requestedMode}" needs TURSO_DATABASE_URL`);
+    database =
+      requestedMode === 'remote'
+        ? { mode: 'remote', url: remoteUrl, authToken: env.TURSO_AUTH_TOKEN }
+        : {
+            mode: 'replica',
+            path: dbPath,
+            syncUrl: remoteUrl,
+            authToken: env.TURSO_AUTH_TOKEN,
+            syncIntervalSeconds: positiveNumber(env, 'TURSO_SYNC_INTERVAL') ?? file.database?.syncIntervalSeconds ?? 5,
+          };
+  } else throw new ConfigError(`SWARM_DB_MODE must be local, remote or replica, got "${requestedMode}"`);
+
+  const models = file.models ?? DEFAULT_MODELS;
+  const defaultModel = env.SWARM_DEFAULT_MODEL ?? file.defaultModel ?? Object.keys(models)[0] ?? 'local';
+
+  const candidate = {
+    home,
+    temporal: {
+      address: env.TEMPORAL_ADDRESS ?? file.temporal?.address ?? 'localhost:7233',
+      namespace: env.TEMPORAL_NAMESPACE ?? file.temporal?.namespace ?? 'default',
+      uiUrl: env.TEMPORAL_UI_URL ?? file.temporal?.uiUrl ?? 'http://localhost:8233',
+      cliPath: env.TEMPORAL_CLI_PATH ?? file.temporal?.cliPath,
+    },
+    database,
+    models,
+    defaultModel,
+    embeddingDimensions: positiveNumber(env, 'SWARM_EMBEDDING_DIMENSIONS') ?? file.embeddingDimensions ?? 1536,
+    worktreesDir: path.resolve(cwd, env.SWARM_WORKTREES_DIR ?? path.join(home, 'worktrees')),
+    checks: {
+      timeoutSeconds: positiveNumber(env, 'SWARM_CHECK_TIMEOUT_SECONDS') ?? file.checks?.timeoutSeconds ?? 600,
+      outputLimitBytes: file.checks?.outputLimitBytes ?? 64 * 1024,
+    },
+  };
+  const parsed = configSchema.safeParse(candidate);
+  if (!parsed.success) throw new ConfigError(`invalid configuration: ${formatZodError(parsed.error)}`);
+  if (!(parsed.data.defaultModel in parsed.data.models)) {
+    throw new ConfigError(
+      `default model "${parsed.data.defaultModel}" is not a configured model type (configured: ${Object.keys(parsed.data.models).join(', ')})`,
+    );
+  }
+  return parsed.data;
+}

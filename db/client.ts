@@ -1,0 +1,37 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { createClient, type Client } from '@libsql/client';
+import type { DatabaseConfig } from '../config/config.js';
+
+export type Db = Client;
+
+const BUSY_TIMEOUT_MS = 10_000;
+
+/** Opens the database for one of the three modes: local file, remote sqld/Turso, or embedded replica. */
+export async function openDatabase(config: DatabaseConfig): Promise<Db> {
+  switch (config.mode) {
+    case 'local': {
+      mkdirSync(path.dirname(config.path), { recursive: true });
+      const db = createClient({ url: `file:${config.path}`, timeout: BUSY_TIMEOUT_MS });
+      // WAL lets the CLI read while workers write; the mode is persistent in the file.
+      await db.execute('PRAGMA journal_mode = WAL');
+      await db.execute('PRAGMA synchronous = NORMAL');
+      return db;
+    }
+    case 'remote':
+      return createClient({ url: config.url, authToken: config.authToken });
+    case 'replica': {
+      mkdirSync(path.dirname(config.path), { recursive: true });
+      const db = createClient({
+        url: `file:${config.path}`,
+        syncUrl: config.syncUrl,
+        authToken: config.authToken,
+        syncInterval: config.syncIntervalSeconds,
+        readYourWrites: true,
+        timeout: BUSY_TIMEOUT_MS,
+      });
+      await db.sync();
+      return db;
+    }
+  }
+}

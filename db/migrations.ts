@@ -1,0 +1,191 @@
+import type { Db } from './client.js';
+
+export interface MigrationOptions {
+  embeddingDimensions: number;
+}
+
+interface Migration {
+  version: number;
+  name: string;
+  statements: (options: MigrationOptions) => string[];
+}
+
+/** Append-only: never edit a released migration, add a new one. */
+export const migrations: Migration[] = [
+  {
+    version: 1,
+    name: 'tasks, attempts, checks, results, agents, branches, artifacts',
+    statements: () => [
+      `CREATE TABLE tasks (
+        id TEXT PRIMARY KEY,
+        title TEXT NOT NULL,
+        description TEXT NOT NULL,
+        priority TEXT NOT NULL,
+        skills TEXT NOT NULL,
+        acceptance_criteria TEXT NOT NULL,
+        repo TEXT NOT NULL,
+        base_branch TEXT NOT NULL,
+        branch TEXT NOT NULL,
+        model_type TEXT NOT NULL,
+        max_attempts INTEGER NOT NULL,
+        workflow_id TEXT NOT NULL,
+        status TEXT NOT NULL,
+        current_attempt INTEGER NOT NULL DEFAULT 0,
+        failure_reason TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      )`,
+      `CREATE INDEX tasks_by_status ON tasks (status, created_at)`,
+      `CREATE TABLE attempts (
+        task_id TEXT NOT NULL REFERENCES tasks (id),
+        attempt INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        model_type TEXT NOT NULL,
+        agent_id TEXT,
+        feedback_artifact_id TEXT,
+        prompt_artifact_id TEXT,
+        transcript_artifact_id TEXT,
+        summary TEXT,
+        files_changed TEXT NOT NULL DEFAULT '[]',
+        commit_sha TEXT,
+        input_tokens INTEGER NOT NULL DEFAULT 0,
+        output_tokens INTEGER NOT NULL DEFAULT 0,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        PRIMARY KEY (task_id, attempt)
+      )`,
+      `CREATE TABLE check_runs (
+        task_id TEXT NOT NULL REFERENCES tasks (id),
+        attempt INTEGER NOT NULL,
+        round INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        command TEXT NOT NULL,
+        exit_code INTEGER,
+        passed INTEGER NOT NULL,
+        timed_out INTEGER NOT NULL,
+        duration_ms INTEGER NOT NULL,
+        output TEXT NOT NULL,
+        output_truncated INTEGER NOT NULL,
+        finished_at TEXT NOT NULL,
+        PRIMARY KEY (task_id, attempt, round, name)
+      )`,
+      `CREATE TABLE results (
+        task_id TEXT PRIMARY KEY REFERENCES tasks (id),
+        status TEXT NOT NULL,
+        attempts INTEGER NOT NULL,
+        branch TEXT NOT NULL,
+        merge_commit TEXT,
+        summary TEXT NOT NULL,
+        failure_reason TEXT,
+        agent_id TEXT,
+        finished_at TEXT NOT NULL
+      )`,
+      `CREATE TABLE quality_snapshots (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        task_id TEXT,
+        attempt INTEGER,
+        branch TEXT NOT NULL,
+        commit_sha TEXT,
+        passed INTEGER NOT NULL,
+        metrics TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      )`,
+      `CREATE INDEX quality_snapshots_by_task ON quality_snapshots (task_id, attempt)`,
+      `CREATE TABLE agents (
+        id TEXT PRIMARY KEY,
+        model_type TEXT NOT NULL,
+        task_queue TEXT NOT NULL,
+        skills TEXT NOT NULL,
+        host TEXT NOT NULL,
+        pid INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        last_seen_at TEXT NOT NULL,
+        stopped_at TEXT,
+        current_task_id TEXT,
+        completed INTEGER NOT NULL DEFAULT 0,
+        failed INTEGER NOT NULL DEFAULT 0
+      )`,
+      `CREATE TABLE branches (
+        repo TEXT NOT NULL,
+        name TEXT NOT NULL,
+        task_id TEXT,
+        base_branch TEXT NOT NULL,
+        base_sha TEXT NOT NULL,
+        head_sha TEXT,
+        status TEXT NOT NULL,
+        worktree_path TEXT,
+        merge_commit TEXT,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (repo, name)
+      )`,
+      `CREATE TABLE artifacts (
+        id TEXT PRIMARY KEY,
+        task_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        content TEXT NOT NULL,
+        bytes INTEGER NOT NULL,
+        created_at TEXT NOT NULL
+      )`,
+      `CREATE INDEX artifacts_by_task ON artifacts (task_id)`,
+    ],
+  },
+  {
+    version: 2,
+    name: 'memories with native vector embeddings',
+    statements: ({ embeddingDimensions }) => [
+      `CREATE TABLE memories (
+        id TEXT PRIMARY KEY,
+        content TEXT NOT NULL,
+        type TEXT NOT NULL,
+        importance REAL NOT NULL DEFAULT 0.5,
+        tags TEXT NOT NULL DEFAULT '[]',
+        provenance TEXT NOT NULL DEFAULT '{}',
+        branch TEXT,
+        embedding F32_BLOB(${embeddingDimensions}),
+        embedding_model TEXT,
+        created_at TEXT NOT NULL,
+        last_accessed_at TEXT,
+        expires_at TEXT
+      )`,
+      `CREATE INDEX memories_by_type ON memories (type, branch)`,
+    ],
+  },
+];
+
+/**
+ * Brings the schema up to date. Each migration runs in its own write transaction that re-checks the
+ * version inside the lock, so many workers starting at once apply each migration exactly once.
+ */
+export async function migrate(db: Db, options: MigrationOptions): Promise<number[]> {
+  await db.execute(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
+  );
+  const applied = new Set((await db.execute('SELECT version FROM schema_migrations')).rows.map((r) => Number(r.version)));
+  const newlyApplied: number[] = [];
+  for (const migration of migrations) {
+    if (applied.has(migration.version)) continue;
+    const tx = await db.transaction('write');
+    try {
+      const done = await tx.execute({ sql: 'SELECT 1 FROM schema_migrations WHERE version = ?', args: [migration.version] });
+      if (done.rows.length > 0) {
+        await tx.rollback();
+        continue;
+      }
+      for (const statement of migration.statements(options)) await tx.execute(statement);
+      await tx.execute({
+        sql: 'INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)',
+        args: [migration.version, migration.name, new Date().toISOString()],
+      });
+      await tx.commit();
+      newlyApplied.push(migration.version);
+    } catch (err) {
+      if (!tx.closed) await tx.rollback().catch(() => undefined);
+      throw new Error(`migration ${migration.version} (${migration.name}) failed: ${(err as Error).message}`, { cause: err });
+    } finally {
+      tx.close();
+    }
+  }
+  return newlyApplied;
+}

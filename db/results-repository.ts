@@ -1,0 +1,83 @@
+import type { Row } from '@libsql/client';
+import type { Db } from './client.js';
+import { now, num, optStr, str } from './rows.js';
+
+export type ResultStatus = 'succeeded' | 'failed' | 'cancelled';
+
+export interface TaskResult {
+  taskId: string;
+  status: ResultStatus;
+  attempts: number;
+  branch: string;
+  mergeCommit: string | null;
+  summary: string;
+  failureReason: string | null;
+  agentId: string | null;
+  finishedAt: string;
+}
+
+function toResult(row: Row): TaskResult {
+  return {
+    taskId: str(row, 'task_id'),
+    status: str(row, 'status') as ResultStatus,
+    attempts: num(row, 'attempts'),
+    branch: str(row, 'branch'),
+    mergeCommit: optStr(row, 'merge_commit'),
+    summary: str(row, 'summary'),
+    failureReason: optStr(row, 'failure_reason'),
+    agentId: optStr(row, 'agent_id'),
+    finishedAt: str(row, 'finished_at'),
+  };
+}
+
+export function resultsRepository(db: Db) {
+  return {
+    /**
+     * Writes the task's single result, its final task status and the finishing agent's counter in one
+     * transaction. Returns false when the result was already stored (a retried activity), changing nothing.
+     */
+    async recordOnce(result: Omit<TaskResult, 'finishedAt'>): Promise<boolean> {
+      const at = now();
+      const tx = await db.transaction('write');
+      try {
+        const rs = await tx.execute({
+          sql: `INSERT INTO results (task_id, status, attempts, branch, merge_commit, summary, failure_reason, agent_id, finished_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (task_id) DO NOTHING`,
+          args: [
+            result.taskId, result.status, result.attempts, result.branch, result.mergeCommit, result.summary,
+            result.failureReason, result.agentId, at,
+          ],
+        });
+        if (rs.rowsAffected === 0) {
+          await tx.rollback();
+          return false;
+        }
+        await tx.execute({
+          sql: 'UPDATE tasks SET status = ?, failure_reason = ?, updated_at = ? WHERE id = ?',
+          args: [result.status, result.failureReason, at, result.taskId],
+        });
+        if (result.agentId) {
+          await tx.execute({
+            sql: `UPDATE agents SET completed = completed + ?, failed = failed + ?, current_task_id = NULL WHERE id = ?`,
+            args: [result.status === 'succeeded' ? 1 : 0, result.status === 'succeeded' ? 0 : 1, result.agentId],
+          });
+        }
+        await tx.commit();
+        return true;
+      } finally {
+        tx.close();
+      }
+    },
+
+    async get(taskId: string): Promise<TaskResult | undefined> {
+      const rs = await db.execute({ sql: 'SELECT * FROM results WHERE task_id = ?', args: [taskId] });
+      return rs.rows[0] ? toResult(rs.rows[0]) : undefined;
+    },
+
+    async count(taskId: string): Promise<number> {
+      const rs = await db.execute({ sql: 'SELECT COUNT(*) AS n FROM results WHERE task_id = ?', args: [taskId] });
+      return num(rs.rows[0]!, 'n');
+    },
+  };
+}
+export type ResultsRepository = ReturnType<typeof resultsRepository>;

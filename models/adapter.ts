@@ -1,0 +1,47 @@
+import type { Task } from '../tasks/task.js';
+
+export interface AgentPrompt {
+  system: string;
+  user: string;
+}
+
+export interface AgentRequest {
+  task: Task;
+  attempt: number;
+  worktreePath: string;
+  prompt: AgentPrompt;
+  /** The previous attempt's failure feedback, also rendered into the prompt. */
+  feedback: string | null;
+}
+
+export interface AgentProgress {
+  turn?: number;
+  filesTouched?: number;
+  message?: string;
+}
+
+export interface AgentContext {
+  signal: AbortSignal;
+  heartbeat(progress: AgentProgress): void;
+}
+
+export interface TokenUsage {
+  inputTokens: number;
+  outputTokens: number;
+}
+
+export interface AgentOutcome {
+  status: 'completed' | 'failed';
+  /** One or two lines: what the agent did, or why it failed. */
+  summary: string;
+  /** Everything the agent said and did, stored as an artifact. */
+  transcript: string;
+  filesTouched: string[];
+  usage: TokenUsage;
+}
+
+/** One implementation per provider, CLI or local model; chosen per model type by configuration. */
+export interface ModelAdapter {
+  readonly kind: string;
+  run(request: AgentRequest, context: AgentContext): Promise<AgentOutcome>;
+}

@@ -1,0 +1,40 @@
+/** Plain task types and naming rules, free of dependencies so workflow code may import them. */
+export const PRIORITIES = ['low', 'medium', 'high', 'critical'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+export const TASK_STATUSES = [
+  'queued',
+  'preparing',
+  'running_agent',
+  'checking',
+  'merging',
+  'succeeded',
+  'failed',
+  'cancelled',
+] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+/** A fully resolved task: the stored record's core, as the workflow and activities see it. */
+export interface Task {
+  id: string;
+  title: string;
+  description: string;
+  priority: Priority;
+  skills: string[];
+  acceptanceCriteria: string[];
+  repo: string;
+  baseBranch: string;
+  branch: string;
+  modelType: string;
+  maxAttempts: number;
+  workflowId: string;
+  status: TaskStatus;
+  currentAttempt: number;
+  failureReason: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const workflowIdForTask = (taskId: string): string => `task-${taskId}`;
+export const branchForTask = (taskId: string): string => `swarm/${taskId}`;
+export const taskQueueForModel = (modelType: string): string => `jetpack.${modelType}`;

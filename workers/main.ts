@@ -1,0 +1,23 @@
+import { NativeConnection } from '@temporalio/worker';
+import { loadConfig } from '../config/config.js';
+import { openStore } from '../db/index.js';
+import { createTaskWorker } from './task-worker.js';
+
+/**
+ * A worker process for one model type. The Temporal runtime turns SIGINT/SIGTERM into a graceful
+ * shutdown: polling stops, running activities get the grace time, then the agent is marked offline.
+ */
+export async function runWorkerProcess(modelType: string): Promise<void> {
+  const config = loadConfig();
+  const store = await openStore(config.database, { embeddingDimensions: config.embeddingDimensions });
+  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  try {
+    const taskWorker = await createTaskWorker({ config, modelType, connection, store });
+    console.log(`worker ${taskWorker.agentId} serving ${taskWorker.worker.options.taskQueue} on ${config.temporal.address}`);
+    await taskWorker.run();
+    console.log(`worker ${taskWorker.agentId} stopped`);
+  } finally {
+    await connection.close();
+    store.close();
+  }
+}

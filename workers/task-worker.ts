@@ -1,0 +1,76 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities } from '../activities/index.js';
+import type { SwarmConfig } from '../config/config.js';
+import type { Store } from '../db/index.js';
+import { createModelRegistry } from '../models/registry.js';
+import { taskQueueForModel } from '../tasks/task.js';
+
+export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+const REGISTRY_HEARTBEAT_MS = 10_000;
+
+export interface TaskWorkerOptions {
+  config: SwarmConfig;
+  modelType: string;
+  connection: NativeConnection;
+  store: Store;
+  /** A prebuilt workflow bundle (tests build it once); otherwise workflows are bundled at start. */
+  workflowBundle?: { codePath: string };
+}
+
+export interface TaskWorker {
+  agentId: string;
+  worker: Worker;
+  /** Registers in the agents table, runs until shutdown, then marks the agent offline. */
+  run(): Promise<void>;
+  runUntil<R>(promise: Promise<R> | (() => Promise<R>)): Promise<R>;
+}
+
+/** A worker for one model type, serving the `jetpack.<modelType>` task queue. */
+export async function createTaskWorker(options: TaskWorkerOptions): Promise<TaskWorker> {
+  const { config, modelType, store } = options;
+  const modelConfig = config.models[modelType];
+  if (!modelConfig) {
+    throw new Error(`model type "${modelType}" is not configured (configured: ${Object.keys(config.models).join(', ')})`);
+  }
+  const agentId = `${modelType}-${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const taskQueue = taskQueueForModel(modelType);
+  const activities = createActivities({
+    store,
+    models: createModelRegistry({ [modelType]: modelConfig }),
+    agentId,
+    worktreesDir: config.worktreesDir,
+    checks: config.checks,
+  });
+  const workerOptions: WorkerOptions = {
+    connection: options.connection,
+    namespace: config.temporal.namespace,
+    taskQueue,
+    identity: agentId,
+    activities,
+    maxConcurrentActivityTaskExecutions: modelConfig.concurrency,
+    shutdownGraceTime: '10s',
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+  };
+  const worker = await Worker.create(workerOptions);
+
+  const withRegistration = async <R>(body: () => Promise<R>): Promise<R> => {
+    await store.agents.register({ id: agentId, modelType, taskQueue, skills: modelConfig.skills, host: hostname(), pid: process.pid });
+    const beat = setInterval(() => void store.agents.heartbeat(agentId).catch(() => undefined), REGISTRY_HEARTBEAT_MS);
+    try {
+      return await body();
+    } finally {
+      clearInterval(beat);
+      await store.agents.markOffline(agentId).catch(() => undefined);
+    }
+  };
+
+  return {
+    agentId,
+    worker,
+    run: () => withRegistration(() => worker.run()),
+    runUntil: (promise) => withRegistration(() => worker.runUntil(promise)),
+  };
+}

@@ -1,0 +1,1 @@
+export * from './task-workflow.js';

@@ -1,0 +1,11 @@
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+/** Search attributes for filtering tasks in the Temporal Web UI, e.g. `JetpackStatus = "failed"`. */
+export const JetpackStatus = defineSearchAttributeKey('JetpackStatus', SearchAttributeType.KEYWORD);
+export const JetpackPriority = defineSearchAttributeKey('JetpackPriority', SearchAttributeType.KEYWORD);
+export const JetpackModel = defineSearchAttributeKey('JetpackModel', SearchAttributeType.KEYWORD);
+export const JetpackSkills = defineSearchAttributeKey('JetpackSkills', SearchAttributeType.KEYWORD_LIST);
+export const JetpackAttempt = defineSearchAttributeKey('JetpackAttempt', SearchAttributeType.INT);
+export const JetpackRepo = defineSearchAttributeKey('JetpackRepo', SearchAttributeType.KEYWORD);
+
+export const ALL_SEARCH_ATTRIBUTES = [JetpackStatus, JetpackPriority, JetpackModel, JetpackSkills, JetpackAttempt, JetpackRepo];
