@@ -52,6 +52,8 @@ export async function createTaskWorker(options: TaskWorkerOptions): Promise<Task
     activities,
     maxConcurrentActivityTaskExecutions: modelConfig.concurrency,
     shutdownGraceTime: '10s',
+    // Heartbeats reach the server at least this often, so a cancel reaches a running check within seconds.
+    maxHeartbeatThrottleInterval: '2s',
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
   };
   const worker = await Worker.create(workerOptions);

@@ -1,4 +1,5 @@
 import {
+  ActivityCancellationType,
   ApplicationFailure,
   CancellationScope,
   defineQuery,
@@ -47,14 +48,18 @@ const { prepareWorkspace, landChanges, cleanupWorkspace, recordResult } = proxyA
   retry: { ...retry, maximumAttempts: 10 },
 });
 
+// Long steps: on cancel, wait until the activity has really stopped (its processes killed)
+// before the workflow goes on to clean up the worktree under it.
 const { runAgent } = proxyActivities<Activities>({
   startToCloseTimeout: '2h',
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   heartbeatTimeout: '30s',
   retry: { ...retry, maximumAttempts: 5 },
 });
 
 const { runChecks } = proxyActivities<Activities>({
   startToCloseTimeout: '2h',
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   heartbeatTimeout: '10s',
   retry: { ...retry, maximumAttempts: 5 },
 });

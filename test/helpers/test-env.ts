@@ -1,0 +1,62 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { inject } from 'vitest';
+import { createSwarmClient } from '../../client/swarm-client.js';
+import { loadConfig, type SwarmConfig } from '../../config/config.js';
+import { openStore, type Store } from '../../db/index.js';
+import { createTaskWorker } from '../../workers/task-worker.js';
+import type {} from '../provided-context.js';
+
+let runtimeInstalled = false;
+function quietRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+}
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(path.join(tmpdir(), `jetpack-${prefix}-`));
+}
+
+/** Env for a swarm process (CLI or worker) pointed at the test servers and a private home. */
+export function testProcessEnv(home: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    SWARM_HOME: home,
+    TEMPORAL_ADDRESS: inject('temporalAddress'),
+    TEMPORAL_UI_URL: 'http://localhost:8233',
+    ...extra,
+  };
+}
+
+/**
+ * Everything an end-to-end test needs: a private home with a local libSQL file, the shared real
+ * Temporal server, the store, the swarm client and a worker factory using the prebuilt bundle.
+ */
+export async function createTestStack(options: { env?: Record<string, string>; configFile?: string } = {}) {
+  quietRuntime();
+  const home = tempDir('home');
+  const env = testProcessEnv(home, { ...(options.configFile ? { SWARM_CONFIG: options.configFile } : {}), ...options.env });
+  const config: SwarmConfig = loadConfig(env, home);
+  const store: Store = await openStore(config.database, { embeddingDimensions: config.embeddingDimensions });
+  const testEnv = await TestWorkflowEnvironment.createFromExistingServer({ address: inject('temporalAddress') });
+  const client = createSwarmClient({ config, store, temporal: testEnv.client });
+  return {
+    home,
+    env,
+    config,
+    store,
+    testEnv,
+    client,
+    createWorker: (modelType = 'local') =>
+      createTaskWorker({ config, modelType, connection: testEnv.nativeConnection, store, workflowBundle: { codePath: inject('workflowBundlePath') } }),
+    async teardown() {
+      await testEnv.teardown();
+      store.close();
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
+export type TestStack = Awaited<ReturnType<typeof createTestStack>>;

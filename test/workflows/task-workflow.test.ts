@@ -1,0 +1,201 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { WorkflowFailedError } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { statusQuery } from '../../workflows/task-workflow.js';
+import { JetpackAttempt, JetpackModel, JetpackPriority, JetpackStatus } from '../../workflows/search-attributes.js';
+import { git } from '../../workspace/git.js';
+import { createFixtureRepo, nodeProjectFiles, writeBlock } from '../helpers/fixture-repo.js';
+import { isRunning } from '../helpers/processes.js';
+import { createTestStack, tempDir, type TestStack } from '../helpers/test-env.js';
+
+const GOOD_MUL = 'export const mul = (a, b) => a * b;';
+const MUL_TEST = [
+  "import test from 'node:test';",
+  "import assert from 'node:assert/strict';",
+  "import { mul } from '../src/mul.js';",
+  "test('mul multiplies', () => assert.equal(mul(3, 4), 12));",
+].join('\n');
+
+describe('taskWorkflow on a real Temporal server, libSQL file and git repo', () => {
+  let stack: TestStack;
+
+  beforeAll(async () => {
+    stack = await createTestStack();
+  });
+  afterAll(async () => {
+    await stack?.teardown();
+  });
+
+  const newRepo = (name: string, extra: Record<string, string> = {}) =>
+    createFixtureRepo(path.join(tempDir(name), 'repo'), nodeProjectFiles(extra));
+
+  it('passes its checks and lands on the base branch, recording everything in libSQL', async () => {
+    const repo = await newRepo('land');
+    const worker = await stack.createWorker();
+    const { task, handle } = await worker.runUntil(async () => {
+      const task = await stack.client.createTask({
+        title: 'Add mul',
+        description: `Add a multiply function.\n\n${writeBlock('src/mul.js', GOOD_MUL)}\n${writeBlock('test/mul.test.js', MUL_TEST)}`,
+        priority: 'high',
+        skills: ['javascript'],
+        repo,
+      });
+      const handle = stack.testEnv.client.workflow.getHandle(task.workflowId);
+      await handle.result();
+      return { task, handle };
+    });
+
+    expect(task.baseBranch).toBe('main');
+    expect(task.branch).toBe(`swarm/${task.id}`);
+    const stored = await stack.store.tasks.get(task.id);
+    expect(stored?.status).toBe('succeeded');
+
+    const result = await stack.store.results.get(task.id);
+    expect(result).toMatchObject({ status: 'succeeded', attempts: 1, failureReason: null });
+    expect(result?.mergeCommit).toMatch(/^[0-9a-f]{40}$/);
+    // The merge commit is on main, has the task branch as second parent, and main's tree has the new file.
+    expect(await git(repo, ['rev-parse', 'main'])).toBe(result?.mergeCommit);
+    expect(await git(repo, ['rev-parse', 'main^2'])).toBe(await git(repo, ['rev-parse', task.branch]));
+    expect(await git(repo, ['show', 'main:src/mul.js'])).toBe(GOOD_MUL);
+    // The user's checked-out main working tree was moved along, not left behind its ref.
+    expect(readFileSync(path.join(repo, 'src/mul.js'), 'utf8').trim()).toBe(GOOD_MUL);
+    expect(await git(repo, ['status', '--porcelain'])).toBe('');
+
+    const checks = await stack.store.checkRuns.list(task.id);
+    expect(checks.map((c) => [c.name, c.passed, c.exitCode])).toEqual([
+      ['test', true, 0],
+      ['build', true, 0],
+    ]);
+    expect(checks[0]!.output).toMatch(/pass 2/);
+    expect(checks[0]!.durationMs).toBeGreaterThan(0);
+
+    const [attempt] = await stack.store.attempts.listForTask(task.id);
+    expect(attempt).toMatchObject({ attempt: 1, status: 'checks_passed', filesChanged: ['src/mul.js', 'test/mul.test.js'] });
+    expect(await stack.store.artifacts.get(attempt!.promptArtifactId!)).toContain('Add a multiply function');
+
+    const branch = await stack.store.branches.get(repo, task.branch);
+    expect(branch).toMatchObject({ status: 'merged', mergeCommit: result?.mergeCommit });
+    expect(existsSync(path.join(stack.config.worktreesDir, task.id))).toBe(false);
+
+    const description = await handle.describe();
+    expect(description.typedSearchAttributes.get(JetpackStatus)).toBe('succeeded');
+    expect(description.typedSearchAttributes.get(JetpackPriority)).toBe('high');
+    expect(description.typedSearchAttributes.get(JetpackModel)).toBe('local');
+    expect(description.typedSearchAttributes.get(JetpackAttempt)).toBe(1);
+    expect(description.memo?.title).toBe('Add mul');
+    // History carries ids and summaries, not outputs: the whole run stays small.
+    const history = await handle.fetchHistory();
+    expect(JSON.stringify(history).length).toBeLessThan(40_000);
+  });
+
+  it('retries with the failing check output as feedback until the third attempt passes', async () => {
+    const repo = await newRepo('retry');
+    const worker = await stack.createWorker();
+    const task = await worker.runUntil(async () => {
+      const task = await stack.client.createTask({
+        title: 'Add mul, eventually',
+        description: [
+          writeBlock('src/mul.js', 'export const mul = (a, b) => a + b; // wrong-one', '1'),
+          writeBlock('src/mul.js', 'export const mul = (a, b) => a * b + 1; // wrong-two', '2'),
+          writeBlock('src/mul.js', GOOD_MUL, '3-'),
+          writeBlock('test/mul.test.js', MUL_TEST),
+        ].join('\n'),
+        repo,
+        maxAttempts: 3,
+      });
+      await stack.testEnv.client.workflow.getHandle(task.workflowId).result();
+      return task;
+    });
+
+    const attempts = await stack.store.attempts.listForTask(task.id);
+    expect(attempts.map((a) => a.status)).toEqual(['checks_failed', 'checks_failed', 'checks_passed']);
+    const prompts = await Promise.all(attempts.map((a) => stack.store.artifacts.get(a.promptArtifactId!)));
+    expect(prompts[0]).not.toContain('Feedback from the previous attempt');
+    // Attempt 2 saw attempt 1's real node:test failure (7 !== 12); attempt 3 saw attempt 2's (13 !== 12).
+    expect(prompts[1]).toContain('Feedback from the previous attempt');
+    expect(prompts[1]).toMatch(/7 !== 12/);
+    expect(prompts[1]).toContain('Check "test" failed');
+    expect(prompts[2]).toMatch(/13 !== 12/);
+    expect(attempts[1]!.feedbackArtifactId).toBe(`${task.id}/1/feedback`);
+
+    const result = await stack.store.results.get(task.id);
+    expect(result).toMatchObject({ status: 'succeeded', attempts: 3 });
+    expect(await git(repo, ['show', 'main:src/mul.js'])).toBe(GOOD_MUL);
+  });
+
+  it('fails with its reason stored once it exhausts its attempts', async () => {
+    const repo = await newRepo('exhaust');
+    const worker = await stack.createWorker();
+    const task = await stack.client.createTask({
+      title: 'Never passes',
+      description: `${writeBlock('src/mul.js', 'export const mul = () => 0;')}\n${writeBlock('test/mul.test.js', MUL_TEST)}`,
+      repo,
+      maxAttempts: 2,
+    });
+    const outcome = await worker.runUntil(stack.testEnv.client.workflow.getHandle(task.workflowId).result().catch((e: unknown) => e));
+    expect(outcome).toBeInstanceOf(WorkflowFailedError);
+    expect(String((outcome as WorkflowFailedError).cause?.message)).toMatch(/gave up after 2 of 2 attempt\(s\)/);
+
+    const stored = await stack.store.tasks.get(task.id);
+    expect(stored?.status).toBe('failed');
+    expect(stored?.failureReason).toMatch(/gave up after 2 of 2 attempt\(s\); last failure: attempt 2: checks failed: test FAILED, build passed/);
+    const result = await stack.store.results.get(task.id);
+    expect(result).toMatchObject({ status: 'failed', attempts: 2, mergeCommit: null });
+    expect(await stack.store.checkRuns.list(task.id)).toHaveLength(4);
+    // Nothing landed; the branch with the failed work is kept for inspection.
+    expect(await git(repo, ['rev-list', '--count', 'main'])).toBe('1');
+    // Attempt 2 wrote the same files again, so only attempt 1 made a commit.
+    expect(await git(repo, ['rev-list', '--count', task.branch])).toBe('2');
+    expect((await stack.store.branches.get(repo, task.branch))?.status).toBe('failed');
+  });
+
+  it('merges a base branch that moved meanwhile, re-runs the checks, then lands both changes', async () => {
+    const dir = tempDir('moving-base');
+    const repo = path.join(dir, 'repo');
+    // The first `build` check commits a change to main in the user's clone, as a teammate would.
+    const moveBase = [
+      'set -e',
+      `if [ ! -f "${dir}/moved" ]; then`,
+      `  touch "${dir}/moved"`,
+      `  echo "teammate" > "${repo}/TEAMMATE.md"`,
+      `  git -C "${repo}" add TEAMMATE.md`,
+      `  git -C "${repo}" -c user.name=t -c user.email=t@t commit -qm "teammate change"`,
+      'fi',
+    ].join('\n');
+    await createFixtureRepo(repo, nodeProjectFiles({ 'move-base.sh': moveBase, '.swarm.json': JSON.stringify({ checks: { test: 'node --test', build: 'sh move-base.sh' } }) }));
+    const worker = await stack.createWorker();
+    const task = await worker.runUntil(async () => {
+      const task = await stack.client.createTask({ title: 'Add mul while main moves', description: writeBlock('src/mul.js', GOOD_MUL), repo });
+      await stack.testEnv.client.workflow.getHandle(task.workflowId).result();
+      return task;
+    });
+    const checks = await stack.store.checkRuns.list(task.id);
+    expect(checks.map((c) => `${c.round}:${c.name}`)).toEqual(['1:test', '1:build', '2:test', '2:build']);
+    expect(await git(repo, ['show', 'main:TEAMMATE.md'])).toBe('teammate');
+    expect(await git(repo, ['show', 'main:src/mul.js'])).toBe(GOOD_MUL);
+    expect(await git(repo, ['log', '-1', '--format=%s', 'main'])).toBe(`swarm: merge task ${task.id}: Add mul while main moves`);
+  });
+
+  it('cancels cleanly: the running check’s process group is killed and the result says cancelled', async () => {
+    const dir = tempDir('cancel');
+    const pidFile = path.join(dir, 'check.pid');
+    const repo = await createFixtureRepo(path.join(dir, 'repo'), nodeProjectFiles({
+      '.swarm.json': JSON.stringify({ checks: { slow: `sh -c 'echo $$ > ${pidFile}; exec sleep 300'` } }),
+    }));
+    const worker = await stack.createWorker();
+    const task = await stack.client.createTask({ title: 'Slow checks', description: writeBlock('src/mul.js', GOOD_MUL), repo });
+    const handle = stack.testEnv.client.workflow.getHandle(task.workflowId);
+    await worker.runUntil(async () => {
+      await expect.poll(() => existsSync(pidFile), { timeout: 30_000 }).toBe(true);
+      expect((await handle.query(statusQuery)).status).toBe('checking');
+      await handle.cancel();
+      await handle.result().catch(() => undefined);
+      // The workflow waited for the check to stop before it recorded the result: the process is gone already.
+      expect(isRunning(Number(readFileSync(pidFile, 'utf8')))).toBe(false);
+    });
+    expect(await stack.store.results.get(task.id)).toMatchObject({ status: 'cancelled' });
+    expect((await stack.store.tasks.get(task.id))?.status).toBe('cancelled');
+    expect(existsSync(path.join(stack.config.worktreesDir, task.id))).toBe(false);
+  });
+});
