@@ -155,36 +155,36 @@ export const migrations: Migration[] = [
 ];
 
 /**
- * Brings the schema up to date. Each migration runs in its own write transaction that re-checks the
- * version inside the lock, so many workers starting at once apply each migration exactly once.
+ * Brings the schema up to date. Each migration and its version row go in one atomic batch, so
+ * many workers starting at once apply each migration exactly once: a racing batch fails on the
+ * already-created objects (or the version's primary key), rolls back whole, and finds it applied.
+ * Batches run without awaiting between statements, which the synchronous local driver needs to
+ * avoid lock waits inside one process.
  */
 export async function migrate(db: Db, options: MigrationOptions): Promise<number[]> {
   await db.execute(
     'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
   );
-  const applied = new Set((await db.execute('SELECT version FROM schema_migrations')).rows.map((r) => Number(r.version)));
+  const appliedVersions = async () => new Set((await db.execute('SELECT version FROM schema_migrations')).rows.map((r) => Number(r.version)));
+  const applied = await appliedVersions();
   const newlyApplied: number[] = [];
   for (const migration of migrations) {
     if (applied.has(migration.version)) continue;
-    const tx = await db.transaction('write');
     try {
-      const done = await tx.execute({ sql: 'SELECT 1 FROM schema_migrations WHERE version = ?', args: [migration.version] });
-      if (done.rows.length > 0) {
-        await tx.rollback();
-        continue;
-      }
-      for (const statement of migration.statements(options)) await tx.execute(statement);
-      await tx.execute({
-        sql: 'INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)',
-        args: [migration.version, migration.name, new Date().toISOString()],
-      });
-      await tx.commit();
+      await db.batch(
+        [
+          ...migration.statements(options),
+          {
+            sql: 'INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)',
+            args: [migration.version, migration.name, new Date().toISOString()],
+          },
+        ],
+        'write',
+      );
       newlyApplied.push(migration.version);
     } catch (err) {
-      if (!tx.closed) await tx.rollback().catch(() => undefined);
+      if ((await appliedVersions()).has(migration.version)) continue;
       throw new Error(`migration ${migration.version} (${migration.name}) failed: ${(err as Error).message}`, { cause: err });
-    } finally {
-      tx.close();
     }
   }
   return newlyApplied;

@@ -34,39 +34,35 @@ export function resultsRepository(db: Db) {
   return {
     /**
      * Writes the task's single result, its final task status and the finishing agent's counter in one
-     * transaction. Returns false when the result was already stored (a retried activity), changing nothing.
+     * atomic batch. Returns false when the result was already stored (a retried activity): then the
+     * follow-up updates match nothing, because each is guarded by `changes()` of the statement before.
      */
     async recordOnce(result: Omit<TaskResult, 'finishedAt'>): Promise<boolean> {
       const at = now();
-      const tx = await db.transaction('write');
-      try {
-        const rs = await tx.execute({
-          sql: `INSERT INTO results (task_id, status, attempts, branch, merge_commit, summary, failure_reason, agent_id, finished_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (task_id) DO NOTHING`,
-          args: [
-            result.taskId, result.status, result.attempts, result.branch, result.mergeCommit, result.summary,
-            result.failureReason, result.agentId, at,
-          ],
-        });
-        if (rs.rowsAffected === 0) {
-          await tx.rollback();
-          return false;
-        }
-        await tx.execute({
-          sql: 'UPDATE tasks SET status = ?, failure_reason = ?, updated_at = ? WHERE id = ?',
-          args: [result.status, result.failureReason, at, result.taskId],
-        });
-        if (result.agentId) {
-          await tx.execute({
-            sql: `UPDATE agents SET completed = completed + ?, failed = failed + ?, current_task_id = NULL WHERE id = ?`,
-            args: [result.status === 'succeeded' ? 1 : 0, result.status === 'succeeded' ? 0 : 1, result.agentId],
-          });
-        }
-        await tx.commit();
-        return true;
-      } finally {
-        tx.close();
-      }
+      const succeeded = result.status === 'succeeded' ? 1 : 0;
+      const [inserted] = await db.batch(
+        [
+          {
+            sql: `INSERT INTO results (task_id, status, attempts, branch, merge_commit, summary, failure_reason, agent_id, finished_at)
+                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (task_id) DO NOTHING`,
+            args: [
+              result.taskId, result.status, result.attempts, result.branch, result.mergeCommit, result.summary,
+              result.failureReason, result.agentId, at,
+            ],
+          },
+          {
+            sql: 'UPDATE tasks SET status = ?, failure_reason = ?, updated_at = ? WHERE id = ? AND changes() = 1',
+            args: [result.status, result.failureReason, at, result.taskId],
+          },
+          {
+            sql: `UPDATE agents SET completed = completed + ?, failed = failed + ?, current_task_id = NULL
+                  WHERE id = ? AND changes() = 1`,
+            args: [succeeded, 1 - succeeded, result.agentId],
+          },
+        ],
+        'write',
+      );
+      return inserted!.rowsAffected === 1;
     },
 
     async get(taskId: string): Promise<TaskResult | undefined> {
