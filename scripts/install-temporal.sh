@@ -8,6 +8,12 @@ CACHE_ROOT="${JETPACK_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/jetpack-cloud}"
 BIN_DIR="$CACHE_ROOT/temporal-cli/$TEMPORAL_CLI_VERSION"
 BIN="$BIN_DIR/temporal"
 
+if [ -n "${TEMPORAL_CLI_PATH:-}" ]; then
+  if [ -x "$TEMPORAL_CLI_PATH" ]; then echo "$TEMPORAL_CLI_PATH"; exit 0; fi
+  echo "install-temporal: TEMPORAL_CLI_PATH=$TEMPORAL_CLI_PATH is not an executable file" >&2
+  exit 1
+fi
+
 if [ -x "$BIN" ]; then
   echo "$BIN"
   exit 0
