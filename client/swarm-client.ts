@@ -58,7 +58,7 @@ export function createSwarmClient({ config, store, temporal }: SwarmClientDeps) 
       try {
         await temporal.workflow.start<typeof taskWorkflow>('taskWorkflow', {
           workflowId: newTask.workflowId,
-          taskQueue: taskQueueForModel(modelType),
+          taskQueue: taskQueueForModel(config.temporal.taskQueuePrefix, modelType),
           args: [{ taskId: id, maxAttempts: spec.maxAttempts }],
           memo: { title: spec.title },
           typedSearchAttributes: [

@@ -28,6 +28,7 @@ const fileSchema = z
         namespace: z.string().optional(),
         uiUrl: z.string().url().optional(),
         cliPath: z.string().optional(),
+        taskQueuePrefix: z.string().optional(),
       })
       .strict()
       .optional(),
@@ -74,6 +75,7 @@ const configSchema = z.object({
     namespace: z.string().min(1),
     uiUrl: z.string().url(),
     cliPath: z.string().optional(),
+    taskQueuePrefix: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'SWARM_TASK_QUEUE_PREFIX must be letters, digits, "_", "." or "-"'),
   }),
   database: databaseSchema,
   models: z.record(modelTypeName, modelSchema).refine((m) => Object.keys(m).length > 0, 'at least one model type is needed'),
@@ -150,6 +152,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       namespace: env.TEMPORAL_NAMESPACE ?? file.temporal?.namespace ?? 'default',
       uiUrl: env.TEMPORAL_UI_URL ?? file.temporal?.uiUrl ?? 'http://localhost:8233',
       cliPath: env.TEMPORAL_CLI_PATH ?? file.temporal?.cliPath,
+      taskQueuePrefix: env.SWARM_TASK_QUEUE_PREFIX ?? file.temporal?.taskQueuePrefix ?? 'jetpack',
     },
     database,
     models,

@@ -37,4 +37,5 @@ export interface Task {
 
 export const workflowIdForTask = (taskId: string): string => `task-${taskId}`;
 export const branchForTask = (taskId: string): string => `swarm/${taskId}`;
-export const taskQueueForModel = (modelType: string): string => `jetpack.${modelType}`;
+/** `<prefix>.<modelType>`; the prefix (default `jetpack`) lets several swarms share one Temporal namespace. */
+export const taskQueueForModel = (prefix: string, modelType: string): string => `${prefix}.${modelType}`;

@@ -36,7 +36,7 @@ export async function createTaskWorker(options: TaskWorkerOptions): Promise<Task
     throw new Error(`model type "${modelType}" is not configured (configured: ${Object.keys(config.models).join(', ')})`);
   }
   const agentId = `${modelType}-${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
-  const taskQueue = taskQueueForModel(modelType);
+  const taskQueue = taskQueueForModel(config.temporal.taskQueuePrefix, modelType);
   const activities = createActivities({
     store,
     models: createModelRegistry({ [modelType]: modelConfig }),

@@ -81,7 +81,7 @@ describe('the swarm CLI', () => {
 
   it('runs the quick-start demo end to end and prints the Web UI link', async () => {
     const home = tempDir('demo-home');
-    const demo = await swarm(['demo'], { SWARM_HOME: home });
+    const demo = await swarm(['demo'], { SWARM_HOME: home, SWARM_TASK_QUEUE_PREFIX: 'demo-test' });
     expect(demo.code).toBe(0);
     expect(demo.stdout).toMatch(/result\s+succeeded after 2 attempt\(s\)/);
     expect(demo.stdout).toMatch(/FAIL test: `npm test` exit 1/);

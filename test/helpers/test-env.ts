@@ -25,6 +25,8 @@ export function tempDir(prefix: string): string {
 export function testProcessEnv(home: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
     SWARM_HOME: home,
+    // Test files run in parallel against one Temporal server: each stack gets its own task queues.
+    SWARM_TASK_QUEUE_PREFIX: `test-${path.basename(home)}`,
     TEMPORAL_ADDRESS: inject('temporalAddress'),
     TEMPORAL_UI_URL: 'http://localhost:8233',
     ...extra,
