@@ -1,81 +1,111 @@
 import { Context } from '@temporalio/activity';
-import { buildPrompt } from '../models/prompt-builder.js';
+import { artifactId, clipSummary, costOf, type AttemptOutcome, type CallUsage } from '../agent/attempt-outcome.js';
+import { runAgentTurn, type TurnOutcome } from '../agent/run-turn.js';
 import type { AgentProgress } from '../models/adapter.js';
+import { buildPrompt, readRepoConventions } from '../models/prompt-builder.js';
+import { createAgentToolbox } from '../models/tools/index.js';
+import type { Task } from '../tasks/task.js';
 import { commitAll } from '../workspace/worktree.js';
 import { openWorkspace, type ActivityDeps } from './deps.js';
 import { defineActivity } from './errors.js';
 import { keepHeartbeating } from './heartbeat.js';
-import { runAgentInput } from './schemas.js';
+import { agentTurnInput, runAgentInput } from './schemas.js';
 
 export interface RunAgentResult {
-  status: 'completed' | 'failed';
-  summary: string;
-  commitSha: string | null;
-  filesChanged: number;
-  /** Set when the agent failed: the feedback for the next attempt. */
-  feedbackArtifactId: string | null;
+  outcome: AttemptOutcome;
+  usage: CallUsage;
 }
-
-const SUMMARY_LIMIT = 500;
-const clip = (text: string) => (text.length > SUMMARY_LIMIT ? text.slice(0, SUMMARY_LIMIT - 1) + '…' : text);
-
-export const artifactId = (taskId: string, attempt: number, kind: string) => `${taskId}/${attempt}/${kind}`;
 
 export function createAgentActivities(deps: ActivityDeps) {
   const { store } = deps;
+
+  const promptFor = async (task: Task, attempt: number, worktreePath: string, feedbackArtifactId: string | null) => {
+    const feedback = feedbackArtifactId ? ((await store.artifacts.get(feedbackArtifactId)) ?? null) : null;
+    return buildPrompt(task, attempt, { feedback, conventions: readRepoConventions(worktreePath) });
+  };
+
   return {
     /**
-     * One agent attempt: builds the prompt (with the previous attempt's feedback), runs the task's
-     * model in the worktree, and commits what it changed, so the branch is the checkpoint.
+     * One turn of the durable agent loop (API and local models): a model call, its tool calls, a
+     * checkpoint. The workflow calls it turn after turn; a retry resumes from the last checkpoint.
      */
-    runAgent: defineActivity(runAgentInput, async ({ taskId, attempt, feedbackArtifactId }): Promise<RunAgentResult> => {
+    agentTurn: defineActivity(agentTurnInput, async (input): Promise<TurnOutcome> => {
+      const ws = await openWorkspace(deps, input.taskId);
+      const runtime = deps.models.get(input.modelType);
+      if (runtime.mode !== 'loop') throw new Error(`model type ${input.modelType} runs as a CLI, not as an agent loop`);
+      const ctx = Context.current();
+      if (input.turn === 1) {
+        await store.attempts.start({
+          taskId: input.taskId, attempt: input.attempt, modelType: input.modelType, agentId: deps.agentId, feedbackArtifactId: input.feedbackArtifactId,
+        });
+      }
+      await store.tasks.setStatus(input.taskId, 'running_agent', { attempt: input.attempt });
+      await store.agents.setCurrentTask(deps.agentId, input.taskId);
+
+      let progress: object = { turn: input.turn };
+      const stopHeartbeat = keepHeartbeating(() => ({ attempt: input.attempt, ...progress }));
+      try {
+        return await runAgentTurn({
+          store, chatModel: runtime.chatModel, toolbox: createAgentToolbox({ worktree: ws.worktreePath }), pricing: runtime.pricing,
+          task: ws.task, modelType: input.modelType, attempt: input.attempt, turn: input.turn, maxTurns: input.maxTurns,
+          worktreePath: ws.worktreePath, tryNumber: ctx.info.attempt, signal: ctx.cancellationSignal,
+          heartbeat: (p) => (progress = p),
+          buildPrompt: () => promptFor(ws.task, input.attempt, ws.worktreePath, input.feedbackArtifactId),
+        });
+      } finally {
+        stopHeartbeat();
+      }
+    }),
+
+    /** One whole attempt by a coding-agent CLI, which runs its own loop; its work is committed at the end. */
+    runAgent: defineActivity(runAgentInput, async ({ taskId, attempt, modelType, feedbackArtifactId }): Promise<RunAgentResult> => {
       const ws = await openWorkspace(deps, taskId);
       const { task } = ws;
-      const adapter = deps.models.get(task.modelType);
-      await store.attempts.start({ taskId, attempt, modelType: task.modelType, agentId: deps.agentId, feedbackArtifactId });
+      const runtime = deps.models.get(modelType);
+      if (runtime.mode !== 'single') throw new Error(`model type ${modelType} runs as an agent loop, not as a CLI`);
+      await store.attempts.start({ taskId, attempt, modelType, agentId: deps.agentId, feedbackArtifactId });
       await store.tasks.setStatus(taskId, 'running_agent', { attempt });
       await store.agents.setCurrentTask(deps.agentId, taskId);
 
-      const feedback = feedbackArtifactId ? ((await store.artifacts.get(feedbackArtifactId)) ?? null) : null;
-      const prompt = buildPrompt(task, attempt, feedback);
+      const prompt = await promptFor(task, attempt, ws.worktreePath, feedbackArtifactId);
       const promptArtifactId = await store.artifacts.put({
         id: artifactId(taskId, attempt, 'prompt'), taskId, kind: 'prompt', content: `${prompt.system}\n---\n${prompt.user}`,
       });
-
       let progress: AgentProgress = { message: 'starting' };
       const stopHeartbeat = keepHeartbeating(() => ({ attempt, ...progress }));
-      let outcome;
+      let result;
       try {
-        outcome = await adapter.run(
-          { task, attempt, worktreePath: ws.worktreePath, prompt, feedback },
+        result = await runtime.adapter.run(
+          { task, attempt, worktreePath: ws.worktreePath, prompt, feedback: null },
           { signal: Context.current().cancellationSignal, heartbeat: (p) => (progress = p) },
         );
       } finally {
         stopHeartbeat();
       }
-
-      const transcriptArtifactId = await store.artifacts.put({
-        id: artifactId(taskId, attempt, 'transcript'), taskId, kind: 'transcript', content: outcome.transcript,
+      const usage: CallUsage = { ...result.usage, costUsd: costOf(result.usage, runtime.pricing) };
+      await store.modelCalls.record({
+        taskId, attempt, turn: 1, try: Context.current().info.attempt, modelType, provider: runtime.adapter.kind, model: modelType,
+        inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costUsd: usage.costUsd,
       });
-      const commit = await commitAll(ws.worktreePath, `swarm(${taskId}): attempt ${attempt}: ${task.title}\n\n${outcome.summary}`);
-      const failed = outcome.status === 'failed';
+      const transcriptArtifactId = await store.artifacts.put({
+        id: artifactId(taskId, attempt, 'transcript'), taskId, kind: 'transcript', content: result.transcript,
+      });
+      const commit = await commitAll(ws.worktreePath, `swarm(${taskId}): attempt ${attempt}: ${task.title}\n\n${result.summary}`);
+      const failed = result.status === 'failed';
       await store.attempts.recordAgentOutcome({
         taskId, attempt, status: failed ? 'agent_failed' : 'checking', promptArtifactId, transcriptArtifactId,
-        summary: outcome.summary, filesChanged: commit?.files ?? [], commitSha: commit?.sha ?? null,
-        inputTokens: outcome.usage.inputTokens, outputTokens: outcome.usage.outputTokens,
+        summary: result.summary, filesChanged: commit?.files ?? [], commitSha: commit?.sha ?? null,
+        inputTokens: usage.inputTokens, outputTokens: usage.outputTokens,
       });
       const nextFeedbackId = failed
-        ? await store.artifacts.put({
-            id: artifactId(taskId, attempt, 'feedback'), taskId, kind: 'feedback',
-            content: `### The agent did not finish\n${outcome.summary}`,
-          })
+        ? await store.artifacts.put({ id: artifactId(taskId, attempt, 'feedback'), taskId, kind: 'feedback', content: `### The agent did not finish\n${result.summary}` })
         : null;
       return {
-        status: outcome.status,
-        summary: clip(outcome.summary),
-        commitSha: commit?.sha ?? null,
-        filesChanged: commit?.files.length ?? 0,
-        feedbackArtifactId: nextFeedbackId,
+        outcome: {
+          status: result.status, summary: clipSummary(result.summary), commitSha: commit?.sha ?? null,
+          filesChanged: commit?.files.length ?? 0, feedbackArtifactId: nextFeedbackId,
+        },
+        usage,
       };
     }),
   };

@@ -3,7 +3,7 @@ import { Context } from '@temporalio/activity';
 import { checksFeedback, checksSummary } from '../checks/feedback.js';
 import { detectChecks } from '../checks/repo-checks.js';
 import { killProcessGroup, runCommand } from '../process/run-command.js';
-import { artifactId } from './agent-activities.js';
+import { artifactId } from '../agent/attempt-outcome.js';
 import { openWorkspace, type ActivityDeps } from './deps.js';
 import { defineActivity } from './errors.js';
 import { keepHeartbeating, throwIfCancelled } from './heartbeat.js';

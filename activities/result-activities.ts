@@ -1,6 +1,6 @@
 import { loadTask, type ActivityDeps } from './deps.js';
 import { defineActivity } from './errors.js';
-import { recordResultInput } from './schemas.js';
+import { recordResultInput, taskStatusInput } from './schemas.js';
 
 export function createResultActivities(deps: ActivityDeps) {
   const { store } = deps;
@@ -17,6 +17,11 @@ export function createResultActivities(deps: ActivityDeps) {
         if (branch) await store.branches.upsert({ ...branch, status: input.status === 'failed' ? 'failed' : 'abandoned', worktreePath: null });
       }
       return { recorded };
+    }),
+
+    /** Records a status the workflow itself decides (waiting for budget approval, and back). */
+    recordTaskStatus: defineActivity(taskStatusInput, async ({ taskId, status }) => {
+      await store.tasks.setStatus(taskId, status);
     }),
   };
 }

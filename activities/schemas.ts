@@ -1,10 +1,21 @@
 import { z } from 'zod';
+import { TASK_STATUSES } from '../tasks/task.js';
 import { taskIdSchema } from '../tasks/task-spec.js';
 
 const attempt = z.number().int().min(1).max(100);
 
 export const taskRef = z.object({ taskId: taskIdSchema });
-export const runAgentInput = z.object({ taskId: taskIdSchema, attempt, feedbackArtifactId: z.string().nullable() });
+const modelType = z.string().min(1);
+export const runAgentInput = z.object({ taskId: taskIdSchema, attempt, modelType, feedbackArtifactId: z.string().nullable() });
+export const agentTurnInput = z.object({
+  taskId: taskIdSchema,
+  attempt,
+  turn: z.number().int().min(1).max(10_000),
+  modelType,
+  maxTurns: z.number().int().min(1).max(10_000),
+  feedbackArtifactId: z.string().nullable(),
+});
+export const taskStatusInput = z.object({ taskId: taskIdSchema, status: z.enum(TASK_STATUSES) });
 export const runChecksInput = z.object({ taskId: taskIdSchema, attempt, round: z.number().int().min(1).max(20) });
 export const landChangesInput = z.object({ taskId: taskIdSchema, attempt });
 export const recordResultInput = z.object({

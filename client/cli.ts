@@ -63,7 +63,7 @@ function buildProgram(ctx: () => CliContext): Command {
     .action(async (opts: { models?: string[] }) => {
       const c = ctx();
       const types = opts.models ?? Object.keys(c.config.models);
-      const unknown = types.filter((t) => !(t in c.config.models));
+      const unknown = types.filter((t) => !Object.hasOwn(c.config.models, t));
       if (unknown.length > 0) throw new ConfigError(`unknown model type(s): ${unknown.join(', ')} (configured: ${Object.keys(c.config.models).join(', ')})`);
       await ensureLocalTemporal(c.config, (line: string) => console.log(line));
       await ensureSearchAttributes(await c.temporal(), c.config.temporal.namespace);

@@ -9,7 +9,7 @@ import type { taskWorkflow, TaskWorkflowState } from '../workflows/task-workflow
 import { statusQuery } from '../workflows/task-workflow.js';
 import { JetpackModel, JetpackPriority, JetpackRepo, JetpackSkills, JetpackStatus } from '../workflows/search-attributes.js';
 import { currentBranch, requireBranch, resolveRepo } from '../workspace/worktree.js';
-import { routeTask } from './routing.js';
+import { fallbackPlan, modelPlan, routeTask } from './routing.js';
 
 /** A task submission that cannot be accepted; nothing was written. */
 export class TaskInputError extends Error {
@@ -53,13 +53,23 @@ export function createSwarmClient({ config, store, temporal }: SwarmClientDeps) 
         id, title: spec.title, description: spec.description, priority: spec.priority, skills: spec.skills,
         acceptanceCriteria: spec.acceptanceCriteria, repo, baseBranch, branch: branchForTask(id), modelType,
         maxAttempts: spec.maxAttempts, workflowId: workflowIdForTask(id),
+        budget: { maxTokens: spec.budget?.maxTokens ?? null, maxCostUsd: spec.budget?.maxCostUsd ?? null },
       };
       if (!(await store.tasks.insert(newTask))) throw new Error(`task id ${id} collided with an existing task; submit again`);
       try {
         await temporal.workflow.start<typeof taskWorkflow>('taskWorkflow', {
           workflowId: newTask.workflowId,
           taskQueue: taskQueueForModel(config.temporal.taskQueuePrefix, modelType),
-          args: [{ taskId: id, maxAttempts: spec.maxAttempts }],
+          args: [
+            {
+              taskId: id,
+              maxAttempts: spec.maxAttempts,
+              taskQueuePrefix: config.temporal.taskQueuePrefix,
+              primary: modelPlan(config.models, modelType),
+              fallback: fallbackPlan(config.models, modelType),
+              budget: newTask.budget,
+            },
+          ],
           memo: { title: spec.title },
           typedSearchAttributes: [
             { key: JetpackStatus, value: 'queued' },

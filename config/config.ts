@@ -2,21 +2,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { formatZodError } from './format-zod-error.js';
+import { defaultModels, modelSchema, modelTypeName, type ModelConfig } from './model-config.js';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-const modelTypeName = z
-  .string()
-  .regex(/^[a-z][a-z0-9-]{0,31}$/, 'model type names are lowercase letters, digits and dashes (e.g. "local", "claude")');
-
-const modelSchema = z.object({
-  adapter: z.enum(['local']).describe('which adapter implements this model type'),
-  skills: z.array(z.string().min(1)).default([]),
-  concurrency: z.number().int().min(1).max(64).default(2),
-});
-export type ModelConfig = z.infer<typeof modelSchema>;
+export type { ModelConfig } from './model-config.js';
 
 /** The optional `swarm.config.json` file. Every key is optional; env vars win over the file. */
 const fileSchema = z
@@ -88,10 +80,6 @@ export type SwarmConfig = z.infer<typeof configSchema>;
 
 type Env = Record<string, string | undefined>;
 
-const DEFAULT_MODELS: Record<string, ModelConfig> = {
-  local: { adapter: 'local', skills: ['general', 'typescript', 'javascript', 'docs', 'tests'], concurrency: 2 },
-};
-
 function readConfigFile(file: string): z.infer<typeof fileSchema> {
   let raw: unknown;
   try {
@@ -142,7 +130,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
           };
   } else throw new ConfigError(`SWARM_DB_MODE must be local, remote or replica, got "${requestedMode}"`);
 
-  const models = file.models ?? DEFAULT_MODELS;
+  const models: Record<string, ModelConfig> = file.models ?? defaultModels(env);
   const defaultModel = env.SWARM_DEFAULT_MODEL ?? file.defaultModel ?? Object.keys(models)[0] ?? 'local';
 
   const candidate = {
@@ -166,10 +154,15 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   };
   const parsed = configSchema.safeParse(candidate);
   if (!parsed.success) throw new ConfigError(`invalid configuration: ${formatZodError(parsed.error)}`);
-  if (!(parsed.data.defaultModel in parsed.data.models)) {
-    throw new ConfigError(
-      `default model "${parsed.data.defaultModel}" is not a configured model type (configured: ${Object.keys(parsed.data.models).join(', ')})`,
-    );
+  const configured = Object.keys(parsed.data.models).join(', ');
+  if (!Object.hasOwn(parsed.data.models, parsed.data.defaultModel)) {
+    throw new ConfigError(`default model "${parsed.data.defaultModel}" is not a configured model type (configured: ${configured})`);
+  }
+  for (const [type, model] of Object.entries(parsed.data.models)) {
+    const fallback = model.fallback?.model;
+    if (fallback !== undefined && (fallback === type || !Object.hasOwn(parsed.data.models, fallback))) {
+      throw new ConfigError(`model type "${type}" falls back to "${fallback}", which is ${fallback === type ? 'itself' : `not configured (configured: ${configured})`}`);
+    }
   }
   return parsed.data;
 }

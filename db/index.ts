@@ -1,4 +1,5 @@
 import type { DatabaseConfig } from '../config/config.js';
+import { agentTurnsRepository } from './agent-turns-repository.js';
 import { agentsRepository } from './agents-repository.js';
 import { artifactsRepository } from './artifacts-repository.js';
 import { attemptsRepository } from './attempts-repository.js';
@@ -6,6 +7,7 @@ import { branchesRepository } from './branches-repository.js';
 import { checkRunsRepository } from './check-runs-repository.js';
 import { openDatabase, type Db } from './client.js';
 import { migrate } from './migrations.js';
+import { modelCallsRepository } from './model-calls-repository.js';
 import { resultsRepository } from './results-repository.js';
 import { tasksRepository } from './tasks-repository.js';
 
@@ -20,6 +22,8 @@ export function createStore(db: Db) {
     agents: agentsRepository(db),
     branches: branchesRepository(db),
     artifacts: artifactsRepository(db),
+    agentTurns: agentTurnsRepository(db),
+    modelCalls: modelCallsRepository(db),
     close: () => db.close(),
   };
 }

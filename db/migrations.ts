@@ -28,6 +28,8 @@ export const migrations: Migration[] = [
         branch TEXT NOT NULL,
         model_type TEXT NOT NULL,
         max_attempts INTEGER NOT NULL,
+        budget_tokens INTEGER,
+        budget_usd REAL,
         workflow_id TEXT NOT NULL,
         status TEXT NOT NULL,
         current_attempt INTEGER NOT NULL DEFAULT 0,
@@ -129,6 +131,32 @@ export const migrations: Migration[] = [
         created_at TEXT NOT NULL
       )`,
       `CREATE INDEX artifacts_by_task ON artifacts (task_id)`,
+      `CREATE TABLE agent_turns (
+        task_id TEXT NOT NULL REFERENCES tasks (id),
+        attempt INTEGER NOT NULL,
+        turn INTEGER NOT NULL,
+        model_type TEXT NOT NULL,
+        messages TEXT NOT NULL,
+        checkpoint_sha TEXT,
+        done INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (task_id, attempt, turn)
+      )`,
+      `CREATE TABLE model_calls (
+        task_id TEXT NOT NULL REFERENCES tasks (id),
+        attempt INTEGER NOT NULL,
+        turn INTEGER NOT NULL,
+        try INTEGER NOT NULL,
+        model_type TEXT NOT NULL,
+        provider TEXT NOT NULL,
+        model TEXT NOT NULL,
+        input_tokens INTEGER NOT NULL,
+        output_tokens INTEGER NOT NULL,
+        cost_usd REAL NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (task_id, attempt, turn, try)
+      )`,
+      `CREATE INDEX model_calls_by_model ON model_calls (model_type)`,
     ],
   },
   {

@@ -1,7 +1,7 @@
 import type { Row } from '@libsql/client';
 import type { Task, TaskStatus } from '../tasks/task.js';
 import type { Db } from './client.js';
-import { json, now, num, optStr, str } from './rows.js';
+import { json, now, num, optNum, optStr, str } from './rows.js';
 
 export type NewTask = Omit<Task, 'status' | 'currentAttempt' | 'failureReason' | 'createdAt' | 'updatedAt'>;
 
@@ -18,6 +18,7 @@ function toTask(row: Row): Task {
     branch: str(row, 'branch'),
     modelType: str(row, 'model_type'),
     maxAttempts: num(row, 'max_attempts'),
+    budget: { maxTokens: optNum(row, 'budget_tokens'), maxCostUsd: optNum(row, 'budget_usd') },
     workflowId: str(row, 'workflow_id'),
     status: str(row, 'status') as TaskStatus,
     currentAttempt: num(row, 'current_attempt'),
@@ -34,13 +35,13 @@ export function tasksRepository(db: Db) {
       const at = now();
       const rs = await db.execute({
         sql: `INSERT INTO tasks (id, title, description, priority, skills, acceptance_criteria, repo, base_branch, branch,
-                model_type, max_attempts, workflow_id, status, created_at, updated_at)
-              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)
+                model_type, max_attempts, budget_tokens, budget_usd, workflow_id, status, created_at, updated_at)
+              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)
               ON CONFLICT (id) DO NOTHING`,
         args: [
           task.id, task.title, task.description, task.priority, JSON.stringify(task.skills),
           JSON.stringify(task.acceptanceCriteria), task.repo, task.baseBranch, task.branch, task.modelType,
-          task.maxAttempts, task.workflowId, at, at,
+          task.maxAttempts, task.budget.maxTokens, task.budget.maxCostUsd, task.workflowId, at, at,
         ],
       });
       return rs.rowsAffected === 1;

@@ -5,10 +5,12 @@
  *   ```write src/sum.js            whole-file content (creates directories as needed)
  *   ```append notes.md             appended to the file
  *   ```delete old/file.js          (empty body) removes the file
+ *   ```run                        a shell command run in the worktree (body = the command)
  *   ```write src/sum.js attempts=1,2   only on attempts 1 and 2; `attempts=3-` means 3 and later
  */
 export interface EditInstruction {
-  op: 'write' | 'append' | 'delete';
+  op: 'write' | 'append' | 'delete' | 'run';
+  /** The file for write/append/delete; empty for run. */
   path: string;
   content: string;
   attempts: ((attempt: number) => boolean) | null;
@@ -18,7 +20,7 @@ export class EditScriptError extends Error {
   override name = 'EditScriptError';
 }
 
-const FENCE = /^```(write|append|delete)[ \t]+(\S+)([^\n]*)\n([\s\S]*?)^```[ \t]*$/gm;
+const FENCE = /^```(write|append|delete|run)\b([^\n]*)\n([\s\S]*?)^```[ \t]*$/gm;
 
 function parseAttempts(spec: string, where: string): (attempt: number) => boolean {
   const parts = spec.split(',').map((p) => p.trim());
@@ -38,10 +40,13 @@ function parseAttempts(spec: string, where: string): (attempt: number) => boolea
 export function parseEditScript(text: string): EditInstruction[] {
   const edits: EditInstruction[] = [];
   for (const match of text.matchAll(FENCE)) {
-    const [, op, filePath, rest, body] = match as unknown as [string, EditInstruction['op'], string, string, string];
-    const where = `\`\`\`${op} ${filePath}`;
+    const [, op, infoRest, body] = match as unknown as [string, EditInstruction['op'], string, string];
+    const words = infoRest.trim().split(/\s+/).filter(Boolean);
+    const filePath = op === 'run' ? '' : (words.shift() ?? '');
+    const where = `\`\`\`${op} ${filePath}`.trim();
+    if (op !== 'run' && (!filePath || filePath.includes('='))) throw new EditScriptError(`${where}: a file path must follow "${op}"`);
     let attempts: EditInstruction['attempts'] = null;
-    for (const option of rest.trim().split(/\s+/).filter(Boolean)) {
+    for (const option of words) {
       const [key, value] = option.split('=');
       if (key !== 'attempts' || !value) throw new EditScriptError(`${where}: unknown option "${option}" (only attempts=... is allowed)`);
       attempts = parseAttempts(value, where);

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import Mustache from 'mustache';
 import type { Task } from '../tasks/task.js';
 import type { AgentPrompt } from './adapter.js';
@@ -10,9 +11,35 @@ const TASK = template('task');
 // Prompts are plain text, not HTML: no escaping.
 const render = (tpl: string, view: object) => Mustache.render(tpl, view, {}, { escape: (s: string) => s }).trim() + '\n';
 
-export function buildPrompt(task: Task, attempt: number, feedback: string | null, memories: string[] = []): AgentPrompt {
+export interface PromptContext {
+  feedback: string | null;
+  /** Relevant memories from earlier tasks, one line each. */
+  memories?: string[];
+  conventions?: { file: string; text: string } | null;
+}
+
+export function buildPrompt(task: Task, attempt: number, context: PromptContext): AgentPrompt {
   return {
-    system: render(SYSTEM, { ...task, skills: task.skills.join(', ') }),
-    user: render(TASK, { ...task, attempt, feedback, memories }),
+    system: render(SYSTEM, {
+      ...task,
+      skills: task.skills.join(', '),
+      conventions: context.conventions?.text ?? null,
+      conventionsFile: context.conventions?.file,
+    }),
+    user: render(TASK, { ...task, attempt, feedback: context.feedback, memories: context.memories ?? [] }),
   };
+}
+
+const CONVENTION_FILES = ['AGENTS.md', 'CLAUDE.md', 'CONTRIBUTING.md'];
+const CONVENTIONS_LIMIT = 4_000;
+
+/** The repository's own instructions for contributors, if it has any, bounded in size. */
+export function readRepoConventions(worktree: string): { file: string; text: string } | null {
+  for (const file of CONVENTION_FILES) {
+    const full = path.join(worktree, file);
+    if (!existsSync(full)) continue;
+    const text = readFileSync(full, 'utf8').trim();
+    return { file, text: text.length > CONVENTIONS_LIMIT ? text.slice(0, CONVENTIONS_LIMIT) + '\n…' : text };
+  }
+  return null;
 }

@@ -19,6 +19,13 @@ export const taskSpecSchema = z
       .optional(),
     model: z.string().min(1).optional(),
     maxAttempts: z.number().int().min(1, 'maxAttempts must be at least 1').max(10, 'maxAttempts is limited to 10').default(3),
+    budget: z
+      .object({
+        maxTokens: z.number().int().positive('budget.maxTokens must be a positive number of tokens').optional(),
+        maxCostUsd: z.number().positive('budget.maxCostUsd must be a positive amount in USD').optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

@@ -8,11 +8,17 @@ export const TASK_STATUSES = [
   'running_agent',
   'checking',
   'merging',
+  'awaiting_approval',
   'succeeded',
   'failed',
   'cancelled',
 ] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+export interface TaskBudget {
+  maxTokens: number | null;
+  maxCostUsd: number | null;
+}
 
 /** A fully resolved task: the stored record's core, as the workflow and activities see it. */
 export interface Task {
@@ -27,6 +33,8 @@ export interface Task {
   branch: string;
   modelType: string;
   maxAttempts: number;
+  /** Spending limits for the whole task; null means unlimited. */
+  budget: TaskBudget;
   workflowId: string;
   status: TaskStatus;
   currentAttempt: number;

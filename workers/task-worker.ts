@@ -39,7 +39,7 @@ export async function createTaskWorker(options: TaskWorkerOptions): Promise<Task
   const taskQueue = taskQueueForModel(config.temporal.taskQueuePrefix, modelType);
   const activities = createActivities({
     store,
-    models: createModelRegistry({ [modelType]: modelConfig }),
+    models: createModelRegistry({ [modelType]: modelConfig }, process.env),
     agentId,
     worktreesDir: config.worktreesDir,
     checks: config.checks,
@@ -51,6 +51,8 @@ export async function createTaskWorker(options: TaskWorkerOptions): Promise<Task
     identity: agentId,
     activities,
     maxConcurrentActivityTaskExecutions: modelConfig.concurrency,
+    // Provider rate limits, enforced by the Temporal server across every worker of this model type.
+    ...(modelConfig.maxRequestsPerSecond ? { maxTaskQueueActivitiesPerSecond: modelConfig.maxRequestsPerSecond } : {}),
     shutdownGraceTime: '10s',
     // Heartbeats reach the server at least this often, so a cancel reaches a running check within seconds.
     maxHeartbeatThrottleInterval: '2s',

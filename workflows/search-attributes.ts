@@ -7,5 +7,11 @@ export const JetpackModel = defineSearchAttributeKey('JetpackModel', SearchAttri
 export const JetpackSkills = defineSearchAttributeKey('JetpackSkills', SearchAttributeType.KEYWORD_LIST);
 export const JetpackAttempt = defineSearchAttributeKey('JetpackAttempt', SearchAttributeType.INT);
 export const JetpackRepo = defineSearchAttributeKey('JetpackRepo', SearchAttributeType.KEYWORD);
+/** `exceeded` while a task waits for budget approval, `approved` after. */
+export const JetpackBudget = defineSearchAttributeKey('JetpackBudget', SearchAttributeType.KEYWORD);
+/** The quality gate's state for the latest attempt. */
+export const JetpackQuality = defineSearchAttributeKey('JetpackQuality', SearchAttributeType.KEYWORD);
 
-export const ALL_SEARCH_ATTRIBUTES = [JetpackStatus, JetpackPriority, JetpackModel, JetpackSkills, JetpackAttempt, JetpackRepo];
+export const ALL_SEARCH_ATTRIBUTES = [
+  JetpackStatus, JetpackPriority, JetpackModel, JetpackSkills, JetpackAttempt, JetpackRepo, JetpackBudget, JetpackQuality,
+];

@@ -2,20 +2,55 @@ import {
   ActivityCancellationType,
   ApplicationFailure,
   CancellationScope,
+  condition,
+  continueAsNew,
   defineQuery,
+  defineUpdate,
   isCancellation,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
-import type { RunAgentResult } from '../activities/agent-activities.js';
+import type { AttemptOutcome, CallUsage } from '../agent/attempt-outcome.js';
 import type { Activities } from '../activities/index.js';
 import type { TaskStatus } from '../tasks/task.js';
-import { JetpackAttempt, JetpackStatus } from './search-attributes.js';
+import { JetpackAttempt, JetpackBudget, JetpackModel, JetpackStatus } from './search-attributes.js';
+
+/** How one model type runs an attempt: a durable loop of turns (API and local models) or one CLI run. */
+export interface ModelPlan {
+  modelType: string;
+  mode: 'loop' | 'single';
+  maxTurns: number;
+}
 
 export interface TaskWorkflowInput {
   taskId: string;
   maxAttempts: number;
+  taskQueuePrefix: string;
+  primary: ModelPlan;
+  /** Used from attempt `afterFailedAttempts + 1` on. */
+  fallback: (ModelPlan & { afterFailedAttempts: number }) | null;
+  budget: { maxTokens: number | null; maxCostUsd: number | null };
+  /** Set when the workflow continued as new: where to pick up. */
+  resume?: ResumePoint;
+}
+
+interface ResumePoint {
+  attempt: number;
+  turn: number;
+  feedbackArtifactId: string | null;
+  lastFailure: string | null;
+  used: { tokens: number; costUsd: number };
+  budget: TaskWorkflowInput['budget'];
+}
+
+export interface BudgetState {
+  maxTokens: number | null;
+  maxCostUsd: number | null;
+  usedTokens: number;
+  usedCostUsd: number;
+  awaitingApproval: boolean;
 }
 
 export interface TaskWorkflowState {
@@ -23,9 +58,12 @@ export interface TaskWorkflowState {
   status: TaskStatus;
   attempt: number;
   maxAttempts: number;
+  turn: number;
+  modelType: string;
   /** Short text of the latest failure (details live in libSQL). */
   lastFailure: string | null;
   mergeCommit: string | null;
+  budget: BudgetState;
 }
 
 export interface TaskWorkflowResult {
@@ -35,14 +73,25 @@ export interface TaskWorkflowResult {
   mergeCommit: string | null;
 }
 
+export interface BudgetApproval {
+  /** Extra tokens allowed; with neither field, the limits are lifted. */
+  addTokens?: number;
+  addCostUsd?: number;
+  by?: string;
+}
+
 export const statusQuery = defineQuery<TaskWorkflowState>('status');
+export const approveBudgetUpdate = defineUpdate<BudgetState, [BudgetApproval]>('approveBudget');
+export const rejectBudgetUpdate = defineUpdate<BudgetState, [{ reason: string; by?: string }]>('rejectBudget');
 
 /** How often the base branch may move under a passing task before it gives up. */
 export const MAX_BASE_SYNC_ROUNDS = 5;
+/** Continue as new past this many history events, carrying the loop's position. */
+const CONTINUE_AS_NEW_AFTER_EVENTS = 5_000;
 
 const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' } as const;
 
-const { prepareWorkspace, landChanges, cleanupWorkspace, recordResult } = proxyActivities<Activities>({
+const { prepareWorkspace, landChanges, cleanupWorkspace, recordResult, recordTaskStatus } = proxyActivities<Activities>({
   startToCloseTimeout: '5m',
   heartbeatTimeout: '1m',
   retry: { ...retry, maximumAttempts: 10 },
@@ -50,28 +99,51 @@ const { prepareWorkspace, landChanges, cleanupWorkspace, recordResult } = proxyA
 
 // Long steps: on cancel, wait until the activity has really stopped (its processes killed)
 // before the workflow goes on to clean up the worktree under it.
-const { runAgent } = proxyActivities<Activities>({
+const { runChecks } = proxyActivities<Activities>({
   startToCloseTimeout: '2h',
+  heartbeatTimeout: '10s',
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-  heartbeatTimeout: '30s',
   retry: { ...retry, maximumAttempts: 5 },
 });
 
-const { runChecks } = proxyActivities<Activities>({
-  startToCloseTimeout: '2h',
-  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-  heartbeatTimeout: '10s',
-  retry: { ...retry, maximumAttempts: 5 },
-});
+/** Agent steps run on the task queue of the attempt's model type (the fallback's may differ). */
+const agentActivities = (taskQueue: string) =>
+  proxyActivities<Activities>({
+    taskQueue,
+    startToCloseTimeout: '2h',
+    heartbeatTimeout: '10s',
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+    // Rate-limit failures carry the provider's Retry-After as their next retry delay.
+    retry: { ...retry, maximumInterval: '5m', maximumAttempts: 8 },
+  });
 
 /**
  * One development task: worktree → agent → checks → (feedback and retry) → land on base → result.
  * Deterministic orchestration only; every side effect is an activity, every large output an id.
  */
 export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskWorkflowResult> {
-  const { taskId, maxAttempts } = input;
-  const state: TaskWorkflowState = { taskId, status: 'queued', attempt: 0, maxAttempts, lastFailure: null, mergeCommit: null };
+  const { taskId, maxAttempts, resume } = input;
+  const limits = resume?.budget ?? input.budget;
+  const state: TaskWorkflowState = {
+    taskId, status: 'queued', attempt: resume?.attempt ?? 0, maxAttempts, turn: resume?.turn ?? 0, modelType: input.primary.modelType,
+    lastFailure: resume?.lastFailure ?? null, mergeCommit: null,
+    budget: { ...limits, usedTokens: resume?.used.tokens ?? 0, usedCostUsd: resume?.used.costUsd ?? 0, awaitingApproval: false },
+  };
+  let budgetDecision: { approved: true; approval: BudgetApproval } | { approved: false; reason: string } | null = null;
   setHandler(statusQuery, () => state);
+  const requireAwaiting = () => {
+    if (!state.budget.awaitingApproval) throw new Error(`task ${taskId} is not waiting for budget approval`);
+  };
+  const approve = (approval: BudgetApproval): BudgetState => {
+    budgetDecision = { approved: true, approval };
+    return { ...state.budget, awaitingApproval: false };
+  };
+  const reject = (rejection: { reason: string }): BudgetState => {
+    budgetDecision = { approved: false, reason: rejection.reason };
+    return { ...state.budget, awaitingApproval: false };
+  };
+  setHandler(approveBudgetUpdate, approve, { validator: (_: BudgetApproval) => requireAwaiting() });
+  setHandler(rejectBudgetUpdate, reject, { validator: (_: { reason: string }) => requireAwaiting() });
 
   const moveTo = (status: TaskStatus) => {
     state.status = status;
@@ -87,15 +159,80 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskWorkfl
     await cleanupWorkspace({ taskId });
   };
 
+  /** After each model call: over budget → pause until approved (limits raised) or rejected (task fails). */
+  const spend = async (usage: CallUsage) => {
+    const b = state.budget;
+    b.usedTokens += usage.inputTokens + usage.outputTokens;
+    b.usedCostUsd += usage.costUsd;
+    const over = (b.maxTokens !== null && b.usedTokens > b.maxTokens) || (b.maxCostUsd !== null && b.usedCostUsd > b.maxCostUsd);
+    if (!over) return;
+    const resumeStatus = state.status;
+    b.awaitingApproval = true;
+    budgetDecision = null;
+    moveTo('awaiting_approval');
+    upsertSearchAttributes([{ key: JetpackBudget, value: 'exceeded' }]);
+    await recordTaskStatus({ taskId, status: 'awaiting_approval' });
+    await condition(() => budgetDecision !== null);
+    b.awaitingApproval = false;
+    const decision = budgetDecision!;
+    if (!decision.approved) throw new BudgetRejected(decision.reason);
+    const { addTokens, addCostUsd } = decision.approval;
+    if (addTokens === undefined && addCostUsd === undefined) {
+      b.maxTokens = null;
+      b.maxCostUsd = null;
+    } else {
+      if (b.maxTokens !== null) b.maxTokens = b.usedTokens + (addTokens ?? 0);
+      if (b.maxCostUsd !== null) b.maxCostUsd = b.usedCostUsd + (addCostUsd ?? 0);
+    }
+    upsertSearchAttributes([{ key: JetpackBudget, value: 'approved' }]);
+    moveTo(resumeStatus);
+    await recordTaskStatus({ taskId, status: resumeStatus });
+  };
+
+  const planFor = (attempt: number): ModelPlan =>
+    input.fallback && attempt > input.fallback.afterFailedAttempts ? input.fallback : input.primary;
+
+  const runAttempt = async (attempt: number, feedbackArtifactId: string | null, firstTurn: number): Promise<AttemptOutcome> => {
+    const plan = planFor(attempt);
+    if (plan.modelType !== state.modelType) {
+      state.modelType = plan.modelType;
+      upsertSearchAttributes([{ key: JetpackModel, value: plan.modelType }]);
+    }
+    const agent = agentActivities(`${input.taskQueuePrefix}.${plan.modelType}`);
+    if (plan.mode === 'single') {
+      state.turn = 1;
+      const { outcome, usage } = await agent.runAgent({ taskId, attempt, modelType: plan.modelType, feedbackArtifactId });
+      await spend(usage);
+      return outcome;
+    }
+    for (let turn = firstTurn; ; turn++) {
+      state.turn = turn;
+      const result = await agent.agentTurn({ taskId, attempt, turn, modelType: plan.modelType, maxTurns: plan.maxTurns, feedbackArtifactId });
+      await spend(result.usage);
+      if (result.outcome) return result.outcome;
+      if (workflowInfo().historyLength > CONTINUE_AS_NEW_AFTER_EVENTS) {
+        await continueAsNew<typeof taskWorkflow>({
+          ...input,
+          resume: {
+            attempt, turn: turn + 1, feedbackArtifactId, lastFailure: state.lastFailure,
+            used: { tokens: state.budget.usedTokens, costUsd: state.budget.usedCostUsd },
+            budget: { maxTokens: state.budget.maxTokens, maxCostUsd: state.budget.maxCostUsd },
+          },
+        });
+      }
+    }
+  };
+
   try {
     moveTo('preparing');
     await prepareWorkspace({ taskId });
 
-    let feedbackArtifactId: string | null = null;
-    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    let feedbackArtifactId: string | null = resume?.feedbackArtifactId ?? null;
+    for (let attempt = resume?.attempt ?? 1; attempt <= maxAttempts; attempt++) {
       state.attempt = attempt;
       moveTo('running_agent');
-      const agent: RunAgentResult = await runAgent({ taskId, attempt, feedbackArtifactId });
+      const firstTurn = resume && attempt === resume.attempt ? resume.turn : 1;
+      const agent = await runAttempt(attempt, feedbackArtifactId, firstTurn);
       if (agent.status === 'failed') {
         state.lastFailure = `attempt ${attempt}: agent failed: ${agent.summary}`;
         feedbackArtifactId = agent.feedbackArtifactId;
@@ -117,12 +254,19 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskWorkfl
     await finish('failed', reason, reason);
     throw ApplicationFailure.nonRetryable(reason, 'TaskFailed');
   } catch (err) {
+    if (err instanceof BudgetRejected) {
+      const reason = `budget exceeded (${state.budget.usedTokens} tokens, $${state.budget.usedCostUsd.toFixed(4)}) and rejected: ${err.message}`;
+      await finish('failed', reason, reason);
+      throw ApplicationFailure.nonRetryable(reason, 'BudgetRejected');
+    }
     if (isCancellation(err)) {
       await CancellationScope.nonCancellable(() => finish('cancelled', 'cancelled by request', 'cancelled'));
     }
     throw err;
   }
 }
+
+class BudgetRejected extends Error {}
 
 type Landing =
   | { status: 'merged'; mergeCommit: string | null }

@@ -61,13 +61,14 @@ export interface PreparedWorktree {
  */
 export async function prepareWorktree(opts: { repo: string; baseBranch: string; branch: string; worktreePath: string }): Promise<PreparedWorktree> {
   const baseSha = await requireBranch(opts.repo, opts.baseBranch);
+  // Forget worktrees whose directories are gone (a crashed worker, a cleaned tmp) before looking.
+  await git(opts.repo, ['worktree', 'prune']);
   const checkedOut = await worktreesByBranch(opts.repo);
   const existing = checkedOut.get(opts.branch);
   if (existing && path.resolve(existing) === path.resolve(opts.worktreePath) && existsSync(existing)) {
     return { worktreePath: existing, baseSha, headSha: await git(existing, ['rev-parse', 'HEAD']), reused: true };
   }
   if (existing) throw new RepoError(`branch ${opts.branch} is already checked out at ${existing}`);
-  await git(opts.repo, ['worktree', 'prune']);
   await mkdir(path.dirname(opts.worktreePath), { recursive: true });
   const branchExists = (await branchSha(opts.repo, opts.branch)) !== null;
   await git(
@@ -82,10 +83,11 @@ export async function prepareWorktree(opts: { repo: string; baseBranch: string; 
 /** Commits everything in the worktree; null when there was nothing to commit. */
 export async function commitAll(worktree: string, message: string): Promise<{ sha: string; files: string[] } | null> {
   await git(worktree, ['add', '--all']);
-  const staged = await git(worktree, ['diff', '--cached', '--name-only']);
-  if (!staged) return null;
+  // -z: names verbatim (no quoting of non-ASCII); --no-renames: both sides of a rename are listed.
+  const staged = (await git(worktree, ['diff', '--cached', '--name-only', '--no-renames', '-z'])).split('\0').filter(Boolean);
+  if (staged.length === 0) return null;
   await git(worktree, ['commit', '--quiet', '--no-verify', '-m', message]);
-  return { sha: await git(worktree, ['rev-parse', 'HEAD']), files: staged.split('\n') };
+  return { sha: await git(worktree, ['rev-parse', 'HEAD']), files: staged };
 }
 
 export type SyncOutcome = { status: 'up_to_date' } | { status: 'updated'; baseSha: string } | { status: 'conflict'; files: string[] };

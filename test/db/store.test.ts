@@ -28,6 +28,7 @@ const modes: Array<[DatabaseConfig['mode'], () => DatabaseConfig]> = [
 const newTask = (id: string, overrides: Partial<NewTask> = {}): NewTask => ({
   id, title: `Task ${id}`, description: 'do it', priority: 'medium', skills: ['typescript'], acceptanceCriteria: [],
   repo: '/tmp/repo', baseBranch: 'main', branch: `swarm/${id}`, modelType: 'local', maxAttempts: 3, workflowId: `task-${id}`,
+  budget: { maxTokens: null, maxCostUsd: null },
   ...overrides,
 });
 

@@ -145,8 +145,8 @@ describe('taskWorkflow on a real Temporal server, libSQL file and git repo', () 
     expect(await stack.store.checkRuns.list(task.id)).toHaveLength(4);
     // Nothing landed; the branch with the failed work is kept for inspection.
     expect(await git(repo, ['rev-list', '--count', 'main'])).toBe('1');
-    // Attempt 2 wrote the same files again, so only attempt 1 made a commit.
-    expect(await git(repo, ['rev-list', '--count', task.branch])).toBe('2');
+    // Each turn that changed files is a checkpoint commit: attempt 1 made two; attempt 2 wrote the same files, so none.
+    expect(await git(repo, ['rev-list', '--count', task.branch])).toBe('3');
     expect((await stack.store.branches.get(repo, task.branch))?.status).toBe('failed');
   });
 

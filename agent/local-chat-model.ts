@@ -1,0 +1,74 @@
+import { parseEditScript, type EditInstruction } from '../models/local-edit-script.js';
+import type { ChatModel, ChatRequest, ChatResponse } from './chat-model.js';
+import type { AgentMessage } from './messages.js';
+
+const approxTokens = (text: string) => Math.ceil(text.length / 4);
+const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/** The attempt number is stated in the task prompt ("Attempt 2 of 3"). */
+function attemptOf(messages: AgentMessage[]): number {
+  const first = messages.find((m) => m.role === 'user');
+  const match = first && /Attempt (\d+) of \d+/.exec(first.text);
+  return match ? Number(match[1]) : 1;
+}
+
+function taskDescriptionOf(messages: AgentMessage[]): string {
+  const first = messages.find((m) => m.role === 'user');
+  return first?.text ?? '';
+}
+
+/** Each edit becomes one tool call. */
+function toolCallFor(edit: EditInstruction): { name: string; input: unknown } {
+  switch (edit.op) {
+    case 'write':
+      return { name: 'write_file', input: { path: edit.path, content: edit.content } };
+    case 'append':
+      return { name: 'run_command', input: { command: `cat >> ${shellQuote(edit.path)} <<'SWARM_APPEND_EOF'\n${edit.content}SWARM_APPEND_EOF` } };
+    case 'delete':
+      return { name: 'run_command', input: { command: `rm -f -- ${shellQuote(edit.path)}` } };
+    case 'run':
+      return { name: 'run_command', input: { command: edit.content.trim() } };
+  }
+}
+
+/**
+ * A deterministic chat model for the agent loop, needing no service: it turns the edit blocks in
+ * the task description (models/local-edit-script.ts) into one tool call per turn, then calls
+ * `finish`. It reads its own progress from the transcript, so a resumed run continues where the
+ * checkpoint left off. Used for the quick start, offline work and end-to-end tests.
+ */
+export function createLocalChatModel(): ChatModel {
+  return {
+    provider: 'local',
+    model: 'local-edit-script',
+    async step(request: ChatRequest): Promise<ChatResponse> {
+      const usage = { inputTokens: approxTokens(request.system + JSON.stringify(request.messages)), outputTokens: 0 };
+      const respond = (text: string, call?: { name: string; input: unknown }): ChatResponse => {
+        const toolCalls = call ? [{ id: `call_${request.messages.length}`, name: call.name, input: call.input }] : [];
+        usage.outputTokens = approxTokens(text + JSON.stringify(toolCalls));
+        return { text, toolCalls, usage, finishReason: call ? 'tool-calls' : 'stop' };
+      };
+
+      let edits: EditInstruction[];
+      try {
+        const attempt = attemptOf(request.messages);
+        edits = parseEditScript(taskDescriptionOf(request.messages)).filter((e) => !e.attempts || e.attempts(attempt));
+      } catch (err) {
+        return respond(`I cannot read the edit instructions in the task: ${(err as Error).message}`, {
+          name: 'finish',
+          input: { summary: `cannot read the edit instructions: ${(err as Error).message}`, success: false },
+        });
+      }
+      if (edits.length === 0) {
+        return respond('', { name: 'finish', input: { summary: 'the task holds no edit blocks for this attempt, so the local model has nothing to do', success: false } });
+      }
+      const done = request.messages.filter((m) => m.role === 'assistant').length;
+      const next = edits[done];
+      if (!next) {
+        const files = [...new Set(edits.filter((e) => e.op !== 'run').map((e) => e.path))];
+        return respond('All edits applied.', { name: 'finish', input: { summary: `applied ${edits.length} edit(s): ${files.join(', ') || 'commands only'}`, success: true } });
+      }
+      return respond('', toolCallFor(next));
+    },
+  };
+}

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+
+export const modelTypeName = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,31}$/, 'model type names are lowercase letters, digits and dashes (e.g. "local", "claude")');
+
+/** Adapters whose attempts run as the durable agent loop (one activity per turn). */
+export const LOOP_ADAPTERS = ['local', 'anthropic', 'openai', 'google', 'openai-compatible'] as const;
+/** Coding-agent CLIs: they run their own loop, so an attempt is one activity. */
+export const CLI_ADAPTERS = ['claude-code', 'codex', 'gemini-cli', 'command'] as const;
+export const MODEL_ADAPTERS = [...LOOP_ADAPTERS, ...CLI_ADAPTERS] as const;
+export type ModelAdapterKind = (typeof MODEL_ADAPTERS)[number];
+
+/** Where each adapter finds its API key unless `apiKeyEnv` says otherwise; keys are only ever read from env. */
+export const DEFAULT_API_KEY_ENV: Partial<Record<ModelAdapterKind, string>> = {
+  anthropic: 'ANTHROPIC_API_KEY',
+  openai: 'OPENAI_API_KEY',
+  google: 'GEMINI_API_KEY',
+  'claude-code': 'ANTHROPIC_API_KEY',
+  codex: 'OPENAI_API_KEY',
+  'gemini-cli': 'GEMINI_API_KEY',
+};
+
+const pricingSchema = z
+  .object({ inputPerMTok: z.number().min(0), outputPerMTok: z.number().min(0) })
+  .strict()
+  .describe('USD per million tokens');
+
+export const modelSchema = z
+  .object({
+    adapter: z.enum(MODEL_ADAPTERS),
+    /** The provider's model id, e.g. "claude-sonnet-4-5". */
+    model: z.string().min(1).optional(),
+    baseUrl: z.string().url().optional(),
+    apiKeyEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'apiKeyEnv names an environment variable, e.g. "OPENROUTER_API_KEY"').optional(),
+    /** The CLI binary (claude-code, codex, gemini-cli) or the whole command line (command). */
+    command: z.string().min(1).optional(),
+    skills: z.array(z.string().min(1)).default([]),
+    concurrency: z.number().int().min(1).max(64).default(2),
+    /** Temporal task-queue rate limit for this model type's activities, across all its workers. */
+    maxRequestsPerSecond: z.number().positive().optional(),
+    maxTurns: z.number().int().min(1).max(1_000).default(50),
+    timeoutSeconds: z.number().int().positive().default(3_600),
+    pricing: pricingSchema.optional(),
+    fallback: z.object({ model: modelTypeName, afterFailedAttempts: z.number().int().min(1) }).strict().optional(),
+  })
+  .strict()
+  .superRefine((m, ctx) => {
+    const needsModel = m.adapter === 'anthropic' || m.adapter === 'openai' || m.adapter === 'google' || m.adapter === 'openai-compatible';
+    if (needsModel && !m.model) ctx.addIssue({ code: 'custom', path: ['model'], message: `adapter "${m.adapter}" needs a model id` });
+    if (m.adapter === 'openai-compatible' && !m.baseUrl) {
+      ctx.addIssue({ code: 'custom', path: ['baseUrl'], message: 'adapter "openai-compatible" needs a baseUrl, e.g. http://localhost:11434/v1' });
+    }
+    if (m.adapter === 'command' && !m.command) ctx.addIssue({ code: 'custom', path: ['command'], message: 'adapter "command" needs a command' });
+  });
+export type ModelConfig = z.infer<typeof modelSchema>;
+
+/** Estimated list prices (USD per million tokens) for known model ids; configure `pricing` for others. */
+const KNOWN_PRICES: Record<string, z.infer<typeof pricingSchema>> = {
+  'claude-opus-4-1': { inputPerMTok: 15, outputPerMTok: 75 },
+  'claude-sonnet-4-5': { inputPerMTok: 3, outputPerMTok: 15 },
+  'claude-haiku-4-5': { inputPerMTok: 1, outputPerMTok: 5 },
+  'gpt-5': { inputPerMTok: 1.25, outputPerMTok: 10 },
+  'gpt-5-mini': { inputPerMTok: 0.25, outputPerMTok: 2 },
+  'gemini-2.5-pro': { inputPerMTok: 1.25, outputPerMTok: 10 },
+  'gemini-2.5-flash': { inputPerMTok: 0.3, outputPerMTok: 2.5 },
+};
+
+export function pricingOf(model: ModelConfig): z.infer<typeof pricingSchema> {
+  return model.pricing ?? (model.model ? KNOWN_PRICES[model.model] : undefined) ?? { inputPerMTok: 0, outputPerMTok: 0 };
+}
+
+export const LOCAL_MODEL: ModelConfig = modelSchema.parse({ adapter: 'local', skills: ['general', 'typescript', 'javascript', 'docs', 'tests'] });
+
+/**
+ * The model types when no config file names any: `local` always, plus one type per provider whose
+ * API key is in the environment (claude, gpt, gemini). Skills are broad; narrow them in the file.
+ */
+export function defaultModels(env: Record<string, string | undefined>): Record<string, ModelConfig> {
+  const models: Record<string, ModelConfig> = {};
+  const skills = ['general', 'typescript', 'javascript', 'python', 'go', 'docs', 'tests'];
+  if (env.ANTHROPIC_API_KEY) models.claude = modelSchema.parse({ adapter: 'anthropic', model: 'claude-sonnet-4-5', skills });
+  if (env.OPENAI_API_KEY) models.gpt = modelSchema.parse({ adapter: 'openai', model: 'gpt-5', skills });
+  if (env.GEMINI_API_KEY) models.gemini = modelSchema.parse({ adapter: 'google', model: 'gemini-2.5-pro', skills });
+  models.local = LOCAL_MODEL;
+  return models;
+}

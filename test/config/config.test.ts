@@ -1,0 +1,246 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../config/config.js';
+
+let root: string;
+let cwd: string;
+let dirs = 0;
+
+beforeAll(async () => {
+  root = await mkdtemp(path.join(tmpdir(), 'config-test-'));
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+beforeEach(async () => {
+  cwd = path.join(root, `cwd-${++dirs}`);
+  await mkdir(cwd);
+});
+
+const writeConfig = (content: unknown, file = 'swarm.config.json') =>
+  writeFile(path.join(cwd, file), typeof content === 'string' ? content : JSON.stringify(content));
+
+/** The ConfigError loadConfig throws; fails the test when it throws nothing or something else. */
+function configError(env: Record<string, string | undefined>): ConfigError {
+  try {
+    loadConfig(env, cwd);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return err as ConfigError;
+  }
+  throw new Error('expected loadConfig to throw a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('uses local defaults under <cwd>/.swarm without env or file', () => {
+    const config = loadConfig({}, cwd);
+    expect(config.home).toBe(path.join(cwd, '.swarm'));
+    expect(config.database).toEqual({ mode: 'local', path: path.join(cwd, '.swarm', 'data.db') });
+    expect(config.temporal).toMatchObject({ address: 'localhost:7233', namespace: 'default', uiUrl: 'http://localhost:8233' });
+    expect(config.defaultModel).toBe('local');
+    expect(Object.keys(config.models)).toEqual(['local']);
+    expect(config.models.local?.adapter).toBe('local');
+    expect(config.worktreesDir).toBe(path.join(cwd, '.swarm', 'worktrees'));
+    expect(config.checks).toEqual({ timeoutSeconds: 600, outputLimitBytes: 64 * 1024 });
+  });
+
+  it('does not read process.env when given an env object', () => {
+    const saved = process.env.TEMPORAL_ADDRESS;
+    process.env.TEMPORAL_ADDRESS = 'elsewhere:1234';
+    try {
+      expect(loadConfig({}, cwd).temporal.address).toBe('localhost:7233');
+    } finally {
+      if (saved === undefined) delete process.env.TEMPORAL_ADDRESS;
+      else process.env.TEMPORAL_ADDRESS = saved;
+    }
+  });
+
+  it('resolves relative SWARM_HOME and SWARM_DB_PATH against cwd', () => {
+    const config = loadConfig({ SWARM_HOME: 'state', SWARM_DB_PATH: 'db/swarm.db' }, cwd);
+    expect(config.home).toBe(path.join(cwd, 'state'));
+    expect(config.database).toEqual({ mode: 'local', path: path.join(cwd, 'db', 'swarm.db') });
+    expect(config.worktreesDir).toBe(path.join(cwd, 'state', 'worktrees'));
+  });
+
+  it('selects remote mode when only TURSO_DATABASE_URL is set, with the auth token', () => {
+    const config = loadConfig({ TURSO_DATABASE_URL: 'libsql://db.example.turso.io', TURSO_AUTH_TOKEN: 'secret-token' }, cwd);
+    expect(config.database).toEqual({ mode: 'remote', url: 'libsql://db.example.turso.io', authToken: 'secret-token' });
+  });
+
+  it('selects replica mode with SWARM_DB_MODE=replica and reads TURSO_SYNC_INTERVAL', () => {
+    const config = loadConfig(
+      { SWARM_DB_MODE: 'replica', TURSO_DATABASE_URL: 'https://db.example.com', TURSO_AUTH_TOKEN: 't', TURSO_SYNC_INTERVAL: '2.5' },
+      cwd,
+    );
+    expect(config.database).toEqual({
+      mode: 'replica',
+      path: path.join(cwd, '.swarm', 'data.db'),
+      syncUrl: 'https://db.example.com',
+      authToken: 't',
+      syncIntervalSeconds: 2.5,
+    });
+  });
+
+  it('defaults the replica sync interval to 5 seconds', () => {
+    const config = loadConfig({ SWARM_DB_MODE: 'replica', TURSO_DATABASE_URL: 'libsql://x.example' }, cwd);
+    expect(config.database).toMatchObject({ mode: 'replica', syncIntervalSeconds: 5 });
+  });
+
+  it('lets SWARM_DB_MODE=local win over a TURSO_DATABASE_URL', () => {
+    const config = loadConfig({ SWARM_DB_MODE: 'local', TURSO_DATABASE_URL: 'libsql://x.example' }, cwd);
+    expect(config.database.mode).toBe('local');
+  });
+
+  it.each(['replica', 'remote'])('rejects %s mode without TURSO_DATABASE_URL', (mode) => {
+    const err = configError({ SWARM_DB_MODE: mode });
+    expect(err.message).toContain('TURSO_DATABASE_URL');
+    expect(err.message).toContain(mode);
+  });
+
+  it('rejects an unknown SWARM_DB_MODE, naming the variable and the value', () => {
+    const err = configError({ SWARM_DB_MODE: 'cloud' });
+    expect(err.message).toContain('SWARM_DB_MODE');
+    expect(err.message).toContain('"cloud"');
+  });
+
+  it.each(['abc', '0', '-3'])('rejects TURSO_SYNC_INTERVAL=%s in replica mode, naming the variable', (value) => {
+    const err = configError({ SWARM_DB_MODE: 'replica', TURSO_DATABASE_URL: 'libsql://x.example', TURSO_SYNC_INTERVAL: value });
+    expect(err.message).toContain('TURSO_SYNC_INTERVAL');
+    expect(err.message).toContain(`"${value}"`);
+  });
+
+  it('rejects a TEMPORAL_ADDRESS without a port, naming the field', () => {
+    const err = configError({ TEMPORAL_ADDRESS: 'nope' });
+    expect(err.message).toContain('temporal.address');
+    expect(err.message).toContain('TEMPORAL_ADDRESS');
+  });
+
+  it('accepts a host:port TEMPORAL_ADDRESS and namespace from env', () => {
+    const config = loadConfig({ TEMPORAL_ADDRESS: 'temporal.internal:7234', TEMPORAL_NAMESPACE: 'swarm' }, cwd);
+    expect(config.temporal).toMatchObject({ address: 'temporal.internal:7234', namespace: 'swarm' });
+  });
+
+  it('rejects a database URL with an unsupported scheme, naming the field', () => {
+    const err = configError({ TURSO_DATABASE_URL: 'postgres://db.example' });
+    expect(err.message).toContain('database.url');
+  });
+
+  it('reads models and defaultModel from swarm.config.json, filling model defaults', async () => {
+    await writeConfig({
+      models: { fast: { adapter: 'local', skills: ['docs'] }, careful: { adapter: 'local', concurrency: 4 } },
+      defaultModel: 'careful',
+      temporal: { address: 'filehost:7000' },
+      checks: { timeoutSeconds: 30, outputLimitBytes: 2048 },
+    });
+    const config = loadConfig({}, cwd);
+    expect(config.models).toEqual({
+      fast: { adapter: 'local', skills: ['docs'], concurrency: 2, maxTurns: 50, timeoutSeconds: 3600 },
+      careful: { adapter: 'local', skills: [], concurrency: 4, maxTurns: 50, timeoutSeconds: 3600 },
+    });
+    expect(config.defaultModel).toBe('careful');
+    expect(config.temporal.address).toBe('filehost:7000');
+    expect(config.checks).toEqual({ timeoutSeconds: 30, outputLimitBytes: 2048 });
+  });
+
+  it('defaults defaultModel to the first model in the file', async () => {
+    await writeConfig({ models: { alpha: { adapter: 'local' }, beta: { adapter: 'local' } } });
+    expect(loadConfig({}, cwd).defaultModel).toBe('alpha');
+  });
+
+  it('lets env win over the config file', async () => {
+    await writeConfig({ temporal: { address: 'filehost:7000' }, database: { mode: 'local', path: 'file.db' } });
+    const config = loadConfig({ TEMPORAL_ADDRESS: 'envhost:7001', SWARM_DB_PATH: 'env.db' }, cwd);
+    expect(config.temporal.address).toBe('envhost:7001');
+    expect(config.database).toEqual({ mode: 'local', path: path.join(cwd, 'env.db') });
+  });
+
+  it('reads the file named by SWARM_CONFIG relative to cwd', async () => {
+    await mkdir(path.join(cwd, 'conf'));
+    await writeConfig({ models: { other: { adapter: 'local' } } }, 'conf/custom.json');
+    const config = loadConfig({ SWARM_CONFIG: 'conf/custom.json' }, cwd);
+    expect(Object.keys(config.models)).toEqual(['other']);
+    expect(config.defaultModel).toBe('other');
+  });
+
+  it('rejects SWARM_CONFIG pointing to a missing file, naming the path', () => {
+    const err = configError({ SWARM_CONFIG: 'missing.json' });
+    expect(err.message).toContain('SWARM_CONFIG');
+    expect(err.message).toContain(path.join(cwd, 'missing.json'));
+  });
+
+  it('rejects a config file with an unknown key, naming the file and the key', async () => {
+    await writeConfig({ models: { local: { adapter: 'local' } }, colour: 'blue' });
+    const err = configError({});
+    expect(err.message).toContain(path.join(cwd, 'swarm.config.json'));
+    expect(err.message).toContain('colour');
+  });
+
+  it('rejects a config file with an unknown nested key', async () => {
+    await writeConfig({ temporal: { adress: 'typo:7233' } });
+    const err = configError({});
+    expect(err.message).toContain('swarm.config.json');
+    expect(err.message).toContain('adress');
+  });
+
+  it('rejects a config file that is not JSON, naming the file', async () => {
+    await writeConfig('{ "models": ');
+    const err = configError({});
+    expect(err.message).toContain(`cannot read config file ${path.join(cwd, 'swarm.config.json')}`);
+  });
+
+  it('rejects an invalid model type name in the config file', async () => {
+    await writeConfig({ models: { 'Bad Name': { adapter: 'local' } } });
+    const err = configError({});
+    expect(err.message).toContain('swarm.config.json');
+    expect(err.message).toContain('models.Bad Name');
+  });
+
+  it('rejects an unknown adapter in the config file', async () => {
+    await writeConfig({ models: { remote: { adapter: 'mistral' } } });
+    const err = configError({});
+    expect(err.message).toContain('models.remote.adapter');
+  });
+
+  it('names what an adapter lacks: a model id, a base URL, a command', async () => {
+    await writeConfig({ models: { gpt: { adapter: 'openai' }, ollama: { adapter: 'openai-compatible', model: 'qwen' }, tool: { adapter: 'command' } } });
+    const message = configError({}).message;
+    expect(message).toContain('models.gpt.model: adapter "openai" needs a model id');
+    expect(message).toContain('models.ollama.baseUrl: adapter "openai-compatible" needs a baseUrl');
+    expect(message).toContain('models.tool.command: adapter "command" needs a command');
+  });
+
+  it('rejects a fallback to a model type that is not configured, or to itself', async () => {
+    await writeConfig({ models: { local: { adapter: 'local', fallback: { model: 'claude', afterFailedAttempts: 2 } } } });
+    expect(configError({}).message).toContain('model type "local" falls back to "claude", which is not configured (configured: local)');
+    await writeConfig({ models: { local: { adapter: 'local', fallback: { model: 'local', afterFailedAttempts: 2 } } } });
+    expect(configError({}).message).toContain('which is itself');
+  });
+
+  it('adds a model type per provider API key found in env, and defaults to it; local otherwise', () => {
+    expect(Object.keys(loadConfig({}, cwd).models)).toEqual(['local']);
+    const withKeys = loadConfig({ ANTHROPIC_API_KEY: 'sk-ant-test', GEMINI_API_KEY: 'g-test' }, cwd);
+    expect(Object.keys(withKeys.models)).toEqual(['claude', 'gemini', 'local']);
+    expect(withKeys.models.claude).toMatchObject({ adapter: 'anthropic', model: 'claude-sonnet-4-5' });
+    expect(withKeys.defaultModel).toBe('claude');
+    expect(JSON.stringify(withKeys)).not.toContain('sk-ant-test');
+  });
+
+  it('rejects a defaultModel that is not among the models', async () => {
+    await writeConfig({ models: { fast: { adapter: 'local' } }, defaultModel: 'slow' });
+    const err = configError({});
+    expect(err.message).toContain('"slow"');
+    expect(err.message).toContain('fast');
+  });
+
+  it('rejects SWARM_DEFAULT_MODEL naming an unconfigured model', () => {
+    const err = configError({ SWARM_DEFAULT_MODEL: 'claude' });
+    expect(err.message).toContain('default model "claude" is not a configured model type');
+  });
+
+  it('rejects a non-positive SWARM_EMBEDDING_DIMENSIONS, naming the variable', () => {
+    const err = configError({ SWARM_EMBEDDING_DIMENSIONS: '0' });
+    expect(err.message).toContain('SWARM_EMBEDDING_DIMENSIONS');
+  });
+});
