@@ -44,6 +44,12 @@ const list = (value: string) =>
     .map((s) => s.trim())
     .filter(Boolean);
 
+const positiveNumber = (name: string) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive number, got "${value}"`);
+  return n;
+};
+
 const positiveInt = (name: string) => (value: string) => {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a positive whole number, got "${value}"`);
@@ -126,6 +132,8 @@ function buildProgram(ctx: () => CliContext): Command {
     .option('--base <branch>', 'base branch (default: the repo\'s current branch)')
     .option('--model <type>', 'model type (default: routed by skills)')
     .option('--max-attempts <n>', 'attempts before the task fails', positiveInt('--max-attempts'))
+    .option('--max-tokens <n>', 'token budget; over it the task pauses for approval', positiveInt('--max-tokens'))
+    .option('--max-usd <amount>', 'cost budget in USD; over it the task pauses for approval', positiveNumber('--max-usd'))
     .option('--wait', 'wait for the task to finish and print its result')
     .option('--json', 'print JSON')
     .action(async (opts) => {
@@ -143,6 +151,7 @@ function buildProgram(ctx: () => CliContext): Command {
       const created = await client.createTask({
         title: opts.title, description, priority: opts.priority, skills: opts.skills, acceptanceCriteria: opts.criteria,
         repo: opts.repo, baseBranch: opts.base, model: opts.model, maxAttempts: opts.maxAttempts,
+        budget: opts.maxTokens !== undefined || opts.maxUsd !== undefined ? { maxTokens: opts.maxTokens, maxCostUsd: opts.maxUsd } : undefined,
       });
       if (!opts.wait) {
         print(opts.json, created, () => `created task ${created.id} on ${created.modelType} (${client.workflowUrl(created.id)})`);
@@ -176,6 +185,25 @@ function buildProgram(ctx: () => CliContext): Command {
     });
 
   task
+    .command('approve <id>')
+    .description('let a task that went over its budget go on (without amounts, its limits are lifted)')
+    .option('--add-tokens <n>', 'allow this many more tokens', positiveInt('--add-tokens'))
+    .option('--add-usd <amount>', 'allow this much more spending', positiveNumber('--add-usd'))
+    .action(async (id: string, opts: { addTokens?: number; addUsd?: number }) => {
+      const budget = await (await ctx().client()).approveBudget(id, { addTokens: opts.addTokens, addCostUsd: opts.addUsd, by: process.env.USER });
+      console.log(`task ${id} approved: it goes on (used ${budget.usedTokens} tokens, $${budget.usedCostUsd.toFixed(4)})`);
+    });
+
+  task
+    .command('reject <id>')
+    .description('fail a task that went over its budget')
+    .requiredOption('--reason <text>', 'why')
+    .action(async (id: string, opts: { reason: string }) => {
+      await (await ctx().client()).rejectBudget(id, opts.reason);
+      console.log(`task ${id} rejected: it fails with the reason stored`);
+    });
+
+  task
     .command('cancel <id>')
     .description('cancel a running task (its worktree is cleaned up and the result recorded)')
     .action(async (id: string) => {
@@ -190,7 +218,12 @@ function buildProgram(ctx: () => CliContext): Command {
     .action(async (opts: { json?: boolean }) => {
       const c = ctx();
       const store = await c.store();
-      const status = { tasks: await store.tasks.countByStatus(), agents: await store.agents.list(), temporal: c.config.temporal };
+      const status = {
+        tasks: await store.tasks.countByStatus(),
+        agents: await store.agents.list(),
+        usageByModel: await store.modelCalls.totalsByModelType(),
+        temporal: c.config.temporal,
+      };
       print(!!opts.json, status, () => formatStatus(status));
     });
 

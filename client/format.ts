@@ -1,4 +1,5 @@
 import type { AgentRecord } from '../db/agents-repository.js';
+import type { UsageTotals } from '../db/model-calls-repository.js';
 import type { Task } from '../tasks/task.js';
 import type { SwarmClient } from './swarm-client.js';
 
@@ -23,7 +24,9 @@ export function formatTaskList(tasks: Task[]): string {
   ]);
 }
 
-export function formatTask({ task, attempts, checks, result, live, webUrl }: ShownTask): string {
+const formatUsage = (u: UsageTotals) => `${u.calls} call(s), ${u.inputTokens} in / ${u.outputTokens} out tokens, $${u.costUsd.toFixed(4)}`;
+
+export function formatTask({ task, attempts, checks, result, usage, live, webUrl }: ShownTask): string {
   const lines = [
     `Task ${task.id}: ${task.title}`,
     `  status      ${task.status}${live ? ` (workflow: ${live.status}, attempt ${live.attempt}/${live.maxAttempts})` : ''}`,
@@ -31,6 +34,8 @@ export function formatTask({ task, attempts, checks, result, live, webUrl }: Sho
     `  repo        ${task.repo} (${task.branch} → ${task.baseBranch})`,
     `  web ui      ${webUrl}`,
   ];
+  const limits = [task.budget.maxTokens !== null ? `${task.budget.maxTokens} tokens` : null, task.budget.maxCostUsd !== null ? `$${task.budget.maxCostUsd}` : null].filter(Boolean);
+  lines.push(`  usage       ${formatUsage(usage)}${limits.length ? ` (budget ${limits.join(', ')})` : ''}`);
   if (task.failureReason) lines.push(`  failure     ${task.failureReason}`);
   for (const a of attempts) {
     lines.push(`  attempt ${a.attempt}: ${a.status}${a.commitSha ? ` @ ${a.commitSha.slice(0, 10)}` : ''} — ${a.summary ?? ''}`);
@@ -56,10 +61,22 @@ export function formatAgents(agents: AgentRecord[]): string {
   ]);
 }
 
-export function formatStatus(status: { tasks: Record<string, number>; agents: AgentRecord[]; temporal: { address: string; uiUrl: string } }): string {
+export function formatStatus(status: {
+  tasks: Record<string, number>;
+  agents: AgentRecord[];
+  usageByModel: Record<string, UsageTotals>;
+  temporal: { address: string; uiUrl: string };
+}): string {
   const byModel = new Map<string, number>();
   for (const a of status.agents) byModel.set(a.modelType, (byModel.get(a.modelType) ?? 0) + 1);
   const tasks = Object.entries(status.tasks).map(([s, n]) => `${s} ${n}`).join(', ') || 'none';
   const workers = [...byModel].map(([m, n]) => `${m} ${n}`).join(', ') || 'none online';
-  return [`tasks     ${tasks}`, `workers   ${workers}`, `temporal  ${status.temporal.address}  (Web UI ${status.temporal.uiUrl})`].join('\n');
+  const usage = Object.entries(status.usageByModel).map(([m, u]) => `          ${m}: ${formatUsage(u)}`);
+  return [
+    `tasks     ${tasks}`,
+    `workers   ${workers}`,
+    `usage     ${usage.length ? '' : 'no model calls yet'}`,
+    ...usage,
+    `temporal  ${status.temporal.address}  (Web UI ${status.temporal.uiUrl})`,
+  ].join('\n');
 }

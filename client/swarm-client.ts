@@ -1,4 +1,5 @@
-import { Client, WorkflowNotFoundError } from '@temporalio/client';
+import { Client, WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { z } from 'zod';
 import type { SwarmConfig } from '../config/config.js';
 import { formatZodError } from '../config/format-zod-error.js';
 import type { Store } from '../db/index.js';
@@ -6,10 +7,18 @@ import { branchForTask, taskQueueForModel, workflowIdForTask, type Task, type Ta
 import { newTaskId } from '../tasks/task-id.js';
 import { taskSpecSchema } from '../tasks/task-spec.js';
 import type { taskWorkflow, TaskWorkflowState } from '../workflows/task-workflow.js';
-import { statusQuery } from '../workflows/task-workflow.js';
+import { approveBudgetUpdate, rejectBudgetUpdate, statusQuery, type BudgetApproval, type BudgetState } from '../workflows/task-workflow.js';
 import { JetpackModel, JetpackPriority, JetpackRepo, JetpackSkills, JetpackStatus } from '../workflows/search-attributes.js';
 import { currentBranch, requireBranch, resolveRepo } from '../workspace/worktree.js';
 import { fallbackPlan, modelPlan, routeTask } from './routing.js';
+
+const budgetApprovalSchema = z
+  .object({
+    addTokens: z.number().int().positive('addTokens must be a positive number of tokens').optional(),
+    addCostUsd: z.number().positive('addCostUsd must be a positive amount in USD').optional(),
+    by: z.string().max(200).optional(),
+  })
+  .strict();
 
 /** A task submission that cannot be accepted; nothing was written. */
 export class TaskInputError extends Error {
@@ -34,6 +43,18 @@ async function rejectAsInput<T>(what: Promise<T>): Promise<T> {
 export function createSwarmClient({ config, store, temporal }: SwarmClientDeps) {
   const workflowUrl = (taskId: string) =>
     `${config.temporal.uiUrl}/namespaces/${encodeURIComponent(config.temporal.namespace)}/workflows/${workflowIdForTask(taskId)}`;
+
+  const updateWaitingTask = async (taskId: string, update: (handle: WorkflowHandle) => Promise<BudgetState>) => {
+    const task = await store.tasks.get(taskId);
+    if (!task) throw new TaskInputError(`no task with id "${taskId}"`);
+    try {
+      return await update(temporal.workflow.getHandle(task.workflowId));
+    } catch (err) {
+      if (err instanceof WorkflowUpdateFailedError) throw new TaskInputError(err.cause?.message ?? err.message);
+      if (err instanceof WorkflowNotFoundError) throw new TaskInputError(`task ${taskId} has no running workflow`);
+      throw err;
+    }
+  };
 
   return {
     workflowUrl,
@@ -93,10 +114,11 @@ export function createSwarmClient({ config, store, temporal }: SwarmClientDeps) 
     async showTask(taskId: string) {
       const task = await store.tasks.get(taskId);
       if (!task) return undefined;
-      const [attempts, checks, result] = await Promise.all([
+      const [attempts, checks, result, usage] = await Promise.all([
         store.attempts.listForTask(taskId),
         store.checkRuns.list(taskId),
         store.results.get(taskId),
+        store.modelCalls.totalsForTask(taskId),
       ]);
       let live: TaskWorkflowState | null = null;
       if (!result) {
@@ -105,7 +127,20 @@ export function createSwarmClient({ config, store, temporal }: SwarmClientDeps) 
           .query(statusQuery)
           .catch(() => null);
       }
-      return { task, attempts, checks, result: result ?? null, live, webUrl: workflowUrl(taskId) };
+      return { task, attempts, checks, result: result ?? null, usage, live, webUrl: workflowUrl(taskId) };
+    },
+
+    /** Lets a task that went over its budget go on; without amounts, its limits are lifted. */
+    async approveBudget(taskId: string, approval: BudgetApproval): Promise<BudgetState> {
+      const parsed = budgetApprovalSchema.safeParse(approval);
+      if (!parsed.success) throw new TaskInputError(`invalid approval: ${formatZodError(parsed.error)}`);
+      return updateWaitingTask(taskId, (handle) => handle.executeUpdate(approveBudgetUpdate, { args: [parsed.data] }));
+    },
+
+    /** Fails a task that went over its budget, with the reason stored. */
+    async rejectBudget(taskId: string, reason: string): Promise<BudgetState> {
+      if (!reason.trim()) throw new TaskInputError('a reason is needed to reject a budget');
+      return updateWaitingTask(taskId, (handle) => handle.executeUpdate(rejectBudgetUpdate, { args: [{ reason: reason.trim() }] }));
     },
 
     async cancelTask(taskId: string): Promise<void> {
