@@ -1,0 +1,60 @@
+// `npm run bench -- history [--turns 50]`: the Temporal history size of one agent run of N turns,
+// on a real dev server, a local libSQL file and a real git repo. Target: ≤ 200 KB for 50 turns.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { createSwarmClient } from '../client/swarm-client.js';
+import { temporalCliPath } from '../client/temporal-cli.js';
+import { freePort, startDevServer } from '../client/temporal-dev-server.js';
+import { loadConfig } from '../config/config.js';
+import { openStore } from '../db/index.js';
+import { createTaskWorker } from '../workers/task-worker.js';
+import { createExampleRepo } from '../client/example/create-example-repo.js';
+
+const { values } = parseArgs({ options: { turns: { type: 'string', default: '50' } } });
+const turns = Number(values.turns);
+if (!Number.isInteger(turns) || turns < 2) throw new Error(`--turns must be a whole number ≥ 2, got "${values.turns}"`);
+const TARGET_BYTES = 200 * 1024;
+
+Runtime.install({ logger: new DefaultLogger('WARN') });
+const dir = mkdtempSync(path.join(tmpdir(), 'jetpack-bench-history-'));
+const port = await freePort();
+const server = await startDevServer({
+  cliPath: temporalCliPath(process.env.TEMPORAL_CLI_PATH), port, dbFile: path.join(dir, 'temporal.db'), logFile: path.join(dir, 'temporal.log'), detached: false,
+});
+try {
+  const config = loadConfig({ SWARM_HOME: dir, TEMPORAL_ADDRESS: `127.0.0.1:${port}` }, dir);
+  const store = await openStore(config.database, { embeddingDimensions: config.embeddingDimensions });
+  const connection = await Connection.connect({ address: config.temporal.address });
+  const nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
+  const client = createSwarmClient({ config, store, temporal: new Client({ connection }) });
+  const repo = await createExampleRepo(path.join(dir, 'repo'));
+  // turns - 1 tool turns (one file each), then `finish`.
+  const description = Array.from({ length: turns - 1 }, (_, i) => `\`\`\`write notes/note-${i + 1}.md\nNote ${i + 1}: ${'x'.repeat(200)}\n\`\`\``).join('\n');
+  const worker = await createTaskWorker({ config, modelType: 'local', connection: nativeConnection, store });
+  const started = Date.now();
+  const task = await worker.runUntil(async () => {
+    const task = await client.createTask({ title: `${turns}-turn run`, description, repo, model: 'local' });
+    await client.waitForResult(task.id);
+    return task;
+  });
+  const elapsed = Date.now() - started;
+  const handle = new Client({ connection }).workflow.getHandle(task.workflowId);
+  const history = await handle.fetchHistory();
+  const bytes = Buffer.byteLength(JSON.stringify(history));
+  const events = history.events?.length ?? 0;
+  const agentTurns = (await store.agentTurns.list(task.id, 1)).length - 1;
+  const result = await store.results.get(task.id);
+  console.log(`agent run of ${agentTurns} turns: ${result?.status}, ${elapsed} ms`);
+  console.log(`history: ${events} events, ${(bytes / 1024).toFixed(1)} KB as JSON (${(bytes / agentTurns).toFixed(0)} bytes per turn)`);
+  console.log(`target ≤ ${TARGET_BYTES / 1024} KB: ${bytes <= TARGET_BYTES ? 'met' : 'MISSED'} (ratio ${(bytes / TARGET_BYTES).toFixed(2)})`);
+  await connection.close();
+  await nativeConnection.close();
+  store.close();
+} finally {
+  server.kill('SIGTERM');
+  rmSync(dir, { recursive: true, force: true });
+}
