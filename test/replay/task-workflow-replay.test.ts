@@ -16,7 +16,7 @@ describe('taskWorkflow replays its recorded histories', () => {
   const files = readdirSync(HISTORIES).filter((f) => f.endsWith('.json'));
 
   it('has histories to replay', () => {
-    expect(files.length).toBeGreaterThanOrEqual(2);
+    expect(files.length).toBeGreaterThanOrEqual(4);
   });
 
   it.each(files)('%s', async (file) => {
