@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { Context } from '@temporalio/activity';
 import { artifactId, clipSummary, costOf, type AttemptOutcome, type CallUsage } from '../agent/attempt-outcome.js';
 import { runAgentTurn, type TurnOutcome } from '../agent/run-turn.js';
@@ -8,7 +9,7 @@ import type { Task } from '../tasks/task.js';
 import { commitAll } from '../workspace/worktree.js';
 import { openWorkspace, type ActivityDeps } from './deps.js';
 import { defineActivity } from './errors.js';
-import { keepHeartbeating } from './heartbeat.js';
+import { keepHeartbeating, killOrphanOfPreviousTry, type ProcessHeartbeat } from './heartbeat.js';
 import { agentTurnInput, runAgentInput } from './schemas.js';
 
 export interface RunAgentResult {
@@ -34,6 +35,7 @@ export function createAgentActivities(deps: ActivityDeps) {
       const runtime = deps.models.get(input.modelType);
       if (runtime.mode !== 'loop') throw new Error(`model type ${input.modelType} runs as a CLI, not as an agent loop`);
       const ctx = Context.current();
+      killOrphanOfPreviousTry();
       if (input.turn === 1) {
         await store.attempts.start({
           taskId: input.taskId, attempt: input.attempt, modelType: input.modelType, agentId: deps.agentId, feedbackArtifactId: input.feedbackArtifactId,
@@ -43,10 +45,12 @@ export function createAgentActivities(deps: ActivityDeps) {
       await store.agents.setCurrentTask(deps.agentId, input.taskId);
 
       let progress: object = { turn: input.turn };
-      const stopHeartbeat = keepHeartbeating(() => ({ attempt: input.attempt, ...progress }));
+      let running: ProcessHeartbeat = {};
+      const stopHeartbeat = keepHeartbeating(() => ({ attempt: input.attempt, ...progress, ...running }));
+      const toolbox = createAgentToolbox({ worktree: ws.worktreePath, onCommandStart: (pid) => (running = { pid, host: hostname() }) });
       try {
         return await runAgentTurn({
-          store, chatModel: runtime.chatModel, toolbox: createAgentToolbox({ worktree: ws.worktreePath }), pricing: runtime.pricing,
+          store, chatModel: runtime.chatModel, toolbox, pricing: runtime.pricing,
           task: ws.task, modelType: input.modelType, attempt: input.attempt, turn: input.turn, maxTurns: input.maxTurns,
           worktreePath: ws.worktreePath, tryNumber: ctx.info.attempt, signal: ctx.cancellationSignal,
           heartbeat: (p) => (progress = p),

@@ -2,11 +2,11 @@ import { hostname } from 'node:os';
 import { Context } from '@temporalio/activity';
 import { checksFeedback, checksSummary } from '../checks/feedback.js';
 import { detectChecks } from '../checks/repo-checks.js';
-import { killProcessGroup, runCommand } from '../process/run-command.js';
+import { runCommand } from '../process/run-command.js';
 import { artifactId } from '../agent/attempt-outcome.js';
 import { openWorkspace, type ActivityDeps } from './deps.js';
 import { defineActivity } from './errors.js';
-import { keepHeartbeating, throwIfCancelled } from './heartbeat.js';
+import { keepHeartbeating, killOrphanOfPreviousTry, throwIfCancelled, type ProcessHeartbeat } from './heartbeat.js';
 import { runChecksInput } from './schemas.js';
 
 export interface RunChecksResult {
@@ -17,11 +17,9 @@ export interface RunChecksResult {
 }
 
 /** What a running check heartbeats; a retry reads it back after a crash. */
-interface ChecksHeartbeat {
+interface ChecksHeartbeat extends ProcessHeartbeat {
   round: number;
   check?: string;
-  pid?: number;
-  host?: string;
 }
 
 export function createCheckActivities(deps: ActivityDeps) {
@@ -34,8 +32,7 @@ export function createCheckActivities(deps: ActivityDeps) {
      */
     runChecks: defineActivity(runChecksInput, async ({ taskId, attempt, round }): Promise<RunChecksResult> => {
       const ctx = Context.current();
-      const previous = ctx.info.heartbeatDetails as ChecksHeartbeat | undefined;
-      if (previous?.pid && previous.host === hostname()) killProcessGroup(previous.pid);
+      killOrphanOfPreviousTry();
 
       await store.tasks.setStatus(taskId, 'checking', { attempt });
       const ws = await openWorkspace(deps, taskId);

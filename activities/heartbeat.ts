@@ -1,4 +1,6 @@
+import { hostname } from 'node:os';
 import { Context } from '@temporalio/activity';
+import { killProcessGroup } from '../process/run-command.js';
 
 /**
  * Heartbeats on a timer while long work runs, so cancellation reaches the activity and a dead
@@ -9,6 +11,21 @@ export function keepHeartbeating(details: () => unknown, intervalMs = 1_000): ()
   ctx.heartbeat(details());
   const timer = setInterval(() => ctx.heartbeat(details()), intervalMs);
   return () => clearInterval(timer);
+}
+
+/** What long activities heartbeat about the process they are running. */
+export interface ProcessHeartbeat {
+  pid?: number;
+  host?: string;
+}
+
+/**
+ * A retried activity whose previous try died with its worker (same host) kills the process group
+ * that try last reported, so a crashed run leaves no orphan behind.
+ */
+export function killOrphanOfPreviousTry(): void {
+  const previous = Context.current().info.heartbeatDetails as ProcessHeartbeat | undefined;
+  if (previous?.pid && previous.host === hostname()) killProcessGroup(previous.pid);
 }
 
 /** Throws the cancellation reason if the activity was cancelled. */

@@ -70,4 +70,52 @@ describe('a worker SIGKILLed in the middle of a long activity', () => {
       if (firstStderr.includes('Error')) console.error(firstStderr);
     }
   });
+
+  it('resumes an agent loop from its last checkpoint on another worker, repeating no earlier turn', async () => {
+    const dir = tempDir('crash-loop');
+    const pidFile = path.join(dir, 'turn3.pid');
+    const marker = path.join(dir, 'turn3.started');
+    const repo = await createFixtureRepo(path.join(dir, 'repo'), nodeProjectFiles());
+    // Turn 3 hangs the first time it runs (its worker dies there); the resumed run passes through.
+    const slowTurn = `if [ -f ${marker} ]; then echo resumed; else touch ${marker}; echo $$ > ${pidFile}; exec sleep 300; fi`;
+    const description = [
+      writeBlock('src/a.js', 'export const a = 1;'),
+      writeBlock('src/b.js', 'export const b = 2;'),
+      '```run\n' + slowTurn + '\n```',
+      writeBlock('src/c.js', 'export const c = 3;'),
+    ].join('\n');
+
+    const first = spawn(process.execPath, [SWARM_BIN, 'worker', '--model', 'local'], { env: { ...process.env, ...stack.env }, stdio: 'ignore' });
+    try {
+      const task = await stack.client.createTask({ title: 'Loop survives a crash', description, repo });
+      await expect.poll(() => existsSync(pidFile), { timeout: 60_000, interval: 200 }).toBe(true);
+      const orphan = Number(readFileSync(pidFile, 'utf8'));
+      const handle = stack.testEnv.client.workflow.getHandle(task.workflowId);
+      const heartbeatNamesPid = async () => {
+        const { raw } = await handle.describe();
+        return (raw.pendingActivities ?? []).some((a) =>
+          (a.heartbeatDetails?.payloads ?? []).some((p) => Buffer.from(p.data ?? []).toString().includes(`"pid":${orphan}`)),
+        );
+      };
+      await expect.poll(heartbeatNamesPid, { timeout: 30_000, interval: 250 }).toBe(true);
+      first.kill('SIGKILL');
+      await new Promise((resolve) => first.once('exit', resolve));
+
+      const second = await stack.createWorker();
+      await second.runUntil(handle.result());
+
+      const calls = (await stack.store.modelCalls.listForTask(task.id)).map((c) => `${c.turn}.${c.try}`);
+      // Turns 1 and 2 were checkpointed before the crash and ran once; only turn 3 ran again.
+      expect(calls).toEqual(['1.1', '2.1', '3.1', '3.2', '4.1', '5.1']);
+      const turns = await stack.store.agentTurns.list(task.id, 1);
+      expect(turns.map((t) => t.turn)).toEqual([0, 1, 2, 3, 4, 5]);
+      const turn3 = turns[3]!.messages.find((m) => m.role === 'tool');
+      expect(turn3?.role === 'tool' && turn3.results[0]!.output).toContain('resumed');
+      expect(isRunning(orphan)).toBe(false);
+      for (const file of ['a', 'b', 'c']) expect(await git(repo, ['show', `main:src/${file}.js`])).toContain(`export const ${file}`);
+      expect(await stack.store.results.count(task.id)).toBe(1);
+    } finally {
+      if (first.exitCode === null && first.signalCode === null) first.kill('SIGKILL');
+    }
+  });
 });
