@@ -2,7 +2,7 @@ import { ApplicationFailure, CancelledFailure } from '@temporalio/activity';
 import { ZodError, type z } from 'zod';
 import { ConfigError } from '../config/config.js';
 import { formatZodError } from '../config/format-zod-error.js';
-import { RepoConfigError } from '../checks/repo-checks.js';
+import { RepoConfigError } from '../quality/repo-config.js';
 import { UnknownModelError } from '../models/registry.js';
 import { RepoError } from '../workspace/worktree.js';
 

@@ -1,5 +1,5 @@
 import { createAgentActivities } from './agent-activities.js';
-import { createCheckActivities } from './check-activities.js';
+import { createQualityActivities } from './quality-activities.js';
 import type { ActivityDeps } from './deps.js';
 import { createResultActivities } from './result-activities.js';
 import { createWorkspaceActivities } from './workspace-activities.js';
@@ -11,7 +11,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createWorkspaceActivities(deps),
     ...createAgentActivities(deps),
-    ...createCheckActivities(deps),
+    ...createQualityActivities(deps),
     ...createResultActivities(deps),
   };
 }

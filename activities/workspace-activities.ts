@@ -36,6 +36,11 @@ export function createWorkspaceActivities(deps: ActivityDeps) {
       const message = `swarm: merge task ${task.id}: ${task.title}\n\nBranch ${task.branch}, attempt ${attempt}.`;
       const landed = await landOnBase({ repo: task.repo, worktree: ws.worktreePath, baseBranch: task.baseBranch, message });
       if (landed.status === 'merged') {
+        // The merged tree is the tree the last gate checked (the base was merged in first): it is the new baseline.
+        const checked = (await store.quality.listForTask(taskId)).filter((s) => s.attempt === attempt).at(-1);
+        if (landed.mergeCommit && checked) {
+          await store.quality.setBaseline({ repo: task.repo, branch: task.baseBranch, commitSha: landed.mergeCommit, snapshot: checked.snapshot });
+        }
         await store.branches.upsert({
           repo: task.repo, name: task.branch, taskId, baseBranch: task.baseBranch, baseSha: ws.baseSha, headSha: ws.headSha,
           status: 'merged', worktreePath: ws.worktreePath, mergeCommit: landed.mergeCommit,

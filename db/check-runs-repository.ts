@@ -15,6 +15,8 @@ export interface CheckRun {
   durationMs: number;
   output: string;
   outputTruncated: boolean;
+  /** The check's parsed metrics (quality/snapshot.ts CheckResult), so a resumed gate need not re-run it. */
+  result: unknown;
   finishedAt: string;
 }
 
@@ -31,6 +33,7 @@ function toCheckRun(row: Row): CheckRun {
     durationMs: num(row, 'duration_ms'),
     output: str(row, 'output'),
     outputTruncated: bool(row, 'output_truncated'),
+    result: row.result == null ? null : JSON.parse(String(row.result)),
     finishedAt: str(row, 'finished_at'),
   };
 }
@@ -40,15 +43,16 @@ export function checkRunsRepository(db: Db) {
     async record(run: Omit<CheckRun, 'finishedAt'>): Promise<void> {
       await db.execute({
         sql: `INSERT INTO check_runs (task_id, attempt, round, name, command, exit_code, passed, timed_out, duration_ms,
-                output, output_truncated, finished_at)
-              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                output, output_truncated, result, finished_at)
+              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
               ON CONFLICT (task_id, attempt, round, name) DO UPDATE SET command = excluded.command,
                 exit_code = excluded.exit_code, passed = excluded.passed, timed_out = excluded.timed_out,
                 duration_ms = excluded.duration_ms, output = excluded.output,
-                output_truncated = excluded.output_truncated, finished_at = excluded.finished_at`,
+                output_truncated = excluded.output_truncated, result = excluded.result, finished_at = excluded.finished_at`,
         args: [
           run.taskId, run.attempt, run.round, run.name, run.command, run.exitCode, run.passed ? 1 : 0,
-          run.timedOut ? 1 : 0, run.durationMs, run.output, run.outputTruncated ? 1 : 0, now(),
+          run.timedOut ? 1 : 0, run.durationMs, run.output, run.outputTruncated ? 1 : 0,
+          run.result == null ? null : JSON.stringify(run.result), now(),
         ],
       });
     },

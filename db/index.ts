@@ -8,6 +8,7 @@ import { checkRunsRepository } from './check-runs-repository.js';
 import { openDatabase, type Db } from './client.js';
 import { migrate } from './migrations.js';
 import { modelCallsRepository } from './model-calls-repository.js';
+import { qualityRepository } from './quality-repository.js';
 import { resultsRepository } from './results-repository.js';
 import { tasksRepository } from './tasks-repository.js';
 
@@ -24,6 +25,7 @@ export function createStore(db: Db) {
     artifacts: artifactsRepository(db),
     agentTurns: agentTurnsRepository(db),
     modelCalls: modelCallsRepository(db),
+    quality: qualityRepository(db),
     close: () => db.close(),
   };
 }

@@ -15,7 +15,7 @@ import {
 import type { AttemptOutcome, CallUsage } from '../agent/attempt-outcome.js';
 import type { Activities } from '../activities/index.js';
 import type { TaskStatus } from '../tasks/task.js';
-import { JetpackAttempt, JetpackBudget, JetpackModel, JetpackStatus } from './search-attributes.js';
+import { JetpackAttempt, JetpackBudget, JetpackModel, JetpackQuality, JetpackStatus } from './search-attributes.js';
 
 /** How one model type runs an attempt: a durable loop of turns (API and local models) or one CLI run. */
 export interface ModelPlan {
@@ -99,7 +99,7 @@ const { prepareWorkspace, landChanges, cleanupWorkspace, recordResult, recordTas
 
 // Long steps: on cancel, wait until the activity has really stopped (its processes killed)
 // before the workflow goes on to clean up the worktree under it.
-const { runChecks } = proxyActivities<Activities>({
+const { runChecks, ensureBaseline } = proxyActivities<Activities>({
   startToCloseTimeout: '2h',
   heartbeatTimeout: '10s',
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
@@ -226,6 +226,7 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskWorkfl
   try {
     moveTo('preparing');
     await prepareWorkspace({ taskId });
+    await ensureBaseline({ taskId });
 
     let feedbackArtifactId: string | null = resume?.feedbackArtifactId ?? null;
     for (let attempt = resume?.attempt ?? 1; attempt <= maxAttempts; attempt++) {
@@ -278,9 +279,10 @@ async function checkAndLand(taskId: string, attempt: number, moveTo: (s: TaskSta
   for (let round = 1; round <= MAX_BASE_SYNC_ROUNDS; round++) {
     moveTo('checking');
     const checks = await runChecks({ taskId, attempt, round });
+    upsertSearchAttributes([{ key: JetpackQuality, value: checks.quality }]);
     if (!checks.passed) {
       const after = round > 1 ? ' after merging the updated base branch' : '';
-      return { status: 'retry', reason: `checks failed${after}: ${checks.summary}`, feedbackArtifactId: checks.feedbackArtifactId };
+      return { status: 'retry', reason: `quality gate failed${after}: ${checks.summary}`, feedbackArtifactId: checks.feedbackArtifactId };
     }
     moveTo('merging');
     const landed = await landChanges({ taskId, attempt });

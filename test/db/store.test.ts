@@ -81,7 +81,7 @@ describe.each(modes)('data layer in %s mode', (mode, makeConfig) => {
       await store.attempts.start({ taskId: 't2aaaaaa', attempt: 1, modelType: 'local', agentId: `agent-${i}`, feedbackArtifactId: null });
       await store.checkRuns.record({
         taskId: 't2aaaaaa', attempt: 1, round: 1, name: 'test', command: 'npm test', exitCode: i, passed: i === 0,
-        timedOut: false, durationMs: 10 + i, output: `run ${i}`, outputTruncated: false,
+        timedOut: false, durationMs: 10 + i, output: `run ${i}`, outputTruncated: false, result: { exitCode: i },
       });
       await store.artifacts.put({ id: 't2aaaaaa/1/prompt', taskId: 't2aaaaaa', kind: 'prompt', content: `prompt ${i}` });
     }
@@ -96,7 +96,7 @@ describe.each(modes)('data layer in %s mode', (mode, makeConfig) => {
     expect(attempts[0]).toMatchObject({ agentId: 'agent-1', status: 'checks_failed', filesChanged: ['a.ts'], inputTokens: 5, outputTokens: 7 });
     const runs = await store.checkRuns.list('t2aaaaaa');
     expect(runs).toHaveLength(1);
-    expect(runs[0]).toMatchObject({ exitCode: 1, passed: false, output: 'run 1' });
+    expect(runs[0]).toMatchObject({ exitCode: 1, passed: false, output: 'run 1', result: { exitCode: 1 } });
     expect(await store.artifacts.get('t2aaaaaa/1/prompt')).toBe('prompt 1');
     const count = await store.db.execute("SELECT COUNT(*) AS n FROM artifacts WHERE task_id = 't2aaaaaa'");
     expect(Number(count.rows[0]!.n)).toBe(1);

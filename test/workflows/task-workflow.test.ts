@@ -3,7 +3,7 @@ import path from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statusQuery } from '../../workflows/task-workflow.js';
-import { JetpackAttempt, JetpackModel, JetpackPriority, JetpackStatus } from '../../workflows/search-attributes.js';
+import { JetpackAttempt, JetpackModel, JetpackPriority, JetpackQuality, JetpackStatus } from '../../workflows/search-attributes.js';
 import { git } from '../../workspace/git.js';
 import { createFixtureRepo, nodeProjectFiles, writeBlock } from '../helpers/fixture-repo.js';
 import { isRunning } from '../helpers/processes.js';
@@ -67,7 +67,8 @@ describe('taskWorkflow on a real Temporal server, libSQL file and git repo', () 
       ['test', true, 0],
       ['build', true, 0],
     ]);
-    expect(checks[0]!.output).toMatch(/pass 2/);
+    // node:test's report was parsed: both tests (the fixture's and the agent's) counted.
+    expect(checks[0]!.result).toMatchObject({ kind: 'test', format: 'node-test', tests: { passed: 2, failed: 0 } });
     expect(checks[0]!.durationMs).toBeGreaterThan(0);
 
     const [attempt] = await stack.store.attempts.listForTask(task.id);
@@ -84,6 +85,13 @@ describe('taskWorkflow on a real Temporal server, libSQL file and git repo', () 
     expect(description.typedSearchAttributes.get(JetpackModel)).toBe('local');
     expect(description.typedSearchAttributes.get(JetpackAttempt)).toBe(1);
     expect(description.memo?.title).toBe('Add mul');
+    expect(description.typedSearchAttributes.get(JetpackQuality)).toBe('pass');
+    // The attempt's quality snapshot is linked to it, and after the merge it is main's new baseline.
+    const snapshot = await stack.store.quality.getAttempt(task.id, 1);
+    expect(snapshot).toMatchObject({ passed: true, comparison: { verdict: 'pass', hadBaseline: true } });
+    const baseline = await stack.store.quality.getBaseline(repo, 'main');
+    expect(baseline?.commitSha).toBe(result?.mergeCommit);
+    expect(baseline?.snapshot.checks.find((c) => c.name === 'test')?.tests?.passed).toBe(2);
     // History carries ids and summaries, not outputs: the whole run stays small.
     const history = await handle.fetchHistory();
     expect(JSON.stringify(history).length).toBeLessThan(40_000);
@@ -110,12 +118,16 @@ describe('taskWorkflow on a real Temporal server, libSQL file and git repo', () 
 
     const attempts = await stack.store.attempts.listForTask(task.id);
     expect(attempts.map((a) => a.status)).toEqual(['checks_failed', 'checks_failed', 'checks_passed']);
+    const verdicts = await Promise.all([1, 2, 3].map((n) => stack.store.quality.getAttempt(task.id, n)));
+    expect(verdicts.map((s) => s?.comparison?.verdict)).toEqual(['regression', 'regression', 'pass']);
+    expect(verdicts[0]?.comparison?.regressions).toContainEqual(expect.objectContaining({ rule: 'newFailingTest', severity: 'error' }));
     const prompts = await Promise.all(attempts.map((a) => stack.store.artifacts.get(a.promptArtifactId!)));
     expect(prompts[0]).not.toContain('Feedback from the previous attempt');
     // Attempt 2 saw attempt 1's real node:test failure (7 !== 12); attempt 3 saw attempt 2's (13 !== 12).
     expect(prompts[1]).toContain('Feedback from the previous attempt');
     expect(prompts[1]).toMatch(/7 !== 12/);
-    expect(prompts[1]).toContain('Check "test" failed');
+    // The gate names the failing test with its location and message, not just a failed command.
+    expect(prompts[1]).toContain('### Tests that fail now but not on the base branch (blocking)\n- `mul multiplies` (test/mul.test.js:4:1)');
     expect(prompts[2]).toMatch(/13 !== 12/);
     expect(attempts[1]!.feedbackArtifactId).toBe(`${task.id}/1/feedback`);
 
@@ -139,7 +151,7 @@ describe('taskWorkflow on a real Temporal server, libSQL file and git repo', () 
 
     const stored = await stack.store.tasks.get(task.id);
     expect(stored?.status).toBe('failed');
-    expect(stored?.failureReason).toMatch(/gave up after 2 of 2 attempt\(s\); last failure: attempt 2: checks failed: test FAILED, build passed/);
+    expect(stored?.failureReason).toMatch(/gave up after 2 of 2 attempt\(s\); last failure: attempt 2: quality gate failed: regression: 1 newFailingTest/);
     const result = await stack.store.results.get(task.id);
     expect(result).toMatchObject({ status: 'failed', attempts: 2, mergeCommit: null });
     expect(await stack.store.checkRuns.list(task.id)).toHaveLength(4);
@@ -181,7 +193,8 @@ describe('taskWorkflow on a real Temporal server, libSQL file and git repo', () 
     const dir = tempDir('cancel');
     const pidFile = path.join(dir, 'check.pid');
     const repo = await createFixtureRepo(path.join(dir, 'repo'), nodeProjectFiles({
-      '.swarm.json': JSON.stringify({ checks: { slow: `sh -c 'echo $$ > ${pidFile}; exec sleep 300'` } }),
+      // Slow only once the agent's file exists, so the base branch's baseline collects quickly.
+      '.swarm.json': JSON.stringify({ checks: { slow: `if [ -f src/mul.js ]; then echo $$ > ${pidFile}; exec sleep 300; fi` } }),
     }));
     const worker = await stack.createWorker();
     const task = await stack.client.createTask({ title: 'Slow checks', description: writeBlock('src/mul.js', GOOD_MUL), repo });

@@ -1,0 +1,72 @@
+import { jsonSchema, streamText, tool, type LanguageModel, type ModelMessage, type ToolSet } from 'ai';
+import type { JSONSchema7 } from '@ai-sdk/provider';
+import type { ChatFinishReason, ChatStepRequest, ChatStepResult, ToolCall, ToolSpec } from './chat-model.js';
+import { isClosingChunk } from './stream-completion.js';
+import { classifyModelError, ModelResponseError, type ErrorContext } from './errors.js';
+
+/** Tools without `execute`: the SDK reports the calls and stops, and the agent loop runs them. */
+function toToolSet(specs: ToolSpec[]): ToolSet {
+  return Object.fromEntries(
+    // No schema validation here: the loop validates input with the tool's own zod schema and tells the model what is wrong.
+    specs.map((spec) => [spec.name, tool({ description: spec.description, inputSchema: jsonSchema(spec.inputSchema as JSONSchema7) })]),
+  );
+}
+
+const describeInvalidCall = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** One streamed model call: text deltas go to `onDelta` as they arrive; tool calls come back unexecuted. */
+export async function streamStep(model: LanguageModel, request: ChatStepRequest, errorContext: ErrorContext): Promise<ChatStepResult> {
+  const result = streamText({
+    model,
+    system: request.system,
+    messages: request.messages,
+    tools: toToolSet(request.tools),
+    maxOutputTokens: request.maxOutputTokens,
+    abortSignal: request.signal,
+    // Temporal retries the activity; the SDK's own retries would multiply attempts and hide failures.
+    maxRetries: 0,
+    // Errors arrive as stream parts and are thrown below; the default handler would also log them.
+    onError: () => {},
+    includeRawChunks: true,
+  });
+
+  let text = '';
+  const toolCalls: ToolCall[] = [];
+  let finish: { reason: ChatFinishReason; inputTokens: number; outputTokens: number } | undefined;
+  let closed = false;
+  try {
+    for await (const part of result.fullStream) {
+      if (part.type === 'raw') {
+        closed ||= isClosingChunk(errorContext.provider, part.rawValue);
+      } else if (part.type === 'text-delta') {
+        text += part.text;
+        request.onDelta?.(part.text);
+      } else if (part.type === 'tool-call') {
+        const call: ToolCall = { id: part.toolCallId, name: part.toolName, input: part.input };
+        if ('invalid' in part && part.invalid) call.inputError = describeInvalidCall(part.error);
+        toolCalls.push(call);
+      } else if (part.type === 'finish-step') {
+        finish = { reason: part.finishReason, inputTokens: part.usage.inputTokens ?? 0, outputTokens: part.usage.outputTokens ?? 0 };
+      } else if (part.type === 'error') {
+        throw part.error;
+      } else if (part.type === 'abort') {
+        throw request.signal?.reason ?? new Error('the model call was aborted');
+      }
+    }
+    if (!finish || !closed) {
+      throw new ModelResponseError(`${errorContext.provider} ended the stream before the response was complete`, errorContext.provider, undefined);
+    }
+    const response = await result.response;
+    return {
+      text,
+      toolCalls,
+      finishReason: finish.reason,
+      usage: { inputTokens: finish.inputTokens, outputTokens: finish.outputTokens },
+      // The SDK adds its own error results for invalid tool calls; the loop answers every call itself.
+      responseMessages: response.messages.filter((message) => message.role !== 'tool') as ModelMessage[],
+    };
+  } catch (error) {
+    if (request.signal?.aborted) throw request.signal.reason;
+    throw classifyModelError(error, errorContext);
+  }
+}

@@ -1,0 +1,99 @@
+import { spawn } from 'node:child_process';
+import { BoundedOutput } from '../../process/bounded-output.js';
+import { killProcessGroup } from '../../process/run-command.js';
+import { LineSplitter } from './line-splitter.js';
+
+/** The CLI binary could not be started (not installed, not executable): a worker setup problem. */
+export class CliUnavailableError extends Error {
+  override name = 'CliUnavailableError';
+}
+
+export interface AgentProcessOptions {
+  command: string;
+  args: string[];
+  cwd: string;
+  env: Record<string, string>;
+  /** Written to the process's stdin, which is then closed. Without it stdin is /dev/null. */
+  stdin?: string;
+  timeoutMs: number;
+  signal: AbortSignal;
+  /** Time between SIGTERM and SIGKILL of the process group on timeout or cancel. */
+  killGraceMs: number;
+  maxLineBytes: number;
+  stderrLimitBytes: number;
+  /** Each stdout line as it arrives; `oversized` when it was cut at maxLineBytes. */
+  onLine(line: string, oversized: boolean): void;
+}
+
+export interface AgentProcessExit {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  timedOut: boolean;
+  cancelled: boolean;
+  durationMs: number;
+  /** The end of stderr, bounded. */
+  stderr: string;
+}
+
+/**
+ * Runs a coding-agent CLI in its own process group, handing over stdout line by line. On timeout
+ * or cancel the whole group gets SIGTERM, then SIGKILL; when the CLI exits, whatever it left
+ * running in its group (servers, watchers) is killed too.
+ */
+export function runAgentProcess(options: AgentProcessOptions): Promise<AgentProcessExit> {
+  const started = Date.now();
+  if (options.signal.aborted) {
+    return Promise.resolve({ exitCode: null, signal: null, timedOut: false, cancelled: true, durationMs: 0, stderr: '' });
+  }
+  return new Promise((resolve, reject) => {
+    const child = spawn(options.command, options.args, {
+      cwd: options.cwd,
+      env: options.env,
+      detached: true,
+      stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
+    const stderr = new BoundedOutput(options.stderrLimitBytes);
+    const lines = new LineSplitter(options.maxLineBytes, options.onLine);
+    let timedOut = false;
+    let cancelled = false;
+    let killTimer: NodeJS.Timeout | undefined;
+
+    const stop = () => {
+      if (child.pid === undefined) return;
+      killProcessGroup(child.pid, 'SIGTERM');
+      killTimer ??= setTimeout(() => child.pid !== undefined && killProcessGroup(child.pid, 'SIGKILL'), options.killGraceMs);
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      stop();
+    }, options.timeoutMs);
+    const onAbort = () => {
+      cancelled = true;
+      stop();
+    };
+    options.signal.addEventListener('abort', onAbort, { once: true });
+    const cleanUp = () => {
+      clearTimeout(timer);
+      if (killTimer) clearTimeout(killTimer);
+      options.signal.removeEventListener('abort', onAbort);
+    };
+
+    if (child.stdin) {
+      // The CLI may exit without reading its input; that is not our failure.
+      child.stdin.on('error', () => {});
+      child.stdin.end(options.stdin);
+    }
+    child.stdout!.on('data', (chunk: Buffer) => lines.push(chunk));
+    child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk));
+    child.once('error', (err: NodeJS.ErrnoException) => {
+      cleanUp();
+      reject(new CliUnavailableError(`cannot start ${options.command}: ${err.code === 'ENOENT' ? 'not found' : err.message}`, { cause: err }));
+    });
+    child.once('exit', () => child.pid !== undefined && killProcessGroup(child.pid, 'SIGKILL'));
+    child.once('close', (exitCode, signal) => {
+      cleanUp();
+      lines.end();
+      resolve({ exitCode, signal, timedOut, cancelled, durationMs: Date.now() - started, stderr: stderr.toString() });
+    });
+  });
+}

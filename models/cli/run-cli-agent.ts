@@ -1,0 +1,135 @@
+import type { AgentContext, AgentOutcome, AgentRequest, ModelAdapter } from '../adapter.js';
+import { allowlistedEnv, BASE_ENV_ALLOWLIST, secretValues } from '../env-allowlist.js';
+import { runAgentProcess } from './agent-process.js';
+import { changedFiles } from './changed-files.js';
+import type { StreamInterpreter } from './stream-interpreter.js';
+import { clip, Transcript } from './transcript.js';
+
+/** Options every CLI adapter shares. */
+export interface CliAdapterOptions {
+  /** Path or name of the CLI binary. */
+  binary?: string;
+  /** Model name handed to the CLI (e.g. --model); default: the CLI's own default. */
+  model?: string;
+  /** Whole-run limit; the process group is stopped after it. Default 60 min. */
+  timeoutMs?: number;
+  /** Grace between SIGTERM and SIGKILL. Default 5 s. */
+  killGraceMs?: number;
+  /** Further environment variables passed through, beyond the base allowlist and the CLI's own. */
+  passEnv?: string[];
+  /** Where passed variables are read from. Default: process.env. */
+  sourceEnv?: Record<string, string | undefined>;
+  /** Appended to the arguments the adapter builds. */
+  extraArgs?: string[];
+  /** Bound of the stored transcript. Default 512 KB. */
+  transcriptLimitBytes?: number;
+}
+
+/** An AgentOutcome plus what CLIs report beyond it. */
+export interface CliAgentOutcome extends AgentOutcome {
+  /** Cost the CLI reported (Claude Code does), else null. */
+  costUsd: number | null;
+}
+
+/** A ModelAdapter whose outcome also carries the CLI's reported cost. */
+export interface CliModelAdapter extends ModelAdapter {
+  run(request: AgentRequest, context: AgentContext): Promise<CliAgentOutcome>;
+}
+
+export interface CliInvocation {
+  /** Adapter kind, e.g. "claude-code"; names the CLI in summaries. */
+  kind: string;
+  binary: string;
+  args: string[];
+  stdin?: string;
+  /** The CLI's own variables (API keys, config dirs) added to the base allowlist. */
+  envNames: readonly string[];
+  /** Makes the stream's interpreter, which writes its transcript entries through `log`. */
+  interpret(log: (entry: string) => void): StreamInterpreter;
+}
+
+export const DEFAULT_CLI_TIMEOUT_MS = 60 * 60_000;
+const MAX_LINE_BYTES = 8 * 1024 * 1024;
+const STDERR_LIMIT_BYTES = 16 * 1024;
+
+/** Prompt text longer than this goes to stdin: one argv string may hold at most 128 KiB on Linux. */
+export const MAX_ARGV_PROMPT_BYTES = 100_000;
+
+/** The whole prompt as one text: the CLIs take a single prompt, and bring their own system prompt. */
+export const promptText = (request: AgentRequest) => `${request.prompt.system.trim()}\n\n${request.prompt.user.trim()}\n`;
+export const fitsInArgv = (prompt: string) => Buffer.byteLength(prompt) <= MAX_ARGV_PROMPT_BYTES;
+
+const lastLine = (text: string) => text.trim().split('\n').at(-1)?.trim() ?? '';
+
+/**
+ * Runs one CLI invocation as an agent attempt: a restricted environment, its event stream read line
+ * by line into the interpreter and the transcript, heartbeats with turns, files and tokens, and an
+ * outcome decided by the interpreter. Cancellation kills the process group and rethrows the reason.
+ */
+export async function runCliAgent(invocation: CliInvocation, options: CliAdapterOptions, request: AgentRequest, context: AgentContext): Promise<CliAgentOutcome> {
+  const { kind } = invocation;
+  const env = allowlistedEnv(options.sourceEnv ?? process.env, [...BASE_ENV_ALLOWLIST, ...invocation.envNames, ...(options.passEnv ?? [])]);
+  const transcript = new Transcript(options.transcriptLimitBytes ?? 512 * 1024, secretValues(env));
+  const timeoutMs = options.timeoutMs ?? DEFAULT_CLI_TIMEOUT_MS;
+  const shownArgs = invocation.args.map((arg) => (arg.length > 200 ? `<${arg.length} characters>` : arg));
+  transcript.add(`$ ${invocation.binary} ${shownArgs.join(' ')}${invocation.stdin !== undefined ? ' < prompt' : ''}`);
+  const interpreter = invocation.interpret((entry) => transcript.add(entry));
+
+  let malformed = 0;
+  const reportProgress = () => {
+    const tokens = interpreter.usage().inputTokens + interpreter.usage().outputTokens;
+    const files = interpreter.filesTouched().size;
+    const activity = interpreter.lastActivity();
+    context.heartbeat({
+      turn: interpreter.turns(),
+      filesTouched: files,
+      message: transcript.redact(`${kind}: turn ${interpreter.turns()}, ${files} file(s), ${tokens} tokens${activity ? ` · ${clip(activity, 120)}` : ''}`),
+    });
+  };
+  const onLine = (line: string, oversized: boolean) => {
+    if (line.trim() === '') return;
+    let event: unknown;
+    try {
+      if (oversized) throw new Error('oversized');
+      event = JSON.parse(line);
+    } catch {
+      malformed++;
+      transcript.add(`[unreadable output line${oversized ? ', over 8 MB' : ''}] ${clip(line, 500)}`);
+      return;
+    }
+    const handling = interpreter.handle(event);
+    if (handling === 'invalid') {
+      malformed++;
+      transcript.add(`[malformed event] ${clip(line, 500)}`);
+    }
+    if (handling === 'handled') reportProgress();
+  };
+
+  const exit = await runAgentProcess({
+    command: invocation.binary,
+    args: invocation.args,
+    cwd: request.worktreePath,
+    env,
+    stdin: invocation.stdin,
+    timeoutMs,
+    signal: context.signal,
+    killGraceMs: options.killGraceMs ?? 5_000,
+    maxLineBytes: MAX_LINE_BYTES,
+    stderrLimitBytes: STDERR_LIMIT_BYTES,
+    onLine,
+  });
+  if (exit.cancelled) throw context.signal.reason;
+
+  let { status, summary } = exit.timedOut
+    ? { status: 'failed' as const, summary: `${kind} timed out after ${Math.round(timeoutMs / 1_000)} s and was stopped (after ${interpreter.turns()} turn(s))` }
+    : interpreter.verdict(exit);
+  const stderr = exit.stderr.trim();
+  if (stderr) transcript.add(`[stderr]\n${stderr}`);
+  if (status === 'failed' && stderr && !exit.timedOut) summary += `; stderr: ${clip(lastLine(stderr), 300)}`;
+  if (malformed > 0) summary += ` (${malformed} unreadable output line(s) skipped)`;
+  summary = transcript.redact(summary);
+  transcript.add(`[outcome] ${status}: ${summary}`);
+
+  const touched = (await changedFiles(request.worktreePath)) ?? [...interpreter.filesTouched()].sort();
+  return { status, summary, transcript: transcript.toString(), filesTouched: touched, usage: interpreter.usage(), costUsd: interpreter.costUsd() };
+}

@@ -1,0 +1,83 @@
+import type { QualityComparison, Regression, RegressionRule } from './comparison.js';
+import { locationOf } from './compare-to-baseline.js';
+
+const MAX_ITEMS_PER_RULE = 30;
+const OUTPUT_TAIL_CHARS = 3_000;
+
+const HEADINGS: Record<RegressionRule, string> = {
+  checkError: 'Checks that could not be run or read',
+  checkMissing: 'Checks of the base branch that are no longer run',
+  buildBroken: 'Build broken',
+  newFailingTest: 'Tests that fail now but not on the base branch',
+  newTypeError: 'New type errors',
+  lintErrorIncrease: 'New lint errors',
+  lintWarningIncrease: 'New lint warnings',
+  checkBroken: 'Checks that fail now but passed on the base branch',
+  coverageDrop: 'Coverage dropped',
+};
+
+const fenced = (text: string) => '```\n' + text.trim() + '\n```';
+const indented = (text: string) => text.split('\n').map((line) => `  ${line}`).join('\n');
+const tail = (text: string) => (text.length > OUTPUT_TAIL_CHARS ? `…${text.slice(-OUTPUT_TAIL_CHARS)}` : text);
+
+function detail(r: Regression): string {
+  switch (r.rule) {
+    case 'newFailingTest':
+      return `- \`${r.test.name}\`${r.test.location ? ` (${r.test.location})` : ''}\n${indented(fenced(r.test.message))}`;
+    case 'newTypeError':
+      return `- ${locationOf(r.diagnostic)} ${r.diagnostic.code}: ${r.diagnostic.message}`;
+    case 'lintErrorIncrease':
+    case 'lintWarningIncrease': {
+      const problems = r.newProblems.slice(0, MAX_ITEMS_PER_RULE).map((p) => `  - ${p.file}:${p.line}:${p.column} ${p.rule ?? 'parse error'}: ${p.message}`);
+      return [`- ${r.message} (check "${r.check}")`, ...problems].join('\n');
+    }
+    case 'buildBroken':
+    case 'checkBroken':
+      return `- ${r.message}. Output (end):\n${indented(fenced(tail(r.outputTail) || '(no output)'))}`;
+    case 'checkError':
+      return `- ${r.error}`;
+    case 'checkMissing':
+    case 'coverageDrop':
+      return `- ${r.message}`;
+  }
+}
+
+/**
+ * The text the next attempt's agent reads: what got worse than on the base branch, precisely —
+ * failing tests by name with their messages, new type errors and lint problems at file:line, broken
+ * commands with the end of their output. Blocking regressions first; warnings after them.
+ */
+export function regressionFeedback(comparison: QualityComparison): string {
+  const sections: string[] = [
+    comparison.verdict === 'regression'
+      ? '## Quality gate: this change makes the code worse than the base branch. Fix these regressions:'
+      : '## Quality gate passed; these are worth fixing but do not block:',
+  ];
+  // Regressions come ordered by severity, then by rule.
+  const rules = [...new Set(comparison.regressions.map((r) => r.rule))];
+  for (const rule of rules) {
+    const found = comparison.regressions.filter((r) => r.rule === rule);
+    const blocking = found[0]!.severity === 'error' ? 'blocking' : 'warning, not blocking';
+    const shown = found.slice(0, MAX_ITEMS_PER_RULE).map(detail);
+    if (found.length > shown.length) shown.push(`- … and ${found.length - shown.length} more`);
+    sections.push(`### ${HEADINGS[rule]} (${blocking})\n${shown.join('\n')}`);
+  }
+  if (comparison.flaky.length > 0) {
+    const names = comparison.flaky.map((f) => `- \`${f.test.name}\` (check "${f.check}")`).join('\n');
+    sections.push(`### Flaky tests (failed once, passed when re-run; not counted)\n${names}`);
+  }
+  if (!comparison.hadBaseline) sections.push('(The base branch has no quality baseline yet, so every failure counts.)');
+  return sections.join('\n\n');
+}
+
+/** One line for the workflow history and the CLI: `regression: 1 newFailingTest, 2 newTypeError`. */
+export function qualitySummary(comparison: QualityComparison): string {
+  const counts = new Map<string, number>();
+  for (const r of comparison.regressions) {
+    const key = `${r.rule}${r.severity === 'warning' ? ' (warning)' : ''}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const parts = [...counts].map(([rule, n]) => `${n} ${rule}`);
+  if (comparison.flaky.length > 0) parts.push(`${comparison.flaky.length} flaky`);
+  return parts.length > 0 ? `${comparison.verdict}: ${parts.join(', ')}` : comparison.verdict;
+}
