@@ -1,4 +1,7 @@
-import { pricingOf, type ModelConfig } from '../config/model-config.js';
+import { DEFAULT_API_KEY_ENV, pricingOf, type ModelConfig } from '../config/model-config.js';
+import { fromApiChatModel } from '../agent/api-chat-model.js';
+import { createChatModel } from './api/index.js';
+import { createClaudeCodeAdapter, createCodexAdapter, createCommandAdapter, createGeminiCliAdapter } from './cli/index.js';
 import type { ModelPricing } from '../agent/attempt-outcome.js';
 import type { ChatModel } from '../agent/chat-model.js';
 import { createLocalChatModel } from '../agent/local-chat-model.js';
@@ -20,13 +23,30 @@ export interface ModelRegistry {
 
 type Env = Record<string, string | undefined>;
 
-function createRuntime(modelType: string, config: ModelConfig, _env: Env): ModelRuntime {
+function createRuntime(modelType: string, config: ModelConfig, env: Env): ModelRuntime {
   const pricing = pricingOf(config);
+  const keyEnv = config.apiKeyEnv ?? DEFAULT_API_KEY_ENV[config.adapter];
+  const apiKey = keyEnv ? env[keyEnv] : undefined;
+  const cli = { model: config.model, timeoutMs: config.timeoutSeconds * 1000, passEnv: keyEnv ? [keyEnv] : [], sourceEnv: env };
+  const single = (adapter: ModelAdapter): ModelRuntime => ({ mode: 'single', modelType, adapter, pricing });
   switch (config.adapter) {
     case 'local':
       return { mode: 'loop', modelType, chatModel: createLocalChatModel(), pricing };
-    default:
-      throw new UnknownModelError(`model type "${modelType}": adapter "${config.adapter}" is not available in this build`);
+    case 'anthropic':
+    case 'openai':
+    case 'google':
+    case 'openai-compatible': {
+      const api = createChatModel({ provider: config.adapter, model: config.model!, apiKey, baseUrl: config.baseUrl, apiKeyEnvVar: keyEnv });
+      return { mode: 'loop', modelType, chatModel: fromApiChatModel(api), pricing };
+    }
+    case 'claude-code':
+      return single(createClaudeCodeAdapter({ ...cli, binary: config.command, maxTurns: config.maxTurns }));
+    case 'codex':
+      return single(createCodexAdapter({ ...cli, binary: config.command }));
+    case 'gemini-cli':
+      return single(createGeminiCliAdapter({ ...cli, binary: config.command }));
+    case 'command':
+      return single(createCommandAdapter({ command: config.command!, promptVia: 'stdin', timeoutMs: cli.timeoutMs, passEnv: cli.passEnv, sourceEnv: env }));
   }
 }
 

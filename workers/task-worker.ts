@@ -16,6 +16,8 @@ export interface TaskWorkerOptions {
   modelType: string;
   connection: NativeConnection;
   store: Store;
+  /** Where API keys are read from (default: this process's environment). */
+  env?: Record<string, string | undefined>;
   /** A prebuilt workflow bundle (tests build it once); otherwise workflows are bundled at start. */
   workflowBundle?: { codePath: string };
 }
@@ -39,7 +41,7 @@ export async function createTaskWorker(options: TaskWorkerOptions): Promise<Task
   const taskQueue = taskQueueForModel(config.temporal.taskQueuePrefix, modelType);
   const activities = createActivities({
     store,
-    models: createModelRegistry({ [modelType]: modelConfig }, process.env),
+    models: createModelRegistry({ [modelType]: modelConfig }, options.env ?? process.env),
     agentId,
     worktreesDir: config.worktreesDir,
     checks: config.checks,

@@ -1,5 +1,6 @@
 import {
   ActivityCancellationType,
+  ActivityFailure,
   ApplicationFailure,
   CancellationScope,
   condition,
@@ -153,7 +154,9 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskWorkfl
     ]);
   };
 
+  let finished = false;
   const finish = async (status: 'succeeded' | 'failed' | 'cancelled', summary: string, failureReason: string | null) => {
+    finished = true;
     moveTo(status);
     await recordResult({ taskId, status, attempts: state.attempt, mergeCommit: state.mergeCommit, summary, failureReason });
     await cleanupWorkspace({ taskId });
@@ -262,6 +265,12 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskWorkfl
     }
     if (isCancellation(err)) {
       await CancellationScope.nonCancellable(() => finish('cancelled', 'cancelled by request', 'cancelled'));
+    } else if (!finished && err instanceof ActivityFailure) {
+      // A step failed for good (e.g. a rejected API key): the task fails with that reason stored.
+      const cause = err.cause?.message ?? err.message;
+      const reason = `attempt ${state.attempt}: ${cause}`;
+      await finish('failed', reason, reason);
+      throw ApplicationFailure.nonRetryable(reason, 'TaskFailed');
     }
     throw err;
   }

@@ -53,7 +53,7 @@ export async function createTestStack(options: { env?: Record<string, string>; c
     testEnv,
     client,
     createWorker: (modelType = 'local') =>
-      createTaskWorker({ config, modelType, connection: testEnv.nativeConnection, store, workflowBundle: { codePath: inject('workflowBundlePath') } }),
+      createTaskWorker({ config, modelType, env, connection: testEnv.nativeConnection, store, workflowBundle: { codePath: inject('workflowBundlePath') } }),
     async teardown() {
       await testEnv.teardown();
       store.close();
