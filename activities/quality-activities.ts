@@ -1,19 +1,15 @@
-import { mkdtemp, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import path from 'node:path';
 import { Context } from '@temporalio/activity';
-import { z } from 'zod';
 import { artifactId } from '../agent/attempt-outcome.js';
 import { collectCheck, type CollectOptions } from '../quality/collect-check.js';
 import { compareToBaseline } from '../quality/compare-to-baseline.js';
-import { detectQualityChecks } from '../quality/detect-checks.js';
 import { qualitySummary, regressionFeedback } from '../quality/feedback.js';
-import { qualityPolicySchema, resolvePolicy } from '../quality/policy.js';
-import { readRepoConfig } from '../quality/repo-config.js';
 import { rerunNewFailures } from '../quality/rerun-new-failures.js';
-import { checkKindSchema, checkResultSchema, reportFormatSchema, type CheckResult } from '../quality/snapshot.js';
+import { collectSnapshot, qualityGateSchema, readQualityGate } from '../quality/baseline.js';
+import { checkResultSchema, type CheckResult } from '../quality/snapshot.js';
 import { installDependencies } from '../workspace/dependencies.js';
 import { git } from '../workspace/git.js';
+import { withDetachedCheckout } from '../workspace/worktree.js';
 import { openWorkspace, type ActivityDeps } from './deps.js';
 import { defineActivity } from './errors.js';
 import { keepHeartbeating, killOrphanOfPreviousTry, throwIfCancelled, type ProcessHeartbeat } from './heartbeat.js';
@@ -29,12 +25,6 @@ export interface RunChecksResult {
   feedbackArtifactId: string | null;
 }
 
-/** The checks and policy of a task, read from its base commit so the agent cannot loosen its own gate. */
-const gateSchema = z.object({
-  checks: z.array(z.object({ name: z.string(), kind: checkKindSchema, format: reportFormatSchema, command: z.string(), coverage: z.boolean() })),
-  policy: qualityPolicySchema,
-});
-type Gate = z.infer<typeof gateSchema>;
 const gateArtifactId = (taskId: string) => artifactId(taskId, 0, 'quality-gate');
 
 export function createQualityActivities(deps: ActivityDeps) {
@@ -51,13 +41,8 @@ export function createQualityActivities(deps: ActivityDeps) {
       signal: Context.current().cancellationSignal,
       onStart: (check, pid) => (beat = { ...progress, check: check.name, pid, host: hostname() }),
     };
-    const install = () =>
-      installDependencies(worktree, {
-        timeoutMs: deps.checks.timeoutSeconds * 1000,
-        signal: options.signal,
-        onStart: (pid) => (beat = { ...progress, check: 'install', pid, host: hostname() }),
-      });
-    return { options, install, stop };
+    const onInstallStart = (pid: number) => (beat = { ...progress, check: 'install', pid, host: hostname() });
+    return { options, onInstallStart, stop };
   };
 
   return {
@@ -69,39 +54,22 @@ export function createQualityActivities(deps: ActivityDeps) {
       killOrphanOfPreviousTry();
       const ws = await openWorkspace(deps, taskId);
       const { task } = ws;
-      // Before the agent's first commit the worktree is the base commit; later, a temporary checkout is.
-      let dir = ws.worktreePath;
-      let temporary: string | null = null;
-      if (ws.headSha !== ws.baseSha) {
-        temporary = await mkdtemp(path.join(deps.worktreesDir, `baseline-${taskId}-`));
-        await git(task.repo, ['worktree', 'add', '--detach', '--force', temporary, ws.baseSha]);
-        dir = temporary;
-      }
-      try {
-        const gate: Gate = { checks: detectQualityChecks(dir), policy: resolvePolicy(readRepoConfig(dir)?.quality) };
+      const atBase = async (dir: string) => {
+        const gate = readQualityGate(dir);
         await store.artifacts.put({ id: gateArtifactId(taskId), taskId, kind: 'quality-gate', content: JSON.stringify(gate) });
         const existing = await store.quality.getBaseline(task.repo, task.baseBranch);
         if (existing?.commitSha === ws.baseSha) return { collected: false, checks: gate.checks.length };
-
-        const { options, install, stop } = collecting(dir, { step: 'baseline' });
+        const { options, onInstallStart, stop } = collecting(dir, { step: 'baseline' });
         try {
-          await install();
-          const results: CheckResult[] = [];
-          for (const check of gate.checks) {
-            throwIfCancelled();
-            results.push((await collectCheck(check, options)).result);
-          }
-          await store.quality.setBaseline({ repo: task.repo, branch: task.baseBranch, commitSha: ws.baseSha, snapshot: { checks: results } });
+          const snapshot = await collectSnapshot(gate, { ...options, onInstallStart });
+          await store.quality.setBaseline({ repo: task.repo, branch: task.baseBranch, commitSha: ws.baseSha, snapshot });
         } finally {
           stop();
         }
         return { collected: true, checks: gate.checks.length };
-      } finally {
-        if (temporary) {
-          await git(task.repo, ['worktree', 'remove', '--force', temporary]).catch(() => undefined);
-          await rm(temporary, { recursive: true, force: true });
-        }
-      }
+      };
+      // Before the agent's first commit the worktree is the base commit; later, a temporary checkout is.
+      return ws.headSha === ws.baseSha ? atBase(ws.worktreePath) : withDetachedCheckout(task.repo, ws.baseSha, deps.worktreesDir, atBase);
     }),
 
     /**
@@ -116,14 +84,14 @@ export function createQualityActivities(deps: ActivityDeps) {
       const { task } = ws;
       const stored = await store.artifacts.get(gateArtifactId(taskId));
       if (!stored) throw new Error(`task ${taskId} has no quality gate; ensureBaseline must run first`);
-      const gate = gateSchema.parse(JSON.parse(stored));
+      const gate = qualityGateSchema.parse(JSON.parse(stored));
       const baseline = (await store.quality.getBaseline(task.repo, task.baseBranch))?.snapshot ?? null;
       const done = new Map((await store.checkRuns.list(taskId, attempt, round)).map((r) => [r.name, r]));
 
-      const { options, install, stop } = collecting(ws.worktreePath, { round });
+      const { options, onInstallStart, stop } = collecting(ws.worktreePath, { round });
       let snapshot;
       try {
-        await install();
+        await installDependencies(ws.worktreePath, { timeoutMs: options.timeoutMs, signal: options.signal, onStart: onInstallStart });
         const results: CheckResult[] = [];
         for (const check of gate.checks) {
           const previous = checkResultSchema.safeParse(done.get(check.name)?.result);

@@ -7,6 +7,7 @@ import { runWorkerProcess } from '../workers/main.js';
 import { runDemo } from './demo.js';
 import { formatAgents, formatStatus, formatTask, formatTaskList } from './format.js';
 import { ensureLocalTemporal, spawnWorker, stopLocalTemporal, stopWorker } from './local-stack.js';
+import { formatSnapshot, setBaseline, showQuality } from './quality-commands.js';
 import { createSwarmClient, TaskInputError, type SwarmClient } from './swarm-client.js';
 import { connectTemporal, ensureSearchAttributes } from './temporal-connection.js';
 
@@ -209,6 +210,38 @@ function buildProgram(ctx: () => CliContext): Command {
     .action(async (id: string) => {
       await (await ctx().client()).cancelTask(id);
       console.log(`cancellation requested for task ${id}`);
+    });
+
+  const quality = program.command('quality').description('quality baselines and gate results');
+  quality
+    .command('baseline')
+    .description('the baseline a branch is judged against')
+    .addCommand(
+      new Command('set')
+        .description("run the repo's checks on a branch's head and store the result as its baseline")
+        .option('--repo <path>', 'git repository', '.')
+        .option('--branch <name>', "branch (default: the repo's current branch)")
+        .option('--json', 'print JSON')
+        .action(async (opts: { repo: string; branch?: string; json?: boolean }) => {
+          const c = ctx();
+          const stored = await setBaseline(c.config, await c.store(), opts);
+          print(!!opts.json, stored, () => formatSnapshot('baseline set', stored));
+        }),
+    );
+  quality
+    .command('show')
+    .description("a task's latest quality snapshot against its baseline, or a branch's baseline")
+    .option('--task <id>', 'task id')
+    .option('--repo <path>', 'git repository (without --task)', '.')
+    .option('--branch <name>', "branch (default: the repo's current branch)")
+    .option('--json', 'print JSON')
+    .action(async (opts: { task?: string; repo: string; branch?: string; json?: boolean }) => {
+      const shown = await showQuality(await ctx().store(), opts);
+      print(!!opts.json, shown, () =>
+        [shown.task ? formatSnapshot(`task ${shown.task}, latest attempt`, shown.snapshot) : null, formatSnapshot('baseline', shown.baseline)]
+          .filter(Boolean)
+          .join('\n\n'),
+      );
     });
 
   program

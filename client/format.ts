@@ -26,7 +26,7 @@ export function formatTaskList(tasks: Task[]): string {
 
 const formatUsage = (u: UsageTotals) => `${u.calls} call(s), ${u.inputTokens} in / ${u.outputTokens} out tokens, $${u.costUsd.toFixed(4)}`;
 
-export function formatTask({ task, attempts, checks, result, usage, live, webUrl }: ShownTask): string {
+export function formatTask({ task, attempts, checks, gates, result, usage, live, webUrl }: ShownTask): string {
   const lines = [
     `Task ${task.id}: ${task.title}`,
     `  status      ${task.status}${live ? ` (workflow: ${live.status}, attempt ${live.attempt}/${live.maxAttempts})` : ''}`,
@@ -43,6 +43,7 @@ export function formatTask({ task, attempts, checks, result, usage, live, webUrl
       const round = c.round > 1 ? ` (re-check ${c.round - 1})` : '';
       lines.push(`    ${c.passed ? 'pass' : 'FAIL'} ${c.name}${round}: \`${c.command}\` exit ${c.exitCode ?? (c.timedOut ? 'timeout' : 'killed')} in ${c.durationMs} ms`);
     }
+    for (const g of gates.filter((g) => g.attempt === a.attempt && g.summary)) lines.push(`    gate: ${g.summary}`);
   }
   if (result) {
     lines.push(`  result      ${result.status} after ${result.attempts} attempt(s)${result.mergeCommit ? `, merge commit ${result.mergeCommit.slice(0, 10)}` : ''}`);

@@ -10,6 +10,7 @@ import type { taskWorkflow, TaskWorkflowState } from '../workflows/task-workflow
 import { approveBudgetUpdate, rejectBudgetUpdate, statusQuery, type BudgetApproval, type BudgetState } from '../workflows/task-workflow.js';
 import { JetpackModel, JetpackPriority, JetpackRepo, JetpackSkills, JetpackStatus } from '../workflows/search-attributes.js';
 import { currentBranch, requireBranch, resolveRepo } from '../workspace/worktree.js';
+import { qualitySummary } from '../quality/feedback.js';
 import { fallbackPlan, modelPlan, routeTask } from './routing.js';
 
 const budgetApprovalSchema = z
@@ -114,12 +115,14 @@ export function createSwarmClient({ config, store, temporal }: SwarmClientDeps) 
     async showTask(taskId: string) {
       const task = await store.tasks.get(taskId);
       if (!task) return undefined;
-      const [attempts, checks, result, usage] = await Promise.all([
+      const [attempts, checks, result, usage, snapshots] = await Promise.all([
         store.attempts.listForTask(taskId),
         store.checkRuns.list(taskId),
         store.results.get(taskId),
         store.modelCalls.totalsForTask(taskId),
+        store.quality.listForTask(taskId),
       ]);
+      const gates = snapshots.map((s) => ({ attempt: s.attempt, round: s.round, summary: s.comparison ? qualitySummary(s.comparison) : null }));
       let live: TaskWorkflowState | null = null;
       if (!result) {
         live = await temporal.workflow
@@ -127,7 +130,7 @@ export function createSwarmClient({ config, store, temporal }: SwarmClientDeps) 
           .query(statusQuery)
           .catch(() => null);
       }
-      return { task, attempts, checks, result: result ?? null, usage, live, webUrl: workflowUrl(taskId) };
+      return { task, attempts, checks, gates, result: result ?? null, usage, live, webUrl: workflowUrl(taskId) };
     },
 
     /** Lets a task that went over its budget go on; without amounts, its limits are lifted. */

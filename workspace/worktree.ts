@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { git, gitMaybe, GitError } from './git.js';
 
@@ -161,4 +161,18 @@ async function findLandingMerge(repo: string, baseBranch: string, head: string):
 export async function removeWorktree(repo: string, worktreePath: string): Promise<void> {
   if (existsSync(worktreePath)) await git(repo, ['worktree', 'remove', '--force', worktreePath]);
   await git(repo, ['worktree', 'prune']);
+}
+
+/** Runs `fn` in a temporary detached checkout of `commit` (under `parentDir`), removed afterwards. */
+export async function withDetachedCheckout<T>(repo: string, commit: string, parentDir: string, fn: (dir: string) => Promise<T>): Promise<T> {
+  await mkdir(parentDir, { recursive: true });
+  const dir = await mkdtemp(path.join(parentDir, 'checkout-'));
+  await git(repo, ['worktree', 'add', '--detach', '--force', dir, commit]);
+  try {
+    return await fn(dir);
+  } finally {
+    await git(repo, ['worktree', 'remove', '--force', dir]).catch(() => undefined);
+    await rm(dir, { recursive: true, force: true });
+    await git(repo, ['worktree', 'prune']).catch(() => undefined);
+  }
 }

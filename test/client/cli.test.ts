@@ -49,9 +49,20 @@ describe('the swarm CLI', () => {
     expect(JSON.parse(list.stdout).map((t: { id: string }) => t.id)).toContain(shown.task.id);
     const text = await swarm(['task', 'show', shown.task.id]);
     expect(text.stdout).toMatch(/attempt 1: checks_passed/);
-    expect(text.stdout).toMatch(/pass test: `npm test` exit 0/);
+    expect(text.stdout).toMatch(/pass test: `node --test` exit 0/);
+    expect(text.stdout).toMatch(/gate: pass/);
     const status = await swarm(['status', '--json']);
     expect(JSON.parse(status.stdout).tasks.succeeded).toBeGreaterThanOrEqual(1);
+    const quality = JSON.parse((await swarm(['quality', 'show', '--task', shown.task.id, '--json'])).stdout);
+    expect(quality.snapshot).toMatchObject({ attempt: 1, passed: true, comparison: { verdict: 'pass' } });
+    expect(quality.baseline.commitSha).toBe(shown.result.mergeCommit);
+    const baseline = await swarm(['quality', 'baseline', 'set', '--repo', repo, '--json']);
+    expect(baseline.code).toBe(0);
+    expect(JSON.parse(baseline.stdout)).toMatchObject({ kind: 'baseline', branch: 'main', commitSha: shown.result.mergeCommit });
+    expect(JSON.parse(baseline.stdout).snapshot.checks.map((c: { name: string; passed: boolean }) => [c.name, c.passed])).toEqual([
+      ['test', true],
+      ['build', true],
+    ]);
     const agents = await swarm(['agents', 'list', '--all', '--json']);
     expect(JSON.parse(agents.stdout)).toContainEqual(expect.objectContaining({ id: worker.agentId, status: 'offline', completed: 1 }));
   });
@@ -84,7 +95,8 @@ describe('the swarm CLI', () => {
     const demo = await swarm(['demo'], { SWARM_HOME: home, SWARM_TASK_QUEUE_PREFIX: 'demo-test' });
     expect(demo.code).toBe(0);
     expect(demo.stdout).toMatch(/result\s+succeeded after 2 attempt\(s\)/);
-    expect(demo.stdout).toMatch(/FAIL test: `npm test` exit 1/);
+    expect(demo.stdout).toMatch(/FAIL test: `node --test` exit 1/);
+    expect(demo.stdout).toMatch(/gate: regression: 1 newFailingTest/);
     expect(demo.stdout).toMatch(/See it in the Temporal Web UI: http:\/\/localhost:8233\/namespaces\/default\/workflows\/task-[a-z0-9]+/);
     expect(demo.stdout).toMatch(/swarm: merge task/);
   });

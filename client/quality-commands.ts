@@ -1,0 +1,64 @@
+import type { SwarmConfig } from '../config/config.js';
+import type { Store } from '../db/index.js';
+import type { StoredSnapshot } from '../db/quality-repository.js';
+import { collectSnapshot, readQualityGate } from '../quality/baseline.js';
+import { qualitySummary, regressionFeedback } from '../quality/feedback.js';
+import type { CheckResult } from '../quality/snapshot.js';
+import { currentBranch, requireBranch, resolveRepo, withDetachedCheckout } from '../workspace/worktree.js';
+import { TaskInputError } from './swarm-client.js';
+
+async function repoAndBranch(repoPath: string, branch: string | undefined) {
+  try {
+    const repo = await resolveRepo(repoPath);
+    const name = branch ?? (await currentBranch(repo));
+    return { repo, branch: name, sha: await requireBranch(repo, name) };
+  } catch (err) {
+    throw new TaskInputError((err as Error).message);
+  }
+}
+
+/** Collects the quality baseline of a branch's head in a temporary checkout and stores it. */
+export async function setBaseline(config: SwarmConfig, store: Store, opts: { repo: string; branch?: string }): Promise<StoredSnapshot> {
+  const { repo, branch, sha } = await repoAndBranch(opts.repo, opts.branch);
+  await withDetachedCheckout(repo, sha, config.worktreesDir, async (dir) => {
+    const snapshot = await collectSnapshot(readQualityGate(dir), {
+      worktree: dir, timeoutMs: config.checks.timeoutSeconds * 1000, outputLimitBytes: config.checks.outputLimitBytes,
+    });
+    await store.quality.setBaseline({ repo, branch, commitSha: sha, snapshot });
+  });
+  return (await store.quality.getBaseline(repo, branch))!;
+}
+
+/** A task's latest gate result, or a branch's baseline. */
+export async function showQuality(store: Store, opts: { task?: string; repo: string; branch?: string }) {
+  if (opts.task) {
+    const task = await store.tasks.get(opts.task);
+    if (!task) throw new TaskInputError(`no task with id "${opts.task}"`);
+    const latest = (await store.quality.listForTask(task.id)).at(-1) ?? null;
+    return { task: task.id, snapshot: latest, baseline: await store.quality.getBaseline(task.repo, task.baseBranch) };
+  }
+  const { repo, branch } = await repoAndBranch(opts.repo, opts.branch);
+  return { task: null, snapshot: null, baseline: await store.quality.getBaseline(repo, branch) };
+}
+
+function describeCheck(c: CheckResult): string {
+  const parts = [`${c.passed ? 'pass' : 'FAIL'} ${c.name} (${c.kind}, ${c.format}) in ${c.durationMs} ms`];
+  if (c.tests) parts.push(`tests ${c.tests.passed} passed / ${c.tests.failed} failed / ${c.tests.skipped} skipped`);
+  if (c.typecheck) parts.push(`${c.typecheck.errors} type error(s)`);
+  if (c.lint) parts.push(`lint ${c.lint.errors} error(s), ${c.lint.warnings} warning(s)`);
+  if (c.coverage) parts.push(`coverage ${c.coverage.lines}% lines`);
+  if (c.error) parts.push(c.error);
+  return '  ' + parts.join('; ');
+}
+
+export function formatSnapshot(title: string, stored: StoredSnapshot | null): string {
+  if (!stored) return `${title}: none`;
+  const lines = [`${title}: ${stored.branch}${stored.commitSha ? ` @ ${stored.commitSha.slice(0, 10)}` : ''} (${stored.createdAt})`];
+  lines.push(...stored.snapshot.checks.map(describeCheck));
+  if (stored.snapshot.checks.length === 0) lines.push('  no checks found (add scripts to package.json or checks to .swarm.json)');
+  if (stored.comparison) {
+    lines.push(`  gate: ${qualitySummary(stored.comparison)}`);
+    if (stored.comparison.verdict === 'regression') lines.push(regressionFeedback(stored.comparison).replace(/^/gm, '    '));
+  }
+  return lines.join('\n');
+}
