@@ -1,4 +1,7 @@
+import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import path from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +12,8 @@ import { git } from '../../workspace/git.js';
 import { createFixtureRepo, nodeProjectFiles, writeBlock } from '../helpers/fixture-repo.js';
 import { createTestStack, tempDir, type TestStack } from '../helpers/test-env.js';
 
+const SWARM_BIN = fileURLToPath(new URL('../../bin/swarm.js', import.meta.url));
+const run = promisify(execFile);
 const MUL = 'export const mul = (a, b) => a * b;';
 const MUL_TEST = [
   "import test from 'node:test';",
@@ -99,6 +104,8 @@ describe('the durable agent loop on real Temporal, with two worker kinds', () =>
         const online = await stack.store.agents.list();
         expect(online.map((a) => a.id).sort()).toEqual([docs.agentId, local.agentId].sort());
         expect(new Set(online.map((a) => a.modelType))).toEqual(new Set(['local', 'docs']));
+        const listed = await run(process.execPath, [SWARM_BIN, 'agents', 'list'], { env: { ...process.env, ...stack.env } });
+        for (const agent of [local, docs]) expect(listed.stdout).toMatch(new RegExp(`${agent.agentId}\\s+(local|docs)\\s+online`));
 
         const bySkill = await stack.client.createTask({ title: 'Docs', description: writeBlock('docs/guide.md', '# Guide'), skills: ['docs'], repo });
         expect(bySkill.modelType).toBe('docs');
