@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { git } from '../../workspace/git.js';
 import { createFixtureRepo, nodeProjectFiles, writeBlock } from '../helpers/fixture-repo.js';
@@ -9,6 +10,14 @@ import { isRunning } from '../helpers/processes.js';
 import { createTestStack, tempDir, type TestStack } from '../helpers/test-env.js';
 
 const SWARM_BIN = fileURLToPath(new URL('../../bin/swarm.js', import.meta.url));
+
+/** True once the server holds a heartbeat of a running activity naming this process group. */
+async function heartbeatNames(handle: WorkflowHandle, pid: number): Promise<boolean> {
+  const { raw } = await handle.describe();
+  return (raw.pendingActivities ?? []).some((a) =>
+    (a.heartbeatDetails?.payloads ?? []).some((p) => Buffer.from(p.data ?? []).toString().includes(`"pid":${pid}`)),
+  );
+}
 
 describe('a worker SIGKILLed in the middle of a long activity', () => {
   let stack: TestStack;
@@ -41,13 +50,7 @@ describe('a worker SIGKILLed in the middle of a long activity', () => {
       const orphan = Number(readFileSync(firstRunPid, 'utf8'));
       // Kill only once the server holds a heartbeat naming the running check's process group.
       const handle = stack.testEnv.client.workflow.getHandle(task.workflowId);
-      const heartbeatNamesPid = async () => {
-        const { raw } = await handle.describe();
-        return (raw.pendingActivities ?? []).some((a) =>
-          (a.heartbeatDetails?.payloads ?? []).some((p) => Buffer.from(p.data ?? []).toString().includes(`"pid":${orphan}`)),
-        );
-      };
-      await expect.poll(heartbeatNamesPid, { timeout: 30_000, interval: 250 }).toBe(true);
+      await expect.poll(() => heartbeatNames(handle, orphan), { timeout: 30_000, interval: 250 }).toBe(true);
       first.kill('SIGKILL');
       await new Promise((resolve) => first.once('exit', resolve));
       expect(isRunning(orphan)).toBe(true);
@@ -91,13 +94,7 @@ describe('a worker SIGKILLed in the middle of a long activity', () => {
       await expect.poll(() => existsSync(pidFile), { timeout: 60_000, interval: 200 }).toBe(true);
       const orphan = Number(readFileSync(pidFile, 'utf8'));
       const handle = stack.testEnv.client.workflow.getHandle(task.workflowId);
-      const heartbeatNamesPid = async () => {
-        const { raw } = await handle.describe();
-        return (raw.pendingActivities ?? []).some((a) =>
-          (a.heartbeatDetails?.payloads ?? []).some((p) => Buffer.from(p.data ?? []).toString().includes(`"pid":${orphan}`)),
-        );
-      };
-      await expect.poll(heartbeatNamesPid, { timeout: 30_000, interval: 250 }).toBe(true);
+      await expect.poll(() => heartbeatNames(handle, orphan), { timeout: 30_000, interval: 250 }).toBe(true);
       first.kill('SIGKILL');
       await new Promise((resolve) => first.once('exit', resolve));
 
