@@ -5,6 +5,7 @@ import { runAgentTurn, type TurnOutcome } from '../agent/run-turn.js';
 import type { AgentProgress } from '../models/adapter.js';
 import { buildPrompt, readRepoConventions } from '../models/prompt-builder.js';
 import { createAgentToolbox } from '../models/tools/index.js';
+import { memoryQueryForTask } from '../memory/index.js';
 import type { Task } from '../tasks/task.js';
 import { commitAll } from '../workspace/worktree.js';
 import { openWorkspace, type ActivityDeps } from './deps.js';
@@ -20,9 +21,15 @@ export interface RunAgentResult {
 export function createAgentActivities(deps: ActivityDeps) {
   const { store } = deps;
 
+  /** The attempt's prompt, with the previous attempt's feedback and the most relevant memories (recorded with the attempt). */
   const promptFor = async (task: Task, attempt: number, worktreePath: string, feedbackArtifactId: string | null) => {
     const feedback = feedbackArtifactId ? ((await store.artifacts.get(feedbackArtifactId)) ?? null) : null;
-    return buildPrompt(task, attempt, { feedback, conventions: readRepoConventions(worktreePath) });
+    const hits = deps.recall.limit === 0
+      ? []
+      : await deps.memory.vectorSearch({ text: memoryQueryForTask(task), limit: deps.recall.limit, threshold: deps.recall.threshold, branch: task.baseBranch });
+    await store.attempts.setMemories(task.id, attempt, hits.map((h) => h.memory.id));
+    const memories = hits.map((h) => `(${h.memory.type}, similarity ${h.similarity.toFixed(2)}) ${h.memory.content}`);
+    return buildPrompt(task, attempt, { feedback, memories, conventions: readRepoConventions(worktreePath) });
   };
 
   return {

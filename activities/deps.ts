@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Store } from '../db/index.js';
+import type { MemoryStore } from '../memory/index.js';
 import type { ModelRegistry } from '../models/registry.js';
 import type { Task } from '../tasks/task.js';
 import { prepareWorktree } from '../workspace/worktree.js';
@@ -8,6 +9,9 @@ import { TaskNotFoundError } from './errors.js';
 export interface ActivityDeps {
   store: Store;
   models: ModelRegistry;
+  memory: MemoryStore;
+  /** How many memories an attempt's prompt gets, and how similar they must be. */
+  recall: { limit: number; threshold: number };
   /** The registry id of the worker running these activities. */
   agentId: string;
   worktreesDir: string;

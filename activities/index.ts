@@ -1,4 +1,5 @@
 import { createAgentActivities } from './agent-activities.js';
+import { createMemoryActivities } from './memory-activities.js';
 import { createQualityActivities } from './quality-activities.js';
 import type { ActivityDeps } from './deps.js';
 import { createResultActivities } from './result-activities.js';
@@ -13,6 +14,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createAgentActivities(deps),
     ...createQualityActivities(deps),
     ...createResultActivities(deps),
+    ...createMemoryActivities(deps),
   };
 }
 export type Activities = ReturnType<typeof createActivities>;

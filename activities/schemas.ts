@@ -15,6 +15,11 @@ export const agentTurnInput = z.object({
   maxTurns: z.number().int().min(1).max(10_000),
   feedbackArtifactId: z.string().nullable(),
 });
+export const recordLearningsInput = z.object({
+  taskId: taskIdSchema,
+  status: z.enum(['succeeded', 'failed', 'cancelled']),
+  mergeCommit: z.string().nullable(),
+});
 export const taskStatusInput = z.object({ taskId: taskIdSchema, status: z.enum(TASK_STATUSES) });
 export const runChecksInput = z.object({ taskId: taskIdSchema, attempt, round: z.number().int().min(1).max(20) });
 export const landChangesInput = z.object({ taskId: taskIdSchema, attempt });

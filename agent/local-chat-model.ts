@@ -12,9 +12,16 @@ function attemptOf(messages: AgentMessage[]): number {
   return match ? Number(match[1]) : 1;
 }
 
+/** Sections the task prompt template (models/prompts/task.md) puts after the description. */
+const SECTIONS_AFTER_DESCRIPTION = ['\n## Acceptance criteria\n', '\n## Relevant memories from earlier tasks\n', '\n## Feedback from the previous attempt\n'];
+
+/** Only the task's own description: memories and feedback may quote edit blocks of other attempts. */
 function taskDescriptionOf(messages: AgentMessage[]): string {
-  const first = messages.find((m) => m.role === 'user');
-  return first?.text ?? '';
+  const text = messages.find((m) => m.role === 'user')?.text ?? '';
+  const start = text.indexOf('## Description\n');
+  if (start === -1) return text;
+  const ends = SECTIONS_AFTER_DESCRIPTION.map((heading) => text.indexOf(heading, start)).filter((i) => i !== -1);
+  return text.slice(start, ends.length > 0 ? Math.min(...ends) : undefined);
 }
 
 /** Each edit becomes one tool call. */

@@ -5,7 +5,9 @@ import { openStore, type Store } from '../db/index.js';
 import { PRIORITIES, TASK_STATUSES, type TaskStatus } from '../tasks/task.js';
 import { runWorkerProcess } from '../workers/main.js';
 import { runDemo } from './demo.js';
-import { formatAgents, formatStatus, formatTask, formatTaskList } from './format.js';
+import { formatAgents, formatMemories, formatMemoryHits, formatStatus, formatTask, formatTaskList } from './format.js';
+import { EmbeddingDimensionMismatchError, MEMORY_TYPES, MemoryInputError, type MemoryStore, type MemoryType } from '../memory/index.js';
+import { openMemory } from '../memory/open-memory.js';
 import { ensureLocalTemporal, spawnWorker, stopLocalTemporal, stopWorker } from './local-stack.js';
 import { formatSnapshot, setBaseline, showQuality } from './quality-commands.js';
 import { createSwarmClient, TaskInputError, type SwarmClient } from './swarm-client.js';
@@ -20,6 +22,10 @@ class CliContext {
   store(): Promise<Store> {
     this.storePromise ??= openStore(this.config.database, { embeddingDimensions: this.config.embeddingDimensions });
     return this.storePromise;
+  }
+
+  async memory(): Promise<MemoryStore> {
+    return openMemory(this.config, (await this.store()).db, process.env);
   }
 
   temporal(): ReturnType<typeof connectTemporal> {
@@ -212,6 +218,47 @@ function buildProgram(ctx: () => CliContext): Command {
       console.log(`cancellation requested for task ${id}`);
     });
 
+  const memory = program.command('memory').description('the shared memory: what tasks learned, searchable by meaning');
+  memory
+    .command('search <text>')
+    .description('memories most similar to the text, with their similarity')
+    .option('--limit <n>', 'how many', positiveInt('--limit'), 10)
+    .option('--threshold <similarity>', 'minimum cosine similarity (-1..1)', Number, 0)
+    .addOption(new Option('--type <type>', 'only this type').choices(MEMORY_TYPES))
+    .option('--branch <name>', 'memories of this branch and global ones')
+    .option('--json', 'print JSON')
+    .action(async (text: string, opts: { limit: number; threshold: number; type?: MemoryType; branch?: string; json?: boolean }) => {
+      const hits = await (await ctx().memory()).vectorSearch({ text, limit: opts.limit, threshold: opts.threshold, type: opts.type, branch: opts.branch });
+      print(!!opts.json, hits, () => formatMemoryHits(hits));
+    });
+  memory
+    .command('add')
+    .description('store a memory (a near-duplicate is merged into the existing one)')
+    .requiredOption('--content <text>', 'what to remember')
+    .addOption(new Option('--type <type>', 'kind of memory').choices(MEMORY_TYPES).default('codebase_knowledge'))
+    .option('--importance <0..1>', 'how much it matters', Number)
+    .option('--tags <list>', 'comma-separated tags', list)
+    .option('--branch <name>', 'the branch it holds on (default: every branch)')
+    .option('--ttl <seconds>', 'forget it after this many seconds', positiveInt('--ttl'))
+    .option('--json', 'print JSON')
+    .action(async (opts: { content: string; type: MemoryType; importance?: number; tags?: string[]; branch?: string; ttl?: number; json?: boolean }) => {
+      const stored = await (await ctx().memory()).store({
+        content: opts.content, type: opts.type, importance: opts.importance, tags: opts.tags, branch: opts.branch ?? null, ttlSeconds: opts.ttl,
+      });
+      print(!!opts.json, stored, () => `${stored.merged ? 'merged into' : 'stored'} memory ${stored.id}`);
+    });
+  memory
+    .command('list')
+    .description('recent memories')
+    .addOption(new Option('--type <type>', 'only this type').choices(MEMORY_TYPES))
+    .option('--branch <name>', 'memories of this branch and global ones')
+    .option('--limit <n>', 'how many', positiveInt('--limit'), 50)
+    .option('--json', 'print JSON')
+    .action(async (opts: { type?: MemoryType; branch?: string; limit: number; json?: boolean }) => {
+      const memories = await (await ctx().memory()).list({ type: opts.type, branch: opts.branch, limit: opts.limit });
+      print(!!opts.json, memories, () => formatMemories(memories));
+    });
+
   const quality = program.command('quality').description('quality baselines and gate results');
   quality
     .command('baseline')
@@ -288,7 +335,7 @@ async function main(argv: string[]): Promise<void> {
       process.exitCode = err.exitCode === 0 ? 0 : 2;
       return;
     }
-    const inputError = err instanceof TaskInputError || err instanceof ConfigError;
+    const inputError = err instanceof TaskInputError || err instanceof ConfigError || err instanceof MemoryInputError || err instanceof EmbeddingDimensionMismatchError;
     console.error(`swarm: ${inputError ? '' : 'error: '}${(err as Error).message}`);
     process.exitCode = inputError ? 2 : 1;
   } finally {

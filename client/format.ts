@@ -1,5 +1,6 @@
 import type { AgentRecord } from '../db/agents-repository.js';
 import type { UsageTotals } from '../db/model-calls-repository.js';
+import type { Memory, MemoryHit } from '../memory/index.js';
 import type { Task } from '../tasks/task.js';
 import type { SwarmClient } from './swarm-client.js';
 
@@ -80,4 +81,25 @@ export function formatStatus(status: {
     ...usage,
     `temporal  ${status.temporal.address}  (Web UI ${status.temporal.uiUrl})`,
   ].join('\n');
+}
+
+const oneLine = (text: string, max = 160) => {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? flat.slice(0, max - 1) + '…' : flat;
+};
+
+export function formatMemoryHits(hits: MemoryHit[]): string {
+  if (hits.length === 0) return 'no memories match';
+  return table([
+    ['SIMILARITY', 'TYPE', 'BRANCH', 'ID', 'CONTENT'],
+    ...hits.map((h) => [h.similarity.toFixed(3), h.memory.type, h.memory.branch ?? '*', h.memory.id.slice(0, 8), oneLine(h.memory.content)]),
+  ]);
+}
+
+export function formatMemories(memories: Memory[]): string {
+  if (memories.length === 0) return 'no memories yet (tasks leave them when they finish; or "swarm memory add")';
+  return table([
+    ['CREATED', 'TYPE', 'IMPORTANCE', 'BRANCH', 'ID', 'CONTENT'],
+    ...memories.map((m) => [ago(m.createdAt), m.type, m.importance.toFixed(2), m.branch ?? '*', m.id.slice(0, 8), oneLine(m.content)]),
+  ]);
 }

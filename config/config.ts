@@ -36,6 +36,17 @@ const fileSchema = z
     models: z.record(modelTypeName, modelSchema).optional(),
     defaultModel: modelTypeName.optional(),
     embeddingDimensions: z.number().int().min(8).max(8192).optional(),
+    memory: z
+      .object({
+        embedder: z.enum(['offline', 'openai', 'gemini']).optional(),
+        model: z.string().min(1).optional(),
+        baseUrl: z.string().url().optional(),
+        apiKeyEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).optional(),
+        recallLimit: z.number().int().min(0).max(50).optional(),
+        recallThreshold: z.number().min(-1).max(1).optional(),
+      })
+      .strict()
+      .optional(),
     checks: z
       .object({ timeoutSeconds: z.number().int().positive().optional(), outputLimitBytes: z.number().int().min(1024).optional() })
       .strict()
@@ -73,6 +84,16 @@ const configSchema = z.object({
   models: z.record(modelTypeName, modelSchema).refine((m) => Object.keys(m).length > 0, 'at least one model type is needed'),
   defaultModel: modelTypeName,
   embeddingDimensions: z.number().int(),
+  memory: z.object({
+    embedder: z.enum(['offline', 'openai', 'gemini']),
+    model: z.string().optional(),
+    baseUrl: z.string().url().optional(),
+    /** Environment variable holding the embedder's API key; read only where the embedder is built. */
+    apiKeyEnv: z.string().optional(),
+    /** How many memories go into an attempt's prompt, and how similar they must be. */
+    recallLimit: z.number().int().min(0),
+    recallThreshold: z.number(),
+  }),
   worktreesDir: z.string(),
   checks: z.object({ timeoutSeconds: z.number().int().positive(), outputLimitBytes: z.number().int().min(1024) }),
 });
@@ -146,6 +167,14 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     models,
     defaultModel,
     embeddingDimensions: positiveNumber(env, 'SWARM_EMBEDDING_DIMENSIONS') ?? file.embeddingDimensions ?? 1536,
+    memory: {
+      embedder: env.SWARM_EMBEDDER ?? file.memory?.embedder ?? 'offline',
+      model: env.SWARM_EMBEDDING_MODEL ?? file.memory?.model,
+      baseUrl: env.SWARM_EMBEDDING_BASE_URL ?? file.memory?.baseUrl,
+      apiKeyEnv: file.memory?.apiKeyEnv,
+      recallLimit: file.memory?.recallLimit ?? 5,
+      recallThreshold: file.memory?.recallThreshold ?? 0.3,
+    },
     worktreesDir: path.resolve(cwd, env.SWARM_WORKTREES_DIR ?? path.join(home, 'worktrees')),
     checks: {
       timeoutSeconds: positiveNumber(env, 'SWARM_CHECK_TIMEOUT_SECONDS') ?? file.checks?.timeoutSeconds ?? 600,

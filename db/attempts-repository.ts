@@ -12,6 +12,8 @@ export interface Attempt {
   modelType: string;
   agentId: string | null;
   feedbackArtifactId: string | null;
+  /** The memories recalled into this attempt's prompt. */
+  memoryIds: string[];
   promptArtifactId: string | null;
   transcriptArtifactId: string | null;
   summary: string | null;
@@ -31,6 +33,7 @@ function toAttempt(row: Row): Attempt {
     modelType: str(row, 'model_type'),
     agentId: optStr(row, 'agent_id'),
     feedbackArtifactId: optStr(row, 'feedback_artifact_id'),
+    memoryIds: json<string[]>(row, 'memory_ids'),
     promptArtifactId: optStr(row, 'prompt_artifact_id'),
     transcriptArtifactId: optStr(row, 'transcript_artifact_id'),
     summary: optStr(row, 'summary'),
@@ -78,6 +81,10 @@ export function attemptsRepository(db: Db) {
           a.inputTokens, a.outputTokens, a.status, now(), a.taskId, a.attempt,
         ],
       });
+    },
+
+    async setMemories(taskId: string, attempt: number, memoryIds: string[]): Promise<void> {
+      await db.execute({ sql: 'UPDATE attempts SET memory_ids = ? WHERE task_id = ? AND attempt = ?', args: [JSON.stringify(memoryIds), taskId, attempt] });
     },
 
     async finishChecks(taskId: string, attempt: number, passed: boolean): Promise<void> {

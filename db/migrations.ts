@@ -45,6 +45,7 @@ export const migrations: Migration[] = [
         model_type TEXT NOT NULL,
         agent_id TEXT,
         feedback_artifact_id TEXT,
+        memory_ids TEXT NOT NULL DEFAULT '[]',
         prompt_artifact_id TEXT,
         transcript_artifact_id TEXT,
         summary TEXT,
@@ -185,7 +186,7 @@ export const migrations: Migration[] = [
       // max_neighbors (3·√1536 ≈ 117) neighbour blocks that each hold full float32 neighbour vectors.
       // MEASUREMENTS_PLACEHOLDER
       `CREATE INDEX memories_embedding_idx ON memories (
-        libsql_vector_idx(embedding, 'metric=cosine', 'compress_neighbors=float1bit', 'max_neighbors=24', 'insert_l=16')
+        libsql_vector_idx(embedding, 'metric=cosine', 'compress_neighbors=float1bit', 'max_neighbors=32', 'insert_l=10', 'search_l=100')
       )`,
     ],
   },

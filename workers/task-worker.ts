@@ -5,6 +5,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import { createActivities } from '../activities/index.js';
 import type { SwarmConfig } from '../config/config.js';
 import type { Store } from '../db/index.js';
+import { openMemory } from '../memory/open-memory.js';
 import { createModelRegistry } from '../models/registry.js';
 import { taskQueueForModel } from '../tasks/task.js';
 
@@ -39,9 +40,12 @@ export async function createTaskWorker(options: TaskWorkerOptions): Promise<Task
   }
   const agentId = `${modelType}-${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const taskQueue = taskQueueForModel(config.temporal.taskQueuePrefix, modelType);
+  const env = options.env ?? process.env;
   const activities = createActivities({
     store,
-    models: createModelRegistry({ [modelType]: modelConfig }, options.env ?? process.env),
+    memory: await openMemory(config, store.db, env),
+    recall: { limit: config.memory.recallLimit, threshold: config.memory.recallThreshold },
+    models: createModelRegistry({ [modelType]: modelConfig }, env),
     agentId,
     worktreesDir: config.worktreesDir,
     checks: config.checks,

@@ -8,6 +8,7 @@ import {
   defineQuery,
   defineUpdate,
   isCancellation,
+  log,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -92,7 +93,7 @@ const CONTINUE_AS_NEW_AFTER_EVENTS = 5_000;
 
 const retry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' } as const;
 
-const { prepareWorkspace, landChanges, cleanupWorkspace, recordResult, recordTaskStatus } = proxyActivities<Activities>({
+const { prepareWorkspace, landChanges, cleanupWorkspace, recordResult, recordTaskStatus, recordLearnings } = proxyActivities<Activities>({
   startToCloseTimeout: '5m',
   heartbeatTimeout: '1m',
   retry: { ...retry, maximumAttempts: 10 },
@@ -158,6 +159,13 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskWorkfl
   const finish = async (status: 'succeeded' | 'failed' | 'cancelled', summary: string, failureReason: string | null) => {
     finished = true;
     moveTo(status);
+    try {
+      await recordLearnings({ taskId, status, mergeCommit: state.mergeCommit });
+    } catch (err) {
+      // Memory is an aid, not part of the task's outcome: a task never fails for want of it.
+      if (!(err instanceof ActivityFailure)) throw err;
+      log.warn('could not record learnings', { taskId, error: err.cause?.message ?? err.message });
+    }
     await recordResult({ taskId, status, attempts: state.attempt, mergeCommit: state.mergeCommit, summary, failureReason });
     await cleanupWorkspace({ taskId });
   };

@@ -8,6 +8,8 @@ import { createSwarmClient } from '../../client/swarm-client.js';
 import { loadConfig, type SwarmConfig } from '../../config/config.js';
 import { openStore, type Store } from '../../db/index.js';
 import { createTaskWorker } from '../../workers/task-worker.js';
+import type { MemoryStore } from '../../memory/index.js';
+import { openMemory } from '../../memory/open-memory.js';
 import type {} from '../provided-context.js';
 
 let runtimeInstalled = false;
@@ -45,11 +47,13 @@ export async function createTestStack(options: { env?: Record<string, string>; c
   const store: Store = await openStore(config.database, { embeddingDimensions: config.embeddingDimensions });
   const testEnv = await TestWorkflowEnvironment.createFromExistingServer({ address: inject('temporalAddress') });
   const client = createSwarmClient({ config, store, temporal: testEnv.client });
+  let memoryStore: Promise<MemoryStore> | undefined;
   return {
     home,
     env,
     config,
     store,
+    memory: () => (memoryStore ??= openMemory(config, store.db, env)),
     testEnv,
     client,
     createWorker: (modelType = 'local') =>
