@@ -1,3 +1,5 @@
+import { HEADINGS } from '../quality/feedback.js';
+import type { RegressionRule } from '../quality/comparison.js';
 /** What a failed attempt's feedback text (quality/feedback.ts) says went wrong, in a few short lines. */
 export interface FailureDigest {
   /** Names of the checks that failed, e.g. `test`, `build`. */
@@ -51,11 +53,21 @@ function pushDistinct(list: string[], value: string, max: number): void {
 
 /** A quality-gate section heading: `### New type errors (blocking)`. */
 const GATE_SECTION = /^### (.+?) \((?:blocking|warning, not blocking)\)$/;
+/** What each gate section is about, in a word (also used as a tag). */
+const SECTION_TOPIC: Record<RegressionRule, string> = {
+  checkError: 'checks', checkMissing: 'checks', buildBroken: 'build', checkBroken: 'checks',
+  newFailingTest: 'tests', newTypeError: 'typecheck', lintErrorIncrease: 'lint', lintWarningIncrease: 'lint', coverageDrop: 'coverage',
+};
+const TOPIC_OF_HEADING = new Map(Object.entries(HEADINGS).map(([rule, heading]) => [heading, SECTION_TOPIC[rule as RegressionRule]]));
 const GATE_TEST_ITEM = /^- `(.+?)`(?: \(.+\))?$/;
 const GATE_TYPE_ERROR = /^- (\S+:\d+:\d+ TS\d+: .+)$/;
 
 export function digestFeedback(feedback: string): FailureDigest {
-  const checks = [...feedback.matchAll(/^### (.+?) \((?:blocking|warning, not blocking)\)$/gm)].map((m) => m[1]!);
+  const checks = [...new Set(feedback.split('\n').flatMap((line) => {
+    const heading = GATE_SECTION.exec(line)?.[1];
+    const topic = heading && TOPIC_OF_HEADING.get(heading);
+    return topic ? [topic] : [];
+  }))];
   const failingTests: string[] = [];
   const errors: string[] = [];
   const lines = feedback.split('\n');
@@ -63,7 +75,7 @@ export function digestFeedback(feedback: string): FailureDigest {
   lines.forEach((line, i) => {
     const heading = GATE_SECTION.exec(line);
     if (heading) section = heading[1]!;
-    if (section.startsWith('Tests that fail now')) {
+    if (section === HEADINGS.newFailingTest) {
       const test = GATE_TEST_ITEM.exec(line);
       if (test) {
         pushDistinct(failingTests, test[1]!, MAX_TESTS);

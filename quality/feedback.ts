@@ -4,7 +4,7 @@ import { locationOf } from './compare-to-baseline.js';
 const MAX_ITEMS_PER_RULE = 30;
 const OUTPUT_TAIL_CHARS = 3_000;
 
-const HEADINGS: Record<RegressionRule, string> = {
+export const HEADINGS: Record<RegressionRule, string> = {
   checkError: 'Checks that could not be run or read',
   checkMissing: 'Checks of the base branch that are no longer run',
   buildBroken: 'Build broken',

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checksFeedback } from '../../checks/feedback.js';
-import type { CheckRun } from '../../db/check-runs-repository.js';
+import { regressionFeedback } from '../../quality/feedback.js';
 import { normaliseFailureText } from '../../memory/failure-digest.js';
 import { digestFeedback, learningsFromTask, memoryQueryForTask, type TaskOutcomeForMemory } from '../../memory/index.js';
 import { memoryInputSchema } from '../../memory/types.js';
@@ -23,17 +22,22 @@ ok 2 - sum adds
 1..2
 # fail 1`;
 
-const checkRun = (name: string, output: string): CheckRun =>
-  ({
-    taskId: 't1', attempt: 1, round: 1, name, command: `npm run ${name}`, exitCode: 1, passed: false, timedOut: false,
-    durationMs: 505, output, outputTruncated: false, finishedAt: '2026-01-01T00:00:00.000Z',
-  }) as CheckRun;
-
-/** Feedback exactly as the workflow writes it for failed checks. */
-const FEEDBACK = checksFeedback([
-  checkRun('test', TAP_OUTPUT),
-  checkRun('build', "src/farewell.ts(3,5): error TS2322: Type 'number' is not assignable to type 'string'."),
-]);
+/** Feedback exactly as the quality gate writes it for a failing test and a new type error. */
+const FEEDBACK = regressionFeedback({
+  verdict: 'regression',
+  hadBaseline: true,
+  flaky: [],
+  regressions: [
+    {
+      rule: 'newFailingTest', check: 'test', severity: 'error', message: 'farewell says goodbye fails',
+      test: { file: 'test/farewell.test.js', name: 'farewell says goodbye', location: 'test/farewell.test.js:2:1', message: 'Expected values to be strictly equal:\n+ actual - expected' },
+    },
+    {
+      rule: 'newTypeError', check: 'typecheck', severity: 'error', message: 'new type error',
+      diagnostic: { file: 'src/farewell.ts', line: 3, column: 5, code: 'TS2322', message: "Type 'number' is not assignable to type 'string'." },
+    },
+  ],
+});
 
 const task = {
   id: 'task0001',
@@ -45,13 +49,13 @@ const task = {
 describe('failure digest of check feedback', () => {
   it('names the failed checks, the failing tests and the first error lines', () => {
     const digest = digestFeedback(FEEDBACK);
-    expect(digest.checks).toEqual(['test', 'build']);
+    expect(digest.checks).toEqual(['tests', 'typecheck']);
     expect(digest.failingTests).toEqual(['farewell says goodbye']);
     expect(digest.errors).toEqual([
       'Expected values to be strictly equal:',
-      "src/farewell.ts(3,5): error TS2322: Type 'number' is not assignable to type 'string'.",
+      "src/farewell.ts:3:5 TS2322: Type 'number' is not assignable to type 'string'.",
     ]);
-    expect(digest.signature).toContain('failed: test, build');
+    expect(digest.signature).toContain('failed: tests, typecheck');
     expect(digest.signature).toContain('tests: farewell says goodbye');
   });
 
@@ -103,14 +107,14 @@ describe('task memories', () => {
     expect(error).toMatchObject({
       branch: 'main',
       importance: 0.8,
-      tags: ['javascript', 'tests', 'test', 'build', 'fixed'],
+      tags: ['javascript', 'tests', 'typecheck', 'fixed'],
       provenance: { taskId: 'task0001', attempt: 1, commit: 'e06ca22591', filesTouched: ['src/farewell.js', 'test/farewell.test.js'] },
     });
-    expect(error!.provenance!.failureSignature).toContain('failed: test, build');
+    expect(error!.provenance!.failureSignature).toContain('failed: tests, typecheck');
     expect(error!.content).toContain('Task "Add a farewell function"');
-    expect(error!.content).toContain('Attempt 1 failed the test, build check(s) after: Added farewell()');
+    expect(error!.content).toContain('Attempt 1 failed the tests, typecheck check(s) after: Added farewell()');
     expect(error!.content).toContain('Failing tests: farewell says goodbye');
-    expect(error!.content).toContain('error TS2322');
+    expect(error!.content).toContain('src/farewell.ts:3:5 TS2322');
     expect(error!.content).toContain('Fixed in attempt 2: Capitalised Goodbye and fixed the return type (files: src/farewell.js)');
 
     expect(solution).toMatchObject({ branch: 'main', provenance: { taskId: 'task0001', attempt: 2, commit: '783eaceffd0123', filesTouched: ['src/farewell.js'] } });
