@@ -6,6 +6,7 @@
 //   --queries n         search queries per size (default 50); each runs via the index and as an exact scan
 //   --data topics|isotropic   synthetic data model (default topics; see bench/memory/synthetic-vectors.ts)
 //   --index a=b,c=d     vector index options instead of the migration's (e.g. compress_neighbors=float8,max_neighbors=32)
+//   --cache-mb n        SQLite page cache of the connection (default: SQLite's 2 MB, as db/client.ts leaves it)
 //   --sweep             sizing run: several index settings, each on a fresh table, up to --sweep-size rows
 //   --sweep-size n      rows per setting in the sizing run (default 20000)
 //   --sweep-seconds s   insert time cap per setting in the sizing run (default 40)
@@ -44,6 +45,7 @@ const { values } = parseArgs({
     queries: { type: 'string', default: '50' },
     data: { type: 'string', default: 'topics' },
     index: { type: 'string' },
+    'cache-mb': { type: 'string' },
     sweep: { type: 'boolean', default: false },
     'sweep-size': { type: 'string', default: '20000' },
     'sweep-seconds': { type: 'string', default: '40' },
@@ -69,6 +71,7 @@ if (values.data !== 'topics' && values.data !== 'isotropic') {
   process.exit(2);
 }
 const data: DataModel = values.data;
+const cacheMb = values['cache-mb'] === undefined ? undefined : positiveInt('cache-mb', values['cache-mb']);
 const settingsList = (s: string) => (s === 'default' ? [] : s.split(',').map((o) => o.trim()).filter(Boolean));
 const dir = values.dir ?? mkdtempSync(path.join(tmpdir(), 'jetpack-bench-memory-'));
 const started = performance.now();
@@ -79,7 +82,10 @@ const elapsed = () => {
   return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
 };
 
-console.log(`Memory benchmark: ${dims}-dim float32 embeddings in a local libSQL file (WAL), ${queryCount} queries, top-${K}`);
+console.log(
+  `Memory benchmark: ${dims}-dim float32 embeddings in a local libSQL file (WAL, page cache ${cacheMb ? `${cacheMb} MB` : 'SQLite default 2 MB'}), ` +
+    `${queryCount} queries, top-${K}`,
+);
 console.log(`Data (seeded): ${describeDataModel(data)}`);
 console.log(`Files in ${dir}\n`);
 
@@ -92,7 +98,7 @@ async function sweep(): Promise<void> {
   const rows: string[][] = [];
   for (const candidate of candidates) {
     const file = path.join(dir, `sweep-${rows.length}.db`);
-    const bench = await openBenchDb(file, dims, settingsList(candidate));
+    const bench = await openBenchDb(file, dims, settingsList(candidate), cacheMb);
     try {
       const { inserted, seconds: took } = await insertRows(bench, size, space.stream(1), performance.now() + seconds * 1000);
       const search = await measureSearch(bench, sweepQueries, K);
@@ -110,7 +116,7 @@ async function sweep(): Promise<void> {
 }
 
 async function growing(): Promise<void> {
-  const bench = await openBenchDb(path.join(dir, 'memories.db'), dims, values.index ? settingsList(values.index) : undefined);
+  const bench = await openBenchDb(path.join(dir, 'memories.db'), dims, values.index ? settingsList(values.index) : undefined, cacheMb);
   const nextMemory = space.stream(1);
   const nextStored = space.stream(3);
   console.log(`Index: libsql_vector_idx(${await indexSettingsOf(bench.db)})`);

@@ -39,11 +39,13 @@ export interface BenchDb {
 }
 
 /**
- * A local libSQL file (WAL, as `openDatabase` opens it) with the real migrations; `indexSettings`
- * replaces the migration's vector index options for a sizing run.
+ * A local libSQL file (WAL, as `openDatabase` opens it) with the real migrations. `indexSettings`
+ * replaces the migration's vector index options for a sizing run; `cacheMb` raises SQLite's page
+ * cache above its 2 MB default, to see what that connection setting would buy.
  */
-export async function openBenchDb(file: string, dims: number, indexSettings?: string[]): Promise<BenchDb> {
+export async function openBenchDb(file: string, dims: number, indexSettings?: string[], cacheMb?: number): Promise<BenchDb> {
   const db = await openDatabase({ mode: 'local', path: file });
+  if (cacheMb) await db.execute(`PRAGMA cache_size = -${Math.round(cacheMb * 1024)}`);
   await migrate(db, { embeddingDimensions: dims });
   if (indexSettings) {
     const options = ['metric=cosine', ...indexSettings].map((o) => `'${o.replace(/'/g, '')}'`).join(', ');
