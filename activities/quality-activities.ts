@@ -62,6 +62,7 @@ export function createQualityActivities(deps: ActivityDeps) {
         const { options, onInstallStart, stop } = collecting(dir, { step: 'baseline' });
         try {
           const snapshot = await collectSnapshot(gate, { ...options, onInstallStart });
+          throwIfCancelled(); // a cancelled run's results are no baseline
           await store.quality.setBaseline({ repo: task.repo, branch: task.baseBranch, commitSha: ws.baseSha, snapshot });
         } finally {
           stop();

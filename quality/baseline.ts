@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { installDependencies } from '../workspace/dependencies.js';
-import { collectCheck, type CollectOptions } from './collect-check.js';
+import type { CollectOptions } from './collect-check.js';
+import { collectQuality } from './collect-quality.js';
 import { detectQualityChecks } from './detect-checks.js';
 import { qualityPolicySchema, resolvePolicy } from './policy.js';
 import { readRepoConfig } from './repo-config.js';
-import { checkKindSchema, reportFormatSchema, type CheckResult, type QualitySnapshot } from './snapshot.js';
+import { checkKindSchema, reportFormatSchema, type QualitySnapshot } from './snapshot.js';
 
 /** The checks and policy a task is judged by, read from its base commit so the agent cannot loosen its own gate. */
 export const qualityGateSchema = z.object({
@@ -20,10 +21,5 @@ export function readQualityGate(dir: string): QualityGate {
 /** Installs the repo's dependencies if needed, then runs every check of the gate in `options.worktree`. */
 export async function collectSnapshot(gate: QualityGate, options: CollectOptions & { onInstallStart?: (pid: number) => void }): Promise<QualitySnapshot> {
   await installDependencies(options.worktree, { timeoutMs: options.timeoutMs, signal: options.signal, onStart: options.onInstallStart });
-  const checks: CheckResult[] = [];
-  for (const check of gate.checks) {
-    if (options.signal?.aborted) throw options.signal.reason;
-    checks.push((await collectCheck(check, options)).result);
-  }
-  return { checks };
+  return collectQuality(gate.checks, options);
 }
