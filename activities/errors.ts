@@ -6,6 +6,7 @@ import { RepoConfigError } from '../quality/repo-config.js';
 import { CliUnavailableError } from '../models/cli/index.js';
 import { ModelAuthError, ModelRateLimitError, ModelRequestError } from '../models/api/index.js';
 import { UnknownModelError } from '../models/registry.js';
+import { EmbedderOptionsError, EmbeddingDimensionMismatchError, EmbeddingProviderError, MemoryInputError } from '../memory/index.js';
 import { RepoError } from '../workspace/worktree.js';
 
 export class TaskNotFoundError extends Error {
@@ -22,6 +23,9 @@ const NON_RETRYABLE: Array<[new (...args: never[]) => Error, string]> = [
   [ModelAuthError, 'ModelAuth'],
   [ModelRequestError, 'ModelRequest'],
   [CliUnavailableError, 'CliUnavailable'],
+  [MemoryInputError, 'MemoryInput'],
+  [EmbeddingDimensionMismatchError, 'EmbeddingDimensionMismatch'],
+  [EmbedderOptionsError, 'EmbedderOptions'],
 ];
 
 /** The one place where domain errors become retryable or non-retryable Temporal failures. */
@@ -32,6 +36,12 @@ export function toActivityFailure(err: unknown): unknown {
     return ApplicationFailure.create({
       message: err.message, type: 'ModelRateLimited', cause: err,
       ...(err.retryAfterSeconds !== undefined && err.retryAfterSeconds !== null ? { nextRetryDelay: `${Math.ceil(err.retryAfterSeconds)}s` } : {}),
+    });
+  }
+  if (err instanceof EmbeddingProviderError) {
+    return ApplicationFailure.create({
+      message: err.message, type: 'EmbeddingProvider', cause: err, nonRetryable: !err.retryable,
+      ...(err.retryAfterSeconds ? { nextRetryDelay: `${Math.ceil(err.retryAfterSeconds)}s` } : {}),
     });
   }
   if (err instanceof ZodError) return ApplicationFailure.nonRetryable(`invalid activity input: ${formatZodError(err)}`, 'InvalidInput');

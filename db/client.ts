@@ -6,6 +6,12 @@ import type { DatabaseConfig } from '../config/config.js';
 export type Db = Client;
 
 const BUSY_TIMEOUT_MS = 10_000;
+/**
+ * SQLite's page cache, in KiB (negative = size, not pages). The 2 MB default makes vector-index
+ * inserts re-read graph pages from disk: at 100k memories of 1536 dims, 256 MB lifts inserts from
+ * ~430 to ~500 rows/s (`npm run bench -- memory`). Pages are allocated as used, not up front.
+ */
+const PAGE_CACHE_KIB = 256 * 1024;
 
 /** Opens the database for one of the three modes: local file, remote sqld/Turso, or embedded replica. */
 export async function openDatabase(config: DatabaseConfig): Promise<Db> {
@@ -16,6 +22,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<Db> {
       // WAL lets the CLI read while workers write; the mode is persistent in the file.
       await db.execute('PRAGMA journal_mode = WAL');
       await db.execute('PRAGMA synchronous = NORMAL');
+      await db.execute(`PRAGMA cache_size = -${PAGE_CACHE_KIB}`);
       return db;
     }
     case 'remote':
@@ -31,6 +38,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<Db> {
         timeout: BUSY_TIMEOUT_MS,
       });
       await db.sync();
+      await db.execute(`PRAGMA cache_size = -${PAGE_CACHE_KIB}`);
       return db;
     }
   }
