@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { Context } from '@temporalio/activity';
-import { killProcessGroup } from '../process/run-command.js';
+import { killProcessGroup } from '../process/process-group.js';
 
 /**
  * Heartbeats on a timer while long work runs, so cancellation reaches the activity and a dead

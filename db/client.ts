@@ -37,8 +37,8 @@ export async function openDatabase(config: DatabaseConfig): Promise<Db> {
         readYourWrites: true,
         timeout: BUSY_TIMEOUT_MS,
       });
+      // Embedded replicas refuse PRAGMA statements, so they keep SQLite's default page cache.
       await db.sync();
-      await db.execute(`PRAGMA cache_size = -${PAGE_CACHE_KIB}`);
       return db;
     }
   }

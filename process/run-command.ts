@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { BoundedOutput } from './bounded-output.js';
+import { superviseProcessGroup } from './process-group.js';
 
 export interface RunCommandOptions {
   cwd: string;
@@ -26,15 +27,6 @@ export interface RunCommandResult {
   outputTruncated: boolean;
 }
 
-/** Kills a whole process group; true when it existed. */
-export function killProcessGroup(pgid: number, signal: NodeJS.Signals = 'SIGKILL'): boolean {
-  try {
-    process.kill(-pgid, signal);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Runs a shell command in its own process group with a timeout, a cancellation signal and bounded
@@ -54,43 +46,22 @@ export function runCommand(options: RunCommandOptions): Promise<RunCommandResult
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let timedOut = false;
-    let cancelled = false;
-    let killTimer: NodeJS.Timeout | undefined;
-    const stop = () => {
-      if (child.pid === undefined) return;
-      killProcessGroup(child.pid, 'SIGTERM');
-      killTimer ??= setTimeout(() => child.pid !== undefined && killProcessGroup(child.pid, 'SIGKILL'), options.killGraceMs ?? 2_000);
-    };
-    const timer = setTimeout(() => {
-      timedOut = true;
-      stop();
-    }, options.timeoutMs);
-    const onAbort = () => {
-      cancelled = true;
-      stop();
-    };
-    options.signal?.addEventListener('abort', onAbort, { once: true });
+    const supervision = superviseProcessGroup(child, { timeoutMs: options.timeoutMs, signal: options.signal, killGraceMs: options.killGraceMs ?? 2_000 });
 
     child.stdout.on('data', (chunk: Buffer) => output.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => output.push(chunk));
     child.once('spawn', () => child.pid !== undefined && options.onStart?.(child.pid));
     child.once('error', (err) => {
-      clearTimeout(timer);
-      options.signal?.removeEventListener('abort', onAbort);
+      supervision.dispose();
       reject(new Error(`cannot run "${options.command}" in ${options.cwd}: ${err.message}`, { cause: err }));
     });
-    // A background grandchild may outlive the shell and hold the pipes open: end the group on exit.
-    child.once('exit', () => child.pid !== undefined && killProcessGroup(child.pid, 'SIGKILL'));
     child.once('close', (exitCode, signal) => {
-      clearTimeout(timer);
-      options.signal?.removeEventListener('abort', onAbort);
-      if (killTimer) clearTimeout(killTimer);
+      supervision.dispose();
       resolve({
         exitCode,
         signal,
-        timedOut,
-        cancelled,
+        timedOut: supervision.timedOut,
+        cancelled: supervision.cancelled,
         durationMs: Date.now() - started,
         output: output.toString(),
         outputTruncated: output.truncated,

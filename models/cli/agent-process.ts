@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { BoundedOutput } from '../../process/bounded-output.js';
-import { killProcessGroup } from '../../process/run-command.js';
+import { superviseProcessGroup } from '../../process/process-group.js';
 import { LineSplitter } from './line-splitter.js';
 
 /** The CLI binary could not be started (not installed, not executable): a worker setup problem. */
@@ -54,29 +54,7 @@ export function runAgentProcess(options: AgentProcessOptions): Promise<AgentProc
     });
     const stderr = new BoundedOutput(options.stderrLimitBytes);
     const lines = new LineSplitter(options.maxLineBytes, options.onLine);
-    let timedOut = false;
-    let cancelled = false;
-    let killTimer: NodeJS.Timeout | undefined;
-
-    const stop = () => {
-      if (child.pid === undefined) return;
-      killProcessGroup(child.pid, 'SIGTERM');
-      killTimer ??= setTimeout(() => child.pid !== undefined && killProcessGroup(child.pid, 'SIGKILL'), options.killGraceMs);
-    };
-    const timer = setTimeout(() => {
-      timedOut = true;
-      stop();
-    }, options.timeoutMs);
-    const onAbort = () => {
-      cancelled = true;
-      stop();
-    };
-    options.signal.addEventListener('abort', onAbort, { once: true });
-    const cleanUp = () => {
-      clearTimeout(timer);
-      if (killTimer) clearTimeout(killTimer);
-      options.signal.removeEventListener('abort', onAbort);
-    };
+    const supervision = superviseProcessGroup(child, { timeoutMs: options.timeoutMs, signal: options.signal, killGraceMs: options.killGraceMs });
 
     if (child.stdin) {
       // The CLI may exit without reading its input; that is not our failure.
@@ -86,14 +64,15 @@ export function runAgentProcess(options: AgentProcessOptions): Promise<AgentProc
     child.stdout!.on('data', (chunk: Buffer) => lines.push(chunk));
     child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk));
     child.once('error', (err: NodeJS.ErrnoException) => {
-      cleanUp();
+      supervision.dispose();
       reject(new CliUnavailableError(`cannot start ${options.command}: ${err.code === 'ENOENT' ? 'not found' : err.message}`, { cause: err }));
     });
-    child.once('exit', () => child.pid !== undefined && killProcessGroup(child.pid, 'SIGKILL'));
     child.once('close', (exitCode, signal) => {
-      cleanUp();
+      supervision.dispose();
       lines.end();
-      resolve({ exitCode, signal, timedOut, cancelled, durationMs: Date.now() - started, stderr: stderr.toString() });
+      resolve({
+        exitCode, signal, timedOut: supervision.timedOut, cancelled: supervision.cancelled, durationMs: Date.now() - started, stderr: stderr.toString(),
+      });
     });
   });
 }

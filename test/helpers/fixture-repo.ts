@@ -35,3 +35,12 @@ export function nodeProjectFiles(extra: Record<string, string> = {}): Record<str
 /** A description block the local model turns into a whole-file write. */
 export const writeBlock = (file: string, content: string, attempts?: string) =>
   `\`\`\`write ${file}${attempts ? ` attempts=${attempts}` : ''}\n${content.endsWith('\n') ? content : content + '\n'}\`\`\``;
+
+/** A correct `mul` and its node:test test, for tasks on a nodeProjectFiles() repo. */
+export const MUL = 'export const mul = (a, b) => a * b;';
+export const MUL_TEST = [
+  "import test from 'node:test';",
+  "import assert from 'node:assert/strict';",
+  "import { mul } from '../src/mul.js';",
+  "test('mul multiplies', () => assert.equal(mul(3, 4), 12));",
+].join('\n');

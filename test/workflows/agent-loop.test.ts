@@ -9,18 +9,11 @@ import { TaskInputError } from '../../client/swarm-client.js';
 import { statusQuery } from '../../workflows/task-workflow.js';
 import { JetpackBudget, JetpackModel, JetpackStatus } from '../../workflows/search-attributes.js';
 import { git } from '../../workspace/git.js';
-import { createFixtureRepo, nodeProjectFiles, writeBlock } from '../helpers/fixture-repo.js';
+import { createFixtureRepo, MUL, MUL_TEST, nodeProjectFiles, writeBlock } from '../helpers/fixture-repo.js';
 import { createTestStack, tempDir, type TestStack } from '../helpers/test-env.js';
 
 const SWARM_BIN = fileURLToPath(new URL('../../bin/swarm.js', import.meta.url));
 const run = promisify(execFile);
-const MUL = 'export const mul = (a, b) => a * b;';
-const MUL_TEST = [
-  "import test from 'node:test';",
-  "import assert from 'node:assert/strict';",
-  "import { mul } from '../src/mul.js';",
-  "test('mul multiplies', () => assert.equal(mul(3, 4), 12));",
-].join('\n');
 
 /** Two model types served by the deterministic local model, with different skills; `local` falls back to `docs`. */
 function writeSwarmConfig(dir: string): string {

@@ -1,14 +1,8 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFixtureRepo, nodeProjectFiles, writeBlock } from '../helpers/fixture-repo.js';
+import { createFixtureRepo, MUL_TEST, nodeProjectFiles, writeBlock } from '../helpers/fixture-repo.js';
 import { createTestStack, tempDir, type TestStack } from '../helpers/test-env.js';
 
-const MUL_TEST = [
-  "import test from 'node:test';",
-  "import assert from 'node:assert/strict';",
-  "import { mul } from '../src/mul.js';",
-  "test('mul multiplies', () => assert.equal(mul(3, 4), 12));",
-].join('\n');
 
 describe('shared memory flowing between tasks, on real Temporal and libSQL vectors', () => {
   let stack: TestStack;

@@ -5,17 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statusQuery } from '../../workflows/task-workflow.js';
 import { JetpackAttempt, JetpackModel, JetpackPriority, JetpackQuality, JetpackStatus } from '../../workflows/search-attributes.js';
 import { git } from '../../workspace/git.js';
-import { createFixtureRepo, nodeProjectFiles, writeBlock } from '../helpers/fixture-repo.js';
+import { createFixtureRepo, MUL, MUL_TEST, nodeProjectFiles, writeBlock } from '../helpers/fixture-repo.js';
 import { isRunning } from '../helpers/processes.js';
 import { createTestStack, tempDir, type TestStack } from '../helpers/test-env.js';
 
-const GOOD_MUL = 'export const mul = (a, b) => a * b;';
-const MUL_TEST = [
-  "import test from 'node:test';",
-  "import assert from 'node:assert/strict';",
-  "import { mul } from '../src/mul.js';",
-  "test('mul multiplies', () => assert.equal(mul(3, 4), 12));",
-].join('\n');
 
 describe('taskWorkflow on a real Temporal server, libSQL file and git repo', () => {
   let stack: TestStack;
@@ -36,7 +29,7 @@ describe('taskWorkflow on a real Temporal server, libSQL file and git repo', () 
     const { task, handle } = await worker.runUntil(async () => {
       const task = await stack.client.createTask({
         title: 'Add mul',
-        description: `Add a multiply function.\n\n${writeBlock('src/mul.js', GOOD_MUL)}\n${writeBlock('test/mul.test.js', MUL_TEST)}`,
+        description: `Add a multiply function.\n\n${writeBlock('src/mul.js', MUL)}\n${writeBlock('test/mul.test.js', MUL_TEST)}`,
         priority: 'high',
         skills: ['javascript'],
         repo,
@@ -57,9 +50,9 @@ describe('taskWorkflow on a real Temporal server, libSQL file and git repo', () 
     // The merge commit is on main, has the task branch as second parent, and main's tree has the new file.
     expect(await git(repo, ['rev-parse', 'main'])).toBe(result?.mergeCommit);
     expect(await git(repo, ['rev-parse', 'main^2'])).toBe(await git(repo, ['rev-parse', task.branch]));
-    expect(await git(repo, ['show', 'main:src/mul.js'])).toBe(GOOD_MUL);
+    expect(await git(repo, ['show', 'main:src/mul.js'])).toBe(MUL);
     // The user's checked-out main working tree was moved along, not left behind its ref.
-    expect(readFileSync(path.join(repo, 'src/mul.js'), 'utf8').trim()).toBe(GOOD_MUL);
+    expect(readFileSync(path.join(repo, 'src/mul.js'), 'utf8').trim()).toBe(MUL);
     expect(await git(repo, ['status', '--porcelain'])).toBe('');
 
     const checks = await stack.store.checkRuns.list(task.id);
@@ -106,7 +99,7 @@ describe('taskWorkflow on a real Temporal server, libSQL file and git repo', () 
         description: [
           writeBlock('src/mul.js', 'export const mul = (a, b) => a + b; // wrong-one', '1'),
           writeBlock('src/mul.js', 'export const mul = (a, b) => a * b + 1; // wrong-two', '2'),
-          writeBlock('src/mul.js', GOOD_MUL, '3-'),
+          writeBlock('src/mul.js', MUL, '3-'),
           writeBlock('test/mul.test.js', MUL_TEST),
         ].join('\n'),
         repo,
@@ -133,7 +126,7 @@ describe('taskWorkflow on a real Temporal server, libSQL file and git repo', () 
 
     const result = await stack.store.results.get(task.id);
     expect(result).toMatchObject({ status: 'succeeded', attempts: 3 });
-    expect(await git(repo, ['show', 'main:src/mul.js'])).toBe(GOOD_MUL);
+    expect(await git(repo, ['show', 'main:src/mul.js'])).toBe(MUL);
   });
 
   it('fails with its reason stored once it exhausts its attempts', async () => {
@@ -178,14 +171,14 @@ describe('taskWorkflow on a real Temporal server, libSQL file and git repo', () 
     await createFixtureRepo(repo, nodeProjectFiles({ 'move-base.sh': moveBase, '.swarm.json': JSON.stringify({ checks: { test: 'node --test', build: 'sh move-base.sh' } }) }));
     const worker = await stack.createWorker();
     const task = await worker.runUntil(async () => {
-      const task = await stack.client.createTask({ title: 'Add mul while main moves', description: writeBlock('src/mul.js', GOOD_MUL), repo });
+      const task = await stack.client.createTask({ title: 'Add mul while main moves', description: writeBlock('src/mul.js', MUL), repo });
       await stack.testEnv.client.workflow.getHandle(task.workflowId).result();
       return task;
     });
     const checks = await stack.store.checkRuns.list(task.id);
     expect(checks.map((c) => `${c.round}:${c.name}`)).toEqual(['1:test', '1:build', '2:test', '2:build']);
     expect(await git(repo, ['show', 'main:TEAMMATE.md'])).toBe('teammate');
-    expect(await git(repo, ['show', 'main:src/mul.js'])).toBe(GOOD_MUL);
+    expect(await git(repo, ['show', 'main:src/mul.js'])).toBe(MUL);
     expect(await git(repo, ['log', '-1', '--format=%s', 'main'])).toBe(`swarm: merge task ${task.id}: Add mul while main moves`);
   });
 
@@ -197,7 +190,7 @@ describe('taskWorkflow on a real Temporal server, libSQL file and git repo', () 
       '.swarm.json': JSON.stringify({ checks: { slow: `if [ -f src/mul.js ]; then echo $$ > ${pidFile}; exec sleep 300; fi` } }),
     }));
     const worker = await stack.createWorker();
-    const task = await stack.client.createTask({ title: 'Slow checks', description: writeBlock('src/mul.js', GOOD_MUL), repo });
+    const task = await stack.client.createTask({ title: 'Slow checks', description: writeBlock('src/mul.js', MUL), repo });
     const handle = stack.testEnv.client.workflow.getHandle(task.workflowId);
     await worker.runUntil(async () => {
       await expect.poll(() => existsSync(pidFile), { timeout: 30_000 }).toBe(true);
