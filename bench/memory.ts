@@ -6,7 +6,7 @@
 //   --queries n         search queries per size (default 50); each runs via the index and as an exact scan
 //   --data topics|isotropic   synthetic data model (default topics; see bench/memory/synthetic-vectors.ts)
 //   --index a=b,c=d     vector index options instead of the migration's (e.g. compress_neighbors=float8,max_neighbors=32)
-//   --cache-mb n        SQLite page cache of the connection (default: SQLite's 2 MB, as db/client.ts leaves it)
+//   --cache-mb n        SQLite page cache of the connection (default: the 256 MB db/client.ts sets)
 //   --sweep             sizing run: several index settings, each on a fresh table, up to --sweep-size rows
 //   --sweep-size n      rows per setting in the sizing run (default 20000)
 //   --sweep-seconds s   insert time cap per setting in the sizing run (default 40)
@@ -83,7 +83,7 @@ const elapsed = () => {
 };
 
 console.log(
-  `Memory benchmark: ${dims}-dim float32 embeddings in a local libSQL file (WAL, page cache ${cacheMb ? `${cacheMb} MB` : 'SQLite default 2 MB'}), ` +
+  `Memory benchmark: ${dims}-dim float32 embeddings in a local libSQL file (WAL, page cache ${cacheMb ? `${cacheMb} MB` : '256 MB, as db/client.ts opens it'}), ` +
     `${queryCount} queries, top-${K}`,
 );
 console.log(`Data (seeded): ${describeDataModel(data)}`);

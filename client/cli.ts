@@ -312,7 +312,7 @@ function buildProgram(ctx: () => CliContext): Command {
     .description('the worker registry')
     .addCommand(
       new Command('list')
-        .description('list workers (online by default)')
+        .description("list workers (live ones by default; --all adds stopped and lost ones)")
         .option('--all', 'include offline workers')
         .option('--json', 'print JSON')
         .action(async (opts: { all?: boolean; json?: boolean }) => {

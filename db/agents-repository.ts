@@ -9,7 +9,8 @@ export interface AgentRecord {
   skills: string[];
   host: string;
   pid: number;
-  status: 'online' | 'offline';
+  /** `lost`: registered as online but silent for longer than LOST_AFTER_MS (a killed worker cannot say goodbye). */
+  status: 'online' | 'offline' | 'lost';
   startedAt: string;
   lastSeenAt: string;
   stoppedAt: string | null;
@@ -18,7 +19,13 @@ export interface AgentRecord {
   failed: number;
 }
 
+/** Workers refresh `last_seen_at` every 10 s; three missed beats and a worker counts as lost. */
+export const LOST_AFTER_MS = 30_000;
+
 function toAgent(row: Row): AgentRecord {
+  const lastSeenAt = str(row, 'last_seen_at');
+  const registered = str(row, 'status') as 'online' | 'offline';
+  const lost = registered === 'online' && Date.now() - Date.parse(lastSeenAt) > LOST_AFTER_MS;
   return {
     id: str(row, 'id'),
     modelType: str(row, 'model_type'),
@@ -26,7 +33,7 @@ function toAgent(row: Row): AgentRecord {
     skills: json<string[]>(row, 'skills'),
     host: str(row, 'host'),
     pid: num(row, 'pid'),
-    status: str(row, 'status') as AgentRecord['status'],
+    status: lost ? 'lost' : registered,
     startedAt: str(row, 'started_at'),
     lastSeenAt: str(row, 'last_seen_at'),
     stoppedAt: optStr(row, 'stopped_at'),
@@ -65,11 +72,11 @@ export function agentsRepository(db: Db) {
       });
     },
 
+    /** Live workers; with includeOffline also the stopped and the lost ones. */
     async list(filter: { includeOffline?: boolean } = {}): Promise<AgentRecord[]> {
-      const rs = await db.execute(
-        `SELECT * FROM agents ${filter.includeOffline ? '' : "WHERE status = 'online'"} ORDER BY model_type, started_at`,
-      );
-      return rs.rows.map(toAgent);
+      const rs = await db.execute('SELECT * FROM agents ORDER BY model_type, started_at');
+      const agents = rs.rows.map(toAgent);
+      return filter.includeOffline ? agents : agents.filter((a) => a.status === 'online');
     },
 
     async get(id: string): Promise<AgentRecord | undefined> {

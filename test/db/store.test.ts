@@ -128,6 +128,12 @@ describe.each(modes)('data layer in %s mode', (mode, makeConfig) => {
     expect(online).not.toContain('agent-b');
     expect(await store.agents.get('agent-b')).toMatchObject({ status: 'offline', skills: ['go'], pid: 11 });
     expect((await store.agents.get('agent-b'))?.stoppedAt).not.toBeNull();
+
+    // A worker that died without saying goodbye stops heartbeating: after 30 s it is lost, not online.
+    await store.db.execute({ sql: 'UPDATE agents SET last_seen_at = ? WHERE id = ?', args: [new Date(Date.now() - 60_000).toISOString(), 'agent-a'] });
+    expect((await store.agents.get('agent-a'))?.status).toBe('lost');
+    expect((await store.agents.list()).map((a) => a.id)).not.toContain('agent-a');
+    expect((await store.agents.list({ includeOffline: true })).map((a) => a.id)).toContain('agent-a');
   });
 
   it('upserts branch state', async () => {
