@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
-import type { SwarmConfig } from '../config/config.js';
+import { ConfigError, type SwarmConfig } from '../config/config.js';
 import type { Store } from '../db/index.js';
 import { openMemory } from '../memory/open-memory.js';
 import { createModelRegistry } from '../models/registry.js';
@@ -34,9 +34,9 @@ export interface TaskWorker {
 /** A worker for one model type, serving the `jetpack.<modelType>` task queue. */
 export async function createTaskWorker(options: TaskWorkerOptions): Promise<TaskWorker> {
   const { config, modelType, store } = options;
-  const modelConfig = config.models[modelType];
+  const modelConfig = Object.hasOwn(config.models, modelType) ? config.models[modelType] : undefined;
   if (!modelConfig) {
-    throw new Error(`model type "${modelType}" is not configured (configured: ${Object.keys(config.models).join(', ')})`);
+    throw new ConfigError(`model type "${modelType}" is not configured (configured: ${Object.keys(config.models).join(', ')})`);
   }
   const agentId = `${modelType}-${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const taskQueue = taskQueueForModel(config.temporal.taskQueuePrefix, modelType);

@@ -87,6 +87,9 @@ describe('the swarm CLI', () => {
     const badEnv = await swarm(['task', 'list'], { SWARM_DB_MODE: 'cloud' });
     expect(badEnv.code).toBe(2);
     expect(badEnv.stderr).toMatch(/SWARM_DB_MODE must be local, remote or replica, got "cloud"/);
+    const unknownModel = await swarm(['worker', '--model', 'constructor']);
+    expect(unknownModel.code).toBe(2);
+    expect(unknownModel.stderr).toMatch(/model type "constructor" is not configured \(configured: local\)/);
     expect((await stack.store.tasks.list()).length).toBe(before);
   });
 
