@@ -87,7 +87,7 @@ export function createAgentActivities(deps: ActivityDeps) {
       let result;
       try {
         result = await runtime.adapter.run(
-          { task, attempt, worktreePath: ws.worktreePath, prompt, feedback: null },
+          { task, attempt, worktreePath: ws.worktreePath, prompt },
           { signal: Context.current().cancellationSignal, heartbeat: (p) => (progress = p) },
         );
       } finally {

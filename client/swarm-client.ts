@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { SwarmConfig } from '../config/config.js';
 import { formatZodError } from '../config/format-zod-error.js';
 import type { Store } from '../db/index.js';
-import { branchForTask, taskQueueForModel, workflowIdForTask, type Task, type TaskStatus } from '../tasks/task.js';
+import { branchForTask, taskQueueForModel, workflowIdForTask, type Task } from '../tasks/task.js';
 import { newTaskId } from '../tasks/task-id.js';
 import { taskSpecSchema } from '../tasks/task-spec.js';
 import type { taskWorkflow, TaskWorkflowState } from '../workflows/task-workflow.js';
@@ -108,8 +108,6 @@ export function createSwarmClient({ config, store, temporal }: SwarmClientDeps) 
       }
       return (await store.tasks.get(id))!;
     },
-
-    listTasks: (filter: { status?: TaskStatus; limit?: number } = {}) => store.tasks.list(filter),
 
     /** Everything stored about a task, plus the workflow's live state when it is still running. */
     async showTask(taskId: string) {

@@ -9,9 +9,8 @@ export interface AgentRequest {
   task: Task;
   attempt: number;
   worktreePath: string;
+  /** Everything the agent is told, the previous attempt's feedback and recalled memories included. */
   prompt: AgentPrompt;
-  /** The previous attempt's failure feedback, also rendered into the prompt. */
-  feedback: string | null;
 }
 
 export interface AgentProgress {

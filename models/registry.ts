@@ -18,7 +18,6 @@ export type ModelRuntime =
 
 export interface ModelRegistry {
   get(modelType: string): ModelRuntime;
-  types(): string[];
 }
 
 type Env = Record<string, string | undefined>;
@@ -62,6 +61,5 @@ export function createModelRegistry(models: Record<string, ModelConfig>, env: En
       if (!runtime) throw new UnknownModelError(`model type "${modelType}" is not served here (this worker serves: ${[...runtimes.keys()].join(', ')})`);
       return runtime;
     },
-    types: () => [...runtimes.keys()],
   };
 }

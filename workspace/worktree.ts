@@ -119,7 +119,7 @@ export type LandOutcome = { status: 'merged'; mergeCommit: string | null } | { s
 export async function landOnBase(opts: { repo: string; worktree: string; baseBranch: string; message: string }): Promise<LandOutcome> {
   const head = await git(opts.worktree, ['rev-parse', 'HEAD']);
   const baseSha = await requireBranch(opts.repo, opts.baseBranch);
-  const landed = await findLandingMerge(opts.repo, opts.baseBranch, head);
+  const landed = await findLandingMerge(opts.repo, baseSha, head);
   if (landed !== undefined) return { status: 'merged', mergeCommit: landed };
   if (!(await isAncestor(opts.worktree, baseSha, head))) return { status: 'base_moved' };
   if (head === baseSha) return { status: 'merged', mergeCommit: null };
@@ -147,10 +147,9 @@ export async function landOnBase(opts: { repo: string; worktree: string; baseBra
  * When a previous run already landed `head` (and then crashed before reporting it), returns that
  * merge commit; a head already contained in base without a merge commit yields null.
  */
-async function findLandingMerge(repo: string, baseBranch: string, head: string): Promise<string | null | undefined> {
-  const baseSha = await requireBranch(repo, baseBranch);
+async function findLandingMerge(repo: string, baseSha: string, head: string): Promise<string | null | undefined> {
   if (baseSha === head || !(await isAncestor(repo, head, baseSha))) return undefined;
-  const merges = await git(repo, ['rev-list', '--merges', '--parents', '-n', '200', baseBranch]);
+  const merges = await git(repo, ['rev-list', '--merges', '--parents', '-n', '200', baseSha]);
   for (const line of merges.split('\n')) {
     const [sha, , second] = line.split(' ');
     if (second === head) return sha ?? null;

@@ -33,7 +33,7 @@ export async function createScratch(prefix: string) {
 export function agentRequest(worktreePath: string, user = 'Add a greeting file.'): AgentRequest {
   // Only the fields the CLI adapters read matter here.
   const task = { id: 't-1', title: 'Add greeting', description: user, skills: ['general'], acceptanceCriteria: [] } as Partial<Task> as Task;
-  return { task, attempt: 1, worktreePath, prompt: { system: 'You are a careful engineer.', user }, feedback: null };
+  return { task, attempt: 1, worktreePath, prompt: { system: 'You are a careful engineer.', user } };
 }
 
 export function collectingContext(signal: AbortSignal = new AbortController().signal) {
