@@ -1,0 +1,162 @@
+import { randomUUID } from 'node:crypto';
+import { ApplicationFailure } from '@temporalio/activity';
+import { WorkflowFailedError } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Activities } from '../../activities/index.js';
+import type { taskWorkflow, TaskWorkflowInput } from '../../workflows/task-workflow.js';
+import { MAX_BASE_SYNC_ROUNDS } from '../../workflows/task-workflow.js';
+import type {} from '../provided-context.js';
+
+/**
+ * The workflow's branches that are expensive to reach end to end, driven by stub activities on the
+ * real Temporal server: the workflow code is the real bundle; only the steps it calls are scripted.
+ */
+type Call = { name: string; input: Record<string, unknown> };
+type Script = Partial<{ [K in keyof Activities]: (input: Parameters<Activities[K]>[0]) => Promise<unknown> }>;
+
+const usage = { inputTokens: 10, outputTokens: 5, costUsd: 0 };
+const completed = { status: 'completed' as const, summary: 'done', commitSha: 'abc', filesChanged: 1, feedbackArtifactId: null };
+
+function stubActivities(calls: Call[], script: Script) {
+  const names = [
+    'prepareWorkspace', 'ensureBaseline', 'agentTurn', 'runAgent', 'runChecks', 'landChanges',
+    'recordLearnings', 'recordResult', 'recordTaskStatus', 'cleanupWorkspace',
+  ] as const;
+  const defaults: Script = {
+    prepareWorkspace: async () => ({ branch: 'swarm/x', baseSha: 'base' }),
+    ensureBaseline: async () => ({ collected: false, checks: 1 }),
+    agentTurn: async ({ turn }) => ({ done: turn >= 2, usage, outcome: turn >= 2 ? completed : null }),
+    runChecks: async () => ({ passed: true, quality: 'pass', summary: 'pass', failedChecks: [], feedbackArtifactId: null }),
+    landChanges: async () => ({ status: 'merged', mergeCommit: 'merge' }),
+    recordLearnings: async () => ({ stored: 0 }),
+    recordResult: async () => ({ recorded: true }),
+    recordTaskStatus: async () => undefined,
+    cleanupWorkspace: async () => undefined,
+  };
+  return Object.fromEntries(
+    names.map((name) => [
+      name,
+      async (input: Record<string, unknown>) => {
+        calls.push({ name, input });
+        const fn = (script[name] ?? defaults[name]) as ((i: unknown) => Promise<unknown>) | undefined;
+        if (!fn) throw ApplicationFailure.nonRetryable(`unexpected activity ${name}`);
+        return fn(input);
+      },
+    ]),
+  );
+}
+
+describe('taskWorkflow branches (stub activities, real server)', () => {
+  let env: TestWorkflowEnvironment;
+  beforeAll(async () => {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    env = await TestWorkflowEnvironment.createFromExistingServer({ address: inject('temporalAddress') });
+  });
+  afterAll(async () => {
+    await env?.teardown();
+  });
+
+  async function run(script: Script, overrides: Partial<TaskWorkflowInput> = {}) {
+    const prefix = `branches-${randomUUID().slice(0, 8)}`;
+    const taskQueue = `${prefix}.local`;
+    const calls: Call[] = [];
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: { codePath: inject('workflowBundlePath') },
+      activities: stubActivities(calls, script),
+    });
+    const input: TaskWorkflowInput = {
+      taskId: `t${randomUUID().replaceAll('-', '').slice(0, 10)}`,
+      maxAttempts: 3,
+      taskQueuePrefix: prefix,
+      primary: { modelType: 'local', mode: 'loop', maxTurns: 50 },
+      fallback: null,
+      budget: { maxTokens: null, maxCostUsd: null },
+      ...overrides,
+    };
+    const handle = await env.client.workflow.start<typeof taskWorkflow>('taskWorkflow', {
+      taskQueue, workflowId: `task-${input.taskId}`, args: [input],
+    });
+    // Queries need a live worker: the final state is read before the worker stops.
+    const outcome = await worker.runUntil(async () => {
+      const settled = await handle.result().then((value) => ({ value, error: null }), (error: unknown) => ({ value: null, error }));
+      const state = await handle.query<{ budget: { usedTokens: number }; attempt: number }>('status');
+      return { ...settled, state };
+    });
+    return { calls, handle, ...outcome };
+  }
+
+  const named = (calls: Call[], name: string) => calls.filter((c) => c.name === name).map((c) => c.input);
+  const failureMessage = (error: unknown) => {
+    expect(error).toBeInstanceOf(WorkflowFailedError);
+    return (error as WorkflowFailedError).cause?.message ?? '';
+  };
+
+  it('continues as new mid-attempt and resumes at the next turn with its budget and position', async () => {
+    const { calls, handle, value, error, state } = await run(
+      { agentTurn: async ({ turn }) => ({ done: turn >= 12, usage, outcome: turn >= 12 ? completed : null }) },
+      { continueAsNewAfterEvents: 30, budget: { maxTokens: 1_000, maxCostUsd: null } },
+    );
+    expect(error).toBeNull();
+    expect(value).toMatchObject({ status: 'succeeded', attempts: 1, mergeCommit: 'merge' });
+    // Every turn ran exactly once, in order, across the runs.
+    expect(named(calls, 'agentTurn').map((i) => i.turn)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    // The chain really continued as new: the first run ended with ContinuedAsNew.
+    const firstRun = env.client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId);
+    expect((await firstRun.describe()).status.name).toBe('CONTINUED_AS_NEW');
+    // The final run carries the budget used before it (12 turns × 15 tokens).
+    expect(state.budget.usedTokens).toBe(180);
+    expect(state.attempt).toBe(1);
+    // The workspace was prepared in every run (idempotent), and the result recorded once.
+    expect(named(calls, 'recordResult')).toHaveLength(1);
+  });
+
+  it('fails with the conflicting files named when the base branch conflicts', async () => {
+    const { calls, error } = await run({ landChanges: async () => ({ status: 'conflict', files: ['src/a.js', 'src/b.js'] }) });
+    expect(failureMessage(error)).toContain('merge conflict with the base branch in: src/a.js, src/b.js');
+    // A conflict is fatal today: one attempt, no retry of the agent.
+    expect(named(calls, 'agentTurn').map((i) => i.attempt)).toEqual([1, 1]);
+    expect(named(calls, 'recordResult')).toEqual([expect.objectContaining({ status: 'failed', attempts: 1 })]);
+    expect(named(calls, 'cleanupWorkspace')).toHaveLength(1);
+  });
+
+  it(`gives up after ${MAX_BASE_SYNC_ROUNDS} re-checks when the base keeps moving`, async () => {
+    const { calls, error } = await run({ landChanges: async () => ({ status: 'needs_recheck', baseSha: 'moved' }) });
+    expect(failureMessage(error)).toContain(`the base branch kept moving; gave up after ${MAX_BASE_SYNC_ROUNDS} re-checks`);
+    expect(named(calls, 'runChecks').map((i) => i.round)).toEqual([1, 2, 3, 4, 5]);
+    expect(named(calls, 'landChanges')).toHaveLength(MAX_BASE_SYNC_ROUNDS);
+    expect(named(calls, 'recordResult')).toEqual([expect.objectContaining({ status: 'failed' })]);
+  });
+
+  it('fails the task with the cause when a step fails for good', async () => {
+    const { calls, error } = await run({
+      prepareWorkspace: async () => {
+        throw ApplicationFailure.nonRetryable('repo /gone does not exist', 'RepoError');
+      },
+    });
+    expect(failureMessage(error)).toBe('attempt 0: repo /gone does not exist');
+    expect(named(calls, 'agentTurn')).toHaveLength(0);
+    expect(named(calls, 'recordResult')).toEqual([
+      expect.objectContaining({ status: 'failed', failureReason: 'attempt 0: repo /gone does not exist' }),
+    ]);
+    expect(named(calls, 'cleanupWorkspace')).toHaveLength(1);
+  });
+
+  it('retries with feedback after a failed gate and lands on the next attempt', async () => {
+    let gate = 0;
+    const { calls, value } = await run({
+      runChecks: async () =>
+        ++gate === 1
+          ? { passed: false, quality: 'regression', summary: 'regression: 1 newFailingTest', failedChecks: ['test'], feedbackArtifactId: 'fb-1' }
+          : { passed: true, quality: 'pass', summary: 'pass', failedChecks: [], feedbackArtifactId: null },
+    });
+    expect(value).toMatchObject({ status: 'succeeded', attempts: 2 });
+    const turns = named(calls, 'agentTurn');
+    expect(turns.map((t) => [t.attempt, t.turn, t.feedbackArtifactId])).toEqual([
+      [1, 1, null], [1, 2, null], [2, 1, 'fb-1'], [2, 2, 'fb-1'],
+    ]);
+  });
+});

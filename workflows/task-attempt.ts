@@ -1,0 +1,80 @@
+import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { AttemptOutcome } from '../agent/attempt-outcome.js';
+import type { TaskStatus } from '../tasks/task.js';
+import { JetpackModel, JetpackQuality } from './search-attributes.js';
+import { agentActivities, landChanges, runChecks } from './task-activities.js';
+import type { BudgetGate } from './task-budget.js';
+import type { ModelPlan, ResumePoint, TaskWorkflowInput, TaskWorkflowState } from './task-types.js';
+
+/** How often the base branch may move under a passing task before it gives up. */
+export const MAX_BASE_SYNC_ROUNDS = 5;
+/** Continue as new past this many history events, carrying the loop's position. */
+export const CONTINUE_AS_NEW_AFTER_EVENTS = 5_000;
+
+export interface AttemptContext {
+  input: TaskWorkflowInput;
+  state: TaskWorkflowState;
+  budget: BudgetGate;
+  moveTo(status: TaskStatus): void;
+  /** Continues the workflow as new from this point; never returns. */
+  continueAsNewAt(resume: ResumePoint): Promise<never>;
+}
+
+const planFor = (input: TaskWorkflowInput, attempt: number): ModelPlan =>
+  input.fallback && attempt > input.fallback.afterFailedAttempts ? input.fallback : input.primary;
+
+/** One attempt by the agent: one CLI run, or turns of the durable loop until the model finishes. */
+export async function runAttempt(ctx: AttemptContext, attempt: number, feedbackArtifactId: string | null, firstTurn: number): Promise<AttemptOutcome> {
+  const { input, state } = ctx;
+  const { taskId } = input;
+  const plan = planFor(input, attempt);
+  if (plan.modelType !== state.modelType) {
+    state.modelType = plan.modelType;
+    upsertSearchAttributes([{ key: JetpackModel, value: plan.modelType }]);
+  }
+  const agent = agentActivities(`${input.taskQueuePrefix}.${plan.modelType}`);
+  if (plan.mode === 'single') {
+    state.turn = 1;
+    const { outcome, usage } = await agent.runAgent({ taskId, attempt, modelType: plan.modelType, feedbackArtifactId });
+    await ctx.budget.spend(usage);
+    return outcome;
+  }
+  for (let turn = firstTurn; ; turn++) {
+    state.turn = turn;
+    const result = await agent.agentTurn({ taskId, attempt, turn, modelType: plan.modelType, maxTurns: plan.maxTurns, feedbackArtifactId });
+    await ctx.budget.spend(result.usage);
+    if (result.outcome) return result.outcome;
+    if (workflowInfo().historyLength > (input.continueAsNewAfterEvents ?? CONTINUE_AS_NEW_AFTER_EVENTS)) {
+      await ctx.continueAsNewAt({
+        attempt, turn: turn + 1, feedbackArtifactId, lastFailure: state.lastFailure,
+        used: { tokens: state.budget.usedTokens, costUsd: state.budget.usedCostUsd },
+        budget: { maxTokens: state.budget.maxTokens, maxCostUsd: state.budget.maxCostUsd },
+      });
+    }
+  }
+}
+
+export type Landing =
+  | { status: 'merged'; mergeCommit: string | null }
+  | { status: 'retry'; reason: string; feedbackArtifactId: string | null }
+  | { status: 'fatal'; reason: string };
+
+/** Runs the checks and lands; when the base moved meanwhile, merges it in and checks again. */
+export async function checkAndLand(taskId: string, attempt: number, moveTo: (s: TaskStatus) => void): Promise<Landing> {
+  for (let round = 1; round <= MAX_BASE_SYNC_ROUNDS; round++) {
+    moveTo('checking');
+    const checks = await runChecks({ taskId, attempt, round });
+    upsertSearchAttributes([{ key: JetpackQuality, value: checks.quality }]);
+    if (!checks.passed) {
+      const after = round > 1 ? ' after merging the updated base branch' : '';
+      return { status: 'retry', reason: `quality gate failed${after}: ${checks.summary}`, feedbackArtifactId: checks.feedbackArtifactId };
+    }
+    moveTo('merging');
+    const landed = await landChanges({ taskId, attempt });
+    if (landed.status === 'merged') return landed;
+    if (landed.status === 'conflict') {
+      return { status: 'fatal', reason: `merge conflict with the base branch in: ${landed.files.join(', ')}` };
+    }
+  }
+  return { status: 'fatal', reason: `the base branch kept moving; gave up after ${MAX_BASE_SYNC_ROUNDS} re-checks` };
+}

@@ -1,0 +1,74 @@
+import type { TaskStatus } from '../tasks/task.js';
+
+/** How one model type runs an attempt: a durable loop of turns (API and local models) or one CLI run. */
+export interface ModelPlan {
+  modelType: string;
+  mode: 'loop' | 'single';
+  maxTurns: number;
+}
+
+export interface BudgetLimits {
+  maxTokens: number | null;
+  maxCostUsd: number | null;
+}
+
+export interface TaskWorkflowInput {
+  taskId: string;
+  maxAttempts: number;
+  taskQueuePrefix: string;
+  primary: ModelPlan;
+  /** Used from attempt `afterFailedAttempts + 1` on. */
+  fallback: (ModelPlan & { afterFailedAttempts: number }) | null;
+  budget: BudgetLimits;
+  /** Continue as new past this many history events (default 5,000); lowered only by tests. */
+  continueAsNewAfterEvents?: number;
+  /** Set when the workflow continued as new: where to pick up. */
+  resume?: ResumePoint;
+}
+
+export interface ResumePoint {
+  attempt: number;
+  turn: number;
+  feedbackArtifactId: string | null;
+  lastFailure: string | null;
+  used: { tokens: number; costUsd: number };
+  budget: BudgetLimits;
+}
+
+export interface BudgetState extends BudgetLimits {
+  usedTokens: number;
+  usedCostUsd: number;
+  awaitingApproval: boolean;
+}
+
+export interface TaskWorkflowState {
+  taskId: string;
+  status: TaskStatus;
+  attempt: number;
+  maxAttempts: number;
+  turn: number;
+  modelType: string;
+  /** Short text of the latest failure (details live in libSQL). */
+  lastFailure: string | null;
+  mergeCommit: string | null;
+  budget: BudgetState;
+}
+
+export interface TaskWorkflowResult {
+  taskId: string;
+  status: 'succeeded';
+  attempts: number;
+  mergeCommit: string | null;
+}
+
+export interface BudgetApproval {
+  /** Extra tokens allowed; with neither field, the limits are lifted. */
+  addTokens?: number;
+  addCostUsd?: number;
+  by?: string;
+}
+
+export interface BudgetRejection {
+  reason: string;
+  by?: string;
+}
