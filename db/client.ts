@@ -1,7 +1,9 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { createClient, type Client } from '@libsql/client';
+import { readOnlyOffline } from './offline-replica.js';
 import type { DatabaseConfig } from '../config/config.js';
+import { withPositionalArgs } from './positional-args.js';
 
 export type Db = Client;
 
@@ -27,19 +29,34 @@ export async function openDatabase(config: DatabaseConfig): Promise<Db> {
     }
     case 'remote':
       return createClient({ url: config.url, authToken: config.authToken });
-    case 'replica': {
-      mkdirSync(path.dirname(config.path), { recursive: true });
-      const db = createClient({
-        url: `file:${config.path}`,
-        syncUrl: config.syncUrl,
-        authToken: config.authToken,
-        syncInterval: config.syncIntervalSeconds,
-        readYourWrites: true,
-        timeout: BUSY_TIMEOUT_MS,
-      });
-      // Embedded replicas refuse PRAGMA statements, so they keep SQLite's default page cache.
-      await db.sync();
-      return db;
-    }
+    case 'replica':
+      return openReplica(config);
   }
+}
+
+/**
+ * An embedded replica: reads from the local file, writes forwarded to the primary. When the primary
+ * cannot be reached but the replica has synced before, it opens read-only from its last sync, so
+ * the CLI can still show what it knows; writes then fail with an error naming the primary.
+ */
+async function openReplica(config: Extract<DatabaseConfig, { mode: 'replica' }>): Promise<Db> {
+  mkdirSync(path.dirname(config.path), { recursive: true });
+  const syncedBefore = existsSync(config.path);
+  let db: Client;
+  try {
+    db = createClient({
+      url: `file:${config.path}`,
+      syncUrl: config.syncUrl,
+      authToken: config.authToken,
+      syncInterval: config.syncIntervalSeconds,
+      readYourWrites: true,
+      timeout: BUSY_TIMEOUT_MS,
+    });
+    await db.sync();
+  } catch (err) {
+    if (!syncedBefore) throw new Error(`cannot sync the new replica ${config.path} from ${config.syncUrl}: ${(err as Error).message}`, { cause: err });
+    return readOnlyOffline(createClient({ url: `file:${config.path}`, timeout: BUSY_TIMEOUT_MS }), config.syncUrl, err as Error);
+  }
+  // Embedded replicas refuse PRAGMA statements, so they keep SQLite's default page cache.
+  return withPositionalArgs(db);
 }

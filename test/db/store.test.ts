@@ -6,6 +6,8 @@ import { openDatabase } from '../../db/client.js';
 import { createStore, type Store } from '../../db/index.js';
 import { migrate, migrations } from '../../db/migrations.js';
 import type { NewTask } from '../../db/tasks-repository.js';
+import { createMemoryStore } from '../../memory/memory-store.js';
+import { createOfflineEmbedder } from '../../memory/offline-embedder.js';
 import { tempDir } from '../helpers/test-env.js';
 
 const DIMS = 8;
@@ -159,5 +161,16 @@ describe.each(modes)('data layer in %s mode', (mode, makeConfig) => {
       args: [vec([0.9, 0.1, 0, 0, 0, 0, 0, 0])],
     });
     expect(rs.rows.map((r) => r.id)).toEqual(['m-near', 'm-mid', 'm-far']);
+  });
+
+  it('stores, merges and finds memories (the batched upsert with named parameters)', async () => {
+    const memory = await createMemoryStore({ db: store.db, embedder: createOfflineEmbedder({ dimensions: DIMS }) });
+    const first = await memory.store({ content: 'flaky date tests need a fixed clock', type: 'learning', tags: ['dates'] });
+    expect(first.merged).toBe(false);
+    const again = await memory.store({ content: 'flaky date tests need a fixed clock', type: 'learning', tags: ['clock'] });
+    expect(again).toEqual({ id: first.id, merged: true });
+    const hits = await memory.vectorSearch({ text: 'flaky date tests', limit: 10, threshold: -1 });
+    expect(hits.map((h) => h.memory.id)).toContain(first.id);
+    expect(hits.find((h) => h.memory.id === first.id)?.memory.tags.sort()).toEqual(['clock', 'dates']);
   });
 });
