@@ -1,6 +1,4 @@
 import { z } from 'zod';
-import { installDependencies } from '../workspace/dependencies.js';
-import type { CollectOptions } from './collect-check.js';
 import { collectQuality } from './collect-quality.js';
 import { detectQualityChecks } from './detect-checks.js';
 import { checkOptions, installGateDependencies, type GateCommandOptions } from './gate-commands.js';
@@ -32,8 +30,7 @@ export async function collectBaseline(options: GateCommandOptions & { gate: Qual
   return snapshot;
 }
 
-/** Installs the repo's dependencies if needed, then runs every check of the gate in `options.worktree`. */
-export async function collectSnapshot(gate: QualityGate, options: CollectOptions & { onInstallStart?: (pid: number) => void }): Promise<QualitySnapshot> {
-  await installDependencies(options.worktree, { timeoutMs: options.timeoutMs, signal: options.signal, onStart: options.onInstallStart });
-  return collectQuality(gate.checks, options);
+/** collectBaseline without progress, by its former name (`swarm quality baseline` calls it so). */
+export function collectSnapshot(gate: QualityGate, options: GateCommandOptions): Promise<QualitySnapshot> {
+  return collectBaseline({ ...options, gate });
 }
