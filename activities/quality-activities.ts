@@ -1,18 +1,14 @@
 import { hostname } from 'node:os';
 import { Context } from '@temporalio/activity';
 import { artifactId } from '../agent/attempt-outcome.js';
-import { collectCheck, type CollectOptions } from '../quality/collect-check.js';
-import { compareToBaseline } from '../quality/compare-to-baseline.js';
-import { qualitySummary, regressionFeedback } from '../quality/feedback.js';
-import { rerunNewFailures } from '../quality/rerun-new-failures.js';
-import { collectSnapshot, qualityGateSchema, readQualityGate } from '../quality/baseline.js';
-import { checkResultSchema, type CheckResult } from '../quality/snapshot.js';
-import { installDependencies } from '../workspace/dependencies.js';
+import { collectBaseline, qualityGateSchema, readQualityGate, type QualityGate } from '../quality/baseline.js';
+import type { GateProgress } from '../quality/gate-context.js';
+import { runQualityGate } from '../quality/run-gate.js';
 import { git } from '../workspace/git.js';
 import { withDetachedCheckout } from '../workspace/worktree.js';
 import { openWorkspace, type ActivityDeps } from './deps.js';
 import { defineActivity } from './errors.js';
-import { keepHeartbeating, killOrphanOfPreviousTry, throwIfCancelled, type ProcessHeartbeat } from './heartbeat.js';
+import { keepHeartbeating, killOrphanOfPreviousTry, type ProcessHeartbeat } from './heartbeat.js';
 import { runChecksInput, taskRef } from './schemas.js';
 
 export type QualityGateState = 'pass' | 'regression';
@@ -27,22 +23,28 @@ export interface RunChecksResult {
 
 const gateArtifactId = (taskId: string) => artifactId(taskId, 0, 'quality-gate');
 
+/** Runs `work` with the activity's cancellation, heartbeating its running command (pid, host) so a retry after a crash can kill it. */
+async function heartbeating<T>(progress: Record<string, unknown>, work: (watch: GateProgress) => Promise<T>): Promise<T> {
+  let beat: ProcessHeartbeat & Record<string, unknown> = { ...progress };
+  const stop = keepHeartbeating(() => beat);
+  try {
+    return await work({
+      signal: Context.current().cancellationSignal,
+      onCommandStart: (step, pid) => (beat = { ...progress, check: step, pid, host: hostname() }),
+    });
+  } finally {
+    stop();
+  }
+}
+
 export function createQualityActivities(deps: ActivityDeps) {
   const { store } = deps;
+  const limits = { timeoutMs: deps.checks.timeoutSeconds * 1000, outputLimitBytes: deps.checks.outputLimitBytes };
 
-  /** Heartbeats the running command so a retry after a crash can kill it; returns the collect options. */
-  const collecting = (worktree: string, progress: Record<string, unknown>) => {
-    let beat: ProcessHeartbeat & Record<string, unknown> = { ...progress };
-    const stop = keepHeartbeating(() => beat);
-    const options: CollectOptions = {
-      worktree,
-      timeoutMs: deps.checks.timeoutSeconds * 1000,
-      outputLimitBytes: deps.checks.outputLimitBytes,
-      signal: Context.current().cancellationSignal,
-      onStart: (check, pid) => (beat = { ...progress, check: check.name, pid, host: hostname() }),
-    };
-    const onInstallStart = (pid: number) => (beat = { ...progress, check: 'install', pid, host: hostname() });
-    return { options, onInstallStart, stop };
+  const storedGate = async (taskId: string): Promise<QualityGate> => {
+    const stored = await store.artifacts.get(gateArtifactId(taskId));
+    if (!stored) throw new Error(`task ${taskId} has no quality gate; ensureBaseline must run first`);
+    return qualityGateSchema.parse(JSON.parse(stored));
   };
 
   return {
@@ -59,78 +61,36 @@ export function createQualityActivities(deps: ActivityDeps) {
         await store.artifacts.put({ id: gateArtifactId(taskId), taskId, kind: 'quality-gate', content: JSON.stringify(gate) });
         const existing = await store.quality.getBaseline(task.repo, task.baseBranch);
         if (existing?.commitSha === ws.baseSha) return { collected: false, checks: gate.checks.length };
-        const { options, onInstallStart, stop } = collecting(dir, { step: 'baseline' });
-        try {
-          const snapshot = await collectSnapshot(gate, { ...options, onInstallStart });
-          throwIfCancelled(); // a cancelled run's results are no baseline
-          await store.quality.setBaseline({ repo: task.repo, branch: task.baseBranch, commitSha: ws.baseSha, snapshot });
-        } finally {
-          stop();
-        }
+        const snapshot = await heartbeating({ step: 'baseline' }, (watch) => collectBaseline({ worktree: dir, gate, ...limits }, watch));
+        await store.quality.setBaseline({ repo: task.repo, branch: task.baseBranch, commitSha: ws.baseSha, snapshot });
         return { collected: true, checks: gate.checks.length };
       };
       // Before the agent's first commit the worktree is the base commit; later, a temporary checkout is.
       return ws.headSha === ws.baseSha ? atBase(ws.worktreePath) : withDetachedCheckout(task.repo, ws.baseSha, deps.worktreesDir, atBase);
     }),
 
-    /**
-     * The quality gate after an agent attempt: every check runs for real in the worktree (each stored
-     * as it finishes, so a retry after a crash skips those), new test failures are re-run once to
-     * tell flaky tests, and the snapshot is compared with the base branch's baseline.
-     */
+    /** The quality gate (quality/run-gate.ts) after an agent attempt, its check runs and verdict stored. */
     runChecks: defineActivity(runChecksInput, async ({ taskId, attempt, round }): Promise<RunChecksResult> => {
       killOrphanOfPreviousTry();
       await store.tasks.setStatus(taskId, 'checking', { attempt });
       const ws = await openWorkspace(deps, taskId);
       const { task } = ws;
-      const stored = await store.artifacts.get(gateArtifactId(taskId));
-      if (!stored) throw new Error(`task ${taskId} has no quality gate; ensureBaseline must run first`);
-      const gate = qualityGateSchema.parse(JSON.parse(stored));
+      const gate = await storedGate(taskId);
       const baseline = (await store.quality.getBaseline(task.repo, task.baseBranch))?.snapshot ?? null;
-      const done = new Map((await store.checkRuns.list(taskId, attempt, round)).map((r) => [r.name, r]));
-
-      const { options, onInstallStart, stop } = collecting(ws.worktreePath, { round });
-      let snapshot;
-      try {
-        await installDependencies(ws.worktreePath, { timeoutMs: options.timeoutMs, signal: options.signal, onStart: onInstallStart });
-        const results: CheckResult[] = [];
-        for (const check of gate.checks) {
-          const previous = checkResultSchema.safeParse(done.get(check.name)?.result);
-          if (previous.success) {
-            results.push(previous.data);
-            continue;
-          }
-          throwIfCancelled();
-          const run = await collectCheck(check, options);
-          throwIfCancelled();
-          await store.checkRuns.record({
-            taskId, attempt, round, name: check.name, command: check.command, exitCode: run.result.exitCode,
-            passed: run.result.passed, timedOut: run.result.timedOut, durationMs: run.result.durationMs,
-            output: run.output, outputTruncated: run.outputTruncated, result: run.result,
-          });
-          results.push(run.result);
-        }
-        snapshot = await rerunNewFailures({ checks: results }, baseline, options);
-      } finally {
-        stop();
-      }
-      const comparison = compareToBaseline(snapshot, baseline, gate.policy);
-      const passed = comparison.verdict === 'pass';
-      await store.quality.recordAttempt({
-        taskId, attempt, round, repo: task.repo, branch: task.branch, commitSha: await git(ws.worktreePath, ['rev-parse', 'HEAD']),
-        snapshot, comparison,
-      });
+      const outcome = await heartbeating({ round }, (watch) =>
+        runQualityGate({ worktree: ws.worktreePath, gate, baseline, ...limits }, {
+          ...watch,
+          previousRuns: () => store.checkRuns.list(taskId, attempt, round),
+          recordRun: (run) => store.checkRuns.record({ taskId, attempt, round, ...run }),
+        }),
+      );
+      const { snapshot, comparison, passed, feedback } = outcome;
+      const commitSha = await git(ws.worktreePath, ['rev-parse', 'HEAD']);
+      await store.quality.recordAttempt({ taskId, attempt, round, repo: task.repo, branch: task.branch, commitSha, snapshot, comparison });
       await store.attempts.finishChecks(taskId, attempt, passed);
-      const feedbackArtifactId = passed
-        ? null
-        : await store.artifacts.put({ id: artifactId(taskId, attempt, 'feedback'), taskId, kind: 'feedback', content: regressionFeedback(comparison) });
-      return {
-        passed,
-        quality: comparison.verdict,
-        summary: qualitySummary(comparison),
-        failedChecks: snapshot.checks.filter((c) => !c.passed).map((c) => c.name),
-        feedbackArtifactId,
-      };
+      const feedbackArtifactId =
+        feedback === null ? null : await store.artifacts.put({ id: artifactId(taskId, attempt, 'feedback'), taskId, kind: 'feedback', content: feedback });
+      return { passed, quality: comparison.verdict, summary: outcome.summary, failedChecks: outcome.failedChecks, feedbackArtifactId };
     }),
   };
 }

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { installDependencies } from '../workspace/dependencies.js';
-import type { CollectOptions } from './collect-check.js';
 import { collectQuality } from './collect-quality.js';
 import { detectQualityChecks } from './detect-checks.js';
+import { checkOptions, installGateDependencies, type GateCommandOptions } from './gate-commands.js';
+import { throwIfCancelled, type GateProgress } from './gate-context.js';
 import { qualityPolicySchema, resolvePolicy } from './policy.js';
 import { readRepoConfig } from './repo-config.js';
 import { checkKindSchema, reportFormatSchema, type QualitySnapshot } from './snapshot.js';
@@ -18,8 +18,19 @@ export function readQualityGate(dir: string): QualityGate {
   return { checks: detectQualityChecks(dir), policy: resolvePolicy(readRepoConfig(dir)?.quality) };
 }
 
-/** Installs the repo's dependencies if needed, then runs every check of the gate in `options.worktree`. */
-export async function collectSnapshot(gate: QualityGate, options: CollectOptions & { onInstallStart?: (pid: number) => void }): Promise<QualitySnapshot> {
-  await installDependencies(options.worktree, { timeoutMs: options.timeoutMs, signal: options.signal, onStart: options.onInstallStart });
-  return collectQuality(gate.checks, options);
+/**
+ * The baseline side of the gate: installs the dependencies of a checkout of the base branch if
+ * needed and runs every check of the gate there. Throws the cancellation reason when `progress`
+ * is cancelled, even after the last check: a cancelled run's results are no baseline.
+ */
+export async function collectBaseline(options: GateCommandOptions & { gate: QualityGate }, progress: GateProgress = {}): Promise<QualitySnapshot> {
+  await installGateDependencies(options, progress);
+  const snapshot = await collectQuality(options.gate.checks, checkOptions(options, progress));
+  throwIfCancelled(progress.signal);
+  return snapshot;
+}
+
+/** collectBaseline without progress, by its former name (`swarm quality baseline` calls it so). */
+export function collectSnapshot(gate: QualityGate, options: GateCommandOptions): Promise<QualitySnapshot> {
+  return collectBaseline({ ...options, gate });
 }

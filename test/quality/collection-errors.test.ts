@@ -1,14 +1,14 @@
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readQualityGate } from '../../quality/baseline.js';
 import { collectCheck, type CollectOptions } from '../../quality/collect-check.js';
-import { collectQuality } from '../../quality/collect-quality.js';
-import { compareToBaseline } from '../../quality/compare-to-baseline.js';
 import { detectQualityChecks } from '../../quality/detect-checks.js';
-import { regressionFeedback } from '../../quality/feedback.js';
+import { runQualityGate, type QualityGateOutcome } from '../../quality/run-gate.js';
 import type { CheckResult } from '../../quality/snapshot.js';
 import { createFixtureRepo } from '../helpers/fixture-repo.js';
 import { tempDir } from '../helpers/test-env.js';
+import { memoryGateContext, type MemoryGateContext } from './memory-gate-context.js';
 
 const capturedVitestReport = readFileSync(path.join(import.meta.dirname, '../fixtures/quality/vitest-report.json'), 'utf8');
 
@@ -27,6 +27,8 @@ describe('collection when a tool misbehaves', () => {
   const root = tempDir('quality-errors');
   let worktree: string;
   let options: CollectOptions;
+  let context: MemoryGateContext;
+  let outcome: QualityGateOutcome;
   let results: Map<string, CheckResult>;
 
   beforeAll(async () => {
@@ -43,8 +45,9 @@ describe('collection when a tool misbehaves', () => {
       }),
     });
     options = { worktree, timeoutMs: 30_000, outputLimitBytes: 64 * 1024 };
-    const snapshot = await collectQuality(detectQualityChecks(worktree), options);
-    results = new Map(snapshot.checks.map((check) => [check.name, check]));
+    context = memoryGateContext();
+    outcome = await runQualityGate({ ...options, gate: readQualityGate(worktree), baseline: null }, context);
+    results = new Map(outcome.snapshot.checks.map((check) => [check.name, check]));
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -86,7 +89,7 @@ describe('collection when a tool misbehaves', () => {
   });
 
   it('makes the gate fail on every such check, with the error as feedback', () => {
-    const comparison = compareToBaseline({ checks: [...results.values()] }, null);
+    const { comparison, feedback, failedChecks } = outcome;
     expect(comparison.verdict).toBe('regression');
     expect(comparison.regressions.map((r) => [r.rule, r.check, r.severity])).toEqual([
       ['checkError', 'test-garbage', 'error'],
@@ -95,6 +98,15 @@ describe('collection when a tool misbehaves', () => {
       ['checkError', 'lint', 'error'],
       ['checkError', 'typecheck', 'error'],
     ]);
-    expect(regressionFeedback(comparison)).toContain('check "lint" (`eslint-that-is-not-installed .`) failed: command not found');
+    expect(failedChecks).toEqual(['test-garbage', 'test-truncated', 'test-stdout-only', 'lint', 'typecheck']);
+    expect(feedback).toContain('check "lint" (`eslint-that-is-not-installed .`) failed: command not found');
+  });
+
+  it('stores the run of every such check, with what it printed', () => {
+    expect(context.recorded).toEqual(['test-garbage', 'test-truncated', 'test-stdout-only', 'lint', 'typecheck']);
+    expect(context.runs.get('test-stdout-only')).toMatchObject({
+      command: 'node misbehaving-reporter.mjs stdout', exitCode: 1, passed: false, output: expect.stringContaining('Tests finished in 12ms'),
+      result: results.get('test-stdout-only'),
+    });
   });
 });

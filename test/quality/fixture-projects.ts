@@ -1,4 +1,4 @@
-import { mkdir, rm, symlink } from 'node:fs/promises';
+import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { git } from '../../workspace/git.js';
 import { writeFiles } from '../helpers/fixture-repo.js';
@@ -8,7 +8,8 @@ const PROJECT_NODE_MODULES = path.resolve(import.meta.dirname, '../../node_modul
 /**
  * Gives a fixture the project's own tools: its `.bin` (eslint, tsc, vitest) and the packages its
  * files import. A real directory of links rather than one link to the whole folder, so that caches
- * the tools write under node_modules (e.g. vitest's) stay in the fixture. Git ignores it.
+ * the tools write under node_modules (e.g. vitest's) stay in the fixture. Git ignores it. npm's
+ * record of an install marks the dependencies installed, so the gate's install step leaves them be.
  */
 export async function linkProjectTools(dir: string, packages: string[] = ['vitest', '@eslint/js']): Promise<void> {
   const nodeModules = path.join(dir, 'node_modules');
@@ -18,6 +19,7 @@ export async function linkProjectTools(dir: string, packages: string[] = ['vites
     await mkdir(path.dirname(path.join(nodeModules, name)), { recursive: true });
     await symlink(path.join(PROJECT_NODE_MODULES, name), path.join(nodeModules, name));
   }
+  await writeFile(path.join(nodeModules, '.package-lock.json'), JSON.stringify({ name: 'quality-fixture', lockfileVersion: 3, packages: {} }));
 }
 
 /** A new branch of `repo` checked out in its own worktree with `files` written and committed, like a task's worktree. */

@@ -4,18 +4,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../db/client.js';
 import { migrate } from '../../db/migrations.js';
 import { qualityRepository, type QualityRepository } from '../../db/quality-repository.js';
-import type { CollectOptions } from '../../quality/collect-check.js';
-import { collectQuality } from '../../quality/collect-quality.js';
-import { detectQualityChecks } from '../../quality/detect-checks.js';
-import { evaluateQuality } from '../../quality/evaluate-quality.js';
-import { regressionFeedback } from '../../quality/feedback.js';
+import { collectBaseline, readQualityGate, type QualityGate } from '../../quality/baseline.js';
+import { runQualityGate } from '../../quality/run-gate.js';
 import type { QualitySnapshot } from '../../quality/snapshot.js';
 import { git } from '../../workspace/git.js';
 import { createFixtureRepo } from '../helpers/fixture-repo.js';
 import { tempDir } from '../helpers/test-env.js';
 import { changeInWorktree, linkedToolsProjectFiles, linkProjectTools } from './fixture-projects.js';
+import { memoryGateContext } from './memory-gate-context.js';
 
-const run = (worktree: string): CollectOptions => ({ worktree, timeoutMs: 120_000, outputLimitBytes: 64 * 1024 });
+const limits = { timeoutMs: 120_000, outputLimitBytes: 64 * 1024 };
 
 /** One repository with eslint, tsc, vitest and a build; each change is a branch in its own worktree. */
 describe('quality gate on a project checked by eslint, tsc and vitest', () => {
@@ -23,13 +21,15 @@ describe('quality gate on a project checked by eslint, tsc and vitest', () => {
   let repo: string;
   let db: Db;
   let quality: QualityRepository;
+  let gate: QualityGate;
   let baseline: QualitySnapshot;
 
+  /** The production gate (the one runChecks runs) on a change, against the baseline stored for its base branch. */
   const evaluateChange = async (name: string, files: Record<string, string>) => {
     const worktree = await changeInWorktree(repo, path.join(root, name), files);
     await linkProjectTools(worktree);
     const stored = await quality.getBaseline(repo, 'main');
-    return evaluateQuality({ ...run(worktree), baseline: stored?.snapshot ?? null });
+    return runQualityGate({ worktree, gate, baseline: stored?.snapshot ?? null, ...limits }, memoryGateContext());
   };
 
   beforeAll(async () => {
@@ -39,7 +39,8 @@ describe('quality gate on a project checked by eslint, tsc and vitest', () => {
     db = await openDatabase({ mode: 'local', path: path.join(root, 'data.db') });
     await migrate(db, { embeddingDimensions: 8 });
     quality = qualityRepository(db);
-    baseline = await collectQuality(detectQualityChecks(repo), run(repo));
+    gate = readQualityGate(repo);
+    baseline = await collectBaseline({ worktree: repo, gate, ...limits });
     await quality.setBaseline({ repo, branch: 'main', commitSha: await git(repo, ['rev-parse', 'HEAD']), snapshot: baseline });
   });
   afterAll(() => {
@@ -72,7 +73,7 @@ describe('quality gate on a project checked by eslint, tsc and vitest', () => {
   });
 
   it('catches a change that breaks one test by that test\'s name, with its failure message', async () => {
-    const { comparison } = await evaluateChange('breaks-greet', {
+    const { comparison, feedback, failedChecks } = await evaluateChange('breaks-greet', {
       'src/greet.js': '/** @param {string} name */\nexport const greet = (name) => `Hi, ${name}!`;\n',
     });
     expect(comparison.verdict).toBe('regression');
@@ -81,7 +82,7 @@ describe('quality gate on a project checked by eslint, tsc and vitest', () => {
       rule: 'newFailingTest', severity: 'error', check: 'test',
       test: { name: 'greet > greets by name', file: 'test/greet.test.js' },
     });
-    const feedback = regressionFeedback(comparison);
+    expect(failedChecks).toEqual(['test']);
     expect(feedback).toContain('`greet > greets by name` (test/greet.test.js)');
     expect(feedback).toContain("AssertionError: expected 'Hi, Ada!' to be 'Hello, Ada!'");
     expect(comparison.flaky).toEqual([]);
@@ -104,7 +105,7 @@ describe('quality gate on a project checked by eslint, tsc and vitest', () => {
   });
 
   it('catches a change that adds a type error at its file:line, with code and message', async () => {
-    const { comparison } = await evaluateChange('type-error', {
+    const { comparison, feedback } = await evaluateChange('type-error', {
       'src/count.js': "export const label = 'count';\n/** @type {number} */\nexport const count = 'three';\n",
     });
     expect(comparison.verdict).toBe('regression');
@@ -114,6 +115,6 @@ describe('quality gate on a project checked by eslint, tsc and vitest', () => {
         diagnostic: { file: 'src/count.js', line: 3, column: 14, code: 'TS2322', message: "Type 'string' is not assignable to type 'number'." },
       }),
     ]);
-    expect(regressionFeedback(comparison)).toContain("- src/count.js:3:14 TS2322: Type 'string' is not assignable to type 'number'.");
+    expect(feedback).toContain("- src/count.js:3:14 TS2322: Type 'string' is not assignable to type 'number'.");
   });
 });
