@@ -2,7 +2,7 @@ import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { AttemptOutcome } from '../agent/attempt-outcome.js';
 import type { TaskStatus } from '../tasks/task.js';
 import { JetpackModel, JetpackQuality } from './search-attributes.js';
-import { agentActivities, landChanges, runChecks } from './task-activities.js';
+import type { TaskSteps } from './task-activities.js';
 import type { BudgetGate } from './task-budget.js';
 import type { ModelPlan, ResumePoint, TaskWorkflowInput, TaskWorkflowState } from './task-types.js';
 
@@ -15,6 +15,7 @@ export interface AttemptContext {
   input: TaskWorkflowInput;
   state: TaskWorkflowState;
   budget: BudgetGate;
+  steps: TaskSteps;
   moveTo(status: TaskStatus): void;
   /** Continues the workflow as new from this point; never returns. */
   continueAsNewAt(resume: ResumePoint): Promise<never>;
@@ -32,7 +33,7 @@ export async function runAttempt(ctx: AttemptContext, attempt: number, feedbackA
     state.modelType = plan.modelType;
     upsertSearchAttributes([{ key: JetpackModel, value: plan.modelType }]);
   }
-  const agent = agentActivities(`${input.taskQueuePrefix}.${plan.modelType}`);
+  const agent = ctx.steps.agent(`${input.taskQueuePrefix}.${plan.modelType}`);
   if (plan.mode === 'single') {
     state.turn = 1;
     const { outcome, usage } = await agent.runAgent({ taskId, attempt, modelType: plan.modelType, feedbackArtifactId });
@@ -60,17 +61,17 @@ export type Landing =
   | { status: 'fatal'; reason: string };
 
 /** Runs the checks and lands; when the base moved meanwhile, merges it in and checks again. */
-export async function checkAndLand(taskId: string, attempt: number, moveTo: (s: TaskStatus) => void): Promise<Landing> {
+export async function checkAndLand({ input: { taskId }, moveTo, steps }: AttemptContext, attempt: number): Promise<Landing> {
   for (let round = 1; round <= MAX_BASE_SYNC_ROUNDS; round++) {
     moveTo('checking');
-    const checks = await runChecks({ taskId, attempt, round });
+    const checks = await steps.runChecks({ taskId, attempt, round });
     upsertSearchAttributes([{ key: JetpackQuality, value: checks.quality }]);
     if (!checks.passed) {
       const after = round > 1 ? ' after merging the updated base branch' : '';
       return { status: 'retry', reason: `quality gate failed${after}: ${checks.summary}`, feedbackArtifactId: checks.feedbackArtifactId };
     }
     moveTo('merging');
-    const landed = await landChanges({ taskId, attempt });
+    const landed = await steps.landChanges({ taskId, attempt });
     if (landed.status === 'merged') return landed;
     if (landed.status === 'conflict') {
       return { status: 'fatal', reason: `merge conflict with the base branch in: ${landed.files.join(', ')}` };

@@ -2,7 +2,7 @@ import { condition, upsertSearchAttributes } from '@temporalio/workflow';
 import type { CallUsage } from '../agent/attempt-outcome.js';
 import type { TaskStatus } from '../tasks/task.js';
 import { JetpackBudget } from './search-attributes.js';
-import { recordTaskStatus } from './task-activities.js';
+import type { TaskSteps } from './task-activities.js';
 import type { BudgetApproval, BudgetRejection, BudgetState } from './task-types.js';
 
 /** A budget rejection ends the task: thrown out of `spend`, caught by the workflow. */
@@ -15,7 +15,13 @@ type Decision = { approved: true; approval: BudgetApproval } | { approved: false
  * limit is passed the task pauses (`awaiting_approval`) until an approve update raises or lifts the
  * limits, or a reject update fails the task.
  */
-export function createBudgetGate(taskId: string, budget: BudgetState, status: () => TaskStatus, moveTo: (s: TaskStatus) => void) {
+export function createBudgetGate(
+  taskId: string,
+  budget: BudgetState,
+  status: () => TaskStatus,
+  moveTo: (s: TaskStatus) => void,
+  recordTaskStatus: TaskSteps['recordTaskStatus'],
+) {
   let decision: Decision | null = null;
 
   const requireAwaiting = () => {

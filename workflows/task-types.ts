@@ -20,6 +20,8 @@ export interface TaskWorkflowInput {
   /** Used from attempt `afterFailedAttempts + 1` on. */
   fallback: (ModelPlan & { afterFailedAttempts: number }) | null;
   budget: BudgetLimits;
+  /** How long a step retries infrastructure failures before the task fails (default 30). */
+  outageWindowMinutes?: number;
   /** Continue as new past this many history events (default 5,000); lowered only by tests. */
   continueAsNewAfterEvents?: number;
   /** Set when the workflow continued as new: where to pick up. */

@@ -12,7 +12,7 @@ import {
 } from '@temporalio/workflow';
 import type { TaskStatus } from '../tasks/task.js';
 import { JetpackAttempt, JetpackStatus } from './search-attributes.js';
-import { cleanupWorkspace, ensureBaseline, prepareWorkspace, recordLearnings, recordResult } from './task-activities.js';
+import { taskSteps, type TaskSteps } from './task-activities.js';
 import { checkAndLand, runAttempt, type AttemptContext } from './task-attempt.js';
 import { BudgetRejected, createBudgetGate } from './task-budget.js';
 import type {
@@ -40,12 +40,13 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskWorkfl
       { key: JetpackAttempt, value: state.attempt },
     ]);
   };
-  const budget = createBudgetGate(taskId, state.budget, () => state.status, moveTo);
+  const steps = taskSteps(input.outageWindowMinutes);
+  const budget = createBudgetGate(taskId, state.budget, () => state.status, moveTo, steps.recordTaskStatus);
   setHandler(statusQuery, () => state);
   setHandler(approveBudgetUpdate, budget.approve, { validator: (_: BudgetApproval) => budget.requireAwaiting() });
   setHandler(rejectBudgetUpdate, budget.reject, { validator: (_: BudgetRejection) => budget.requireAwaiting() });
   const attempts: AttemptContext = {
-    input, state, budget, moveTo,
+    input, state, budget, steps, moveTo,
     continueAsNewAt: (point) => continueAsNew<typeof taskWorkflow>({ ...input, resume: point }),
   };
 
@@ -53,15 +54,15 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskWorkfl
   const finish = async (status: 'succeeded' | 'failed' | 'cancelled', summary: string, failureReason: string | null) => {
     finished = true;
     moveTo(status);
-    await recordLearningsIfPossible(taskId, status, state.mergeCommit);
-    await recordResult({ taskId, status, attempts: state.attempt, mergeCommit: state.mergeCommit, summary, failureReason });
-    await cleanupWorkspace({ taskId });
+    await recordLearningsIfPossible(steps, taskId, status, state.mergeCommit);
+    await steps.recordResult({ taskId, status, attempts: state.attempt, mergeCommit: state.mergeCommit, summary, failureReason });
+    await steps.cleanupWorkspace({ taskId });
   };
 
   try {
     moveTo('preparing');
-    await prepareWorkspace({ taskId });
-    await ensureBaseline({ taskId });
+    await steps.prepareWorkspace({ taskId });
+    await steps.ensureBaseline({ taskId });
 
     let feedbackArtifactId: string | null = resume?.feedbackArtifactId ?? null;
     for (let attempt = resume?.attempt ?? 1; attempt <= maxAttempts; attempt++) {
@@ -75,7 +76,7 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskWorkfl
         continue;
       }
 
-      const landing = await checkAndLand(taskId, attempt, moveTo);
+      const landing = await checkAndLand(attempts, attempt);
       if (landing.status === 'merged') {
         state.mergeCommit = landing.mergeCommit;
         await finish('succeeded', `landed after ${attempt} attempt(s): ${agent.summary}`, null);
@@ -118,9 +119,11 @@ function initialState({ taskId, maxAttempts, resume, primary, budget }: TaskWork
 }
 
 /** Memory is an aid, not part of the task's outcome: a task never fails for want of it. */
-async function recordLearningsIfPossible(taskId: string, status: 'succeeded' | 'failed' | 'cancelled', mergeCommit: string | null) {
+async function recordLearningsIfPossible(
+  steps: TaskSteps,
+  taskId: string, status: 'succeeded' | 'failed' | 'cancelled', mergeCommit: string | null) {
   try {
-    await recordLearnings({ taskId, status, mergeCommit });
+    await steps.recordLearnings({ taskId, status, mergeCommit });
   } catch (err) {
     if (!(err instanceof ActivityFailure)) throw err;
     log.warn('could not record learnings', { taskId, error: err.cause?.message ?? err.message });
