@@ -1,10 +1,11 @@
 import { hostname } from 'node:os';
 import { Context } from '@temporalio/activity';
-import { artifactId, clipSummary, costOf, type AttemptOutcome, type CallUsage } from '../agent/attempt-outcome.js';
+import { artifactId, clipSummary, type AttemptOutcome } from '../agent/attempt-outcome.js';
+import { buildPrompt, readRepoConventions } from '../agent/prompt-builder.js';
 import { runAgentTurn, type TurnOutcome } from '../agent/run-turn.js';
-import type { AgentProgress } from '../models/adapter.js';
-import { buildPrompt, readRepoConventions } from '../models/prompt-builder.js';
-import { createAgentToolbox } from '../models/tools/index.js';
+import { createAgentToolbox } from '../agent/tools/index.js';
+import type { AgentProgress } from '../models/cli/index.js';
+import { costOf, type CallUsage } from '../models/usage.js';
 import { memoryQueryForTask } from '../memory/index.js';
 import type { Task } from '../tasks/task.js';
 import { commitAll } from '../workspace/worktree.js';

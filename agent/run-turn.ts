@@ -1,12 +1,14 @@
 import type { Store } from '../db/index.js';
-import type { AgentPrompt } from '../models/adapter.js';
+import type { ChatModel } from '../models/chat-model.js';
+import type { ChatMessage, ToolResult } from '../models/messages.js';
+import type { AgentPrompt } from '../models/prompt.js';
+import { costOf, type CallUsage, type ModelPricing } from '../models/usage.js';
 import type { Task } from '../tasks/task.js';
 import { git } from '../workspace/git.js';
 import { commitAll } from '../workspace/worktree.js';
-import { artifactId, clipSummary, costOf, type AttemptOutcome, type CallUsage, type ModelPricing } from './attempt-outcome.js';
-import type { ChatModel } from './chat-model.js';
-import { renderTranscript, type AgentMessage, type ToolResult } from './messages.js';
-import type { AgentToolbox } from '../models/tools/index.js';
+import { artifactId, clipSummary, type AttemptOutcome } from './attempt-outcome.js';
+import type { AgentToolbox } from './tools/index.js';
+import { renderTranscript } from './transcript.js';
 
 export interface TurnContext {
   store: Store;
@@ -55,7 +57,7 @@ export async function runAgentTurn(ctx: TurnContext): Promise<TurnOutcome> {
   if (system === undefined || history[0]?.turn !== START_TURN) {
     throw new Error(`task ${task.id} attempt ${attempt}: turn ${turn} has no stored start (system prompt or turn 0)`);
   }
-  const messages: AgentMessage[] = history.flatMap((t) => t.messages);
+  const messages: ChatMessage[] = history.flatMap((t) => t.messages);
 
   ctx.heartbeat({ turn, message: 'calling the model' });
   const response = await ctx.chatModel.step({ system, messages, tools: ctx.toolbox.specs, signal: ctx.signal });
@@ -77,7 +79,7 @@ export async function runAgentTurn(ctx: TurnContext): Promise<TurnOutcome> {
   const checkpoint = await commitAll(ctx.worktreePath, `swarm(${task.id}): attempt ${attempt}, turn ${turn}`);
   // A reply without tool calls is the model's final answer.
   const done = finish !== undefined || response.toolCalls.length === 0 || turn >= ctx.maxTurns;
-  const turnMessages: AgentMessage[] = [{ role: 'assistant', text: response.text, toolCalls: response.toolCalls }];
+  const turnMessages: ChatMessage[] = [{ role: 'assistant', text: response.text, toolCalls: response.toolCalls }];
   if (results.length > 0) turnMessages.push({ role: 'tool', results });
   await store.agentTurns.save({
     taskId: task.id, attempt, turn, modelType: ctx.modelType, messages: turnMessages,
@@ -111,7 +113,7 @@ async function startAttempt(ctx: TurnContext): Promise<void> {
 async function finishAttempt(
   ctx: TurnContext,
   system: string,
-  messages: AgentMessage[],
+  messages: ChatMessage[],
   status: AttemptOutcome['status'],
   summary: string,
 ): Promise<AttemptOutcome> {

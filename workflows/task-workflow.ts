@@ -14,7 +14,8 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { AttemptOutcome, CallUsage } from '../agent/attempt-outcome.js';
+import type { AttemptOutcome } from '../agent/attempt-outcome.js';
+import type { CallUsage } from '../models/usage.js';
 import type { Activities } from '../activities/index.js';
 import type { TaskStatus } from '../tasks/task.js';
 import { JetpackAttempt, JetpackBudget, JetpackModel, JetpackQuality, JetpackStatus } from './search-attributes.js';
