@@ -1,5 +1,3 @@
-import type { TokenUsage } from '../models/adapter.js';
-
 /** What an agent attempt returns to the workflow: a short summary and ids, never the transcript. */
 export interface AttemptOutcome {
   status: 'completed' | 'failed';
@@ -9,19 +7,6 @@ export interface AttemptOutcome {
   /** Set when the agent failed: the feedback for the next attempt. */
   feedbackArtifactId: string | null;
 }
-
-export interface CallUsage extends TokenUsage {
-  costUsd: number;
-}
-
-export interface ModelPricing {
-  /** USD per million input tokens. */
-  inputPerMTok: number;
-  outputPerMTok: number;
-}
-
-export const costOf = (usage: TokenUsage, pricing: ModelPricing): number =>
-  (usage.inputTokens * pricing.inputPerMTok + usage.outputTokens * pricing.outputPerMTok) / 1_000_000;
 
 const SUMMARY_LIMIT = 500;
 export const clipSummary = (text: string) => (text.length > SUMMARY_LIMIT ? text.slice(0, SUMMARY_LIMIT - 1) + '…' : text);

@@ -1,31 +1,22 @@
 import type { Store } from '../db/index.js';
-import type { AgentPrompt } from '../models/adapter.js';
-import type { Task } from '../tasks/task.js';
+import type { ChatModel } from '../models/chat-model.js';
+import type { ChatMessage, ToolResult } from '../models/messages.js';
+import type { AgentPrompt } from '../models/prompt.js';
+import { costOf, type CallUsage, type ModelPricing } from '../models/usage.js';
 import { git } from '../workspace/git.js';
 import { commitAll } from '../workspace/worktree.js';
-import { artifactId, clipSummary, costOf, type AttemptOutcome, type CallUsage, type ModelPricing } from './attempt-outcome.js';
-import type { ChatModel } from './chat-model.js';
-import { renderTranscript, type AgentMessage, type ToolResult } from './messages.js';
-import type { AgentToolbox } from '../models/tools/index.js';
+import type { AgentDeps } from './agent-deps.js';
+import type { AttemptContext, AttemptRequest } from './attempt-context.js';
+import { artifactId, type AttemptOutcome } from './attempt-outcome.js';
+import { buildAttemptPrompt, savePromptArtifact } from './attempt-prompt.js';
+import { markAttemptRunning } from './mark-attempt-running.js';
+import { recordAttemptOutcome } from './record-attempt-outcome.js';
+import { createAgentToolbox, type AgentToolbox } from './tools/index.js';
+import { renderTranscript } from './transcript.js';
 
-export interface TurnContext {
-  store: Store;
-  chatModel: ChatModel;
-  /** The agent's tools, bound to this task's worktree. */
-  toolbox: AgentToolbox;
-  pricing: ModelPricing;
-  task: Task;
-  modelType: string;
-  attempt: number;
+export interface TurnRequest extends AttemptRequest {
   turn: number;
   maxTurns: number;
-  worktreePath: string;
-  /** The activity's try number, so a call repeated after a crash is accounted separately. */
-  tryNumber: number;
-  signal: AbortSignal;
-  heartbeat(progress: { turn: number; toolCalls?: number; message?: string }): void;
-  /** Builds the attempt's prompt; called on turn 1 only. */
-  buildPrompt(): Promise<AgentPrompt>;
 }
 
 export interface TurnOutcome {
@@ -35,53 +26,76 @@ export interface TurnOutcome {
   outcome: AttemptOutcome | null;
 }
 
+/** Everything one turn works with. */
+interface Turn extends TurnRequest {
+  store: Store;
+  chatModel: ChatModel;
+  pricing: ModelPricing;
+  /** The agent's tools, bound to this task's worktree. */
+  toolbox: AgentToolbox;
+  context: AttemptContext;
+  /** Builds the attempt's prompt; called on turn 1 only. */
+  buildPrompt(): Promise<AgentPrompt>;
+}
+
 /** Turn 0 holds the attempt's starting point: the task prompt and the branch head it began from. */
 const START_TURN = 0;
 
 /**
- * One turn of the durable agent loop: one model call, its tool calls executed in the worktree, and
- * a checkpoint (a commit on the task branch plus the turn's messages in libSQL). A turn retried after
- * a crash first resets the worktree to the last checkpoint, so earlier turns are never repeated and
- * a half-done turn leaves nothing behind.
+ * One turn of the durable agent loop (API and local models): one model call, its tool calls executed
+ * in the worktree, and a checkpoint (a commit on the task branch plus the turn's messages in libSQL).
+ * A turn retried after a crash first resets the worktree to the last checkpoint, so earlier turns are
+ * never repeated and a half-done turn leaves nothing behind.
  */
-export async function runAgentTurn(ctx: TurnContext): Promise<TurnOutcome> {
-  const { store, task, attempt, turn } = ctx;
-  await git(ctx.worktreePath, ['reset', '--quiet', '--hard', 'HEAD']);
-  await git(ctx.worktreePath, ['clean', '--quiet', '-fd']);
+export async function runAgentTurn(deps: AgentDeps, request: TurnRequest, context: AttemptContext): Promise<TurnOutcome> {
+  const runtime = deps.models.get(request.modelType);
+  if (runtime.mode !== 'loop') throw new Error(`model type ${request.modelType} runs as a CLI, not as an agent loop`);
+  await markAttemptRunning(deps, request, request.turn === 1);
+  return takeTurn({
+    ...request, store: deps.store, chatModel: runtime.chatModel, pricing: runtime.pricing, context,
+    toolbox: createAgentToolbox({ worktree: request.worktreePath, onCommandStart: (pid) => context.onProcessStart(pid) }),
+    buildPrompt: () => buildAttemptPrompt(deps, request),
+  });
+}
 
-  if (turn === 1) await startAttempt(ctx);
+async function takeTurn(t: Turn): Promise<TurnOutcome> {
+  const { store, task, attempt, turn, context } = t;
+  await git(t.worktreePath, ['reset', '--quiet', '--hard', 'HEAD']);
+  await git(t.worktreePath, ['clean', '--quiet', '-fd']);
+
+  if (turn === 1) await startAttempt(t);
   const system = await store.artifacts.get(artifactId(task.id, attempt, 'system'));
   const history = await store.agentTurns.list(task.id, attempt, turn);
   if (system === undefined || history[0]?.turn !== START_TURN) {
     throw new Error(`task ${task.id} attempt ${attempt}: turn ${turn} has no stored start (system prompt or turn 0)`);
   }
-  const messages: AgentMessage[] = history.flatMap((t) => t.messages);
+  const messages: ChatMessage[] = history.flatMap((h) => h.messages);
 
-  ctx.heartbeat({ turn, message: 'calling the model' });
-  const response = await ctx.chatModel.step({ system, messages, tools: ctx.toolbox.specs, signal: ctx.signal });
-  const usage: CallUsage = { ...response.usage, costUsd: costOf(response.usage, ctx.pricing) };
+  context.heartbeat({ turn, message: 'calling the model' });
+  const response = await t.chatModel.step({ system, messages, tools: t.toolbox.specs, signal: context.signal });
+  const usage: CallUsage = { ...response.usage, costUsd: costOf(response.usage, t.pricing) };
   await store.modelCalls.record({
-    taskId: task.id, attempt, turn, try: ctx.tryNumber, modelType: ctx.modelType, provider: ctx.chatModel.provider,
-    model: ctx.chatModel.model, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costUsd: usage.costUsd,
+    taskId: task.id, attempt, turn, try: context.tryNumber, modelType: t.modelType, provider: t.chatModel.provider,
+    model: t.chatModel.model, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costUsd: usage.costUsd,
   });
 
   const results: ToolResult[] = [];
   let finish: { summary: string; success: boolean } | undefined;
   for (const call of response.toolCalls) {
-    if (ctx.signal.aborted) throw ctx.signal.reason;
-    ctx.heartbeat({ turn, toolCalls: results.length, message: call.name });
-    const executed = await ctx.toolbox.execute(call.name, call.input, { signal: ctx.signal });
+    if (context.signal.aborted) throw context.signal.reason;
+    context.heartbeat({ turn, toolCalls: results.length, message: call.name });
+    const executed = await t.toolbox.execute(call.name, call.input, { signal: context.signal });
     results.push({ callId: call.id, name: call.name, output: executed.output, isError: !executed.ok });
     if (executed.finished) finish = executed.finished;
   }
-  const checkpoint = await commitAll(ctx.worktreePath, `swarm(${task.id}): attempt ${attempt}, turn ${turn}`);
+  const checkpoint = await commitAll(t.worktreePath, `swarm(${task.id}): attempt ${attempt}, turn ${turn}`);
   // A reply without tool calls is the model's final answer.
-  const done = finish !== undefined || response.toolCalls.length === 0 || turn >= ctx.maxTurns;
-  const turnMessages: AgentMessage[] = [{ role: 'assistant', text: response.text, toolCalls: response.toolCalls }];
+  const done = finish !== undefined || response.toolCalls.length === 0 || turn >= t.maxTurns;
+  const turnMessages: ChatMessage[] = [{ role: 'assistant', text: response.text, toolCalls: response.toolCalls }];
   if (results.length > 0) turnMessages.push({ role: 'tool', results });
   await store.agentTurns.save({
-    taskId: task.id, attempt, turn, modelType: ctx.modelType, messages: turnMessages,
-    checkpointSha: checkpoint?.sha ?? (await git(ctx.worktreePath, ['rev-parse', 'HEAD'])), done,
+    taskId: task.id, attempt, turn, modelType: t.modelType, messages: turnMessages,
+    checkpointSha: checkpoint?.sha ?? (await git(t.worktreePath, ['rev-parse', 'HEAD'])), done,
   });
   if (!done) return { done, usage, outcome: null };
 
@@ -90,48 +104,33 @@ export async function runAgentTurn(ctx: TurnContext): Promise<TurnOutcome> {
   if (finish && !finish.success) status = 'failed';
   if (!finish && response.toolCalls.length > 0) {
     status = 'failed';
-    summary = `stopped after the maximum of ${ctx.maxTurns} turns without finishing`;
+    summary = `stopped after the maximum of ${t.maxTurns} turns without finishing`;
   }
-  return { done, usage, outcome: await finishAttempt(ctx, system, [...messages, ...turnMessages], status, summary) };
+  return { done, usage, outcome: await finishAttempt(t, system, [...messages, ...turnMessages], status, summary) };
 }
 
-async function startAttempt(ctx: TurnContext): Promise<void> {
-  const { store, task, attempt } = ctx;
-  const prompt = await ctx.buildPrompt();
+async function startAttempt(t: Turn): Promise<void> {
+  const { store, task, attempt } = t;
+  const prompt = await t.buildPrompt();
   await store.artifacts.put({ id: artifactId(task.id, attempt, 'system'), taskId: task.id, kind: 'system', content: prompt.system });
-  await store.artifacts.put({
-    id: artifactId(task.id, attempt, 'prompt'), taskId: task.id, kind: 'prompt', content: `${prompt.system}\n---\n${prompt.user}`,
-  });
+  await savePromptArtifact(store, task.id, attempt, prompt);
   await store.agentTurns.save({
-    taskId: task.id, attempt, turn: START_TURN, modelType: ctx.modelType, messages: [{ role: 'user', text: prompt.user }],
-    checkpointSha: await git(ctx.worktreePath, ['rev-parse', 'HEAD']), done: false,
+    taskId: task.id, attempt, turn: START_TURN, modelType: t.modelType, messages: [{ role: 'user', text: prompt.user }],
+    checkpointSha: await git(t.worktreePath, ['rev-parse', 'HEAD']), done: false,
   });
 }
 
-async function finishAttempt(
-  ctx: TurnContext,
-  system: string,
-  messages: AgentMessage[],
-  status: AttemptOutcome['status'],
-  summary: string,
-): Promise<AttemptOutcome> {
-  const { store, task, attempt } = ctx;
+/** The attempt's outcome from its checkpoints: the files changed since turn 0, and the usage of all its turns. */
+async function finishAttempt(t: Turn, system: string, messages: ChatMessage[], status: AttemptOutcome['status'], summary: string): Promise<AttemptOutcome> {
+  const { store, task, attempt } = t;
   const [start] = await store.agentTurns.list(task.id, attempt, START_TURN + 1);
-  const head = await git(ctx.worktreePath, ['rev-parse', 'HEAD']);
+  const head = await git(t.worktreePath, ['rev-parse', 'HEAD']);
   const changed = start?.checkpointSha && start.checkpointSha !== head
-    ? (await git(ctx.worktreePath, ['diff', '--name-only', start.checkpointSha, head])).split('\n').filter(Boolean)
+    ? (await git(t.worktreePath, ['diff', '--name-only', start.checkpointSha, head])).split('\n').filter(Boolean)
     : [];
-  const transcriptArtifactId = await store.artifacts.put({
-    id: artifactId(task.id, attempt, 'transcript'), taskId: task.id, kind: 'transcript', content: renderTranscript(system, messages),
+  const calls = (await store.modelCalls.listForTask(task.id)).filter((c) => c.attempt === attempt);
+  return recordAttemptOutcome(store, task.id, attempt, {
+    status, summary, transcript: renderTranscript(system, messages), filesChanged: changed, commitSha: changed.length > 0 ? head : null,
+    usage: { inputTokens: calls.reduce((n, c) => n + c.inputTokens, 0), outputTokens: calls.reduce((n, c) => n + c.outputTokens, 0) },
   });
-  const usage = (await store.modelCalls.listForTask(task.id)).filter((c) => c.attempt === attempt);
-  await store.attempts.recordAgentOutcome({
-    taskId: task.id, attempt, status: status === 'failed' ? 'agent_failed' : 'checking', promptArtifactId: artifactId(task.id, attempt, 'prompt'),
-    transcriptArtifactId, summary, filesChanged: changed, commitSha: changed.length > 0 ? head : null,
-    inputTokens: usage.reduce((n, c) => n + c.inputTokens, 0), outputTokens: usage.reduce((n, c) => n + c.outputTokens, 0),
-  });
-  const feedbackArtifactId = status === 'failed'
-    ? await store.artifacts.put({ id: artifactId(task.id, attempt, 'feedback'), taskId: task.id, kind: 'feedback', content: `### The agent did not finish\n${summary}` })
-    : null;
-  return { status, summary: clipSummary(summary), commitSha: changed.length > 0 ? head : null, filesChanged: changed.length, feedbackArtifactId };
 }

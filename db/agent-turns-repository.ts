@@ -1,5 +1,5 @@
 import type { Row } from '@libsql/client';
-import type { AgentMessage } from '../agent/messages.js';
+import type { ChatMessage } from '../models/messages.js';
 import type { Db } from './client.js';
 import { bool, json, now, num, optStr, str } from './rows.js';
 
@@ -9,7 +9,7 @@ export interface AgentTurn {
   turn: number;
   modelType: string;
   /** What this turn added to the transcript: the model's message and the tool results. */
-  messages: AgentMessage[];
+  messages: ChatMessage[];
   /** The task branch commit after this turn's tool calls: the checkpoint a resumed run starts from. */
   checkpointSha: string | null;
   done: boolean;
@@ -21,7 +21,7 @@ function toTurn(row: Row): AgentTurn {
     attempt: num(row, 'attempt'),
     turn: num(row, 'turn'),
     modelType: str(row, 'model_type'),
-    messages: json<AgentMessage[]>(row, 'messages'),
+    messages: json<ChatMessage[]>(row, 'messages'),
     checkpointSha: optStr(row, 'checkpoint_sha'),
     done: bool(row, 'done'),
   };

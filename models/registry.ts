@@ -1,11 +1,9 @@
 import { DEFAULT_API_KEY_ENV, pricingOf, type ModelConfig } from '../config/model-config.js';
-import { fromApiChatModel } from '../agent/api-chat-model.js';
 import { createChatModel } from './api/index.js';
-import { createClaudeCodeAdapter, createCodexAdapter, createCommandAdapter, createGeminiCliAdapter } from './cli/index.js';
-import type { ModelPricing } from '../agent/attempt-outcome.js';
-import type { ChatModel } from '../agent/chat-model.js';
-import { createLocalChatModel } from '../agent/local-chat-model.js';
-import type { ModelAdapter } from './adapter.js';
+import type { ChatModel } from './chat-model.js';
+import { createClaudeCodeAdapter, createCodexAdapter, createCommandAdapter, createGeminiCliAdapter, type ModelAdapter } from './cli/index.js';
+import { createLocalChatModel } from './local/local-chat-model.js';
+import type { ModelPricing } from './usage.js';
 
 export class UnknownModelError extends Error {
   override name = 'UnknownModelError';
@@ -35,8 +33,8 @@ function createRuntime(modelType: string, config: ModelConfig, env: Env): ModelR
     case 'openai':
     case 'google':
     case 'openai-compatible': {
-      const api = createChatModel({ provider: config.adapter, model: config.model!, apiKey, baseUrl: config.baseUrl, apiKeyEnvVar: keyEnv });
-      return { mode: 'loop', modelType, chatModel: fromApiChatModel(api), pricing };
+      const chatModel = createChatModel({ provider: config.adapter, model: config.model!, apiKey, baseUrl: config.baseUrl, apiKeyEnvVar: keyEnv });
+      return { mode: 'loop', modelType, chatModel, pricing };
     }
     case 'claude-code':
       return single(createClaudeCodeAdapter({ ...cli, binary: config.command, maxTurns: config.maxTurns }));

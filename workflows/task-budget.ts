@@ -1,5 +1,5 @@
 import { condition, upsertSearchAttributes } from '@temporalio/workflow';
-import type { CallUsage } from '../agent/attempt-outcome.js';
+import type { CallUsage } from '../models/usage.js';
 import type { TaskStatus } from '../tasks/task.js';
 import { JetpackBudget } from './search-attributes.js';
 import type { TaskSteps } from './task-activities.js';

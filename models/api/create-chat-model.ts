@@ -3,7 +3,8 @@ import { createGoogleGenerativeAI } from '@ai-sdk/google';
 import { createOpenAI } from '@ai-sdk/openai';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { LanguageModel } from 'ai';
-import type { ChatModel, ChatProvider } from './chat-model.js';
+import type { ChatModel } from '../chat-model.js';
+import type { ChatProvider } from './chat-provider.js';
 import { authError, ModelRequestError, type ErrorContext } from './errors.js';
 import { streamStep } from './stream-step.js';
 

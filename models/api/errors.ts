@@ -13,7 +13,7 @@ import {
   UnsupportedFunctionalityError,
 } from 'ai';
 import { redact } from '../env-allowlist.js';
-import type { ChatProvider } from './chat-model.js';
+import type { ChatProvider } from './chat-provider.js';
 import { retryAfterSeconds } from './retry-after.js';
 
 /** A failed model call. `retryable` tells the caller (Temporal's retry policy) whether trying again can help. */

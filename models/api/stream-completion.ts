@@ -1,4 +1,4 @@
-import type { ChatProvider } from './chat-model.js';
+import type { ChatProvider } from './chat-provider.js';
 
 type Chunk = Record<string, unknown>;
 const isRecord = (value: unknown): value is Chunk => typeof value === 'object' && value !== null;

@@ -1,8 +1,10 @@
-import { jsonSchema, streamText, tool, type LanguageModel, type ModelMessage, type ToolSet } from 'ai';
+import { jsonSchema, streamText, tool, type LanguageModel, type ToolSet } from 'ai';
 import type { JSONSchema7 } from '@ai-sdk/provider';
-import type { ChatFinishReason, ChatStepRequest, ChatStepResult, ToolCall, ToolSpec } from './chat-model.js';
+import type { ChatFinishReason, ChatRequest, ChatResponse, ToolSpec } from '../chat-model.js';
+import type { ToolCall } from '../messages.js';
 import { isClosingChunk } from './stream-completion.js';
 import { classifyModelError, ModelResponseError, type ErrorContext } from './errors.js';
+import { toModelMessages } from './to-model-messages.js';
 
 /** Tools without `execute`: the SDK reports the calls and stops, and the agent loop runs them. */
 function toToolSet(specs: ToolSpec[]): ToolSet {
@@ -14,12 +16,15 @@ function toToolSet(specs: ToolSpec[]): ToolSet {
 
 const describeInvalidCall = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-/** One streamed model call: text deltas go to `onDelta` as they arrive; tool calls come back unexecuted. */
-export async function streamStep(model: LanguageModel, request: ChatStepRequest, errorContext: ErrorContext): Promise<ChatStepResult> {
+/**
+ * One streamed model call over the neutral transcript, converted to the SDK's messages here: text
+ * deltas go to `onTextDelta` as they arrive; tool calls come back unexecuted.
+ */
+export async function streamStep(model: LanguageModel, request: ChatRequest, errorContext: ErrorContext): Promise<ChatResponse> {
   const result = streamText({
     model,
     system: request.system,
-    messages: request.messages,
+    messages: toModelMessages(request.messages),
     tools: toToolSet(request.tools),
     maxOutputTokens: request.maxOutputTokens,
     abortSignal: request.signal,
@@ -40,7 +45,7 @@ export async function streamStep(model: LanguageModel, request: ChatStepRequest,
         closed ||= isClosingChunk(errorContext.provider, part.rawValue);
       } else if (part.type === 'text-delta') {
         text += part.text;
-        request.onDelta?.(part.text);
+        request.onTextDelta?.(part.text);
       } else if (part.type === 'tool-call') {
         const call: ToolCall = { id: part.toolCallId, name: part.toolName, input: part.input };
         if ('invalid' in part && part.invalid) call.inputError = describeInvalidCall(part.error);
@@ -56,15 +61,7 @@ export async function streamStep(model: LanguageModel, request: ChatStepRequest,
     if (!finish || !closed) {
       throw new ModelResponseError(`${errorContext.provider} ended the stream before the response was complete`, errorContext.provider, undefined);
     }
-    const response = await result.response;
-    return {
-      text,
-      toolCalls,
-      finishReason: finish.reason,
-      usage: { inputTokens: finish.inputTokens, outputTokens: finish.outputTokens },
-      // The SDK adds its own error results for invalid tool calls; the loop answers every call itself.
-      responseMessages: response.messages.filter((message) => message.role !== 'tool') as ModelMessage[],
-    };
+    return { text, toolCalls, finishReason: finish.reason, usage: { inputTokens: finish.inputTokens, outputTokens: finish.outputTokens } };
   } catch (error) {
     if (request.signal?.aborted) throw request.signal.reason;
     throw classifyModelError(error, errorContext);

@@ -1,3 +1,4 @@
+export type { AgentContext, AgentOutcome, AgentProgress, AgentRequest, ModelAdapter } from './adapter.js';
 export { CliUnavailableError } from './agent-process.js';
 export { createClaudeCodeAdapter, type ClaudeCodeOptions } from './claude-code.js';
 export { createCodexAdapter, type CodexOptions } from './codex.js';

@@ -1,4 +1,4 @@
-import type { AgentContext, AgentOutcome, AgentRequest, ModelAdapter } from '../adapter.js';
+import type { AgentContext, AgentOutcome, AgentRequest, ModelAdapter } from './adapter.js';
 import { allowlistedEnv, BASE_ENV_ALLOWLIST, secretValues } from '../env-allowlist.js';
 import { runAgentProcess } from './agent-process.js';
 import { changedFiles } from './changed-files.js';

@@ -1,4 +1,4 @@
-import type { TokenUsage } from '../adapter.js';
+import type { TokenUsage } from '../usage.js';
 import type { AgentProcessExit } from './agent-process.js';
 
 /** How one JSON line of a CLI's event stream was taken. */

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { TokenUsage } from '../adapter.js';
+import type { TokenUsage } from '../usage.js';
 
 /** The running counts an interpreter keeps while reading a stream. */
 export class StreamTally {

@@ -5,16 +5,15 @@ import {
   ModelRateLimitError,
   ModelResponseError,
   ModelServerError,
-  toModelMessages,
-  toolResultsMessage,
-  userMessage,
-  type ChatModel,
 } from '../../../models/api/index.js';
-import { createAgentToolbox } from '../../../models/tools/index.js';
+import type { ChatModel } from '../../../models/chat-model.js';
+import type { ChatMessage } from '../../../models/messages.js';
+import { createAgentToolbox } from '../../../agent/tools/index.js';
 import { deltaGate, expectRejection, sseEvent, startFakeProvider, type FakeProvider, type StreamPiece } from './fake-provider.js';
 
 const API_KEY = 'sk-ant-test-0123456789';
 const SYSTEM = 'You are a careful engineer.';
+const user = (text: string): ChatMessage => ({ role: 'user', text });
 const specs = createAgentToolbox({ worktree: '/nonexistent' }).specs;
 const readFileSpec = specs.find((s) => s.name === 'read_file')!;
 
@@ -55,10 +54,9 @@ const messageEnd = (stopReason: string, outputTokens: number): StreamPiece[] => 
 describe('anthropic ChatModel against a local Messages API', () => {
   it('sends a streaming Messages request with the key, system prompt and tool schemas, and returns text and usage', async () => {
     provider = await startFakeProvider(() => ({ stream: [messageStart(25), ...textBlock(0, 'Hello', ' there'), ...messageEnd('end_turn', 7)] }));
-    const result = await model(provider.origin).step({ system: SYSTEM, messages: [userMessage('Say hello')], tools: specs, maxOutputTokens: 1_000 });
+    const result = await model(provider.origin).step({ system: SYSTEM, messages: [user('Say hello')], tools: specs, maxOutputTokens: 1_000 });
 
     expect(result).toMatchObject({ text: 'Hello there', toolCalls: [], finishReason: 'stop', usage: { inputTokens: 25, outputTokens: 7 } });
-    expect(result.responseMessages).toEqual([{ role: 'assistant', content: [{ type: 'text', text: 'Hello there' }] }]);
 
     expect(provider.requests).toHaveLength(1);
     const [request] = provider.requests;
@@ -78,10 +76,10 @@ describe('anthropic ChatModel against a local Messages API', () => {
     expect(request!.body.tools[0]).toMatchObject({ name: 'read_file', description: readFileSpec.description, input_schema: readFileSpec.inputSchema });
   });
 
-  it('hands text deltas to onDelta while the stream is still open', async () => {
+  it('hands text deltas to onTextDelta while the stream is still open', async () => {
     const gate = deltaGate();
     provider = await startFakeProvider(() => ({ stream: [messageStart(5), ...textBlock(0, 'first', gate.wait, ' second'), ...messageEnd('end_turn', 2)] }));
-    const result = await model(provider.origin).step({ system: SYSTEM, messages: [userMessage('Stream')], tools: [], onDelta: gate.onDelta });
+    const result = await model(provider.origin).step({ system: SYSTEM, messages: [user('Stream')], tools: [], onTextDelta: gate.onDelta });
     expect(gate.deltaArrivedMidStream).toBe(true);
     expect(gate.deltas).toEqual(['first', ' second']);
     expect(result.text).toBe('first second');
@@ -94,7 +92,7 @@ describe('anthropic ChatModel against a local Messages API', () => {
     provider = await startFakeProvider(() => ({ stream: [messageStart(5), ...textBlock(0, 'partial', neverEnds)] }));
     const started = Date.now();
     const error = await expectRejection(
-      model(provider.origin).step({ system: SYSTEM, messages: [userMessage('x')], tools: [], signal: controller.signal, onDelta: () => controller.abort(reason) }),
+      model(provider.origin).step({ system: SYSTEM, messages: [user('x')], tools: [], signal: controller.signal, onTextDelta: () => controller.abort(reason) }),
     );
     expect(error).toBe(reason);
     expect(Date.now() - started).toBeLessThan(5_000);
@@ -107,15 +105,15 @@ describe('anthropic ChatModel against a local Messages API', () => {
         : { stream: [messageStart(80), ...textBlock(0, 'Done.'), ...messageEnd('end_turn', 3)] },
     );
     const chat = model(provider.origin);
-    const first = await chat.step({ system: SYSTEM, messages: [userMessage('Fix sum')], tools: specs });
+    const first = await chat.step({ system: SYSTEM, messages: [user('Fix sum')], tools: specs });
     expect(first.finishReason).toBe('tool-calls');
     expect(first.toolCalls).toEqual([{ id: 'toolu_01', name: 'read_file', input: { path: 'src/sum.js' } }]);
     expect(first.usage).toEqual({ inputTokens: 40, outputTokens: 12 });
 
-    const messages = [
-      userMessage('Fix sum'),
-      ...first.responseMessages,
-      toolResultsMessage([{ toolCallId: 'toolu_01', toolName: 'read_file', output: 'no such file', isError: true }]),
+    const messages: ChatMessage[] = [
+      user('Fix sum'),
+      { role: 'assistant', text: first.text, toolCalls: first.toolCalls },
+      { role: 'tool', results: [{ callId: 'toolu_01', name: 'read_file', output: 'no such file', isError: true }] },
     ];
     const second = await chat.step({ system: SYSTEM, messages, tools: specs });
     expect(second.text).toBe('Done.');
@@ -134,11 +132,11 @@ describe('anthropic ChatModel against a local Messages API', () => {
 
   it('sends a provider-neutral transcript as the same tool_use and tool_result blocks', async () => {
     provider = await startFakeProvider(() => ({ stream: [messageStart(10), ...textBlock(0, 'ok'), ...messageEnd('end_turn', 1)] }));
-    const messages = toModelMessages([
+    const messages: ChatMessage[] = [
       { role: 'user', text: 'Fix sum' },
       { role: 'assistant', text: '', toolCalls: [{ id: 'call-from-another-provider', name: 'read_file', input: { path: 'src/sum.js' } }] },
       { role: 'tool', results: [{ callId: 'call-from-another-provider', name: 'read_file', output: 'export const sum = 1;', isError: false }] },
-    ]);
+    ];
     await model(provider.origin).step({ system: SYSTEM, messages, tools: specs });
     expect(provider.requests[0]!.body.messages).toEqual([
       { role: 'user', content: [{ type: 'text', text: 'Fix sum' }] },
@@ -149,11 +147,10 @@ describe('anthropic ChatModel against a local Messages API', () => {
 
   it('reports a tool call whose input is not JSON instead of failing the step', async () => {
     provider = await startFakeProvider(() => ({ stream: [messageStart(5), ...toolUseBlock(0, 'toolu_02', 'read_file', ['{"path": "a']), ...messageEnd('tool_use', 4)] }));
-    const result = await model(provider.origin).step({ system: SYSTEM, messages: [userMessage('x')], tools: specs });
+    const result = await model(provider.origin).step({ system: SYSTEM, messages: [user('x')], tools: specs });
     expect(result.toolCalls).toHaveLength(1);
     expect(result.toolCalls[0]).toMatchObject({ id: 'toolu_02', name: 'read_file', input: '{"path": "a' });
     expect(result.toolCalls[0]!.inputError).toMatch(/.+/);
-    expect(result.responseMessages.every((m) => m.role === 'assistant')).toBe(true);
   });
 
   it('turns 429 with Retry-After into ModelRateLimitError without retrying itself', async () => {
@@ -162,7 +159,7 @@ describe('anthropic ChatModel against a local Messages API', () => {
       headers: { 'retry-after': '7' },
       body: { type: 'error', error: { type: 'rate_limit_error', message: 'Number of request tokens has exceeded your per-minute rate limit' } },
     }));
-    const error = await expectRejection(model(provider.origin).step({ system: SYSTEM, messages: [userMessage('x')], tools: [] }));
+    const error = await expectRejection(model(provider.origin).step({ system: SYSTEM, messages: [user('x')], tools: [] }));
     expect(error).toBeInstanceOf(ModelRateLimitError);
     expect(error).toMatchObject({ retryAfterSeconds: 7, retryable: true, provider: 'anthropic', statusCode: 429 });
     expect(error.message).toContain('per-minute rate limit');
@@ -174,7 +171,7 @@ describe('anthropic ChatModel against a local Messages API', () => {
       status: 401,
       body: { type: 'error', error: { type: 'authentication_error', message: `invalid x-api-key ${API_KEY}` } },
     }));
-    const error = await expectRejection(model(provider.origin).step({ system: SYSTEM, messages: [userMessage('x')], tools: [] }));
+    const error = await expectRejection(model(provider.origin).step({ system: SYSTEM, messages: [user('x')], tools: [] }));
     expect(error).toBeInstanceOf(ModelAuthError);
     expect(error).toMatchObject({ retryable: false, statusCode: 401 });
     expect(error.message).toContain('ANTHROPIC_API_KEY');
@@ -183,7 +180,7 @@ describe('anthropic ChatModel against a local Messages API', () => {
 
   it('turns 500 into a retryable ModelServerError after a single request', async () => {
     provider = await startFakeProvider(() => ({ status: 500, body: { type: 'error', error: { type: 'api_error', message: 'Internal server error' } } }));
-    const error = await expectRejection(model(provider.origin).step({ system: SYSTEM, messages: [userMessage('x')], tools: [] }));
+    const error = await expectRejection(model(provider.origin).step({ system: SYSTEM, messages: [user('x')], tools: [] }));
     expect(error).toBeInstanceOf(ModelServerError);
     expect(error).toMatchObject({ retryable: true, statusCode: 500 });
     expect(provider.requests).toHaveLength(1);
@@ -193,21 +190,21 @@ describe('anthropic ChatModel against a local Messages API', () => {
     provider = await startFakeProvider(() => ({
       stream: [messageStart(5), ...textBlock(0, 'partial'), sseEvent({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }, 'error')],
     }));
-    const error = await expectRejection(model(provider.origin).step({ system: SYSTEM, messages: [userMessage('x')], tools: [] }));
+    const error = await expectRejection(model(provider.origin).step({ system: SYSTEM, messages: [user('x')], tools: [] }));
     expect(error).toBeInstanceOf(ModelServerError);
     expect(error.message).toContain('Overloaded');
   });
 
   it('turns a stream cut off before message_stop into ModelResponseError', async () => {
     provider = await startFakeProvider(() => ({ stream: [messageStart(5), ...textBlock(0, 'half an ans')] }));
-    const error = await expectRejection(model(provider.origin).step({ system: SYSTEM, messages: [userMessage('x')], tools: [] }));
+    const error = await expectRejection(model(provider.origin).step({ system: SYSTEM, messages: [user('x')], tools: [] }));
     expect(error).toBeInstanceOf(ModelResponseError);
     expect(error.message).toContain('before the response was complete');
   });
 
   it('turns a malformed event into ModelResponseError', async () => {
     provider = await startFakeProvider(() => ({ stream: [messageStart(5), 'event: content_block_start\ndata: {"type": "content_block_start", "index": \n\n'] }));
-    const error = await expectRejection(model(provider.origin).step({ system: SYSTEM, messages: [userMessage('x')], tools: [] }));
+    const error = await expectRejection(model(provider.origin).step({ system: SYSTEM, messages: [user('x')], tools: [] }));
     expect(error).toBeInstanceOf(ModelResponseError);
   });
 

@@ -5,15 +5,15 @@ import {
   ModelRateLimitError,
   ModelRequestError,
   ModelServerError,
-  toolResultsMessage,
-  userMessage,
-  type ChatModel,
 } from '../../../models/api/index.js';
-import { createAgentToolbox } from '../../../models/tools/index.js';
+import type { ChatModel } from '../../../models/chat-model.js';
+import type { ChatMessage } from '../../../models/messages.js';
+import { createAgentToolbox } from '../../../agent/tools/index.js';
 import { deltaGate, expectRejection, sseEvent, startFakeProvider, type FakeProvider } from './fake-provider.js';
 
 const API_KEY = 'AIzaSy-test-0123456789';
 const SYSTEM = 'You are a careful engineer.';
+const user = (text: string): ChatMessage => ({ role: 'user', text });
 const MODEL = 'gemini-2.5-pro';
 const specs = createAgentToolbox({ worktree: '/nonexistent' }).specs;
 
@@ -40,7 +40,7 @@ describe('google ChatModel against a local Gemini API', () => {
     provider = await startFakeProvider(() => ({
       stream: [chunk([{ text: 'Hello' }], { prompt: 20, candidates: 1 }), chunk([{ text: ' there' }], { finishReason: 'STOP', prompt: 20, candidates: 6 })],
     }));
-    const result = await model(provider.origin).step({ system: SYSTEM, messages: [userMessage('Say hello')], tools: specs, maxOutputTokens: 1_000 });
+    const result = await model(provider.origin).step({ system: SYSTEM, messages: [user('Say hello')], tools: specs, maxOutputTokens: 1_000 });
 
     expect(result).toMatchObject({ text: 'Hello there', toolCalls: [], finishReason: 'stop', usage: { inputTokens: 20, outputTokens: 6 } });
     expect(provider.requests).toHaveLength(1);
@@ -58,10 +58,10 @@ describe('google ChatModel against a local Gemini API', () => {
     expect(declarations[0]).toMatchObject({ name: 'read_file', parameters: { type: 'object', required: ['path'], properties: { path: { type: 'string' } } } });
   });
 
-  it('hands text deltas to onDelta while the stream is still open', async () => {
+  it('hands text deltas to onTextDelta while the stream is still open', async () => {
     const gate = deltaGate();
     provider = await startFakeProvider(() => ({ stream: [chunk([{ text: 'first' }]), gate.wait, chunk([{ text: ' second' }], { finishReason: 'STOP', prompt: 3, candidates: 2 })] }));
-    const result = await model(provider.origin).step({ system: SYSTEM, messages: [userMessage('Stream')], tools: [], onDelta: gate.onDelta });
+    const result = await model(provider.origin).step({ system: SYSTEM, messages: [user('Stream')], tools: [], onTextDelta: gate.onDelta });
     expect(gate.deltaArrivedMidStream).toBe(true);
     expect(gate.deltas).toEqual(['first', ' second']);
     expect(result.text).toBe('first second');
@@ -74,7 +74,7 @@ describe('google ChatModel against a local Gemini API', () => {
         : { stream: [chunk([{ text: 'Done.' }], { finishReason: 'STOP', prompt: 90, candidates: 2 })] },
     );
     const chat = model(provider.origin);
-    const first = await chat.step({ system: SYSTEM, messages: [userMessage('Fix sum')], tools: specs });
+    const first = await chat.step({ system: SYSTEM, messages: [user('Fix sum')], tools: specs });
     expect(first.finishReason).toBe('tool-calls');
     expect(first.toolCalls).toHaveLength(1);
     expect(first.toolCalls[0]).toMatchObject({ name: 'read_file', input: { path: 'src/sum.js' } });
@@ -82,7 +82,11 @@ describe('google ChatModel against a local Gemini API', () => {
     expect(first.usage).toEqual({ inputTokens: 60, outputTokens: 8 });
 
     const call = first.toolCalls[0]!;
-    const messages = [userMessage('Fix sum'), ...first.responseMessages, toolResultsMessage([{ toolCallId: call.id, toolName: call.name, output: 'export const sum = 1;', isError: false }])];
+    const messages: ChatMessage[] = [
+      user('Fix sum'),
+      { role: 'assistant', text: first.text, toolCalls: first.toolCalls },
+      { role: 'tool', results: [{ callId: call.id, name: call.name, output: 'export const sum = 1;', isError: false }] },
+    ];
     expect((await chat.step({ system: SYSTEM, messages, tools: specs })).text).toBe('Done.');
     const contents = provider.requests[1]!.body.contents as Array<{ role: string; parts: Array<Record<string, any>> }>;
     expect(contents[1]).toMatchObject({ role: 'model', parts: [{ functionCall: { name: 'read_file', args: { path: 'src/sum.js' } } }] });
@@ -98,7 +102,7 @@ describe('google ChatModel against a local Gemini API', () => {
       headers: { 'retry-after': inAMinute },
       body: { error: { code: 429, message: 'Resource has been exhausted (e.g. check quota).', status: 'RESOURCE_EXHAUSTED' } },
     }));
-    const error = await expectRejection(model(provider.origin).step({ system: SYSTEM, messages: [userMessage('x')], tools: [] }));
+    const error = await expectRejection(model(provider.origin).step({ system: SYSTEM, messages: [user('x')], tools: [] }));
     expect(error).toBeInstanceOf(ModelRateLimitError);
     const wait = (error as ModelRateLimitError).retryAfterSeconds!;
     expect(wait).toBeGreaterThanOrEqual(55);
@@ -118,7 +122,7 @@ describe('google ChatModel against a local Gemini API', () => {
         },
       },
     }));
-    const error = await expectRejection(model(provider.origin).step({ system: SYSTEM, messages: [userMessage('x')], tools: [] }));
+    const error = await expectRejection(model(provider.origin).step({ system: SYSTEM, messages: [user('x')], tools: [] }));
     expect(error).toMatchObject({ retryAfterSeconds: 31, statusCode: 429 });
   });
 
@@ -136,7 +140,7 @@ describe('google ChatModel against a local Gemini API', () => {
     ],
   ])('turns HTTP %i for a bad key into ModelAuthError naming GEMINI_API_KEY and never the key', async (status, body) => {
     provider = await startFakeProvider(() => ({ status, body }));
-    const error = await expectRejection(model(provider.origin).step({ system: SYSTEM, messages: [userMessage('x')], tools: [] }));
+    const error = await expectRejection(model(provider.origin).step({ system: SYSTEM, messages: [user('x')], tools: [] }));
     expect(error).toBeInstanceOf(ModelAuthError);
     expect(error).toMatchObject({ statusCode: status, retryable: false });
     expect(error.message).toContain('GEMINI_API_KEY');
@@ -145,14 +149,14 @@ describe('google ChatModel against a local Gemini API', () => {
 
   it('keeps other 400s as non-retryable request errors', async () => {
     provider = await startFakeProvider(() => ({ status: 400, body: { error: { code: 400, message: 'The input token count exceeds the maximum.', status: 'INVALID_ARGUMENT' } } }));
-    const error = await expectRejection(model(provider.origin).step({ system: SYSTEM, messages: [userMessage('x')], tools: [] }));
+    const error = await expectRejection(model(provider.origin).step({ system: SYSTEM, messages: [user('x')], tools: [] }));
     expect(error).toBeInstanceOf(ModelRequestError);
     expect(error.message).toContain('exceeds the maximum');
   });
 
   it('turns 500 into ModelServerError after a single request', async () => {
     provider = await startFakeProvider(() => ({ status: 500, body: { error: { code: 500, message: 'Internal error encountered.', status: 'INTERNAL' } } }));
-    const error = await expectRejection(model(provider.origin).step({ system: SYSTEM, messages: [userMessage('x')], tools: [] }));
+    const error = await expectRejection(model(provider.origin).step({ system: SYSTEM, messages: [user('x')], tools: [] }));
     expect(error).toBeInstanceOf(ModelServerError);
     expect(provider.requests).toHaveLength(1);
   });

@@ -6,15 +6,15 @@ import {
   ModelRequestError,
   ModelResponseError,
   ModelServerError,
-  toolResultsMessage,
-  userMessage,
-  type ChatModel,
 } from '../../../models/api/index.js';
-import { createAgentToolbox } from '../../../models/tools/index.js';
+import type { ChatModel } from '../../../models/chat-model.js';
+import type { ChatMessage } from '../../../models/messages.js';
+import { createAgentToolbox } from '../../../agent/tools/index.js';
 import { deltaGate, expectRejection, sseEvent, startFakeProvider, type FakeProvider } from './fake-provider.js';
 
 const API_KEY = 'or-test-key-0123456789';
 const SYSTEM = 'You are a careful engineer.';
+const user = (text: string): ChatMessage => ({ role: 'user', text });
 const MODEL = 'qwen2.5-coder:7b';
 const specs = createAgentToolbox({ worktree: '/nonexistent' }).specs;
 const readFileSpec = specs.find((s) => s.name === 'read_file')!;
@@ -40,7 +40,7 @@ describe('openai-compatible ChatModel against a local Chat Completions endpoint'
     provider = await startFakeProvider(() => ({
       stream: [delta({ role: 'assistant', content: 'Hello' }), delta({ content: ' there' }), delta({}, 'stop'), usageChunk(15, 4), DONE],
     }));
-    const result = await model(provider.origin).step({ system: SYSTEM, messages: [userMessage('Say hello')], tools: specs, maxOutputTokens: 1_000 });
+    const result = await model(provider.origin).step({ system: SYSTEM, messages: [user('Say hello')], tools: specs, maxOutputTokens: 1_000 });
 
     expect(result).toMatchObject({ text: 'Hello there', toolCalls: [], finishReason: 'stop', usage: { inputTokens: 15, outputTokens: 4 } });
     expect(provider.requests).toHaveLength(1);
@@ -65,14 +65,14 @@ describe('openai-compatible ChatModel against a local Chat Completions endpoint'
 
   it('sends no Authorization header when no key is configured (a local Ollama)', async () => {
     provider = await startFakeProvider(() => ({ stream: [delta({ role: 'assistant', content: 'ok' }), delta({}, 'stop'), usageChunk(1, 1), DONE] }));
-    await model(provider.origin, null).step({ system: SYSTEM, messages: [userMessage('x')], tools: [] });
+    await model(provider.origin, null).step({ system: SYSTEM, messages: [user('x')], tools: [] });
     expect(provider.requests[0]!.headers.authorization).toBeUndefined();
   });
 
-  it('hands text deltas to onDelta while the stream is still open', async () => {
+  it('hands text deltas to onTextDelta while the stream is still open', async () => {
     const gate = deltaGate();
     provider = await startFakeProvider(() => ({ stream: [delta({ role: 'assistant', content: 'first' }), gate.wait, delta({ content: ' second' }), delta({}, 'stop'), usageChunk(2, 2), DONE] }));
-    const result = await model(provider.origin).step({ system: SYSTEM, messages: [userMessage('Stream')], tools: [], onDelta: gate.onDelta });
+    const result = await model(provider.origin).step({ system: SYSTEM, messages: [user('Stream')], tools: [], onTextDelta: gate.onDelta });
     expect(gate.deltaArrivedMidStream).toBe(true);
     expect(gate.deltas).toEqual(['first', ' second']);
     expect(result.text).toBe('first second');
@@ -94,12 +94,16 @@ describe('openai-compatible ChatModel against a local Chat Completions endpoint'
         : { stream: [delta({ role: 'assistant', content: 'Done.' }), delta({}, 'stop'), usageChunk(99, 2), DONE] },
     );
     const chat = model(provider.origin);
-    const first = await chat.step({ system: SYSTEM, messages: [userMessage('Fix sum')], tools: specs });
+    const first = await chat.step({ system: SYSTEM, messages: [user('Fix sum')], tools: specs });
     expect(first.finishReason).toBe('tool-calls');
     expect(first.toolCalls).toEqual([{ id: 'call_1', name: 'read_file', input: { path: 'src/sum.js' } }]);
     expect(first.usage).toEqual({ inputTokens: 70, outputTokens: 11 });
 
-    const messages = [userMessage('Fix sum'), ...first.responseMessages, toolResultsMessage([{ toolCallId: 'call_1', toolName: 'read_file', output: 'export const sum = 1;', isError: false }])];
+    const messages: ChatMessage[] = [
+      user('Fix sum'),
+      { role: 'assistant', text: first.text, toolCalls: first.toolCalls },
+      { role: 'tool', results: [{ callId: 'call_1', name: 'read_file', output: 'export const sum = 1;', isError: false }] },
+    ];
     expect((await chat.step({ system: SYSTEM, messages, tools: specs })).text).toBe('Done.');
     const sent = provider.requests[1]!.body.messages as Array<Record<string, any>>;
     expect(sent[2]).toMatchObject({ role: 'assistant', tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'read_file', arguments: '{"path":"src/sum.js"}' } }] });
@@ -108,7 +112,7 @@ describe('openai-compatible ChatModel against a local Chat Completions endpoint'
 
   it('turns 429 with Retry-After into ModelRateLimitError without retrying itself', async () => {
     provider = await startFakeProvider(() => ({ status: 429, headers: { 'retry-after': '3' }, body: { error: { message: 'Rate limit exceeded: free-models-per-min', code: 429 } } }));
-    const error = await expectRejection(model(provider.origin).step({ system: SYSTEM, messages: [userMessage('x')], tools: [] }));
+    const error = await expectRejection(model(provider.origin).step({ system: SYSTEM, messages: [user('x')], tools: [] }));
     expect(error).toBeInstanceOf(ModelRateLimitError);
     expect(error).toMatchObject({ retryAfterSeconds: 3, provider: 'openai-compatible' });
     expect(provider.requests).toHaveLength(1);
@@ -116,7 +120,7 @@ describe('openai-compatible ChatModel against a local Chat Completions endpoint'
 
   it('turns 401 into ModelAuthError naming the configured env var', async () => {
     provider = await startFakeProvider(() => ({ status: 401, body: { error: { message: 'No auth credentials found', code: 401 } } }));
-    const error = await expectRejection(model(provider.origin).step({ system: SYSTEM, messages: [userMessage('x')], tools: [] }));
+    const error = await expectRejection(model(provider.origin).step({ system: SYSTEM, messages: [user('x')], tools: [] }));
     expect(error).toBeInstanceOf(ModelAuthError);
     expect(error.message).toContain('OPENROUTER_API_KEY');
   });
@@ -126,8 +130,8 @@ describe('openai-compatible ChatModel against a local Chat Completions endpoint'
       index === 0 ? { status: 502, body: { error: { message: 'Bad gateway' } } } : { status: 404, body: { error: { message: `model "${MODEL}" not found, try pulling it first` } } },
     );
     const chat = model(provider.origin);
-    expect(await expectRejection(chat.step({ system: SYSTEM, messages: [userMessage('x')], tools: [] }))).toBeInstanceOf(ModelServerError);
-    const notFound = await expectRejection(chat.step({ system: SYSTEM, messages: [userMessage('x')], tools: [] }));
+    expect(await expectRejection(chat.step({ system: SYSTEM, messages: [user('x')], tools: [] }))).toBeInstanceOf(ModelServerError);
+    const notFound = await expectRejection(chat.step({ system: SYSTEM, messages: [user('x')], tools: [] }));
     expect(notFound).toBeInstanceOf(ModelRequestError);
     expect(notFound).toMatchObject({ retryable: false, statusCode: 404 });
     expect(notFound.message).toContain('not found');
@@ -135,7 +139,7 @@ describe('openai-compatible ChatModel against a local Chat Completions endpoint'
 
   it('turns a stream that ends without a finish_reason into ModelResponseError', async () => {
     provider = await startFakeProvider(() => ({ stream: [delta({ role: 'assistant', content: 'Hel' })] }));
-    const error = await expectRejection(model(provider.origin).step({ system: SYSTEM, messages: [userMessage('x')], tools: [] }));
+    const error = await expectRejection(model(provider.origin).step({ system: SYSTEM, messages: [user('x')], tools: [] }));
     expect(error).toBeInstanceOf(ModelResponseError);
   });
 
@@ -144,7 +148,7 @@ describe('openai-compatible ChatModel against a local Chat Completions endpoint'
     const { origin } = provider;
     await provider.close();
     provider = undefined;
-    const error = await expectRejection(model(origin).step({ system: SYSTEM, messages: [userMessage('x')], tools: [] }));
+    const error = await expectRejection(model(origin).step({ system: SYSTEM, messages: [user('x')], tools: [] }));
     expect(error).toBeInstanceOf(ModelServerError);
     expect(error.message).toContain('cannot reach openai-compatible');
   });

@@ -6,15 +6,15 @@ import {
   ModelRequestError,
   ModelResponseError,
   ModelServerError,
-  toolResultsMessage,
-  userMessage,
-  type ChatModel,
 } from '../../../models/api/index.js';
-import { createAgentToolbox } from '../../../models/tools/index.js';
+import type { ChatModel } from '../../../models/chat-model.js';
+import type { ChatMessage } from '../../../models/messages.js';
+import { createAgentToolbox } from '../../../agent/tools/index.js';
 import { deltaGate, expectRejection, sseEvent, startFakeProvider, type FakeProvider, type StreamPiece } from './fake-provider.js';
 
 const API_KEY = 'sk-proj-test-0123456789';
 const SYSTEM = 'You are a careful engineer.';
+const user = (text: string): ChatMessage => ({ role: 'user', text });
 const specs = createAgentToolbox({ worktree: '/nonexistent' }).specs;
 const readFileSpec = specs.find((s) => s.name === 'read_file')!;
 
@@ -69,7 +69,7 @@ const completed = (inputTokens: number, outputTokens: number) =>
 describe('openai ChatModel against a local Responses API', () => {
   it('sends a streaming Responses request with the bearer key, system message and function tools, and returns text and usage', async () => {
     provider = await startFakeProvider(() => ({ stream: [created(), ...messageItem(0, 'Hello', ' there'), completed(30, 9)] }));
-    const result = await model(provider.origin).step({ system: SYSTEM, messages: [userMessage('Say hello')], tools: specs, maxOutputTokens: 1_000 });
+    const result = await model(provider.origin).step({ system: SYSTEM, messages: [user('Say hello')], tools: specs, maxOutputTokens: 1_000 });
 
     expect(result).toMatchObject({ text: 'Hello there', toolCalls: [], finishReason: 'stop', usage: { inputTokens: 30, outputTokens: 9 } });
     expect(provider.requests).toHaveLength(1);
@@ -89,10 +89,10 @@ describe('openai ChatModel against a local Responses API', () => {
     expect(request!.body.tools[0]).toMatchObject({ type: 'function', name: 'read_file', description: readFileSpec.description, parameters: readFileSpec.inputSchema });
   });
 
-  it('hands text deltas to onDelta while the stream is still open', async () => {
+  it('hands text deltas to onTextDelta while the stream is still open', async () => {
     const gate = deltaGate();
     provider = await startFakeProvider(() => ({ stream: [created(), ...messageItem(0, 'first', gate.wait, ' second'), completed(3, 2)] }));
-    const result = await model(provider.origin).step({ system: SYSTEM, messages: [userMessage('Stream')], tools: [], onDelta: gate.onDelta });
+    const result = await model(provider.origin).step({ system: SYSTEM, messages: [user('Stream')], tools: [], onTextDelta: gate.onDelta });
     expect(gate.deltaArrivedMidStream).toBe(true);
     expect(gate.deltas).toEqual(['first', ' second']);
     expect(result.text).toBe('first second');
@@ -105,21 +105,21 @@ describe('openai ChatModel against a local Responses API', () => {
         : { stream: [created(), ...messageItem(0, 'Done.'), completed(90, 2)] },
     );
     const chat = model(provider.origin);
-    const first = await chat.step({ system: SYSTEM, messages: [userMessage('Fix sum')], tools: specs });
+    const first = await chat.step({ system: SYSTEM, messages: [user('Fix sum')], tools: specs });
     expect(first.finishReason).toBe('tool-calls');
     expect(first.toolCalls).toEqual([{ id: 'call_abc', name: 'read_file', input: { path: 'src/sum.js' } }]);
     expect(first.usage).toEqual({ inputTokens: 50, outputTokens: 14 });
 
-    const messages = [
-      userMessage('Fix sum'),
-      ...first.responseMessages,
-      toolResultsMessage([{ toolCallId: 'call_abc', toolName: 'read_file', output: 'export const sum = 1;', isError: false }]),
+    const messages: ChatMessage[] = [
+      user('Fix sum'),
+      { role: 'assistant', text: first.text, toolCalls: first.toolCalls },
+      { role: 'tool', results: [{ callId: 'call_abc', name: 'read_file', output: 'export const sum = 1;', isError: false }] },
     ];
     expect((await chat.step({ system: SYSTEM, messages, tools: specs })).text).toBe('Done.');
     const input = provider.requests[1]!.body.input as Array<Record<string, unknown>>;
     expect(input).toContainEqual({ type: 'function_call_output', call_id: 'call_abc', output: 'export const sum = 1;' });
-    // The call itself goes back either in full or as a reference to the stored item.
-    expect(input.some((item) => (item.type === 'function_call' && item.call_id === 'call_abc') || (item.type === 'item_reference' && item.id === 'fc_0'))).toBe(true);
+    // A neutral transcript holds no provider item ids, so the call itself goes back in full.
+    expect(input).toContainEqual(expect.objectContaining({ type: 'function_call', call_id: 'call_abc', name: 'read_file' }));
   });
 
   it('turns 429 with Retry-After into ModelRateLimitError without retrying itself', async () => {
@@ -128,7 +128,7 @@ describe('openai ChatModel against a local Responses API', () => {
       headers: { 'retry-after': '12', 'x-ratelimit-reset-requests': '1s' },
       body: { error: { message: 'Rate limit reached for gpt-4.1', type: 'requests', param: null, code: 'rate_limit_exceeded' } },
     }));
-    const error = await expectRejection(model(provider.origin).step({ system: SYSTEM, messages: [userMessage('x')], tools: [] }));
+    const error = await expectRejection(model(provider.origin).step({ system: SYSTEM, messages: [user('x')], tools: [] }));
     expect(error).toBeInstanceOf(ModelRateLimitError);
     expect(error).toMatchObject({ retryAfterSeconds: 12, statusCode: 429, provider: 'openai' });
     expect(provider.requests).toHaveLength(1);
@@ -140,7 +140,7 @@ describe('openai ChatModel against a local Responses API', () => {
       headers: { 'x-ratelimit-reset-requests': '1s', 'x-ratelimit-reset-tokens': '6m0s' },
       body: { error: { message: 'Rate limit reached', type: 'tokens', param: null, code: 'rate_limit_exceeded' } },
     }));
-    const error = await expectRejection(model(provider.origin).step({ system: SYSTEM, messages: [userMessage('x')], tools: [] }));
+    const error = await expectRejection(model(provider.origin).step({ system: SYSTEM, messages: [user('x')], tools: [] }));
     expect(error).toMatchObject({ retryAfterSeconds: 360 });
   });
 
@@ -149,7 +149,7 @@ describe('openai ChatModel against a local Responses API', () => {
       status: 429,
       body: { error: { message: 'You exceeded your current quota, please check your plan and billing details.', type: 'insufficient_quota', param: null, code: 'insufficient_quota' } },
     }));
-    const error = await expectRejection(model(provider.origin).step({ system: SYSTEM, messages: [userMessage('x')], tools: [] }));
+    const error = await expectRejection(model(provider.origin).step({ system: SYSTEM, messages: [user('x')], tools: [] }));
     expect(error).toBeInstanceOf(ModelRequestError);
     expect(error).toMatchObject({ retryable: false, statusCode: 429 });
   });
@@ -159,7 +159,7 @@ describe('openai ChatModel against a local Responses API', () => {
       status: 401,
       body: { error: { message: `Incorrect API key provided: ${API_KEY}.`, type: 'invalid_request_error', param: null, code: 'invalid_api_key' } },
     }));
-    const error = await expectRejection(model(provider.origin).step({ system: SYSTEM, messages: [userMessage('x')], tools: [] }));
+    const error = await expectRejection(model(provider.origin).step({ system: SYSTEM, messages: [user('x')], tools: [] }));
     expect(error).toBeInstanceOf(ModelAuthError);
     expect(error.message).toContain('OPENAI_API_KEY');
     expect(error.message).not.toContain(API_KEY);
@@ -167,7 +167,7 @@ describe('openai ChatModel against a local Responses API', () => {
 
   it('turns 503 into a retryable ModelServerError after a single request', async () => {
     provider = await startFakeProvider(() => ({ status: 503, body: { error: { message: 'The server is overloaded', type: 'server_error', param: null, code: null } } }));
-    const error = await expectRejection(model(provider.origin).step({ system: SYSTEM, messages: [userMessage('x')], tools: [] }));
+    const error = await expectRejection(model(provider.origin).step({ system: SYSTEM, messages: [user('x')], tools: [] }));
     expect(error).toBeInstanceOf(ModelServerError);
     expect(error).toMatchObject({ statusCode: 503, retryable: true });
     expect(provider.requests).toHaveLength(1);
@@ -180,15 +180,15 @@ describe('openai ChatModel against a local Responses API', () => {
       stream: [created(), index === 0 ? failed('server_error', 'The model failed to generate a response.') : failed('rate_limit_exceeded', 'Slow down.')],
     }));
     const chat = model(provider.origin);
-    const serverError = await expectRejection(chat.step({ system: SYSTEM, messages: [userMessage('x')], tools: [] }));
+    const serverError = await expectRejection(chat.step({ system: SYSTEM, messages: [user('x')], tools: [] }));
     expect(serverError).toBeInstanceOf(ModelServerError);
     expect(serverError.message).toContain('The model failed to generate a response.');
-    expect(await expectRejection(chat.step({ system: SYSTEM, messages: [userMessage('x')], tools: [] }))).toBeInstanceOf(ModelRateLimitError);
+    expect(await expectRejection(chat.step({ system: SYSTEM, messages: [user('x')], tools: [] }))).toBeInstanceOf(ModelRateLimitError);
   });
 
   it('turns a stream cut off before response.completed into ModelResponseError', async () => {
     provider = await startFakeProvider(() => ({ stream: [created(), event('response.output_item.added', { output_index: 0, item: { type: 'message', id: 'm', status: 'in_progress', role: 'assistant', content: [] } })] }));
-    const error = await expectRejection(model(provider.origin).step({ system: SYSTEM, messages: [userMessage('x')], tools: [] }));
+    const error = await expectRejection(model(provider.origin).step({ system: SYSTEM, messages: [user('x')], tools: [] }));
     expect(error).toBeInstanceOf(ModelResponseError);
   });
 });

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, vi } from 'vitest';
-import type { AgentContext, AgentProgress, AgentRequest } from '../../../models/adapter.js';
+import type { AgentContext, AgentProgress, AgentRequest } from '../../../models/cli/index.js';
 import type { Task } from '../../../tasks/task.js';
 import { git } from '../../../workspace/git.js';
 import { isRunning } from '../../helpers/processes.js';

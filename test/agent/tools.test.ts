@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createAgentToolbox, type AgentToolbox } from '../../models/tools/index.js';
+import { createAgentToolbox, type AgentToolbox } from '../../agent/tools/index.js';
 import { git } from '../../workspace/git.js';
 
 let root: string;

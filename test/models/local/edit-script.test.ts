@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EditScriptError, parseEditScript } from '../../models/local-edit-script.js';
+import { EditScriptError, parseEditScript } from '../../../models/local/edit-script.js';
 
 const fence = '```';
 

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Mustache from 'mustache';
 import type { Task } from '../tasks/task.js';
-import type { AgentPrompt } from './adapter.js';
+import type { AgentPrompt } from '../models/prompt.js';
 
 const template = (name: string) => readFileSync(new URL(`./prompts/${name}.md`, import.meta.url), 'utf8');
 const SYSTEM = template('system');

@@ -1,20 +1,24 @@
 import type { ModelMessage } from 'ai';
-import { toolResultsMessage } from './messages.js';
+import type { ChatMessage, ToolResult } from '../messages.js';
 
-/**
- * A provider-neutral transcript entry, as an agent loop may store it (plain JSON, no provider
- * metadata), so a run can resume on another worker or fall back to another provider.
- */
-export type NeutralMessage =
-  | { role: 'user'; text: string }
-  | { role: 'assistant'; text: string; toolCalls: Array<{ id: string; name: string; input: unknown }> }
-  | { role: 'tool'; results: Array<{ callId: string; name: string; output: string; isError: boolean }> };
+/** The results of one step's tool calls, as the message that answers them (one result per call). */
+function toolResultsMessage(results: ToolResult[]): ModelMessage {
+  return {
+    role: 'tool',
+    content: results.map((result) => ({
+      type: 'tool-result' as const,
+      toolCallId: result.callId,
+      toolName: result.name,
+      output: result.isError ? { type: 'error-text' as const, value: result.output } : { type: 'text' as const, value: result.output },
+    })),
+  };
+}
 
 /**
  * Converts a neutral transcript to the SDK's messages. Provider metadata (reasoning items, thought
  * signatures) is not kept in such a transcript; the providers accept the calls without it.
  */
-export function toModelMessages(messages: NeutralMessage[]): ModelMessage[] {
+export function toModelMessages(messages: ChatMessage[]): ModelMessage[] {
   return messages.map((message): ModelMessage => {
     switch (message.role) {
       case 'user':
@@ -28,7 +32,7 @@ export function toModelMessages(messages: NeutralMessage[]): ModelMessage[] {
           ],
         };
       case 'tool':
-        return toolResultsMessage(message.results.map((r) => ({ toolCallId: r.callId, toolName: r.name, output: r.output, isError: r.isError })));
+        return toolResultsMessage(message.results);
     }
   });
 }

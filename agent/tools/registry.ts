@@ -1,8 +1,8 @@
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { formatZodError } from '../../config/format-zod-error.js';
-import type { ToolSpec } from '../api/chat-model.js';
-import { allowlistedEnv, BASE_ENV_ALLOWLIST } from '../env-allowlist.js';
+import type { ToolSpec } from '../../models/chat-model.js';
+import { allowlistedEnv, BASE_ENV_ALLOWLIST } from '../../models/env-allowlist.js';
 import { editFileTool } from './edit-file.js';
 import { finishTool } from './finish.js';
 import { listDirectoryTool } from './list-directory.js';

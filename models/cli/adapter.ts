@@ -1,9 +1,6 @@
-import type { Task } from '../tasks/task.js';
-
-export interface AgentPrompt {
-  system: string;
-  user: string;
-}
+import type { Task } from '../../tasks/task.js';
+import type { AgentPrompt } from '../prompt.js';
+import type { TokenUsage } from '../usage.js';
 
 export interface AgentRequest {
   task: Task;
@@ -24,11 +21,6 @@ export interface AgentContext {
   heartbeat(progress: AgentProgress): void;
 }
 
-export interface TokenUsage {
-  inputTokens: number;
-  outputTokens: number;
-}
-
 export interface AgentOutcome {
   status: 'completed' | 'failed';
   /** One or two lines: what the agent did, or why it failed. */
@@ -39,7 +31,7 @@ export interface AgentOutcome {
   usage: TokenUsage;
 }
 
-/** One implementation per provider, CLI or local model; chosen per model type by configuration. */
+/** A coding-agent CLI that runs a whole attempt with its own loop; one implementation per CLI, chosen per model type by configuration. */
 export interface ModelAdapter {
   readonly kind: string;
   run(request: AgentRequest, context: AgentContext): Promise<AgentOutcome>;

@@ -1,22 +1,22 @@
-import { parseEditScript, type EditInstruction } from '../models/local-edit-script.js';
-import type { ChatModel, ChatRequest, ChatResponse } from './chat-model.js';
-import type { AgentMessage } from './messages.js';
+import type { ChatModel, ChatRequest, ChatResponse } from '../chat-model.js';
+import type { ChatMessage } from '../messages.js';
+import { parseEditScript, type EditInstruction } from './edit-script.js';
 
 const approxTokens = (text: string) => Math.ceil(text.length / 4);
 const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** The attempt number is stated in the task prompt ("Attempt 2 of 3"). */
-function attemptOf(messages: AgentMessage[]): number {
+function attemptOf(messages: ChatMessage[]): number {
   const first = messages.find((m) => m.role === 'user');
   const match = first && /Attempt (\d+) of \d+/.exec(first.text);
   return match ? Number(match[1]) : 1;
 }
 
-/** Sections the task prompt template (models/prompts/task.md) puts after the description. */
+/** Sections the task prompt template (agent/prompts/task.md) puts after the description. */
 const SECTIONS_AFTER_DESCRIPTION = ['\n## Acceptance criteria\n', '\n## Relevant memories from earlier tasks\n', '\n## Feedback from the previous attempt\n'];
 
 /** Only the task's own description: memories and feedback may quote edit blocks of other attempts. */
-function taskDescriptionOf(messages: AgentMessage[]): string {
+function taskDescriptionOf(messages: ChatMessage[]): string {
   const text = messages.find((m) => m.role === 'user')?.text ?? '';
   const start = text.indexOf('## Description\n');
   if (start === -1) return text;
@@ -40,7 +40,7 @@ function toolCallFor(edit: EditInstruction): { name: string; input: unknown } {
 
 /**
  * A deterministic chat model for the agent loop, needing no service: it turns the edit blocks in
- * the task description (models/local-edit-script.ts) into one tool call per turn, then calls
+ * the task description (models/local/edit-script.ts) into one tool call per turn, then calls
  * `finish`. It reads its own progress from the transcript, so a resumed run continues where the
  * checkpoint left off. Used for the quick start, offline work and end-to-end tests.
  */
