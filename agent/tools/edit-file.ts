@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { requireWithinFileLimit } from './file-size.js';
 import { defineTool, ToolError } from './tool.js';
 import { resolveWorktreePath } from './worktree-path.js';
 
@@ -28,7 +29,9 @@ export const editFileTool = defineTool({
       throw new ToolError(`old_string appears ${occurrences} times in ${file.relative}; include more surrounding text so it is unique`);
     }
     const at = content.indexOf(oldString);
-    await writeFile(file.absolute, content.slice(0, at) + newString + content.slice(at + oldString.length));
+    const edited = content.slice(0, at) + newString + content.slice(at + oldString.length);
+    requireWithinFileLimit(file.relative, Buffer.byteLength(edited), env.limits.maxFileBytes);
+    await writeFile(file.absolute, edited);
     return { ok: true, output: `edited ${file.relative}`, changedPath: file.relative };
   },
 });

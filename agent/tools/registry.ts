@@ -3,6 +3,8 @@ import path from 'node:path';
 import { formatZodError } from '../../config/format-zod-error.js';
 import type { ToolSpec } from '../../models/chat-model.js';
 import { allowlistedEnv, BASE_ENV_ALLOWLIST } from '../../models/env-allowlist.js';
+import { appendFileTool } from './append-file.js';
+import { deleteFileTool } from './delete-file.js';
 import { editFileTool } from './edit-file.js';
 import { finishTool } from './finish.js';
 import { listDirectoryTool } from './list-directory.js';
@@ -17,6 +19,8 @@ export const AGENT_TOOLS: readonly AgentTool[] = [
   readFileTool,
   writeFileTool,
   editFileTool,
+  appendFileTool,
+  deleteFileTool,
   listDirectoryTool,
   searchTool,
   runCommandTool,
@@ -31,6 +35,7 @@ export const DEFAULT_TOOL_LIMITS: ToolLimits = {
   defaultCommandTimeoutMs: 120_000,
   maxCommandTimeoutMs: 600_000,
   commandOutputLimitBytes: 32 * 1024,
+  maxFileBytes: 5 * 1024 * 1024,
 };
 
 export interface AgentToolboxOptions {

@@ -19,6 +19,8 @@ export interface ToolLimits {
   defaultCommandTimeoutMs: number;
   maxCommandTimeoutMs: number;
   commandOutputLimitBytes: number;
+  /** Largest file a write, edit or append may leave behind. */
+  maxFileBytes: number;
 }
 
 export interface ToolEnvironment {

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { requireWithinFileLimit } from './file-size.js';
 import { defineTool } from './tool.js';
 import { resolveWorktreePath } from './worktree-path.js';
 
@@ -13,6 +14,7 @@ export const writeFileTool = defineTool({
   }),
   async run({ path: requested, content }, env) {
     const file = await resolveWorktreePath(env.worktree, requested);
+    requireWithinFileLimit(file.relative, Buffer.byteLength(content), env.limits.maxFileBytes);
     await mkdir(path.dirname(file.absolute), { recursive: true });
     await writeFile(file.absolute, content);
     return { ok: true, output: `wrote ${Buffer.byteLength(content)} bytes to ${file.relative}`, changedPath: file.relative };

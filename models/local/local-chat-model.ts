@@ -3,7 +3,6 @@ import type { ChatMessage } from '../messages.js';
 import { parseEditScript, type EditInstruction } from './edit-script.js';
 
 const approxTokens = (text: string) => Math.ceil(text.length / 4);
-const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** The attempt number is stated in the task prompt ("Attempt 2 of 3"). */
 function attemptOf(messages: ChatMessage[]): number {
@@ -30,9 +29,9 @@ function toolCallFor(edit: EditInstruction): { name: string; input: unknown } {
     case 'write':
       return { name: 'write_file', input: { path: edit.path, content: edit.content } };
     case 'append':
-      return { name: 'run_command', input: { command: `cat >> ${shellQuote(edit.path)} <<'SWARM_APPEND_EOF'\n${edit.content}SWARM_APPEND_EOF` } };
+      return { name: 'append_file', input: { path: edit.path, content: edit.content } };
     case 'delete':
-      return { name: 'run_command', input: { command: `rm -f -- ${shellQuote(edit.path)}` } };
+      return { name: 'delete_file', input: { path: edit.path } };
     case 'run':
       return { name: 'run_command', input: { command: edit.content.trim() } };
   }
