@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// The `swarm` CLI. Runs the TypeScript sources directly through tsx's loader.
+// The `swarm` CLI. Runs the TypeScript sources directly through tsx's loader; each command
+// imports the modules it needs when it runs, so `--help` loads little more than commander.
 import { register } from 'tsx/esm/api';
 
 register();
-await import('../client/cli.ts');
+const { runCli } = await import('../client/run-cli.ts');
+process.exitCode = await runCli(process.argv.slice(2));

@@ -4,20 +4,25 @@ import { git } from '../workspace/git.js';
 import { createExampleRepo } from './example/create-example-repo.js';
 import { EXAMPLE_TASK } from './example/repo-files.js';
 import { formatTask } from './format.js';
-import { spawnWorker, stopWorker } from './local-stack.js';
+import { spawnWorker, stopWorker } from './worker-processes.js';
 import type { SwarmClient } from './swarm-client.js';
 
 /**
  * The quick start (once the local stack is up): runs the example task on a fresh example repo
  * with a `local` worker, prints the outcome and where to see it in the Web UI.
  */
-export async function runDemo(config: SwarmConfig, client: SwarmClient, log: (line: string) => void): Promise<void> {
+export async function runDemo(
+  config: SwarmConfig,
+  client: SwarmClient,
+  log: (line: string) => void,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<void> {
   if (!config.models.local) throw new Error('the demo needs the "local" model type in the configuration');
   const repo = await createExampleRepo(path.join(config.home, 'example-repo'));
   log(`example repository: ${repo}`);
 
   const workerLog = path.join(config.home, 'logs', 'worker-local.log');
-  const worker = spawnWorker('local', { logFile: workerLog });
+  const worker = spawnWorker('local', { logFile: workerLog, env });
   log(`worker for model type "local" started (log: ${workerLog})`);
   try {
     const task = await client.createTask({ ...EXAMPLE_TASK, repo, model: 'local', maxAttempts: 3 });

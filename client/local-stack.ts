@@ -1,12 +1,9 @@
-import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { SwarmConfig } from '../config/config.js';
 import { temporalCliPath } from './temporal-cli.js';
 import { isPortOpen, startDevServer } from './temporal-dev-server.js';
 
-const SWARM_BIN = fileURLToPath(new URL('../bin/swarm.js', import.meta.url));
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '::1']);
 
 const pidFile = (config: SwarmConfig) => path.join(config.home, 'temporal.pid');
@@ -47,23 +44,4 @@ export function stopLocalTemporal(config: SwarmConfig): boolean {
   } catch {
     return false;
   }
-}
-
-/** Starts `swarm worker --model <type>` as a child process with the same environment. */
-export function spawnWorker(modelType: string, options: { logFile?: string } = {}): ChildProcess {
-  let stdio: StdioOptions = 'inherit';
-  if (options.logFile) {
-    mkdirSync(path.dirname(options.logFile), { recursive: true });
-    const log = openSync(options.logFile, 'a');
-    stdio = ['ignore', log, log];
-  }
-  return spawn(process.execPath, [SWARM_BIN, 'worker', '--model', modelType], { stdio, env: process.env });
-}
-
-export function stopWorker(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
 }

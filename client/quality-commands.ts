@@ -5,7 +5,7 @@ import { collectSnapshot, readQualityGate } from '../quality/baseline.js';
 import { qualitySummary, regressionFeedback } from '../quality/feedback.js';
 import type { CheckResult } from '../quality/snapshot.js';
 import { currentBranch, requireBranch, resolveRepo, withDetachedCheckout } from '../workspace/worktree.js';
-import { TaskInputError } from './swarm-client.js';
+import { TaskInputError } from './task-input-error.js';
 
 async function repoAndBranch(repoPath: string, branch: string | undefined) {
   try {

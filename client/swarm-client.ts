@@ -12,6 +12,7 @@ import { JetpackModel, JetpackPriority, JetpackRepo, JetpackSkills, JetpackStatu
 import { currentBranch, requireBranch, resolveRepo } from '../workspace/worktree.js';
 import { qualitySummary } from '../quality/feedback.js';
 import { fallbackPlan, modelPlan, routeTask } from './routing.js';
+import { TaskInputError } from './task-input-error.js';
 
 const budgetApprovalSchema = z
   .object({
@@ -21,10 +22,8 @@ const budgetApprovalSchema = z
   })
   .strict();
 
-/** A task submission that cannot be accepted; nothing was written. */
-export class TaskInputError extends Error {
-  override name = 'TaskInputError';
-}
+// Its home is a dependency-free file, so the CLI can tell input errors apart without loading this client.
+export { TaskInputError };
 
 export interface SwarmClientDeps {
   config: SwarmConfig;

@@ -1,0 +1,36 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../cli-context.js';
+
+export function registerQualityCommands(program: Command, ctx: CliContext): void {
+  const quality = program.command('quality').description('quality baselines and gate results');
+  const baseline = quality.command('baseline').description('the baseline a branch is judged against');
+  baseline
+    .command('set')
+    .description("run the repo's checks on a branch's head and store the result as its baseline")
+    .option('--repo <path>', 'git repository', '.')
+    .option('--branch <name>', "branch (default: the repo's current branch)")
+    .option('--json', 'print JSON')
+    .action(async (opts: { repo: string; branch?: string; json?: boolean }) => {
+      const config = ctx.config;
+      const { formatSnapshot, setBaseline } = await import('../quality-commands.js');
+      const stored = await setBaseline(config, await ctx.store(), opts);
+      ctx.print(opts.json, stored, () => formatSnapshot('baseline set', stored));
+    });
+
+  quality
+    .command('show')
+    .description("a task's latest quality snapshot against its baseline, or a branch's baseline")
+    .option('--task <id>', 'task id')
+    .option('--repo <path>', 'git repository (without --task)', '.')
+    .option('--branch <name>', "branch (default: the repo's current branch)")
+    .option('--json', 'print JSON')
+    .action(async (opts: { task?: string; repo: string; branch?: string; json?: boolean }) => {
+      const { formatSnapshot, showQuality } = await import('../quality-commands.js');
+      const shown = await showQuality(await ctx.store(), opts);
+      ctx.print(opts.json, shown, () =>
+        [shown.task ? formatSnapshot(`task ${shown.task}, latest attempt`, shown.snapshot) : null, formatSnapshot('baseline', shown.baseline)]
+          .filter(Boolean)
+          .join('\n\n'),
+      );
+    });
+}

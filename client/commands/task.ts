@@ -1,0 +1,124 @@
+import { readFileSync } from 'node:fs';
+import { Option, type Command } from 'commander';
+import { PRIORITIES, TASK_STATUSES, type Priority, type TaskStatus } from '../../tasks/task.js';
+import type { CliContext } from '../cli-context.js';
+import { formatTask, formatTaskList } from '../format.js';
+import { TaskInputError } from '../task-input-error.js';
+import { list, positiveInt, positiveNumber } from './parse.js';
+
+interface CreateOptions {
+  title: string;
+  description?: string;
+  descriptionFile?: string;
+  priority: Priority;
+  skills?: string[];
+  criteria?: string[];
+  repo: string;
+  base?: string;
+  model?: string;
+  maxAttempts?: number;
+  maxTokens?: number;
+  maxUsd?: number;
+  wait?: boolean;
+  json?: boolean;
+}
+
+function readDescription(opts: CreateOptions): string {
+  if (opts.description !== undefined && opts.descriptionFile !== undefined) throw new TaskInputError('give --description or --description-file, not both');
+  let description = opts.description;
+  if (opts.descriptionFile !== undefined) {
+    try {
+      description = readFileSync(opts.descriptionFile, 'utf8');
+    } catch (err) {
+      throw new TaskInputError(`cannot read --description-file: ${(err as Error).message}`);
+    }
+  }
+  if (description === undefined) throw new TaskInputError('a description is needed: --description or --description-file');
+  return description;
+}
+
+export function registerTaskCommands(program: Command, ctx: CliContext): void {
+  const task = program.command('task').description('create and inspect tasks');
+  task
+    .command('create')
+    .description('submit a development task; it runs as a Temporal workflow')
+    .requiredOption('--title <text>', 'short title')
+    .option('--description <text>', 'what to do (for the local model: its edit blocks)')
+    .option('--description-file <path>', 'read the description from a file')
+    .addOption(new Option('--priority <level>', 'priority').choices(PRIORITIES).default('medium'))
+    .option('--skills <list>', 'comma-separated required skills', list)
+    .option('--criteria <list>', 'comma-separated acceptance criteria', list)
+    .option('--repo <path>', 'git repository to work on', '.')
+    .option('--base <branch>', "base branch (default: the repo's current branch)")
+    .option('--model <type>', 'model type (default: routed by skills)')
+    .option('--max-attempts <n>', 'attempts before the task fails', positiveInt('--max-attempts'))
+    .option('--max-tokens <n>', 'token budget; over it the task pauses for approval', positiveInt('--max-tokens'))
+    .option('--max-usd <amount>', 'cost budget in USD; over it the task pauses for approval', positiveNumber('--max-usd'))
+    .option('--wait', 'wait for the task to finish and print its result')
+    .option('--json', 'print JSON')
+    .action(async (opts: CreateOptions) => {
+      const description = readDescription(opts);
+      const client = await ctx.client();
+      const created = await client.createTask({
+        title: opts.title, description, priority: opts.priority, skills: opts.skills, acceptanceCriteria: opts.criteria,
+        repo: opts.repo, baseBranch: opts.base, model: opts.model, maxAttempts: opts.maxAttempts,
+        budget: opts.maxTokens !== undefined || opts.maxUsd !== undefined ? { maxTokens: opts.maxTokens, maxCostUsd: opts.maxUsd } : undefined,
+      });
+      if (!opts.wait) {
+        ctx.print(opts.json, created, () => `created task ${created.id} on ${created.modelType} (${client.workflowUrl(created.id)})`);
+        return;
+      }
+      await client.waitForResult(created.id);
+      const shown = (await client.showTask(created.id))!;
+      ctx.print(opts.json, shown, () => formatTask(shown));
+      if (shown.result?.status !== 'succeeded') ctx.exitCode = 1;
+    });
+
+  task
+    .command('list')
+    .description('list recent tasks')
+    .addOption(new Option('--status <status>', 'only tasks in this status').choices(TASK_STATUSES))
+    .option('--limit <n>', 'how many', positiveInt('--limit'), 50)
+    .option('--json', 'print JSON')
+    .action(async (opts: { status?: TaskStatus; limit: number; json?: boolean }) => {
+      const tasks = await (await ctx.store()).tasks.list({ status: opts.status, limit: opts.limit });
+      ctx.print(opts.json, tasks, () => formatTaskList(tasks));
+    });
+
+  task
+    .command('show <id>')
+    .description('show a task: attempts, checks, result and live workflow state')
+    .option('--json', 'print JSON')
+    .action(async (id: string, opts: { json?: boolean }) => {
+      const shown = await (await ctx.client()).showTask(id);
+      if (!shown) throw new TaskInputError(`no task with id "${id}"`);
+      ctx.print(opts.json, shown, () => formatTask(shown));
+    });
+
+  task
+    .command('approve <id>')
+    .description('let a task that went over its budget go on (without amounts, its limits are lifted)')
+    .option('--add-tokens <n>', 'allow this many more tokens', positiveInt('--add-tokens'))
+    .option('--add-usd <amount>', 'allow this much more spending', positiveNumber('--add-usd'))
+    .action(async (id: string, opts: { addTokens?: number; addUsd?: number }) => {
+      const budget = await (await ctx.client()).approveBudget(id, { addTokens: opts.addTokens, addCostUsd: opts.addUsd, by: ctx.io.env.USER });
+      ctx.log(`task ${id} approved: it goes on (used ${budget.usedTokens} tokens, $${budget.usedCostUsd.toFixed(4)})`);
+    });
+
+  task
+    .command('reject <id>')
+    .description('fail a task that went over its budget')
+    .requiredOption('--reason <text>', 'why')
+    .action(async (id: string, opts: { reason: string }) => {
+      await (await ctx.client()).rejectBudget(id, opts.reason);
+      ctx.log(`task ${id} rejected: it fails with the reason stored`);
+    });
+
+  task
+    .command('cancel <id>')
+    .description('cancel a running task (its worktree is cleaned up and the result recorded)')
+    .action(async (id: string) => {
+      await (await ctx.client()).cancelTask(id);
+      ctx.log(`cancellation requested for task ${id}`);
+    });
+}

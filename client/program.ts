@@ -1,0 +1,36 @@
+import { Command } from 'commander';
+import { CliContext } from './cli-context.js';
+import { processIo } from './cli-io.js';
+import { registerAgentsCommands } from './commands/agents.js';
+import { registerDemoCommand } from './commands/demo.js';
+import { registerMemoryCommands } from './commands/memory.js';
+import { registerQualityCommands } from './commands/quality.js';
+import { registerServerCommands } from './commands/server.js';
+import { registerStartCommand } from './commands/start.js';
+import { registerStatusCommand } from './commands/status.js';
+import { registerTaskCommands } from './commands/task.js';
+import { registerWorkerCommand } from './commands/worker.js';
+
+/**
+ * The `swarm` command tree, not yet parsed. Commander's errors and `--help` throw a CommanderError
+ * (see exitCodeFor) instead of exiting, and all output goes through the context's io.
+ * Building it loads only commander and the command files: each action imports what it needs.
+ */
+export function buildProgram(ctx: CliContext = new CliContext(processIo())): Command {
+  const program = new Command('swarm')
+    .description('Jetpack Cloud: a durable multi-agent swarm for software development, on Temporal and libSQL')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => ctx.io.writeOut(text), writeErr: (text) => ctx.io.writeErr(text) });
+  // Subcommands made with .command() inherit the three settings above.
+  registerStartCommand(program, ctx);
+  registerServerCommands(program, ctx);
+  registerWorkerCommand(program);
+  registerDemoCommand(program, ctx);
+  registerTaskCommands(program, ctx);
+  registerMemoryCommands(program, ctx);
+  registerQualityCommands(program, ctx);
+  registerStatusCommand(program, ctx);
+  registerAgentsCommands(program, ctx);
+  return program;
+}
