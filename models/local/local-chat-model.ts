@@ -37,6 +37,24 @@ function toolCallFor(edit: EditInstruction): { name: string; input: unknown } {
   }
 }
 
+const FILE_TOOLS = new Set(['write_file', 'append_file', 'delete_file']);
+
+/** The summary counts only the file edits whose tool calls succeeded; a refused one fails the attempt. */
+function finishWithWhatApplied(respond: (text: string, call: { name: string; input: unknown }) => ChatResponse, edits: EditInstruction[], messages: ChatMessage[]) {
+  const results = messages.flatMap((m) => (m.role === 'tool' ? m.results : [])).filter((r) => FILE_TOOLS.has(r.name));
+  const fileEdits = edits.filter((e) => e.op !== 'run');
+  const refused = results.filter((r) => r.isError);
+  const applied = fileEdits.filter((_, i) => results[i] && !results[i].isError);
+  const files = [...new Set(applied.map((e) => e.path))];
+  const commands = edits.length - fileEdits.length;
+  const what = `applied ${applied.length} of ${fileEdits.length} file edit(s)${files.length > 0 ? `: ${files.join(', ')}` : ''}${commands > 0 ? `; ran ${commands} command(s)` : ''}`;
+  if (refused.length > 0) {
+    const reasons = refused.map((r) => r.output.split('\n')[0]).join('; ');
+    return respond(`Some edits were refused: ${reasons}`, { name: 'finish', input: { summary: `${what}; refused: ${reasons}`, success: false } });
+  }
+  return respond('All edits applied.', { name: 'finish', input: { summary: what, success: true } });
+}
+
 /**
  * A deterministic chat model for the agent loop, needing no service: it turns the edit blocks in
  * the task description (models/local/edit-script.ts) into one tool call per turn, then calls
@@ -70,10 +88,7 @@ export function createLocalChatModel(): ChatModel {
       }
       const done = request.messages.filter((m) => m.role === 'assistant').length;
       const next = edits[done];
-      if (!next) {
-        const files = [...new Set(edits.filter((e) => e.op !== 'run').map((e) => e.path))];
-        return respond('All edits applied.', { name: 'finish', input: { summary: `applied ${edits.length} edit(s): ${files.join(', ') || 'commands only'}`, success: true } });
-      }
+      if (!next) return finishWithWhatApplied(respond, edits, request.messages);
       return respond('', toolCallFor(next));
     },
   };
