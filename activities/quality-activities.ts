@@ -4,6 +4,7 @@ import { artifactId } from '../agent/attempt-outcome.js';
 import { collectBaseline, qualityGateSchema, readQualityGate, type QualityGate } from '../quality/baseline.js';
 import type { GateProgress } from '../quality/gate-context.js';
 import { runQualityGate } from '../quality/run-gate.js';
+import { changedFiles } from '../workspace/changed-files.js';
 import { git } from '../workspace/git.js';
 import { withDetachedCheckout } from '../workspace/worktree.js';
 import { openWorkspace, type ActivityDeps } from './deps.js';
@@ -77,8 +78,10 @@ export function createQualityActivities(deps: ActivityDeps) {
       const { task } = ws;
       const gate = await storedGate(taskId);
       const baseline = (await store.quality.getBaseline(task.repo, task.baseBranch))?.snapshot ?? null;
+      const forkPoint = await git(ws.worktreePath, ['merge-base', ws.baseSha, 'HEAD']);
+      const changed = await changedFiles(ws.worktreePath, forkPoint);
       const outcome = await heartbeating({ round }, (watch) =>
-        runQualityGate({ worktree: ws.worktreePath, gate, baseline, ...limits }, {
+        runQualityGate({ worktree: ws.worktreePath, gate, baseline, changedFiles: changed, ...limits }, {
           ...watch,
           previousRuns: () => store.checkRuns.list(taskId, attempt, round),
           recordRun: (run) => store.checkRuns.record({ taskId, attempt, round, ...run }),

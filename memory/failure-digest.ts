@@ -56,7 +56,7 @@ const GATE_SECTION = /^### (.+?) \((?:blocking|warning, not blocking)\)$/;
 /** What each gate section is about, in a word (also used as a tag). */
 const SECTION_TOPIC: Record<RegressionRule, string> = {
   checkError: 'checks', checkMissing: 'checks', buildBroken: 'build', checkBroken: 'checks',
-  newFailingTest: 'tests', newTypeError: 'typecheck', lintErrorIncrease: 'lint', lintWarningIncrease: 'lint', coverageDrop: 'coverage',
+  newFailingTest: 'tests', newTypeError: 'typecheck', lintErrorIncrease: 'lint', lintWarningIncrease: 'lint', coverageDrop: 'coverage', fileRefused: 'files',
 };
 const TOPIC_OF_HEADING = new Map(Object.entries(HEADINGS).map(([rule, heading]) => [heading, SECTION_TOPIC[rule as RegressionRule]]));
 const GATE_TEST_ITEM = /^- `(.+?)`(?: \(.+\))?$/;

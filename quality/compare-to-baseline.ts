@@ -1,4 +1,5 @@
 import { RULE_ORDER, type QualityComparison, type Regression } from './comparison.js';
+import { refusedFiles, type ChangedFile } from './file-rules.js';
 import { resolvePolicy, type QualityPolicy } from './policy.js';
 import { testKey, type CheckResult, type LintProblem, type QualitySnapshot, type TestFailure, type TypeDiagnostic } from './snapshot.js';
 
@@ -94,8 +95,14 @@ function severityOf(rule: Regression['rule'], policy: QualityPolicy): Regression
  * coverage falling beyond the threshold, a check no longer run. A check that could not be collected
  * always blocks. Without a baseline every failure counts as new.
  */
-export function compareToBaseline(snapshot: QualitySnapshot, baseline: QualitySnapshot | null, policy: QualityPolicy = resolvePolicy()): QualityComparison {
+export function compareToBaseline(
+  snapshot: QualitySnapshot,
+  baseline: QualitySnapshot | null,
+  policy: QualityPolicy = resolvePolicy(),
+  changedFiles: readonly ChangedFile[] = [],
+): QualityComparison {
   const found = snapshot.checks.flatMap((check) => checkRegressions(check, usableBaseline(baseline, check.name), policy));
+  found.push(...refusedFiles(changedFiles, policy));
   for (const check of baseline?.checks ?? []) {
     if (!snapshot.checks.some((c) => c.name === check.name)) {
       found.push({ rule: 'checkMissing', check: check.name, message: `check "${check.name}" of the baseline is no longer run` });

@@ -14,6 +14,7 @@ export const HEADINGS: Record<RegressionRule, string> = {
   lintWarningIncrease: 'New lint warnings',
   checkBroken: 'Checks that fail now but passed on the base branch',
   coverageDrop: 'Coverage dropped',
+  fileRefused: 'Files the repository does not accept',
 };
 
 const fenced = (text: string) => '```\n' + text.trim() + '\n```';
@@ -38,6 +39,7 @@ function detail(r: Regression): string {
       return `- ${r.error}`;
     case 'checkMissing':
     case 'coverageDrop':
+    case 'fileRefused':
       return `- ${r.message}`;
   }
 }

@@ -2,6 +2,7 @@ import type { ToolRunResult } from './collect-check.js';
 import { collectQuality } from './collect-quality.js';
 import type { QualityComparison } from './comparison.js';
 import { compareToBaseline } from './compare-to-baseline.js';
+import type { ChangedFile } from './file-rules.js';
 import type { QualityGate } from './baseline.js';
 import { qualitySummary, regressionFeedback } from './feedback.js';
 import { checkOptions, installGateDependencies, type GateCommandOptions } from './gate-commands.js';
@@ -15,6 +16,8 @@ export interface QualityGateOptions extends GateCommandOptions {
   gate: QualityGate;
   /** The base branch's baseline snapshot; null when it has none yet. */
   baseline: QualitySnapshot | null;
+  /** The files the change adds or modifies, judged by the policy's file rules. */
+  changedFiles?: readonly ChangedFile[];
 }
 
 export interface QualityGateOutcome {
@@ -60,7 +63,7 @@ export async function runQualityGate(options: QualityGateOptions, context: GateC
     onFinished: (check, run) => context.recordRun(checkRun(check, run)),
   });
   const snapshot = await rerunNewFailures(collected, options.baseline, collect);
-  const comparison = compareToBaseline(snapshot, options.baseline, options.gate.policy);
+  const comparison = compareToBaseline(snapshot, options.baseline, options.gate.policy, options.changedFiles);
   const passed = comparison.verdict === 'pass';
   return {
     snapshot,

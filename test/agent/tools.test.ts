@@ -36,7 +36,7 @@ const read = (file: string) => readFile(path.join(worktree, file), 'utf8');
 
 describe('tool specs', () => {
   it('describe every tool with a JSON schema of an object input', () => {
-    expect(tools.specs.map((s) => s.name)).toEqual(['read_file', 'write_file', 'edit_file', 'list_directory', 'search', 'run_command', 'finish']);
+    expect(tools.specs.map((s) => s.name)).toEqual(['read_file', 'write_file', 'edit_file', 'append_file', 'delete_file', 'list_directory', 'search', 'run_command', 'finish']);
     for (const spec of tools.specs) {
       expect(spec.description.length).toBeGreaterThan(10);
       expect(spec.inputSchema).toMatchObject({ type: 'object' });

@@ -66,7 +66,7 @@ describe('the durable agent loop on real Temporal, with two worker kinds', () =>
     expect(turns.map((t) => t.turn)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     expect(turns.at(-1)?.done).toBe(true);
     const toolNames = turns.slice(1).flatMap((t) => t.messages.flatMap((m) => (m.role === 'assistant' ? m.toolCalls.map((c) => c.name) : [])));
-    expect(toolNames).toEqual(['write_file', 'write_file', 'run_command', 'run_command', 'run_command', 'run_command', 'finish']);
+    expect(toolNames).toEqual(['write_file', 'write_file', 'append_file', 'delete_file', 'delete_file', 'run_command', 'finish']);
     const runResult = turns[6]!.messages.find((m) => m.role === 'tool');
     expect(runResult?.role === 'tool' && runResult.results[0]!.output).toMatch(/pass 1/);
     // Each turn that changed files left a checkpoint commit on the task branch.
