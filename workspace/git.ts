@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { looseContext, registeredWorktree, worktreeContext } from './git-bindings.js';
 import { withoutRepoDrivers } from './git-drivers.js';
 import { gitEnv } from './git-env.js';
@@ -21,7 +22,7 @@ export interface GitOptions {
 async function contextFor(cwd: string, options: GitOptions): Promise<GitContext> {
   const wt = registeredWorktree(cwd);
   if (!wt) return withoutRepoDrivers(looseContext(cwd, options.discover));
-  await restoreGitfile(wt.workTree, wt.gitDir);
+  if (existsSync(wt.workTree)) await restoreGitfile(wt.workTree, wt.gitDir);
   return withoutRepoDrivers(worktreeContext(wt));
 }
 
