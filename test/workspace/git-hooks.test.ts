@@ -93,3 +93,25 @@ describe('config the agent set that would execute programs', () => {
     expect(await ran(t.marker)).toBe('');
   });
 });
+
+describe('refs the agent planted', () => {
+  it('a replace ref cannot swap the tree that lands for the one the gate checked', async () => {
+    const t = await setup();
+    await syncWithBase(t.worktree, t.repo, 'main');
+    const base = await git(t.repo, ['rev-parse', 'main']);
+    await writeFile(path.join(t.worktree, 'feature.txt'), 'feature\n');
+    const checked = (await commitAll(t.worktree, 'checked work'))!.sha;
+    // A commit the gate never saw, with an extra file, put in place of the checked head by refs/replace.
+    await writeFile(path.join(t.worktree, 'unchecked.txt'), 'never checked\n');
+    const unchecked = (await commitAll(t.worktree, 'unchecked work'))!.sha;
+    const swapped = await git(t.worktree, ['commit-tree', `${unchecked}^{tree}`, '-p', base, '-m', 'swap']);
+    await git(t.worktree, ['reset', '--quiet', '--hard', checked]);
+    await git(t.worktree, ['update-ref', `refs/replace/${checked}`, swapped]);
+
+    const outcome = await landOnBase({ repo: t.repo, worktree: t.worktree, baseBranch: 'main', message: 'land' });
+    expect(outcome.status).toBe('merged');
+    const merge = (outcome as { mergeCommit: string }).mergeCommit;
+    expect(await git(t.repo, ['rev-parse', `${merge}^{tree}`])).toBe(await git(t.repo, ['rev-parse', `${checked}^{tree}`]));
+    expect(await git(t.repo, ['ls-tree', '--name-only', merge])).not.toContain('unchecked.txt');
+  });
+});
