@@ -1,17 +1,34 @@
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { git, gitMaybe, GitError } from './git.js';
+import { gitMaybe } from './git.js';
+import {
+  checkoutContext,
+  forgetWorktree,
+  openRepo,
+  realpathOr,
+  registeredWorktree,
+  registerWorktree,
+  repoContext,
+  worktreeContext,
+  type RepoGit,
+  type WorktreeGit,
+} from './git-bindings.js';
+import { withoutRepoDrivers } from './git-drivers.js';
+import { GitError, runGit, runGitMaybe, type GitContext } from './git-run.js';
+import { RepoError } from './repo-error.js';
+import { findAdminDir, restoreGitfile, verifyWorktree } from './worktree-guard.js';
 
-export class RepoError extends Error {
-  override name = 'RepoError';
-}
+export { RepoError } from './repo-error.js';
+
+// Every git here runs with an explicit git dir and work tree (git-bindings.ts): on the user's
+// repository as resolved from its path, on a task worktree as registered by prepareWorktree.
 
 /** Absolute top-level path of the git repository containing `repoPath`. */
 export async function resolveRepo(repoPath: string): Promise<string> {
   const absolute = path.resolve(repoPath);
   if (!existsSync(absolute)) throw new RepoError(`repo ${absolute} does not exist`);
-  const top = await gitMaybe(absolute, ['rev-parse', '--show-toplevel']);
+  const top = await gitMaybe(absolute, ['rev-parse', '--show-toplevel'], { discover: true });
   if (!top) throw new RepoError(`repo ${absolute} is not a git repository`);
   return top;
 }
@@ -32,20 +49,76 @@ export async function requireBranch(repo: string, branch: string): Promise<strin
   return sha;
 }
 
-async function isAncestor(cwd: string, ancestor: string, descendant: string): Promise<boolean> {
-  return (await gitMaybe(cwd, ['merge-base', '--is-ancestor', ancestor, descendant])) !== null;
+const branchShaIn = (ctx: GitContext, branch: string) => runGitMaybe(ctx, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}^{commit}`]);
+
+async function requireBranchIn(ctx: GitContext, repo: RepoGit, branch: string): Promise<string> {
+  const sha = await branchShaIn(ctx, branch);
+  if (!sha) throw new RepoError(`repo ${repo.path} has no branch "${branch}"`);
+  return sha;
 }
 
-/** Worktrees of the repo, keyed by the branch they have checked out. */
-async function worktreesByBranch(repo: string): Promise<Map<string, string>> {
-  const porcelain = await git(repo, ['worktree', 'list', '--porcelain']);
-  const map = new Map<string, string>();
-  let current: string | undefined;
+async function isAncestor(ctx: GitContext, ancestor: string, descendant: string): Promise<boolean> {
+  return (await runGitMaybe(ctx, ['merge-base', '--is-ancestor', ancestor, descendant])) !== null;
+}
+
+/** The user's repository, pinned, with its own drivers neutralised. */
+async function repoGit(repoPath: string): Promise<{ repo: RepoGit; ctx: GitContext }> {
+  const repo = await openRepo(repoPath);
+  return { repo, ctx: await withoutRepoDrivers(repoContext(repo)) };
+}
+
+interface Checkout {
+  path: string;
+  branch: string | null;
+  /** The repository's main working tree (its git dir is the common dir). */
+  main: boolean;
+}
+
+/** The repository's checkouts (worktree list), the main one first. */
+async function checkouts(ctx: GitContext): Promise<Checkout[]> {
+  const porcelain = await runGit(ctx, ['worktree', 'list', '--porcelain']);
+  const list: Checkout[] = [];
   for (const line of porcelain.split('\n')) {
-    if (line.startsWith('worktree ')) current = line.slice('worktree '.length);
-    else if (line.startsWith('branch refs/heads/') && current) map.set(line.slice('branch refs/heads/'.length), current);
+    if (line.startsWith('worktree ')) list.push({ path: line.slice('worktree '.length), branch: null, main: list.length === 0 });
+    else if (line.startsWith('branch refs/heads/') && list.length > 0) list[list.length - 1]!.branch = line.slice('branch refs/heads/'.length);
   }
-  return map;
+  return list;
+}
+
+/**
+ * The task worktree at `worktreePath`, its private git dir found from the repository; verified
+ * (gitfile restored, HEAD on `branch`) and registered, so every later git there is pinned to it.
+ */
+async function bindWorktree(repo: RepoGit, worktreePath: string, branch: string): Promise<{ wt: WorktreeGit; ctx: GitContext }> {
+  const workTree = realpathOr(worktreePath);
+  const known = registeredWorktree(worktreePath);
+  const gitDir = known && known.repo.commonDir === repo.commonDir && existsSync(known.gitDir) ? known.gitDir : await findAdminDir(repo.commonDir, workTree);
+  if (!gitDir) throw new RepoError(`worktree ${worktreePath} is not registered in ${repo.commonDir}`);
+  const wt: WorktreeGit = { repo, path: path.resolve(worktreePath), workTree, gitDir, branch };
+  const ctx = await withoutRepoDrivers(worktreeContext(wt));
+  await verifyWorktree(wt, ctx);
+  registerWorktree(wt);
+  return { wt, ctx };
+}
+
+/** A worktree prepareWorktree registered in this process (of `repo` when given), verified. */
+async function openWorktree(worktree: string, repoPath?: string): Promise<{ wt: WorktreeGit; ctx: GitContext }> {
+  const wt = registeredWorktree(worktree);
+  if (!wt) throw new RepoError(`${worktree} is not a task worktree this worker prepared; refusing to run git there`);
+  if (repoPath !== undefined && (await openRepo(repoPath)).commonDir !== wt.repo.commonDir) {
+    throw new RepoError(`worktree ${worktree} belongs to ${wt.repo.path}, not ${repoPath}`);
+  }
+  const ctx = await withoutRepoDrivers(worktreeContext(wt));
+  await verifyWorktree(wt, ctx);
+  return { wt, ctx };
+}
+
+/** Restores the gitfile of an existing worktree directory, so `git worktree prune` does not drop it. */
+async function repairBeforePrune(repo: RepoGit, worktreePath: string): Promise<void> {
+  if (!existsSync(worktreePath)) return;
+  const known = registeredWorktree(worktreePath);
+  const adminDir = known?.repo.commonDir === repo.commonDir ? known.gitDir : await findAdminDir(repo.commonDir, worktreePath);
+  if (adminDir && existsSync(adminDir)) await restoreGitfile(realpathOr(worktreePath), adminDir);
 }
 
 export interface PreparedWorktree {
@@ -60,49 +133,54 @@ export interface PreparedWorktree {
  * (a retried activity, a crashed worker) already made it.
  */
 export async function prepareWorktree(opts: { repo: string; baseBranch: string; branch: string; worktreePath: string }): Promise<PreparedWorktree> {
-  const baseSha = await requireBranch(opts.repo, opts.baseBranch);
+  const { repo, ctx } = await repoGit(opts.repo);
+  const baseSha = await requireBranchIn(ctx, repo, opts.baseBranch);
+  await repairBeforePrune(repo, opts.worktreePath);
   // Forget worktrees whose directories are gone (a crashed worker, a cleaned tmp) before looking.
-  await git(opts.repo, ['worktree', 'prune']);
-  const checkedOut = await worktreesByBranch(opts.repo);
-  const existing = checkedOut.get(opts.branch);
-  if (existing && path.resolve(existing) === path.resolve(opts.worktreePath) && existsSync(existing)) {
-    return { worktreePath: existing, baseSha, headSha: await git(existing, ['rev-parse', 'HEAD']), reused: true };
+  await runGit(ctx, ['worktree', 'prune']);
+  const existing = (await checkouts(ctx)).find((c) => c.branch === opts.branch)?.path;
+  if (existing && realpathOr(existing) === realpathOr(opts.worktreePath) && existsSync(existing)) {
+    const { ctx: wtCtx } = await bindWorktree(repo, opts.worktreePath, opts.branch);
+    return { worktreePath: existing, baseSha, headSha: await runGit(wtCtx, ['rev-parse', 'HEAD']), reused: true };
   }
   if (existing) throw new RepoError(`branch ${opts.branch} is already checked out at ${existing}`);
   await mkdir(path.dirname(opts.worktreePath), { recursive: true });
-  const branchExists = (await branchSha(opts.repo, opts.branch)) !== null;
-  await git(
-    opts.repo,
+  const branchExists = (await branchShaIn(ctx, opts.branch)) !== null;
+  await runGit(
+    ctx,
     branchExists
       ? ['worktree', 'add', opts.worktreePath, opts.branch]
       : ['worktree', 'add', '-b', opts.branch, opts.worktreePath, opts.baseBranch],
   );
-  return { worktreePath: opts.worktreePath, baseSha, headSha: await git(opts.worktreePath, ['rev-parse', 'HEAD']), reused: branchExists };
+  const { ctx: wtCtx } = await bindWorktree(repo, opts.worktreePath, opts.branch);
+  return { worktreePath: opts.worktreePath, baseSha, headSha: await runGit(wtCtx, ['rev-parse', 'HEAD']), reused: branchExists };
 }
 
-/** Commits everything in the worktree; null when there was nothing to commit. */
+/** Commits everything in the worktree on its task branch; null when there was nothing to commit. */
 export async function commitAll(worktree: string, message: string): Promise<{ sha: string; files: string[] } | null> {
-  await git(worktree, ['add', '--all']);
+  const { ctx } = await openWorktree(worktree);
+  await runGit(ctx, ['add', '--all']);
   // -z: names verbatim (no quoting of non-ASCII); --no-renames: both sides of a rename are listed.
-  const staged = (await git(worktree, ['diff', '--cached', '--name-only', '--no-renames', '-z'])).split('\0').filter(Boolean);
+  const staged = (await runGit(ctx, ['diff', '--cached', '--name-only', '--no-renames', '-z'])).split('\0').filter(Boolean);
   if (staged.length === 0) return null;
-  await git(worktree, ['commit', '--quiet', '--no-verify', '-m', message]);
-  return { sha: await git(worktree, ['rev-parse', 'HEAD']), files: staged };
+  await runGit(ctx, ['commit', '--quiet', '--no-verify', '-m', message]);
+  return { sha: await runGit(ctx, ['rev-parse', 'HEAD']), files: staged };
 }
 
 export type SyncOutcome = { status: 'up_to_date' } | { status: 'updated'; baseSha: string } | { status: 'conflict'; files: string[] };
 
 /** Brings the base branch's new commits into the task branch, aborting cleanly on conflict. */
 export async function syncWithBase(worktree: string, repo: string, baseBranch: string): Promise<SyncOutcome> {
-  const baseSha = await requireBranch(repo, baseBranch);
-  if (await isAncestor(worktree, baseSha, 'HEAD')) return { status: 'up_to_date' };
+  const { wt, ctx } = await openWorktree(worktree, repo);
+  const baseSha = await requireBranchIn(ctx, wt.repo, baseBranch);
+  if (await isAncestor(ctx, baseSha, 'HEAD')) return { status: 'up_to_date' };
   try {
-    await git(worktree, ['merge', '--no-edit', '--no-verify', '-m', `swarm: update from ${baseBranch}`, baseSha]);
+    await runGit(ctx, ['merge', '--no-edit', '--no-verify', '--no-stat', '-m', `swarm: update from ${baseBranch}`, baseSha]);
     return { status: 'updated', baseSha };
   } catch (err) {
     if (!(err instanceof GitError)) throw err;
-    const conflicted = await git(worktree, ['diff', '--name-only', '--diff-filter=U']).catch(() => '');
-    await gitMaybe(worktree, ['merge', '--abort']);
+    const conflicted = await runGit(ctx, ['diff', '--name-only', '--diff-filter=U']).catch(() => '');
+    await runGitMaybe(ctx, ['merge', '--abort']);
     if (!conflicted) throw err;
     return { status: 'conflict', files: conflicted.split('\n') };
   }
@@ -110,34 +188,45 @@ export async function syncWithBase(worktree: string, repo: string, baseBranch: s
 
 export type LandOutcome = { status: 'merged'; mergeCommit: string | null } | { status: 'base_moved' };
 
+/** Where `checkout` (another checkout of the repository) keeps its git dir, found from the repository. */
+async function checkoutGit(repo: RepoGit, checkout: Checkout): Promise<GitContext> {
+  const gitDir = checkout.main ? repo.commonDir : await findAdminDir(repo.commonDir, checkout.path);
+  if (!gitDir) throw new RepoError(`cannot find the git dir of ${checkout.path} in ${repo.commonDir}`);
+  return withoutRepoDrivers(checkoutContext(repo, realpathOr(checkout.path), gitDir));
+}
+
 /**
  * Lands the task branch on the base branch as a merge commit. The base ref only moves if it still
  * points where the merge was computed from (compare-and-swap), so concurrent tasks never clobber each
  * other. When the base branch is checked out somewhere (e.g. the user's own clone), that working tree
- * is fast-forwarded instead, keeping it consistent with its ref.
+ * is fast-forwarded instead, keeping it consistent with its ref. This is the only write to the user's
+ * repository besides the task branch's own commits.
  */
 export async function landOnBase(opts: { repo: string; worktree: string; baseBranch: string; message: string }): Promise<LandOutcome> {
-  const head = await git(opts.worktree, ['rev-parse', 'HEAD']);
-  const baseSha = await requireBranch(opts.repo, opts.baseBranch);
-  const landed = await findLandingMerge(opts.repo, baseSha, head);
+  const { wt, ctx } = await openWorktree(opts.worktree, opts.repo);
+  const repoCtx = await withoutRepoDrivers(repoContext(wt.repo));
+  const head = await runGit(ctx, ['rev-parse', 'HEAD']);
+  const baseSha = await requireBranchIn(repoCtx, wt.repo, opts.baseBranch);
+  const landed = await findLandingMerge(repoCtx, baseSha, head);
   if (landed !== undefined) return { status: 'merged', mergeCommit: landed };
-  if (!(await isAncestor(opts.worktree, baseSha, head))) return { status: 'base_moved' };
+  if (!(await isAncestor(ctx, baseSha, head))) return { status: 'base_moved' };
   if (head === baseSha) return { status: 'merged', mergeCommit: null };
 
-  const tree = await git(opts.worktree, ['rev-parse', 'HEAD^{tree}']);
-  const merge = await git(opts.worktree, ['commit-tree', tree, '-p', baseSha, '-p', head, '-m', opts.message]);
-  const checkedOutAt = (await worktreesByBranch(opts.repo)).get(opts.baseBranch);
-  if (checkedOutAt) {
-    const checkedOutHead = await git(checkedOutAt, ['rev-parse', 'HEAD']);
+  const tree = await runGit(ctx, ['rev-parse', 'HEAD^{tree}']);
+  const merge = await runGit(ctx, ['commit-tree', tree, '-p', baseSha, '-p', head, '-m', opts.message]);
+  const checkout = (await checkouts(repoCtx)).find((c) => c.branch === opts.baseBranch);
+  if (checkout) {
+    const checkoutCtx = await checkoutGit(wt.repo, checkout);
+    const checkedOutHead = await runGit(checkoutCtx, ['rev-parse', 'HEAD']);
     if (checkedOutHead !== baseSha) return { status: 'base_moved' };
     try {
-      await git(checkedOutAt, ['merge', '--ff-only', '--quiet', merge]);
+      await runGit(checkoutCtx, ['merge', '--ff-only', '--quiet', '--no-stat', merge]);
     } catch (err) {
-      if ((await git(checkedOutAt, ['rev-parse', 'HEAD'])) !== baseSha) return { status: 'base_moved' };
-      throw new RepoError(`cannot fast-forward ${opts.baseBranch} checked out at ${checkedOutAt}: ${(err as Error).message}`);
+      if ((await runGit(checkoutCtx, ['rev-parse', 'HEAD'])) !== baseSha) return { status: 'base_moved' };
+      throw new RepoError(`cannot fast-forward ${opts.baseBranch} checked out at ${checkout.path}: ${(err as Error).message}`);
     }
   } else {
-    const swapped = await gitMaybe(opts.repo, ['update-ref', '-m', opts.message, `refs/heads/${opts.baseBranch}`, merge, baseSha]);
+    const swapped = await runGitMaybe(repoCtx, ['update-ref', '-m', opts.message, `refs/heads/${opts.baseBranch}`, merge, baseSha]);
     if (swapped === null) return { status: 'base_moved' };
   }
   return { status: 'merged', mergeCommit: merge };
@@ -147,9 +236,9 @@ export async function landOnBase(opts: { repo: string; worktree: string; baseBra
  * When a previous run already landed `head` (and then crashed before reporting it), returns that
  * merge commit; a head already contained in base without a merge commit yields null.
  */
-async function findLandingMerge(repo: string, baseSha: string, head: string): Promise<string | null | undefined> {
-  if (baseSha === head || !(await isAncestor(repo, head, baseSha))) return undefined;
-  const merges = await git(repo, ['rev-list', '--merges', '--parents', '-n', '200', baseSha]);
+async function findLandingMerge(ctx: GitContext, baseSha: string, head: string): Promise<string | null | undefined> {
+  if (baseSha === head || !(await isAncestor(ctx, head, baseSha))) return undefined;
+  const merges = await runGit(ctx, ['rev-list', '--merges', '--parents', '-n', '200', baseSha]);
   for (const line of merges.split('\n')) {
     const [sha, , second] = line.split(' ');
     if (second === head) return sha ?? null;
@@ -158,20 +247,32 @@ async function findLandingMerge(repo: string, baseSha: string, head: string): Pr
 }
 
 export async function removeWorktree(repo: string, worktreePath: string): Promise<void> {
-  if (existsSync(worktreePath)) await git(repo, ['worktree', 'remove', '--force', worktreePath]);
-  await git(repo, ['worktree', 'prune']);
+  const { repo: r, ctx } = await repoGit(repo);
+  if (existsSync(worktreePath)) {
+    try {
+      await repairBeforePrune(r, worktreePath);
+      await runGit(ctx, ['worktree', 'remove', '--force', worktreePath]);
+    } catch (err) {
+      // A worktree too damaged for git to remove (its .git made a directory) is deleted as a directory.
+      if (!(err instanceof RepoError || err instanceof GitError)) throw err;
+      await rm(worktreePath, { recursive: true, force: true });
+    }
+  }
+  await runGit(ctx, ['worktree', 'prune']);
+  forgetWorktree(worktreePath);
 }
 
 /** Runs `fn` in a temporary detached checkout of `commit` (under `parentDir`), removed afterwards. */
 export async function withDetachedCheckout<T>(repo: string, commit: string, parentDir: string, fn: (dir: string) => Promise<T>): Promise<T> {
+  const { ctx } = await repoGit(repo);
   await mkdir(parentDir, { recursive: true });
   const dir = await mkdtemp(path.join(parentDir, 'checkout-'));
-  await git(repo, ['worktree', 'add', '--detach', '--force', dir, commit]);
+  await runGit(ctx, ['worktree', 'add', '--detach', '--force', dir, commit]);
   try {
     return await fn(dir);
   } finally {
-    await git(repo, ['worktree', 'remove', '--force', dir]).catch(() => undefined);
+    await runGit(ctx, ['worktree', 'remove', '--force', dir]).catch(() => undefined);
     await rm(dir, { recursive: true, force: true });
-    await git(repo, ['worktree', 'prune']).catch(() => undefined);
+    await runGit(ctx, ['worktree', 'prune']).catch(() => undefined);
   }
 }

@@ -211,6 +211,26 @@ describe('landOnBase', () => {
     expect(await parents(bare, merge)).toEqual([oldBase, head]);
   });
 
+  it('works from a repository that is itself a linked worktree, fast-forwarding that checkout', async () => {
+    const clone = await freshRepo();
+    await git(clone.repo, ['checkout', '--quiet', '-b', 'elsewhere']);
+    const linked = path.join(root, `linked-${++repos}`);
+    await git(clone.repo, ['worktree', 'add', '--quiet', linked, 'main']);
+    const s: Setup = { repo: linked, worktree: path.join(root, `worktrees-${repos}`, 'task'), branch: 'swarm/linked-task' };
+    await prepareWorktree({ repo: linked, baseBranch: 'main', branch: s.branch, worktreePath: s.worktree });
+    expect(existsSync(path.join(clone.repo, '.git', 'worktrees', 'task'))).toBe(true);
+    await writeFile(path.join(s.worktree, 'feature.txt'), 'feature\n');
+    const { sha: head } = (await commitAll(s.worktree, 'task: feature'))!;
+
+    const outcome = await land(s);
+    expect(outcome.status).toBe('merged');
+    const merge = (outcome as { mergeCommit: string }).mergeCommit;
+    expect(await sha(linked, 'HEAD')).toBe(merge);
+    expect(await parents(linked, merge)).toEqual([await sha(clone.repo, 'elsewhere'), head]);
+    expect(await readFile(path.join(linked, 'feature.txt'), 'utf8')).toBe('feature\n');
+    expect(await status(linked)).toBe('');
+  });
+
   it('fast-forwards the working tree where the base is checked out', async () => {
     const s = await withWorktree();
     const oldBase = await sha(s.repo, 'main');
