@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { gitSpawnOptions } from '../../workspace/git.js';
 import { z } from 'zod';
 import { clipText, defineTool, ToolError } from './tool.js';
 import { resolveWorktreePath } from './worktree-path.js';
@@ -15,9 +16,11 @@ interface GrepResult {
 }
 
 /** Runs git grep without a shell and stops reading (and the process) after `maxLines` matches. */
-function gitGrep(cwd: string, args: string[], maxLines: number, signal?: AbortSignal): Promise<GrepResult> {
+async function gitGrep(worktree: string, args: string[], maxLines: number, signal?: AbortSignal): Promise<GrepResult> {
+  // The worker's hardened git: never the worktree's own .git, config or the worker's secrets.
+  const { cwd, env } = await gitSpawnOptions(worktree);
   return new Promise((resolve, reject) => {
-    const child = spawn('git', ['grep', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], signal, timeout: SEARCH_TIMEOUT_MS });
+    const child = spawn('git', ['grep', ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], signal, timeout: SEARCH_TIMEOUT_MS });
     const lines: string[] = [];
     let pending = '';
     let more = false;
