@@ -1,8 +1,10 @@
 import type { ModelConfig } from '../config/config.js';
 import { LOOP_ADAPTERS } from '../config/model-config.js';
 import type { ModelPlan, TaskWorkflowInput } from '../workflows/task-workflow.js';
+import { SwarmError } from '../errors/swarm-error.js';
 
-export class RoutingError extends Error {
+export class RoutingError extends SwarmError {
+  readonly kind = 'input' as const;
   override name = 'RoutingError';
 }
 

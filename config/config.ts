@@ -3,8 +3,10 @@ import path from 'node:path';
 import { z } from 'zod';
 import { formatZodError } from './format-zod-error.js';
 import { defaultModels, modelSchema, modelTypeName, type ModelConfig } from './model-config.js';
+import { SwarmError } from '../errors/swarm-error.js';
 
-export class ConfigError extends Error {
+export class ConfigError extends SwarmError {
+  readonly kind = 'config' as const;
   override name = 'ConfigError';
 }
 

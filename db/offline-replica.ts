@@ -1,6 +1,8 @@
 import type { Client, InArgs, InStatement, TransactionMode } from '@libsql/client';
+import { SwarmError } from '../errors/swarm-error.js';
 
-export class DatabaseUnavailableError extends Error {
+export class DatabaseUnavailableError extends SwarmError {
+  readonly kind = 'transient' as const;
   override name = 'DatabaseUnavailableError';
 }
 

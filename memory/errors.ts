@@ -1,10 +1,13 @@
+import { SwarmError } from '../errors/swarm-error.js';
 /** A memory or search request that fails validation; retrying cannot fix it. */
-export class MemoryInputError extends Error {
+export class MemoryInputError extends SwarmError {
+  readonly kind = 'input' as const;
   override name = 'MemoryInputError';
 }
 
 /** The embedder's vectors do not fit the database's `F32_BLOB(n)` column; retrying cannot fix it. */
-export class EmbeddingDimensionMismatchError extends Error {
+export class EmbeddingDimensionMismatchError extends SwarmError {
+  readonly kind = 'config' as const;
   override name = 'EmbeddingDimensionMismatchError';
 }
 
@@ -12,12 +15,15 @@ export class EmbeddingDimensionMismatchError extends Error {
  * An embedding provider failed. `retryable` says whether trying again later may help (rate limits,
  * server errors, network failures) or not (a rejected API key, a malformed or wrong-sized answer).
  */
-export class EmbeddingProviderError extends Error {
+export class EmbeddingProviderError extends SwarmError {
   override name = 'EmbeddingProviderError';
+  get kind() {
+    return this.retryable ? ('transient' as const) : ('config' as const);
+  }
   readonly provider: string;
   readonly status: number | null;
   readonly retryable: boolean;
-  readonly retryAfterSeconds: number | null;
+  override readonly retryAfterSeconds: number | null;
 
   constructor(
     message: string,
@@ -32,6 +38,7 @@ export class EmbeddingProviderError extends Error {
 }
 
 /** Embedder options that cannot work (unknown kind, missing API key, …); a configuration problem. */
-export class EmbedderOptionsError extends Error {
+export class EmbedderOptionsError extends SwarmError {
+  readonly kind = 'config' as const;
   override name = 'EmbedderOptionsError';
 }

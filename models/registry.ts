@@ -4,8 +4,10 @@ import type { ChatModel } from './chat-model.js';
 import { createClaudeCodeAdapter, createCodexAdapter, createCommandAdapter, createGeminiCliAdapter, type ModelAdapter } from './cli/index.js';
 import { createLocalChatModel } from './local/local-chat-model.js';
 import type { ModelPricing } from './usage.js';
+import { SwarmError } from '../errors/swarm-error.js';
 
-export class UnknownModelError extends Error {
+export class UnknownModelError extends SwarmError {
+  readonly kind = 'config' as const;
   override name = 'UnknownModelError';
 }
 

@@ -5,8 +5,10 @@ import { formatZodError } from '../config/format-zod-error.js';
 import { KIND_OF_FORMAT } from './quality-check.js';
 import { qualityPolicySchema } from './policy.js';
 import { checkKindSchema, reportFormatSchema } from './snapshot.js';
+import { SwarmError } from '../errors/swarm-error.js';
 
-export class RepoConfigError extends Error {
+export class RepoConfigError extends SwarmError {
+  readonly kind = 'config' as const;
   override name = 'RepoConfigError';
 }
 

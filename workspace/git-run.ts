@@ -1,7 +1,9 @@
 import { execFile } from 'node:child_process';
 import { gitEnv, type ConfigEntry } from './git-env.js';
+import { SwarmError } from '../errors/swarm-error.js';
 
-export class GitError extends Error {
+export class GitError extends SwarmError {
+  readonly kind = 'transient' as const;
   override name = 'GitError';
   constructor(
     message: string,

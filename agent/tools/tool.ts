@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SwarmError } from '../../errors/swarm-error.js';
 
 /** What a tool call gives back to the model. Tool failures are outcomes, never exceptions. */
 export interface ToolOutcome {
@@ -34,7 +35,8 @@ export interface ToolEnvironment {
 }
 
 /** A failure the model should read (bad arguments, missing file, ...): returned to it as a tool error. */
-export class ToolError extends Error {
+export class ToolError extends SwarmError {
+  readonly kind = 'input' as const;
   override name = 'ToolError';
 }
 

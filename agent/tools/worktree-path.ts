@@ -1,8 +1,10 @@
 import { lstat, realpath } from 'node:fs/promises';
 import path from 'node:path';
+import { SwarmError } from '../../errors/swarm-error.js';
 
 /** A path the model asked for that lies outside the worktree, inside `.git`, or is otherwise unusable. */
-export class PathRefusedError extends Error {
+export class PathRefusedError extends SwarmError {
+  readonly kind = 'input' as const;
   override name = 'PathRefusedError';
 }
 

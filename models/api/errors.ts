@@ -12,13 +12,16 @@ import {
   TypeValidationError,
   UnsupportedFunctionalityError,
 } from 'ai';
+import { SwarmError } from '../../errors/swarm-error.js';
 import { redact } from '../env-allowlist.js';
 import type { ChatProvider } from './chat-provider.js';
 import { retryAfterSeconds } from './retry-after.js';
 
 /** A failed model call. `retryable` tells the caller (Temporal's retry policy) whether trying again can help. */
-export abstract class ModelError extends Error {
-  abstract readonly retryable: boolean;
+export abstract class ModelError extends SwarmError {
+  get retryable(): boolean {
+    return this.kind === 'transient';
+  }
   constructor(
     message: string,
     readonly provider: ChatProvider,
@@ -31,18 +34,18 @@ export abstract class ModelError extends Error {
 /** 401/403, or no key configured: the API key is missing, wrong or lacks access. Not retryable. */
 export class ModelAuthError extends ModelError {
   override name = 'ModelAuthError';
-  readonly retryable = false;
+  readonly kind = 'config' as const;
 }
 
 /** 429 or a provider's rate-limit error. Retryable after `retryAfterSeconds` when the provider said. */
 export class ModelRateLimitError extends ModelError {
   override name = 'ModelRateLimitError';
-  readonly retryable = true;
+  readonly kind = 'transient' as const;
   constructor(
     message: string,
     provider: ChatProvider,
     statusCode: number | undefined,
-    readonly retryAfterSeconds: number | undefined,
+    override readonly retryAfterSeconds: number | undefined,
   ) {
     super(message, provider, statusCode);
   }
@@ -51,19 +54,19 @@ export class ModelRateLimitError extends ModelError {
 /** 5xx, 408, an overloaded provider or an unreachable endpoint. Retryable. */
 export class ModelServerError extends ModelError {
   override name = 'ModelServerError';
-  readonly retryable = true;
+  readonly kind = 'transient' as const;
 }
 
 /** Any other 4xx, or a request the SDK cannot express: unknown model, context too long, bad input. Not retryable. */
 export class ModelRequestError extends ModelError {
   override name = 'ModelRequestError';
-  readonly retryable = false;
+  readonly kind = 'input' as const;
 }
 
 /** The provider answered, but not in the expected shape (malformed stream, no output). Retryable: a new call may succeed. */
 export class ModelResponseError extends ModelError {
   override name = 'ModelResponseError';
-  readonly retryable = true;
+  readonly kind = 'transient' as const;
 }
 
 export interface ErrorContext {

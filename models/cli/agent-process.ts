@@ -2,9 +2,11 @@ import { spawn } from 'node:child_process';
 import { BoundedOutput } from '../../process/bounded-output.js';
 import { superviseProcessGroup } from '../../process/process-group.js';
 import { LineSplitter } from './line-splitter.js';
+import { SwarmError } from '../../errors/swarm-error.js';
 
 /** The CLI binary could not be started (not installed, not executable): a worker setup problem. */
-export class CliUnavailableError extends Error {
+export class CliUnavailableError extends SwarmError {
+  readonly kind = 'config' as const;
   override name = 'CliUnavailableError';
 }
 

@@ -1,3 +1,4 @@
+import { SwarmError } from '../../errors/swarm-error.js';
 /**
  * The language of the deterministic local model: fenced blocks in a task description whose info
  * string is an edit instruction. Other fenced blocks (```ts, ```sh, ...) are ordinary text.
@@ -16,7 +17,8 @@ export interface EditInstruction {
   attempts: ((attempt: number) => boolean) | null;
 }
 
-export class EditScriptError extends Error {
+export class EditScriptError extends SwarmError {
+  readonly kind = 'input' as const;
   override name = 'EditScriptError';
 }
 

@@ -89,7 +89,7 @@ describe('an API model driving the durable agent loop (OpenAI-compatible wire fo
     expect(shown?.usage).toMatchObject({ calls: 2, inputTokens: 2_000, outputTokens: 100 });
 
     const history = JSON.stringify(await stack.testEnv.client.workflow.getHandle(task.workflowId).fetchHistory());
-    expect(history).toContain('ModelRateLimited');
+    expect(history).toContain('ModelRateLimitError');
     expect(history).not.toContain(API_KEY);
     const rows = JSON.stringify((await stack.store.db.execute('SELECT * FROM artifacts')).rows);
     expect(rows).not.toContain(API_KEY);
