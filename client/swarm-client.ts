@@ -89,6 +89,7 @@ export function createSwarmClient({ config, store, temporal }: SwarmClientDeps) 
               primary: modelPlan(config.models, modelType),
               fallback: fallbackPlan(config.models, modelType),
               budget: newTask.budget,
+              outageWindowMinutes: config.outageWindowMinutes,
             },
           ],
           memo: { title: spec.title },

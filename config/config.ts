@@ -97,6 +97,8 @@ const configSchema = z.object({
     recallThreshold: z.number(),
   }),
   worktreesDir: z.string(),
+  /** How long a task's steps retry infrastructure failures (database, git, lost worker) before failing it. */
+  outageWindowMinutes: z.number().int().min(1).max(7 * 24 * 60),
   checks: z.object({ timeoutSeconds: z.number().int().positive(), outputLimitBytes: z.number().int().min(1024) }),
 });
 export type SwarmConfig = z.infer<typeof configSchema>;
@@ -178,6 +180,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       recallThreshold: file.memory?.recallThreshold ?? 0.3,
     },
     worktreesDir: path.resolve(cwd, env.SWARM_WORKTREES_DIR ?? path.join(home, 'worktrees')),
+    outageWindowMinutes: positiveNumber(env, 'SWARM_OUTAGE_WINDOW_MINUTES') ?? 30,
     checks: {
       timeoutSeconds: positiveNumber(env, 'SWARM_CHECK_TIMEOUT_SECONDS') ?? file.checks?.timeoutSeconds ?? 600,
       outputLimitBytes: file.checks?.outputLimitBytes ?? 64 * 1024,
