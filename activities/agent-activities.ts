@@ -54,7 +54,7 @@ export function createAgentActivities(deps: ActivityDeps) {
       let progress: object = { turn: input.turn };
       let running: ProcessHeartbeat = {};
       const stopHeartbeat = keepHeartbeating(() => ({ attempt: input.attempt, ...progress, ...running }));
-      const toolbox = createAgentToolbox({ worktree: ws.worktreePath, onCommandStart: (pid) => (running = { pid, host: hostname() }) });
+      const toolbox = createAgentToolbox({ worktree: ws.worktreePath, limits: { maxOutputChars: deps.toolOutputChars }, onCommandStart: (pid) => (running = { pid, host: hostname() }) });
       try {
         return await runAgentTurn({
           store, chatModel: runtime.chatModel, toolbox, pricing: runtime.pricing,

@@ -16,6 +16,8 @@ export interface ActivityDeps {
   agentId: string;
   worktreesDir: string;
   checks: { timeoutSeconds: number; outputLimitBytes: number };
+  /** Longest tool result handed back to the model, in characters (config.limits.toolOutputChars). */
+  toolOutputChars: number;
 }
 
 export async function loadTask(deps: ActivityDeps, taskId: string): Promise<Task> {

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { loadConfig, ConfigError, type SwarmConfig } from '../config/config.js';
-import { openStore, type Store } from '../db/index.js';
+import type { Store } from '../db/index.js';
 import { PRIORITIES, TASK_STATUSES, type TaskStatus } from '../tasks/task.js';
 import { runWorkerProcess } from '../workers/main.js';
+import { openSwarmStore } from '../workers/swarm-store.js';
 import { runDemo } from './demo.js';
 import { formatAgents, formatMemories, formatMemoryHits, formatStatus, formatTask, formatTaskList } from './format.js';
 import { EmbeddingDimensionMismatchError, MEMORY_TYPES, MemoryInputError, type MemoryStore, type MemoryType } from '../memory/index.js';
@@ -20,12 +21,12 @@ class CliContext {
   readonly config: SwarmConfig = loadConfig();
 
   store(): Promise<Store> {
-    this.storePromise ??= openStore(this.config.database, { embeddingDimensions: this.config.embeddingDimensions });
+    this.storePromise ??= openSwarmStore(this.config, process.env);
     return this.storePromise;
   }
 
   async memory(): Promise<MemoryStore> {
-    return openMemory(this.config, (await this.store()).db, process.env);
+    return openMemory(this.config, await this.store(), process.env);
   }
 
   temporal(): ReturnType<typeof connectTemporal> {

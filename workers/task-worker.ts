@@ -43,12 +43,13 @@ export async function createTaskWorker(options: TaskWorkerOptions): Promise<Task
   const env = options.env ?? process.env;
   const activities = createActivities({
     store,
-    memory: await openMemory(config, store.db, env),
+    memory: await openMemory(config, store, env),
     recall: { limit: config.memory.recallLimit, threshold: config.memory.recallThreshold },
     models: createModelRegistry({ [modelType]: modelConfig }, env),
     agentId,
     worktreesDir: config.worktreesDir,
     checks: config.checks,
+    toolOutputChars: config.limits.toolOutputChars,
   });
   const workerOptions: WorkerOptions = {
     connection: options.connection,
