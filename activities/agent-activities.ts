@@ -101,7 +101,7 @@ export function createAgentActivities(deps: ActivityDeps) {
       const transcriptArtifactId = await store.artifacts.put({
         id: artifactId(taskId, attempt, 'transcript'), taskId, kind: 'transcript', content: result.transcript,
       });
-      const commit = await commitAll(ws.worktreePath, `swarm(${taskId}): attempt ${attempt}: ${task.title}\n\n${result.summary}`);
+      const commit = await commitAll(ws.worktreePath, `swarm(${taskId}): attempt ${attempt}: ${task.title}\n\n${store.redactor.redact(result.summary)}`);
       const failed = result.status === 'failed';
       await store.attempts.recordAgentOutcome({
         taskId, attempt, status: failed ? 'agent_failed' : 'checking', promptArtifactId, transcriptArtifactId,
@@ -113,7 +113,7 @@ export function createAgentActivities(deps: ActivityDeps) {
         : null;
       return {
         outcome: {
-          status: result.status, summary: clipSummary(result.summary), commitSha: commit?.sha ?? null,
+          status: result.status, summary: clipSummary(store.redactor.redact(result.summary)), commitSha: commit?.sha ?? null,
           filesChanged: commit?.files.length ?? 0, feedbackArtifactId: nextFeedbackId,
         },
         usage,

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { git } from '../../workspace/git.js';
 import { createFixtureRepo, nodeProjectFiles, writeBlock } from '../helpers/fixture-repo.js';
 import { columnsContaining } from '../helpers/scan-db.js';
 import { createTestStack, tempDir, type TestStack } from '../helpers/test-env.js';
@@ -95,5 +97,41 @@ describe('secrets printed by a check or a command stay out of the database', () 
       'agent_turns.messages', 'artifacts.content', 'check_runs.output', 'check_runs.result', 'memories.content',
       'quality_snapshots.comparison', 'quality_snapshots.metrics',
     ]));
+  });
+});
+
+describe('a coding-agent CLI that prints a secret in its summary', () => {
+  let stack: TestStack;
+
+  beforeAll(async () => {
+    // A `command` agent whose last line (its summary) is the repository's token. The CLI adapter only
+    // knows the keys it passes to the child; the token is a secret of the worker's environment.
+    const dir = tempDir('cli-leak-config');
+    const configFile = path.join(dir, 'swarm.config.json');
+    writeFileSync(configFile, JSON.stringify({ models: { cmd: { adapter: 'command', command: 'cat > /dev/null; echo note > notes.txt; cat fixtures/deploy-token.txt' } } }));
+    stack = await createTestStack({ configFile, env: { JETPACK_E2E_DEPLOY_TOKEN: DEPLOY_TOKEN } });
+  });
+  afterAll(async () => {
+    await stack?.teardown();
+  });
+
+  it('keeps it out of the commit message, the workflow history and the database', async () => {
+    const repo = await createFixtureRepo(path.join(tempDir('cli-leaky'), 'repo'), nodeProjectFiles({ 'fixtures/deploy-token.txt': `${DEPLOY_TOKEN}\n` }));
+    const worker = await stack.createWorker('cmd');
+    const task = await worker.runUntil(async () => {
+      const task = await stack.client.createTask({ title: 'Show the token', description: 'Print the deploy token.', repo });
+      await stack.testEnv.client.workflow.getHandle(task.workflowId).result();
+      return task;
+    });
+
+    const [attempt] = await stack.store.attempts.listForTask(task.id);
+    expect(attempt?.summary).toBe('command exited with code 0: [redacted]');
+    expect(await git(repo, ['log', '--all', '--format=%B'])).toContain('command exited with code 0: [redacted]');
+    expect(await git(repo, ['log', '--all', '--format=%B'])).not.toContain(DEPLOY_TOKEN);
+    const history = JSON.stringify(await stack.testEnv.client.workflow.getHandle(task.workflowId).fetchHistory(), (key, value: unknown) =>
+      key === 'data' && typeof value === 'string' ? Buffer.from(value, 'base64').toString('utf8') : value);
+    expect(history).toContain('command exited with code 0: [redacted]');
+    expect(history).not.toContain(DEPLOY_TOKEN);
+    expect(await columnsContaining(stack.store.db, DEPLOY_TOKEN)).toEqual([]);
   });
 });
