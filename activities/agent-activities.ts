@@ -113,7 +113,7 @@ export function createAgentActivities(deps: ActivityDeps) {
         : null;
       return {
         outcome: {
-          status: result.status, summary: clipSummary(store.redactor.redact(result.summary)), commitSha: commit?.sha ?? null,
+          status: result.status, summary: clipSummary(result.summary), commitSha: commit?.sha ?? null,
           filesChanged: commit?.files.length ?? 0, feedbackArtifactId: nextFeedbackId,
         },
         usage,

@@ -8,6 +8,7 @@ import type { Store } from '../db/index.js';
 import { openMemory } from '../memory/open-memory.js';
 import { createModelRegistry } from '../models/registry.js';
 import { taskQueueForModel } from '../tasks/task.js';
+import { redactingActivityInterceptor } from './redacting-interceptor.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 const REGISTRY_HEARTBEAT_MS = 10_000;
@@ -57,6 +58,8 @@ export async function createTaskWorker(options: TaskWorkerOptions): Promise<Task
     taskQueue,
     identity: agentId,
     activities,
+    // Results and failures of activities are redacted with the store's secrets before they reach the history.
+    interceptors: { activity: [redactingActivityInterceptor(store.redactor)] },
     maxConcurrentActivityTaskExecutions: modelConfig.concurrency,
     // Provider rate limits, enforced by the Temporal server across every worker of this model type.
     ...(modelConfig.maxRequestsPerSecond ? { maxTaskQueueActivitiesPerSecond: modelConfig.maxRequestsPerSecond } : {}),
