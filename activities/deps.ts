@@ -16,6 +16,8 @@ export interface ActivityDeps {
   agentId: string;
   worktreesDir: string;
   checks: { timeoutSeconds: number; outputLimitBytes: number };
+  /** The agent's tool limits from config.limits: longest tool result handed back to the model, largest file written. */
+  toolLimits: { maxOutputChars: number; maxFileBytes: number };
 }
 
 export async function loadTask(deps: ActivityDeps, taskId: string): Promise<Task> {

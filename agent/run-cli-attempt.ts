@@ -32,7 +32,7 @@ export async function runCliAttempt(deps: AgentDeps, request: AttemptRequest, co
     taskId: task.id, attempt, turn: 1, try: context.tryNumber, modelType, provider: runtime.adapter.kind, model: modelType,
     inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costUsd: usage.costUsd,
   });
-  const commit = await commitAll(worktreePath, `swarm(${task.id}): attempt ${attempt}: ${task.title}\n\n${result.summary}`);
+  const commit = await commitAll(worktreePath, `swarm(${task.id}): attempt ${attempt}: ${task.title}\n\n${deps.store.redactor.redact(result.summary)}`);
   const outcome = await recordAttemptOutcome(store, task.id, attempt, {
     status: result.status, summary: result.summary, transcript: result.transcript,
     filesChanged: commit?.files ?? [], commitSha: commit?.sha ?? null, usage: result.usage,

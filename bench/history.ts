@@ -10,7 +10,7 @@ import { createSwarmClient } from '../client/swarm-client.js';
 import { temporalCliPath } from '../client/temporal-cli.js';
 import { freePort, startDevServer } from '../client/temporal-dev-server.js';
 import { loadConfig } from '../config/config.js';
-import { openStore } from '../db/index.js';
+import { openSwarmStore } from '../workers/swarm-store.js';
 import { createTaskWorker } from '../workers/task-worker.js';
 import { createExampleRepo } from '../client/example/create-example-repo.js';
 
@@ -27,7 +27,7 @@ const server = await startDevServer({
 });
 try {
   const config = loadConfig({ SWARM_HOME: dir, TEMPORAL_ADDRESS: `127.0.0.1:${port}` }, dir);
-  const store = await openStore(config.database, { embeddingDimensions: config.embeddingDimensions });
+  const store = await openSwarmStore(config, process.env);
   const connection = await Connection.connect({ address: config.temporal.address });
   const nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
   const client = createSwarmClient({ config, store, temporal: new Client({ connection }) });

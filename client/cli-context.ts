@@ -35,13 +35,13 @@ export class CliContext {
 
   store(): Promise<Store> {
     const { database, embeddingDimensions } = this.config;
-    this.storePromise ??= import('../db/index.js').then(({ openStore }) => openStore(database, { embeddingDimensions }));
+    this.storePromise ??= import('../workers/swarm-store.js').then(({ openSwarmStore }) => openSwarmStore(this.config, this.io.env));
     return this.storePromise;
   }
 
   async memory(): Promise<MemoryStore> {
     const { openMemory } = await import('../memory/open-memory.js');
-    return openMemory(this.config, (await this.store()).db, this.io.env);
+    return openMemory(this.config, await this.store(), this.io.env);
   }
 
   temporal(): Promise<Client> {

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { formatZodError } from './format-zod-error.js';
+import { DEFAULT_LIMITS, limitsSchema } from './limits.js';
 import { defaultModels, modelSchema, modelTypeName, type ModelConfig } from './model-config.js';
 import { SwarmError } from '../errors/swarm-error.js';
 
@@ -53,6 +54,8 @@ const fileSchema = z
       .object({ timeoutSeconds: z.number().int().positive().optional(), outputLimitBytes: z.number().int().min(1024).optional() })
       .strict()
       .optional(),
+    /** Size caps on stored agent and check output (config/limits.ts). */
+    limits: limitsSchema.partial().optional(),
   })
   .strict();
 
@@ -100,6 +103,7 @@ const configSchema = z.object({
   /** How long a task's steps retry infrastructure failures (database, git, lost worker) before failing it. */
   outageWindowMinutes: z.number().int().min(1).max(7 * 24 * 60),
   checks: z.object({ timeoutSeconds: z.number().int().positive(), outputLimitBytes: z.number().int().min(1024) }),
+  limits: limitsSchema,
 });
 export type SwarmConfig = z.infer<typeof configSchema>;
 
@@ -185,6 +189,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       timeoutSeconds: positiveNumber(env, 'SWARM_CHECK_TIMEOUT_SECONDS') ?? file.checks?.timeoutSeconds ?? 600,
       outputLimitBytes: file.checks?.outputLimitBytes ?? 64 * 1024,
     },
+    limits: { ...DEFAULT_LIMITS, ...file.limits },
   };
   const parsed = configSchema.safeParse(candidate);
   if (!parsed.success) throw new ConfigError(`invalid configuration: ${formatZodError(parsed.error)}`);

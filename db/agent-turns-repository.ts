@@ -1,6 +1,7 @@
 import type { Row } from '@libsql/client';
 import type { ChatMessage } from '../models/messages.js';
 import type { Db } from './client.js';
+import { createPersist, type Persist } from './persist.js';
 import { bool, json, now, num, optStr, str } from './rows.js';
 
 export interface AgentTurn {
@@ -28,7 +29,7 @@ function toTurn(row: Row): AgentTurn {
 }
 
 /** The agent loop's transcript, one row per turn; a retried turn replaces its own row. */
-export function agentTurnsRepository(db: Db) {
+export function agentTurnsRepository(db: Db, persist: Persist = createPersist()) {
   return {
     async save(turn: AgentTurn): Promise<void> {
       await db.execute({
@@ -36,7 +37,7 @@ export function agentTurnsRepository(db: Db) {
               VALUES (?, ?, ?, ?, ?, ?, ?, ?)
               ON CONFLICT (task_id, attempt, turn) DO UPDATE SET model_type = excluded.model_type, messages = excluded.messages,
                 checkpoint_sha = excluded.checkpoint_sha, done = excluded.done, created_at = excluded.created_at`,
-        args: [turn.taskId, turn.attempt, turn.turn, turn.modelType, JSON.stringify(turn.messages), turn.checkpointSha, turn.done ? 1 : 0, now()],
+        args: [turn.taskId, turn.attempt, turn.turn, turn.modelType, persist.json(turn.messages), turn.checkpointSha, turn.done ? 1 : 0, now()],
       });
     },
 

@@ -1,5 +1,6 @@
 import type { Row } from '@libsql/client';
 import type { Db } from './client.js';
+import { createPersist, type Persist } from './persist.js';
 import { json, now, num, optStr, str } from './rows.js';
 
 export const ATTEMPT_STATUSES = ['running', 'agent_failed', 'checking', 'checks_failed', 'checks_passed'] as const;
@@ -46,7 +47,7 @@ function toAttempt(row: Row): Attempt {
   };
 }
 
-export function attemptsRepository(db: Db) {
+export function attemptsRepository(db: Db, persist: Persist = createPersist()) {
   return {
     /** Starts (or restarts, after a retry) an attempt; keyed by (task, attempt) so it never duplicates. */
     async start(a: { taskId: string; attempt: number; modelType: string; agentId: string; feedbackArtifactId: string | null }): Promise<void> {
@@ -77,7 +78,7 @@ export function attemptsRepository(db: Db) {
                 finished_at = CASE WHEN ? = 'agent_failed' THEN ? ELSE finished_at END
               WHERE task_id = ? AND attempt = ?`,
         args: [
-          a.status, a.promptArtifactId, a.transcriptArtifactId, a.summary, JSON.stringify(a.filesChanged), a.commitSha,
+          a.status, a.promptArtifactId, a.transcriptArtifactId, persist.text(a.summary), persist.json(a.filesChanged), a.commitSha,
           a.inputTokens, a.outputTokens, a.status, now(), a.taskId, a.attempt,
         ],
       });

@@ -1,5 +1,6 @@
 import type { Row } from '@libsql/client';
 import type { Db } from './client.js';
+import { createPersist, type Persist } from './persist.js';
 import { bool, now, num, optNum, str } from './rows.js';
 
 export interface CheckRun {
@@ -38,7 +39,7 @@ function toCheckRun(row: Row): CheckRun {
   };
 }
 
-export function checkRunsRepository(db: Db) {
+export function checkRunsRepository(db: Db, persist: Persist = createPersist()) {
   return {
     async record(run: Omit<CheckRun, 'finishedAt'>): Promise<void> {
       await db.execute({
@@ -50,9 +51,9 @@ export function checkRunsRepository(db: Db) {
                 duration_ms = excluded.duration_ms, output = excluded.output,
                 output_truncated = excluded.output_truncated, result = excluded.result, finished_at = excluded.finished_at`,
         args: [
-          run.taskId, run.attempt, run.round, run.name, run.command, run.exitCode, run.passed ? 1 : 0,
-          run.timedOut ? 1 : 0, run.durationMs, run.output, run.outputTruncated ? 1 : 0,
-          run.result == null ? null : JSON.stringify(run.result), now(),
+          run.taskId, run.attempt, run.round, run.name, persist.text(run.command), run.exitCode, run.passed ? 1 : 0,
+          run.timedOut ? 1 : 0, run.durationMs, persist.text(run.output), run.outputTruncated ? 1 : 0,
+          run.result == null ? null : persist.json(run.result), now(),
         ],
       });
     },

@@ -8,31 +8,46 @@ import { checkRunsRepository } from './check-runs-repository.js';
 import { openDatabase, type Db } from './client.js';
 import { migrate } from './migrations.js';
 import { modelCallsRepository } from './model-calls-repository.js';
+import { createPersist, type StoreOptions } from './persist.js';
 import { qualityRepository } from './quality-repository.js';
 import { resultsRepository } from './results-repository.js';
 import { tasksRepository } from './tasks-repository.js';
 
-/** Every repository over one connection; what services and activities receive as `store`. */
-export function createStore(db: Db) {
+export { DEFAULT_STORE_LIMITS, type StoreLimits, type StoreOptions } from './persist.js';
+
+/**
+ * Every repository over one connection; what services and activities receive as `store`. Each text
+ * they write passes `persist` (db/persist.ts): redacted with `options.redactor`, capped at `options.limits`.
+ */
+export function createStore(db: Db, options: StoreOptions = {}) {
+  const persist = createPersist(options);
   return {
     db,
-    tasks: tasksRepository(db),
-    attempts: attemptsRepository(db),
-    checkRuns: checkRunsRepository(db),
-    results: resultsRepository(db),
+    /** The redactor of this store's writes; the memory store (memory/open-memory.ts) writes through it too. */
+    redactor: persist.redactor,
+    tasks: tasksRepository(db, persist),
+    attempts: attemptsRepository(db, persist),
+    checkRuns: checkRunsRepository(db, persist),
+    results: resultsRepository(db, persist),
     agents: agentsRepository(db),
     branches: branchesRepository(db),
-    artifacts: artifactsRepository(db),
-    agentTurns: agentTurnsRepository(db),
+    artifacts: artifactsRepository(db, persist),
+    agentTurns: agentTurnsRepository(db, persist),
     modelCalls: modelCallsRepository(db),
-    quality: qualityRepository(db),
+    quality: qualityRepository(db, persist),
     close: () => db.close(),
   };
 }
 export type Store = ReturnType<typeof createStore>;
 
-/** Opens the configured database, brings its schema up to date and returns the store. */
-export async function openStore(config: DatabaseConfig, options: { embeddingDimensions: number }): Promise<Store> {
+/**
+ * Opens the configured database, brings its schema up to date and returns the store. The redactor
+ * is required: a process opening the store must say which secrets it holds (workers/swarm-store.ts).
+ */
+export async function openStore(
+  config: DatabaseConfig,
+  options: { embeddingDimensions: number } & StoreOptions & Required<Pick<StoreOptions, 'redactor'>>,
+): Promise<Store> {
   const db = await openDatabase(config);
   try {
     await migrate(db, options);
@@ -40,5 +55,5 @@ export async function openStore(config: DatabaseConfig, options: { embeddingDime
     db.close();
     throw err;
   }
-  return createStore(db);
+  return createStore(db, { redactor: options.redactor, limits: options.limits });
 }

@@ -3,6 +3,7 @@ import type { Row } from '@libsql/client';
 import { qualityComparisonSchema, type QualityComparison } from '../quality/comparison.js';
 import { allChecksPassed, qualitySnapshotSchema, type QualitySnapshot } from '../quality/snapshot.js';
 import type { Db } from './client.js';
+import { createPersist, type Persist } from './persist.js';
 import { bool, now, optNum, optStr, str } from './rows.js';
 
 export interface StoredSnapshot {
@@ -68,7 +69,7 @@ const UPSERT_SNAPSHOT = `INSERT INTO quality_snapshots (id, kind, repo, branch, 
 const baselineId = (b: NewBaseline) => `baseline-${createHash('sha256').update(`${b.repo}\0${b.branch}\0${b.commitSha}`).digest('hex').slice(0, 24)}`;
 const attemptId = (taskId: string, attempt: number, round: number) => `attempt-${taskId}-${attempt}-${round}`;
 
-export function qualityRepository(db: Db) {
+export function qualityRepository(db: Db, persist: Persist = createPersist()) {
   return {
     /** Makes `snapshot` (of `commitSha`) the baseline of (repo, branch), replacing the previous one. */
     async setBaseline(baseline: NewBaseline): Promise<string> {
@@ -79,7 +80,7 @@ export function qualityRepository(db: Db) {
           {
             sql: UPSERT_SNAPSHOT,
             args: [id, 'baseline', baseline.repo, baseline.branch, baseline.commitSha, null, null, null,
-              allChecksPassed(baseline.snapshot) ? 1 : 0, JSON.stringify(baseline.snapshot), null, at],
+              allChecksPassed(baseline.snapshot) ? 1 : 0, persist.json(baseline.snapshot), null, at],
           },
           {
             sql: `INSERT INTO quality_baselines (repo, branch, snapshot_id, updated_at) VALUES (?, ?, ?, ?)
@@ -107,7 +108,7 @@ export function qualityRepository(db: Db) {
       await db.execute({
         sql: UPSERT_SNAPSHOT,
         args: [id, 'attempt', entry.repo, entry.branch, entry.commitSha, entry.taskId, entry.attempt, round,
-          entry.comparison.verdict === 'pass' ? 1 : 0, JSON.stringify(entry.snapshot), JSON.stringify(entry.comparison), now()],
+          entry.comparison.verdict === 'pass' ? 1 : 0, persist.json(entry.snapshot), persist.json(entry.comparison), now()],
       });
       return id;
     },

@@ -1,5 +1,6 @@
 import type { Row } from '@libsql/client';
 import type { Db } from './client.js';
+import { createPersist, type Persist } from './persist.js';
 import { now, num, optStr, str } from './rows.js';
 
 export type ResultStatus = 'succeeded' | 'failed' | 'cancelled';
@@ -30,7 +31,7 @@ function toResult(row: Row): TaskResult {
   };
 }
 
-export function resultsRepository(db: Db) {
+export function resultsRepository(db: Db, persist: Persist = createPersist()) {
   return {
     /**
      * Writes the task's single result, its final task status and the finishing agent's counter in one
@@ -40,19 +41,21 @@ export function resultsRepository(db: Db) {
     async recordOnce(result: Omit<TaskResult, 'finishedAt'>): Promise<boolean> {
       const at = now();
       const succeeded = result.status === 'succeeded' ? 1 : 0;
+      const summary = persist.text(result.summary);
+      const failureReason = persist.optText(result.failureReason);
       const [inserted] = await db.batch(
         [
           {
             sql: `INSERT INTO results (task_id, status, attempts, branch, merge_commit, summary, failure_reason, agent_id, finished_at)
                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (task_id) DO NOTHING`,
             args: [
-              result.taskId, result.status, result.attempts, result.branch, result.mergeCommit, result.summary,
-              result.failureReason, result.agentId, at,
+              result.taskId, result.status, result.attempts, result.branch, result.mergeCommit, summary, failureReason,
+              result.agentId, at,
             ],
           },
           {
             sql: 'UPDATE tasks SET status = ?, failure_reason = ?, updated_at = ? WHERE id = ? AND changes() = 1',
-            args: [result.status, result.failureReason, at, result.taskId],
+            args: [result.status, failureReason, at, result.taskId],
           },
           {
             sql: `UPDATE agents SET completed = completed + ?, failed = failed + ?, current_task_id = NULL

@@ -1,6 +1,7 @@
 import type { Row } from '@libsql/client';
 import type { Task, TaskStatus } from '../tasks/task.js';
 import type { Db } from './client.js';
+import { createPersist, type Persist } from './persist.js';
 import { json, now, num, optNum, optStr, str } from './rows.js';
 
 export type NewTask = Omit<Task, 'status' | 'currentAttempt' | 'failureReason' | 'createdAt' | 'updatedAt'>;
@@ -28,7 +29,8 @@ function toTask(row: Row): Task {
   };
 }
 
-export function tasksRepository(db: Db) {
+/** Title and description are the user's own words, stored as given; the failure reason is derived from agent and check output. */
+export function tasksRepository(db: Db, persist: Persist = createPersist()) {
   return {
     /** Inserts the task; returns false when a task with this id already exists. */
     async insert(task: NewTask): Promise<boolean> {
@@ -67,7 +69,7 @@ export function tasksRepository(db: Db) {
                 failure_reason = CASE WHEN ? THEN ? ELSE failure_reason END, updated_at = ?
               WHERE id = ? AND (status NOT IN ('succeeded', 'failed', 'cancelled') OR ? IN ('succeeded', 'failed', 'cancelled'))`,
         args: [
-          status, fields.attempt ?? null, fields.failureReason !== undefined ? 1 : 0, fields.failureReason ?? null,
+          status, fields.attempt ?? null, fields.failureReason !== undefined ? 1 : 0, persist.optText(fields.failureReason),
           now(), id, status,
         ],
       });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { formatZodError } from '../config/format-zod-error.js';
 import type { Db } from '../db/client.js';
+import { createRedactor, type Redactor } from '../secrets/index.js';
 import type { Embedder } from './embedder.js';
 import { MemoryInputError } from './errors.js';
 import { MEMORY_COLUMNS, toMemory } from './memory-rows.js';
@@ -67,6 +68,12 @@ export interface MemoryStoreOptions {
   embedder: Embedder;
   /** Cosine similarity from which a new memory of the same type and branch merges into an existing one. */
   dedupThreshold?: number;
+  /**
+   * Redacts each memory's content, tags and provenance before it is embedded and stored, and each
+   * search text before it is embedded: memories are built from agent and check output, and every
+   * later task may recall them. Default: key patterns only (no known secret values).
+   */
+  redactor?: Redactor;
   now?: () => Date;
 }
 
@@ -87,6 +94,13 @@ export async function createMemoryStore(options: MemoryStoreOptions): Promise<Me
   const { db, embedder } = options;
   const dedupThreshold = parse(z.number().min(0).max(1), options.dedupThreshold ?? DEFAULT_DEDUP_THRESHOLD, 'dedupThreshold');
   const clock = options.now ?? (() => new Date());
+  const redactor = options.redactor ?? createRedactor();
+  /** Validates, then redacts: the branch is a filter key and stays as given. */
+  const validMemory = (input: MemoryInput, what: string): ValidMemoryInput => {
+    const valid = parse(memoryInputSchema, input, what);
+    const { content, tags, provenance } = redactor.redactValue({ content: valid.content, tags: valid.tags, provenance: valid.provenance });
+    return { ...valid, content, tags, provenance };
+  };
   await assertEmbedderFitsSchema(db, embedder);
 
   const storeEmbedded = async (valid: ValidMemoryInput, embedding: Float32Array): Promise<StoreResult> => {
@@ -125,13 +139,13 @@ export async function createMemoryStore(options: MemoryStoreOptions): Promise<Me
     embedder,
 
     async store(input, signal) {
-      const valid = parse(memoryInputSchema, input, 'memory');
+      const valid = validMemory(input, 'memory');
       const [embedding] = await embedder.embed([valid.content], signal);
       return storeEmbedded(valid, embedding!);
     },
 
     async storeMany(inputs, signal) {
-      const valid = inputs.map((input, i) => parse(memoryInputSchema, input, `memory ${i}`));
+      const valid = inputs.map((input, i) => validMemory(input, `memory ${i}`));
       if (valid.length === 0) return [];
       const embeddings = await embedder.embed(valid.map((v) => v.content), signal);
       const results: StoreResult[] = [];
@@ -149,7 +163,7 @@ export async function createMemoryStore(options: MemoryStoreOptions): Promise<Me
           throw new MemoryInputError(`invalid memory search: embedding has ${vector.length} dimensions, expected ${embedder.dimensions}`);
         }
       } else {
-        [vector] = (await embedder.embed([q.text!], signal)) as [Float32Array];
+        [vector] = (await embedder.embed([redactor.redact(q.text!)], signal)) as [Float32Array];
       }
       const now = clock().toISOString();
       const filter: SearchFilter = { types: asList(q.type), branch: q.branch, embeddingModel: embedder.model, now };

@@ -1,5 +1,6 @@
 import type { SwarmConfig } from '../config/config.js';
 import type { Db } from '../db/client.js';
+import type { Redactor } from '../secrets/index.js';
 import { createEmbedder, type EmbedderOptions } from './create-embedder.js';
 import { createMemoryStore, type MemoryStore } from './memory-store.js';
 
@@ -13,7 +14,10 @@ export function embedderOptions(config: SwarmConfig, env: Record<string, string 
   return { kind: memory.embedder, dimensions, model: memory.model, baseUrl: memory.baseUrl, apiKey } as EmbedderOptions;
 }
 
-/** The shared memory over the swarm's database, with the configured embedder (checked against the table). */
-export function openMemory(config: SwarmConfig, db: Db, env: Record<string, string | undefined>): Promise<MemoryStore> {
-  return createMemoryStore({ db, embedder: createEmbedder(embedderOptions(config, env)) });
+/**
+ * The shared memory over the swarm's database (the store's connection), with the configured embedder
+ * (checked against the table); memories are redacted with the store's redactor, like every other write.
+ */
+export function openMemory(config: SwarmConfig, store: { db: Db; redactor: Redactor }, env: Record<string, string | undefined>): Promise<MemoryStore> {
+  return createMemoryStore({ db: store.db, redactor: store.redactor, embedder: createEmbedder(embedderOptions(config, env)) });
 }

@@ -1,3 +1,5 @@
+import { createRedactor, secretValuesFromEnv, type Redactor } from '../secrets/index.js';
+
 /**
  * Environment variables a child process (a coding-agent CLI or a command the agent runs) may see.
  * Anything not named here, such as database tokens or other providers' keys, stays in the worker.
@@ -17,20 +19,15 @@ export function allowlistedEnv(source: Record<string, string | undefined>, names
   return env;
 }
 
-const SECRET_NAME = /KEY|TOKEN|SECRET|PASSWORD|CREDENTIAL/i;
-/** Shorter values are too likely to occur by chance to be worth redacting. */
-const MIN_SECRET_LENGTH = 8;
+/** The values of variables whose names look like secrets, for redaction (secrets/env-secrets.ts). */
+export const secretValues = (env: Record<string, string>): string[] => secretValuesFromEnv(env);
 
-/** The values of variables whose names look like secrets, for redaction. */
-export function secretValues(env: Record<string, string>): string[] {
-  return Object.entries(env)
-    .filter(([name, value]) => SECRET_NAME.test(name) && value.length >= MIN_SECRET_LENGTH)
-    .map(([, value]) => value);
-}
+/** One redactor per list of secrets: a transcript redacts each entry with the same list. */
+const redactors = new WeakMap<readonly string[], Redactor>();
 
-/** Replaces every occurrence of each secret with `[redacted]`. */
+/** Replaces each secret (8+ characters, and its encoded forms) and every key-shaped string with `[redacted]`. */
 export function redact(text: string, secrets: readonly string[]): string {
-  let result = text;
-  for (const secret of secrets) if (secret) result = result.split(secret).join('[redacted]');
-  return result;
+  let redactor = redactors.get(secrets);
+  if (!redactor) redactors.set(secrets, (redactor = createRedactor({ secrets })));
+  return redactor.redact(text);
 }

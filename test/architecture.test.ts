@@ -5,7 +5,7 @@ import { findCycles, readImportGraph, roomGraph, roomOf, type ImportEdge } from 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** The project's rooms: the top-level directories of its own source. Tests and benchmarks are not rooms. */
-const ROOMS = ['workflows', 'activities', 'agent', 'models', 'quality', 'memory', 'db', 'workspace', 'process', 'tasks', 'config', 'errors', 'workers', 'client'];
+const ROOMS = ['workflows', 'activities', 'agent', 'models', 'quality', 'memory', 'db', 'workspace', 'process', 'tasks', 'config', 'errors', 'secrets', 'workers', 'client'];
 const NOT_ROOMS = ['node_modules', 'test', 'bench'];
 
 /**
@@ -13,7 +13,7 @@ const NOT_ROOMS = ['node_modules', 'test', 'bench'];
  * and leaf modules of other rooms that import no further than this list. The transcript type comes
  * from models/messages.ts; the quality snapshot and comparison schemas are stored as they are.
  */
-const DB_MAY_REACH_ROOMS = ['db', 'config', 'tasks', 'errors'];
+const DB_MAY_REACH_ROOMS = ['db', 'config', 'tasks', 'errors', 'secrets'];
 const DB_MAY_REACH_FILES = ['models/messages.ts', 'quality/comparison.ts', 'quality/snapshot.ts'];
 
 /**

@@ -1,6 +1,6 @@
 import { NativeConnection } from '@temporalio/worker';
 import { loadConfig } from '../config/config.js';
-import { openStore } from '../db/index.js';
+import { openSwarmStore } from './swarm-store.js';
 import { createTaskWorker } from './task-worker.js';
 
 /**
@@ -9,7 +9,7 @@ import { createTaskWorker } from './task-worker.js';
  */
 export async function runWorkerProcess(modelType: string): Promise<void> {
   const config = loadConfig();
-  const store = await openStore(config.database, { embeddingDimensions: config.embeddingDimensions });
+  const store = await openSwarmStore(config, process.env);
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   try {
     const taskWorker = await createTaskWorker({ config, modelType, connection, store });

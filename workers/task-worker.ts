@@ -8,6 +8,7 @@ import type { Store } from '../db/index.js';
 import { openMemory } from '../memory/open-memory.js';
 import { createModelRegistry } from '../models/registry.js';
 import { taskQueueForModel } from '../tasks/task.js';
+import { redactingActivityInterceptor } from './redacting-interceptor.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 const REGISTRY_HEARTBEAT_MS = 10_000;
@@ -43,12 +44,13 @@ export async function createTaskWorker(options: TaskWorkerOptions): Promise<Task
   const env = options.env ?? process.env;
   const activities = createActivities({
     store,
-    memory: await openMemory(config, store.db, env),
+    memory: await openMemory(config, store, env),
     recall: { limit: config.memory.recallLimit, threshold: config.memory.recallThreshold },
     models: createModelRegistry({ [modelType]: modelConfig }, env),
     agentId,
     worktreesDir: config.worktreesDir,
     checks: config.checks,
+    toolLimits: { maxOutputChars: config.limits.toolOutputChars, maxFileBytes: config.limits.fileWriteBytes },
   });
   const workerOptions: WorkerOptions = {
     connection: options.connection,
@@ -56,6 +58,8 @@ export async function createTaskWorker(options: TaskWorkerOptions): Promise<Task
     taskQueue,
     identity: agentId,
     activities,
+    // Results and failures of activities are redacted with the store's secrets before they reach the history.
+    interceptors: { activity: [redactingActivityInterceptor(store.redactor)] },
     maxConcurrentActivityTaskExecutions: modelConfig.concurrency,
     // Provider rate limits, enforced by the Temporal server across every worker of this model type.
     ...(modelConfig.maxRequestsPerSecond ? { maxTaskQueueActivitiesPerSecond: modelConfig.maxRequestsPerSecond } : {}),

@@ -9,6 +9,7 @@ import { runCliAttempt } from '../../agent/run-cli-attempt.js';
 import { runAgentTurn, type TurnOutcome } from '../../agent/run-turn.js';
 import { modelSchema } from '../../config/model-config.js';
 import { openStore, type Store } from '../../db/index.js';
+import { createRedactor } from '../../secrets/redactor.js';
 import type { NewTask } from '../../db/tasks-repository.js';
 import { createMemoryStore, createOfflineEmbedder } from '../../memory/index.js';
 import { createModelRegistry } from '../../models/registry.js';
@@ -28,7 +29,7 @@ let deps: AgentDeps;
 beforeAll(async () => {
   dir = tempDir('attempt-without-temporal');
   repo = await createFixtureRepo(path.join(dir, 'repo'), nodeProjectFiles());
-  store = await openStore({ mode: 'local', path: path.join(dir, 'data.db') }, { embeddingDimensions: DIMS });
+  store = await openStore({ mode: 'local', path: path.join(dir, 'data.db') }, { embeddingDimensions: DIMS, redactor: createRedactor() });
   const memory = await createMemoryStore({ db: store.db, embedder: createOfflineEmbedder({ dimensions: DIMS }) });
   await memory.store({ content: 'Multiplication helpers live in src/mul.js and are exported by name.', type: 'codebase_knowledge', branch: 'main' });
   const models = createModelRegistry({

@@ -243,4 +243,16 @@ describe('loadConfig', () => {
     const err = configError({ SWARM_EMBEDDING_DIMENSIONS: '0' });
     expect(err.message).toContain('SWARM_EMBEDDING_DIMENSIONS');
   });
+
+  it('caps stored output at 256 KiB per text, 1 MiB per JSON row and artifact by default, and reads limits from the file', async () => {
+    expect(loadConfig({}, cwd).limits).toEqual({
+      textBytes: 256 * 1024, jsonBytes: 1024 * 1024, artifactBytes: 1024 * 1024, toolOutputChars: 64_000, fileWriteBytes: 5 * 1024 * 1024,
+    });
+    await writeConfig({ limits: { textBytes: 65_536, fileWriteBytes: 1_048_576 } });
+    expect(loadConfig({}, cwd).limits).toMatchObject({ textBytes: 65_536, jsonBytes: 1024 * 1024, fileWriteBytes: 1_048_576 });
+    await writeConfig({ limits: { textBytes: 10 } });
+    expect(configError({}).message).toContain('limits.textBytes');
+    await writeConfig({ limits: { outputBytes: 1_000_000 } });
+    expect(configError({}).message).toContain('outputBytes');
+  });
 });

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DatabaseConfig } from '../../config/config.js';
 import { openStore } from '../../db/index.js';
+import { createRedactor } from '../../secrets/redactor.js';
 import { startSqld } from '../helpers/sqld.js';
 import { tempDir } from '../helpers/test-env.js';
 
@@ -14,7 +15,7 @@ describe('an embedded replica with its primary down', () => {
     const sqld = await startSqld(dir);
     stopSqld = () => sqld.process.kill('SIGKILL');
     const config: DatabaseConfig = { mode: 'replica', path: path.join(dir, 'replica.db'), syncUrl: sqld.url, syncIntervalSeconds: 60 };
-    const online = await openStore(config, { embeddingDimensions: 8 });
+    const online = await openStore(config, { embeddingDimensions: 8, redactor: createRedactor() });
     await online.tasks.insert({
       id: 'offline1', title: 'Read me offline', description: 'd', priority: 'medium', skills: [], acceptanceCriteria: [],
       repo: '/tmp/r', baseBranch: 'main', branch: 'swarm/offline1', modelType: 'local', maxAttempts: 1, workflowId: 'task-offline1',

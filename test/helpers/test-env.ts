@@ -6,7 +6,8 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { createSwarmClient } from '../../client/swarm-client.js';
 import { loadConfig, type SwarmConfig } from '../../config/config.js';
-import { openStore, type Store } from '../../db/index.js';
+import type { Store } from '../../db/index.js';
+import { openSwarmStore } from '../../workers/swarm-store.js';
 import { createTaskWorker } from '../../workers/task-worker.js';
 import type { MemoryStore } from '../../memory/index.js';
 import { openMemory } from '../../memory/open-memory.js';
@@ -44,7 +45,8 @@ export async function createTestStack(options: { env?: Record<string, string>; c
   const home = tempDir('home');
   const env = testProcessEnv(home, { ...(options.configFile ? { SWARM_CONFIG: options.configFile } : {}), ...options.env });
   const config: SwarmConfig = loadConfig(env, home);
-  const store: Store = await openStore(config.database, { embeddingDimensions: config.embeddingDimensions });
+  // Opened as a worker opens it: redacting the secrets in `env`.
+  const store: Store = await openSwarmStore(config, env);
   const testEnv = await TestWorkflowEnvironment.createFromExistingServer({ address: inject('temporalAddress') });
   const client = createSwarmClient({ config, store, temporal: testEnv.client });
   let memoryStore: Promise<MemoryStore> | undefined;
@@ -53,7 +55,7 @@ export async function createTestStack(options: { env?: Record<string, string>; c
     env,
     config,
     store,
-    memory: () => (memoryStore ??= openMemory(config, store.db, env)),
+    memory: () => (memoryStore ??= openMemory(config, store, env)),
     testEnv,
     client,
     createWorker: (modelType = 'local') =>
