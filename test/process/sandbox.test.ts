@@ -110,7 +110,7 @@ describe.each(['bubblewrap', 'none'] as const)('a command with sandbox %s', (kin
 
   it(contained ? 'leaves no setsid background loop behind' : 'leaves a setsid background loop running', async () => {
     const tag = marker();
-    const result = await run(kind, `setsid sh -c 'while :; do sleep 1; done; echo ${tag}' > /dev/null 2>&1 & echo started`);
+    const result = await run(kind, `setsid sh -c 'while :; do sleep 1; done; echo ${tag}' > /dev/null 2>&1 & sleep 0.5; echo started`);
     expect(result.output).toContain('started');
     await new Promise((resolve) => setTimeout(resolve, 300));
     const survivors = findProcesses(`echo ${tag}`);
