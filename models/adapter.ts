@@ -1,3 +1,4 @@
+import type { Sandbox } from '../process/sandbox.js';
 import type { Task } from '../tasks/task.js';
 
 export interface AgentPrompt {
@@ -22,6 +23,8 @@ export interface AgentProgress {
 export interface AgentContext {
   signal: AbortSignal;
   heartbeat(progress: AgentProgress): void;
+  /** The sandbox a CLI runs in (with the network); its env replaces the base allowlist. Without it the CLI runs unconfined. */
+  sandbox?: Sandbox;
 }
 
 export interface TokenUsage {

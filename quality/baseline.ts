@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Sandbox } from '../process/sandbox.js';
 import { installDependencies } from '../workspace/dependencies.js';
 import type { CollectOptions } from './collect-check.js';
 import { collectQuality } from './collect-quality.js';
@@ -19,7 +20,10 @@ export function readQualityGate(dir: string): QualityGate {
 }
 
 /** Installs the repo's dependencies if needed, then runs every check of the gate in `options.worktree`. */
-export async function collectSnapshot(gate: QualityGate, options: CollectOptions & { onInstallStart?: (pid: number) => void }): Promise<QualitySnapshot> {
-  await installDependencies(options.worktree, { timeoutMs: options.timeoutMs, signal: options.signal, onStart: options.onInstallStart });
+export async function collectSnapshot(
+  gate: QualityGate,
+  options: CollectOptions & { onInstallStart?: (pid: number) => void; installSandbox?: Sandbox },
+): Promise<QualitySnapshot> {
+  await installDependencies(options.worktree, { timeoutMs: options.timeoutMs, signal: options.signal, onStart: options.onInstallStart, sandbox: options.installSandbox });
   return collectQuality(gate.checks, options);
 }

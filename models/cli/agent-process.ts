@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import { BoundedOutput } from '../../process/bounded-output.js';
 import { superviseProcessGroup } from '../../process/process-group.js';
+import { exposeExecutable } from '../../process/executable.js';
+import { prepareSandbox, wrapCommand, type Sandbox } from '../../process/sandbox.js';
 import { LineSplitter } from './line-splitter.js';
 
 /** The CLI binary could not be started (not installed, not executable): a worker setup problem. */
@@ -12,7 +14,10 @@ export interface AgentProcessOptions {
   command: string;
   args: string[];
   cwd: string;
+  /** The CLI's whole environment (with a sandbox: the sandbox's env plus the CLI's own variables). */
   env: Record<string, string>;
+  /** Runs the CLI inside this sandbox (bwrap with the network, or kind `none`). */
+  sandbox?: Sandbox;
   /** Written to the process's stdin, which is then closed. Without it stdin is /dev/null. */
   stdin?: string;
   timeoutMs: number;
@@ -40,15 +45,20 @@ export interface AgentProcessExit {
  * or cancel the whole group gets SIGTERM, then SIGKILL; when the CLI exits, whatever it left
  * running in its group (servers, watchers) is killed too.
  */
-export function runAgentProcess(options: AgentProcessOptions): Promise<AgentProcessExit> {
+export async function runAgentProcess(options: AgentProcessOptions): Promise<AgentProcessExit> {
   const started = Date.now();
-  if (options.signal.aborted) {
-    return Promise.resolve({ exitCode: null, signal: null, timedOut: false, cancelled: true, durationMs: 0, stderr: '' });
+  if (options.signal.aborted) return { exitCode: null, signal: null, timedOut: false, cancelled: true, durationMs: 0, stderr: '' };
+  let spec = { file: options.command, args: options.args, env: options.env };
+  if (options.sandbox) {
+    const exposed = await exposeExecutable({ ...options.sandbox, env: options.env }, options.command, options.cwd);
+    if (!exposed) throw new CliUnavailableError(`cannot start ${options.command}: not found`);
+    await prepareSandbox(exposed.sandbox);
+    spec = wrapCommand(exposed.sandbox, [exposed.command, ...options.args], options.cwd);
   }
   return new Promise((resolve, reject) => {
-    const child = spawn(options.command, options.args, {
+    const child = spawn(spec.file, spec.args, {
       cwd: options.cwd,
-      env: options.env,
+      env: spec.env,
       detached: true,
       stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
