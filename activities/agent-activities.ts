@@ -8,7 +8,7 @@ import { createAgentToolbox } from '../models/tools/index.js';
 import { memoryQueryForTask } from '../memory/index.js';
 import type { Task } from '../tasks/task.js';
 import { commitAll } from '../workspace/worktree.js';
-import { openWorkspace, type ActivityDeps } from './deps.js';
+import { openWorkspace, sandboxFor, type ActivityDeps } from './deps.js';
 import { defineActivity } from './errors.js';
 import { keepHeartbeating, killOrphanOfPreviousTry, type ProcessHeartbeat } from './heartbeat.js';
 import { agentTurnInput, runAgentInput } from './schemas.js';
@@ -54,7 +54,8 @@ export function createAgentActivities(deps: ActivityDeps) {
       let progress: object = { turn: input.turn };
       let running: ProcessHeartbeat = {};
       const stopHeartbeat = keepHeartbeating(() => ({ attempt: input.attempt, ...progress, ...running }));
-      const toolbox = createAgentToolbox({ worktree: ws.worktreePath, onCommandStart: (pid) => (running = { pid, host: hostname() }) });
+      const sandbox = await sandboxFor(deps, ws.task, ws.worktreePath, { network: false });
+      const toolbox = createAgentToolbox({ worktree: ws.worktreePath, sandbox, onCommandStart: (pid) => (running = { pid, host: hostname() }) });
       try {
         return await runAgentTurn({
           store, chatModel: runtime.chatModel, toolbox, pricing: runtime.pricing,
@@ -88,7 +89,7 @@ export function createAgentActivities(deps: ActivityDeps) {
       try {
         result = await runtime.adapter.run(
           { task, attempt, worktreePath: ws.worktreePath, prompt },
-          { signal: Context.current().cancellationSignal, heartbeat: (p) => (progress = p) },
+          { signal: Context.current().cancellationSignal, heartbeat: (p) => (progress = p), sandbox: await sandboxFor(deps, task, ws.worktreePath, { network: true }) },
         );
       } finally {
         stopHeartbeat();

@@ -9,8 +9,9 @@ import { collectSnapshot, qualityGateSchema, readQualityGate } from '../quality/
 import { checkResultSchema, type CheckResult } from '../quality/snapshot.js';
 import { installDependencies } from '../workspace/dependencies.js';
 import { git } from '../workspace/git.js';
+import type { Task } from '../tasks/task.js';
 import { withDetachedCheckout } from '../workspace/worktree.js';
-import { openWorkspace, type ActivityDeps } from './deps.js';
+import { openWorkspace, sandboxFor, type ActivityDeps } from './deps.js';
 import { defineActivity } from './errors.js';
 import { keepHeartbeating, killOrphanOfPreviousTry, throwIfCancelled, type ProcessHeartbeat } from './heartbeat.js';
 import { runChecksInput, taskRef } from './schemas.js';
@@ -31,18 +32,21 @@ export function createQualityActivities(deps: ActivityDeps) {
   const { store } = deps;
 
   /** Heartbeats the running command so a retry after a crash can kill it; returns the collect options. */
-  const collecting = (worktree: string, progress: Record<string, unknown>) => {
+  const collecting = async (task: Task, worktree: string, progress: Record<string, unknown>) => {
+    const sandbox = await sandboxFor(deps, task, worktree, { network: false });
+    const installSandbox = await sandboxFor(deps, task, worktree, { network: true });
     let beat: ProcessHeartbeat & Record<string, unknown> = { ...progress };
     const stop = keepHeartbeating(() => beat);
     const options: CollectOptions = {
       worktree,
+      sandbox,
       timeoutMs: deps.checks.timeoutSeconds * 1000,
       outputLimitBytes: deps.checks.outputLimitBytes,
       signal: Context.current().cancellationSignal,
       onStart: (check, pid) => (beat = { ...progress, check: check.name, pid, host: hostname() }),
     };
     const onInstallStart = (pid: number) => (beat = { ...progress, check: 'install', pid, host: hostname() });
-    return { options, onInstallStart, stop };
+    return { options, onInstallStart, installSandbox, stop };
   };
 
   return {
@@ -59,9 +63,9 @@ export function createQualityActivities(deps: ActivityDeps) {
         await store.artifacts.put({ id: gateArtifactId(taskId), taskId, kind: 'quality-gate', content: JSON.stringify(gate) });
         const existing = await store.quality.getBaseline(task.repo, task.baseBranch);
         if (existing?.commitSha === ws.baseSha) return { collected: false, checks: gate.checks.length };
-        const { options, onInstallStart, stop } = collecting(dir, { step: 'baseline' });
+        const { options, onInstallStart, installSandbox, stop } = await collecting(task, dir, { step: 'baseline' });
         try {
-          const snapshot = await collectSnapshot(gate, { ...options, onInstallStart });
+          const snapshot = await collectSnapshot(gate, { ...options, onInstallStart, installSandbox });
           throwIfCancelled(); // a cancelled run's results are no baseline
           await store.quality.setBaseline({ repo: task.repo, branch: task.baseBranch, commitSha: ws.baseSha, snapshot });
         } finally {
@@ -89,10 +93,10 @@ export function createQualityActivities(deps: ActivityDeps) {
       const baseline = (await store.quality.getBaseline(task.repo, task.baseBranch))?.snapshot ?? null;
       const done = new Map((await store.checkRuns.list(taskId, attempt, round)).map((r) => [r.name, r]));
 
-      const { options, onInstallStart, stop } = collecting(ws.worktreePath, { round });
+      const { options, onInstallStart, installSandbox, stop } = await collecting(task, ws.worktreePath, { round });
       let snapshot;
       try {
-        await installDependencies(ws.worktreePath, { timeoutMs: options.timeoutMs, signal: options.signal, onStart: onInstallStart });
+        await installDependencies(ws.worktreePath, { timeoutMs: options.timeoutMs, signal: options.signal, onStart: onInstallStart, sandbox: installSandbox });
         const results: CheckResult[] = [];
         for (const check of gate.checks) {
           const previous = checkResultSchema.safeParse(done.get(check.name)?.result);

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_SANDBOX_LIMITS, sandboxKindSchema, sandboxLimitsSchema } from '../process/sandbox-policy.js';
 import { formatZodError } from './format-zod-error.js';
 import { defaultModels, modelSchema, modelTypeName, type ModelConfig } from './model-config.js';
 
@@ -51,6 +52,8 @@ const fileSchema = z
       .object({ timeoutSeconds: z.number().int().positive().optional(), outputLimitBytes: z.number().int().min(1024).optional() })
       .strict()
       .optional(),
+    /** `"bubblewrap"` / `"none"`, or `{ kind, memoryMb, fileSizeMb, cpuSeconds, openFiles, processes }`. */
+    sandbox: z.union([sandboxKindSchema, sandboxLimitsSchema.partial().extend({ kind: sandboxKindSchema.optional() }).strict()]).optional(),
   })
   .strict();
 
@@ -96,6 +99,8 @@ const configSchema = z.object({
   }),
   worktreesDir: z.string(),
   checks: z.object({ timeoutSeconds: z.number().int().positive(), outputLimitBytes: z.number().int().min(1024) }),
+  /** Where agent commands, checks, installs and CLIs run; see process/sandbox.ts. */
+  sandbox: z.object({ kind: sandboxKindSchema, limits: sandboxLimitsSchema }),
 });
 export type SwarmConfig = z.infer<typeof configSchema>;
 
@@ -154,6 +159,13 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   const models: Record<string, ModelConfig> = file.models ?? defaultModels(env);
   const defaultModel = env.SWARM_DEFAULT_MODEL ?? file.defaultModel ?? Object.keys(models)[0] ?? 'local';
 
+  const fileSandbox = typeof file.sandbox === 'string' ? { kind: file.sandbox } : (file.sandbox ?? {});
+  const { kind: fileSandboxKind, ...fileLimits } = fileSandbox;
+  const sandboxKind = env.SWARM_SANDBOX || fileSandboxKind || 'bubblewrap';
+  if (!sandboxKindSchema.safeParse(sandboxKind).success) {
+    throw new ConfigError(`${env.SWARM_SANDBOX ? 'SWARM_SANDBOX' : 'sandbox'} must be "bubblewrap" or "none", got "${sandboxKind}"`);
+  }
+
   const candidate = {
     home,
     temporal: {
@@ -180,6 +192,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       timeoutSeconds: positiveNumber(env, 'SWARM_CHECK_TIMEOUT_SECONDS') ?? file.checks?.timeoutSeconds ?? 600,
       outputLimitBytes: file.checks?.outputLimitBytes ?? 64 * 1024,
     },
+    sandbox: { kind: sandboxKind, limits: { ...DEFAULT_SANDBOX_LIMITS, ...fileLimits } },
   };
   const parsed = configSchema.safeParse(candidate);
   if (!parsed.success) throw new ConfigError(`invalid configuration: ${formatZodError(parsed.error)}`);

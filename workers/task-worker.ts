@@ -8,6 +8,7 @@ import type { Store } from '../db/index.js';
 import { openMemory } from '../memory/open-memory.js';
 import { createModelRegistry } from '../models/registry.js';
 import { taskQueueForModel } from '../tasks/task.js';
+import { workerSandbox } from './worker-sandbox.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 const REGISTRY_HEARTBEAT_MS = 10_000;
@@ -41,6 +42,8 @@ export async function createTaskWorker(options: TaskWorkerOptions): Promise<Task
   const agentId = `${modelType}-${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const taskQueue = taskQueueForModel(config.temporal.taskQueuePrefix, modelType);
   const env = options.env ?? process.env;
+  // Refuses to start (ConfigError) when the configured sandbox cannot run here.
+  const sandbox = await workerSandbox(config, env);
   const activities = createActivities({
     store,
     memory: await openMemory(config, store.db, env),
@@ -49,6 +52,7 @@ export async function createTaskWorker(options: TaskWorkerOptions): Promise<Task
     agentId,
     worktreesDir: config.worktreesDir,
     checks: config.checks,
+    sandbox,
   });
   const workerOptions: WorkerOptions = {
     connection: options.connection,
