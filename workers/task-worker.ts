@@ -8,6 +8,7 @@ import type { Store } from '../db/index.js';
 import { openMemory } from '../memory/open-memory.js';
 import { createModelRegistry } from '../models/registry.js';
 import { taskQueueForModel } from '../tasks/task.js';
+import type { SandboxSettings } from '../process/task-sandbox.js';
 import { workerSandbox } from './worker-sandbox.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
@@ -22,6 +23,8 @@ export interface TaskWorkerOptions {
   env?: Record<string, string | undefined>;
   /** A prebuilt workflow bundle (tests build it once); otherwise workflows are bundled at start. */
   workflowBundle?: { codePath: string };
+  /** Sandbox settings already probed (the worker process probes first); otherwise made and probed here. */
+  sandbox?: SandboxSettings;
 }
 
 export interface TaskWorker {
@@ -43,7 +46,7 @@ export async function createTaskWorker(options: TaskWorkerOptions): Promise<Task
   const taskQueue = taskQueueForModel(config.temporal.taskQueuePrefix, modelType);
   const env = options.env ?? process.env;
   // Refuses to start (ConfigError) when the configured sandbox cannot run here.
-  const sandbox = await workerSandbox(config, env);
+  const sandbox = options.sandbox ?? (await workerSandbox(config, env));
   const activities = createActivities({
     store,
     memory: await openMemory(config, store.db, env),
