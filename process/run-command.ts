@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { BoundedOutput } from './bounded-output.js';
 import { superviseProcessGroup } from './process-group.js';
-import { prepareSandbox, wrapCommand, type Sandbox, type SpawnSpec } from './sandbox.js';
+import { prepareSandbox, sandboxExit, wrapCommand, type Sandbox, type SpawnSpec } from './sandbox.js';
 
 export interface RunCommandOptions {
   cwd: string;
@@ -70,8 +70,9 @@ function spawnSupervised(options: RunCommandOptions, spec: SpawnSpec): Promise<R
       supervision.dispose();
       reject(new Error(`cannot run "${options.command}" in ${options.cwd}: ${err.message}`, { cause: err }));
     });
-    child.once('close', (exitCode, signal) => {
+    child.once('close', (code, signalCode) => {
       supervision.dispose();
+      const { exitCode, signal } = options.sandbox?.kind === 'bubblewrap' ? sandboxExit(code, signalCode) : { exitCode: code, signal: signalCode };
       resolve({
         exitCode,
         signal,

@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import { constants } from 'node:os';
 import { bubblewrapArgs } from './sandbox-args.js';
 import type { Sandbox } from './sandbox-policy.js';
 
@@ -40,3 +41,15 @@ export const withWritable = (sandbox: Sandbox, ...paths: string[]): Sandbox => (
 
 /** The same sandbox with further host paths readable, e.g. a prompt file for a CLI. */
 export const withReadOnly = (sandbox: Sandbox, ...paths: string[]): Sandbox => ({ ...sandbox, readOnly: [...sandbox.readOnly, ...paths] });
+
+const SIGNAL_NAMES = new Map(Object.entries(constants.signals).map(([name, number]) => [number, name as NodeJS.Signals]));
+
+/**
+ * bwrap reports a command killed by a signal as exit code 128 + the signal (as a shell does): read
+ * it back as the signal, so an rlimit's SIGXCPU / SIGXFSZ or the OOM killer's SIGKILL shows as such.
+ * (A command that itself exits with 128 + n is indistinguishable, as it is under a shell.)
+ */
+export function sandboxExit(exitCode: number | null, signal: NodeJS.Signals | null): { exitCode: number | null; signal: NodeJS.Signals | null } {
+  const name = exitCode !== null && exitCode > 128 ? SIGNAL_NAMES.get(exitCode - 128) : undefined;
+  return name && signal === null ? { exitCode: null, signal: name } : { exitCode, signal };
+}

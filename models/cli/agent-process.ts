@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { BoundedOutput } from '../../process/bounded-output.js';
 import { superviseProcessGroup } from '../../process/process-group.js';
 import { exposeExecutable } from '../../process/executable.js';
-import { prepareSandbox, wrapCommand, type Sandbox } from '../../process/sandbox.js';
+import { prepareSandbox, sandboxExit, wrapCommand, type Sandbox } from '../../process/sandbox.js';
 import { LineSplitter } from './line-splitter.js';
 
 /** The CLI binary could not be started (not installed, not executable): a worker setup problem. */
@@ -77,9 +77,10 @@ export async function runAgentProcess(options: AgentProcessOptions): Promise<Age
       supervision.dispose();
       reject(new CliUnavailableError(`cannot start ${options.command}: ${err.code === 'ENOENT' ? 'not found' : err.message}`, { cause: err }));
     });
-    child.once('close', (exitCode, signal) => {
+    child.once('close', (code, signalCode) => {
       supervision.dispose();
       lines.end();
+      const { exitCode, signal } = options.sandbox?.kind === 'bubblewrap' ? sandboxExit(code, signalCode) : { exitCode: code, signal: signalCode };
       resolve({
         exitCode, signal, timedOut: supervision.timedOut, cancelled: supervision.cancelled, durationMs: Date.now() - started, stderr: stderr.toString(),
       });

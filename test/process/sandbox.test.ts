@@ -142,6 +142,12 @@ describe('a bubblewrap sandbox', () => {
     expect(result.output).toContain('update-ref failed');
   });
 
+  it('reports a command killed by its limits by the signal, as an unconfined one is', async () => {
+    const result = await run('bubblewrap', 'exec head -c 3000000 /dev/zero > big.bin', { limits: { fileSizeMb: 1 } });
+    rmSync(path.join(fixture.worktree, 'big.bin'));
+    expect(result).toMatchObject({ exitCode: null, signal: 'SIGXFSZ' });
+  });
+
   it('reaches the host network when its policy allows it', async () => {
     const result = await run('bubblewrap', connectTo(port), { network: true });
     expect(result.output).toContain('reached: hello from the host');
