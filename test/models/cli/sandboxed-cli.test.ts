@@ -1,7 +1,9 @@
 import { existsSync, rmSync } from 'node:fs';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runAgentProcess } from '../../../models/cli/agent-process.js';
 import { CliUnavailableError, createClaudeCodeAdapter, createCommandAdapter } from '../../../models/cli/index.js';
 import { createSandboxFixture, SECRET, type SandboxFixture } from '../../helpers/sandbox-fixture.js';
 import { tempDir } from '../../helpers/test-env.js';
@@ -74,5 +76,25 @@ describe('a coding-agent CLI in the sandbox', () => {
   it('is reported unavailable when its binary does not exist', async () => {
     const claude = createClaudeCodeAdapter({ binary: path.join(fixture.root, 'no-such-claude'), sourceEnv: sourceEnv() });
     await expect(claude.run(agentRequest(fixture.worktree), await sandboxedContext())).rejects.toThrow(CliUnavailableError);
+  });
+});
+
+describe('a coding-agent CLI installed in a hidden directory', () => {
+  it('runs from its real path, bound read-only, while the rest of that directory stays hidden', async () => {
+    const toolHome = path.join(fixture.root, 'tool-home');
+    await mkdir(path.join(toolHome, 'bin'), { recursive: true });
+    await writeFile(path.join(toolHome, 'credentials'), 'token');
+    await writeFile(path.join(toolHome, 'bin', 'my-cli'), `#!/bin/sh\necho "cli ran"; cat ${toolHome}/credentials; touch ${toolHome}/bin/x 2>/dev/null || echo "bin read-only"\n`);
+    await chmod(path.join(toolHome, 'bin', 'my-cli'), 0o755);
+    const base = await fixture.sandboxOf('bubblewrap', { network: true });
+    const sandbox = { ...base, hidden: [...base.hidden, toolHome], env: { ...base.env, PATH: `${toolHome}/bin:${base.env.PATH}` } };
+    const lines: string[] = [];
+    const exit = await runAgentProcess({
+      command: 'my-cli', args: [], cwd: fixture.worktree, env: sandbox.env, sandbox, timeoutMs: 10_000, signal: new AbortController().signal,
+      killGraceMs: 100, maxLineBytes: 4096, stderrLimitBytes: 4096, onLine: (line) => lines.push(line),
+    });
+    expect(exit.exitCode).toBe(0);
+    expect(lines).toEqual(['cli ran', 'bin read-only']);
+    expect(exit.stderr).toContain('No such file');
   });
 });
