@@ -1,7 +1,7 @@
 import { runCliAttempt, type CliAttemptResult } from '../agent/run-cli-attempt.js';
 import { runAgentTurn, type TurnOutcome } from '../agent/run-turn.js';
 import { withAttemptContext } from './attempt-context.js';
-import { openWorkspace, type ActivityDeps } from './deps.js';
+import { openWorkspace, sandboxFor, type ActivityDeps } from './deps.js';
 import { defineActivity } from './errors.js';
 import { killOrphanOfPreviousTry } from './heartbeat.js';
 import { agentTurnInput, runAgentInput } from './schemas.js';
@@ -15,13 +15,16 @@ export function createAgentActivities(deps: ActivityDeps) {
     agentTurn: defineActivity(agentTurnInput, async (input): Promise<TurnOutcome> => {
       const { task, worktreePath } = await openWorkspace(deps, input.taskId);
       killOrphanOfPreviousTry();
-      return withAttemptContext(input.attempt, { turn: input.turn }, (context) => runAgentTurn(deps, { ...input, task, worktreePath }, context));
+      // The agent's commands run without the network; a CLI agent needs it to reach its provider.
+      const sandbox = await sandboxFor(deps, task, worktreePath, { network: false });
+      return withAttemptContext(input.attempt, { turn: input.turn }, sandbox, (context) => runAgentTurn(deps, { ...input, task, worktreePath }, context));
     }),
 
     /** One whole attempt by a coding-agent CLI, which runs its own loop; its work is committed at the end. */
     runAgent: defineActivity(runAgentInput, async (input): Promise<CliAttemptResult> => {
       const { task, worktreePath } = await openWorkspace(deps, input.taskId);
-      return withAttemptContext(input.attempt, {}, (context) => runCliAttempt(deps, { ...input, task, worktreePath }, context));
+      const sandbox = await sandboxFor(deps, task, worktreePath, { network: true });
+      return withAttemptContext(input.attempt, {}, sandbox, (context) => runCliAttempt(deps, { ...input, task, worktreePath }, context));
     }),
   };
 }

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { Context } from '@temporalio/activity';
 import type { AttemptContext, AttemptProgress } from '../agent/attempt-context.js';
+import type { Sandbox } from '../process/sandbox.js';
 import { keepHeartbeating, type ProcessHeartbeat } from './heartbeat.js';
 
 /**
@@ -8,7 +9,12 @@ import { keepHeartbeating, type ProcessHeartbeat } from './heartbeat.js';
  * and try number, and a heartbeat every second carrying the attempt, the latest progress and the
  * process last started (which killOrphanOfPreviousTry reads on the next try).
  */
-export async function withAttemptContext<T>(attempt: number, initial: AttemptProgress, step: (context: AttemptContext) => Promise<T>): Promise<T> {
+export async function withAttemptContext<T>(
+  attempt: number,
+  initial: AttemptProgress,
+  sandbox: Sandbox,
+  step: (context: AttemptContext) => Promise<T>,
+): Promise<T> {
   const activity = Context.current();
   let progress: AttemptProgress = initial;
   let running: ProcessHeartbeat = {};
@@ -17,6 +23,7 @@ export async function withAttemptContext<T>(attempt: number, initial: AttemptPro
     return await step({
       signal: activity.cancellationSignal,
       tryNumber: activity.info.attempt,
+      sandbox,
       heartbeat: (p) => (progress = p),
       onProcessStart: (pid) => (running = { pid, host: hostname() }),
     });

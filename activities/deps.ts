@@ -2,6 +2,8 @@ import path from 'node:path';
 import type { Store } from '../db/index.js';
 import type { MemoryStore } from '../memory/index.js';
 import type { ModelRegistry } from '../models/registry.js';
+import type { Sandbox } from '../process/sandbox.js';
+import { taskSandbox, type SandboxSettings } from '../process/task-sandbox.js';
 import type { Task } from '../tasks/task.js';
 import { prepareWorktree } from '../workspace/worktree.js';
 import { TaskNotFoundError } from './errors.js';
@@ -18,6 +20,16 @@ export interface ActivityDeps {
   checks: { timeoutSeconds: number; outputLimitBytes: number };
   /** The agent's tool limits from config.limits: longest tool result handed back to the model, largest file written. */
   toolLimits: { maxOutputChars: number; maxFileBytes: number };
+  /** How agent commands, checks, installs and CLIs are confined (probed at worker start). */
+  sandbox: SandboxSettings;
+}
+
+/**
+ * The task's sandbox for a command in `worktree` (its worktree, or a temporary checkout of it).
+ * Only dependency installs and coding-agent CLIs get the network.
+ */
+export function sandboxFor(deps: ActivityDeps, task: Task, worktree: string, options: { network: boolean }): Promise<Sandbox> {
+  return taskSandbox(deps.sandbox, { key: task.id, worktree, repo: task.repo, network: options.network });
 }
 
 export async function loadTask(deps: ActivityDeps, taskId: string): Promise<Task> {

@@ -6,8 +6,9 @@ import type { GateProgress } from '../quality/gate-context.js';
 import { runQualityGate } from '../quality/run-gate.js';
 import { changedFiles } from '../workspace/changed-files.js';
 import { git } from '../workspace/git.js';
+import type { Task } from '../tasks/task.js';
 import { withDetachedCheckout } from '../workspace/worktree.js';
-import { openWorkspace, type ActivityDeps } from './deps.js';
+import { openWorkspace, sandboxFor, type ActivityDeps } from './deps.js';
 import { defineActivity } from './errors.js';
 import { keepHeartbeating, killOrphanOfPreviousTry, type ProcessHeartbeat } from './heartbeat.js';
 import { runChecksInput, taskRef } from './schemas.js';
@@ -41,6 +42,12 @@ async function heartbeating<T>(progress: Record<string, unknown>, work: (watch: 
 export function createQualityActivities(deps: ActivityDeps) {
   const { store } = deps;
   const limits = { timeoutMs: deps.checks.timeoutSeconds * 1000, outputLimitBytes: deps.checks.outputLimitBytes };
+  /** Checks run in the task's sandbox without the network; the dependency install gets it. */
+  const confined = async (task: Task, worktree: string) => ({
+    ...limits,
+    sandbox: await sandboxFor(deps, task, worktree, { network: false }),
+    installSandbox: await sandboxFor(deps, task, worktree, { network: true }),
+  });
 
   const storedGate = async (taskId: string): Promise<QualityGate> => {
     const stored = await store.artifacts.get(gateArtifactId(taskId));
@@ -62,7 +69,8 @@ export function createQualityActivities(deps: ActivityDeps) {
         await store.artifacts.put({ id: gateArtifactId(taskId), taskId, kind: 'quality-gate', content: JSON.stringify(gate) });
         const existing = await store.quality.getBaseline(task.repo, task.baseBranch);
         if (existing?.commitSha === ws.baseSha) return { collected: false, checks: gate.checks.length };
-        const snapshot = await heartbeating({ step: 'baseline' }, (watch) => collectBaseline({ worktree: dir, gate, ...limits }, watch));
+        const confinement = await confined(task, dir);
+        const snapshot = await heartbeating({ step: 'baseline' }, (watch) => collectBaseline({ worktree: dir, gate, ...confinement }, watch));
         await store.quality.setBaseline({ repo: task.repo, branch: task.baseBranch, commitSha: ws.baseSha, snapshot });
         return { collected: true, checks: gate.checks.length };
       };
@@ -80,8 +88,9 @@ export function createQualityActivities(deps: ActivityDeps) {
       const baseline = (await store.quality.getBaseline(task.repo, task.baseBranch))?.snapshot ?? null;
       const forkPoint = await git(ws.worktreePath, ['merge-base', ws.baseSha, 'HEAD']);
       const changed = await changedFiles(ws.worktreePath, forkPoint);
+      const confinement = await confined(task, ws.worktreePath);
       const outcome = await heartbeating({ round }, (watch) =>
-        runQualityGate({ worktree: ws.worktreePath, gate, baseline, changedFiles: changed, ...limits }, {
+        runQualityGate({ worktree: ws.worktreePath, gate, baseline, changedFiles: changed, ...confinement }, {
           ...watch,
           previousRuns: () => store.checkRuns.list(taskId, attempt, round),
           recordRun: (run) => store.checkRuns.record({ taskId, attempt, round, ...run }),

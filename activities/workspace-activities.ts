@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { Context } from '@temporalio/activity';
+import { removeTaskSandbox } from '../process/task-sandbox.js';
 import { landOnBase, removeWorktree, syncWithBase } from '../workspace/worktree.js';
 import { openWorkspace, loadTask, type ActivityDeps } from './deps.js';
 import { defineActivity } from './errors.js';
@@ -57,6 +58,7 @@ export function createWorkspaceActivities(deps: ActivityDeps) {
     cleanupWorkspace: defineActivity(taskRef, async ({ taskId }) => {
       const task = await loadTask(deps, taskId);
       await removeWorktree(task.repo, path.join(deps.worktreesDir, task.id));
+      await removeTaskSandbox(deps.sandbox, task.id);
     }),
   };
 }

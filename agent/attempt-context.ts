@@ -1,3 +1,4 @@
+import type { Sandbox } from '../process/sandbox.js';
 import type { Task } from '../tasks/task.js';
 
 /** One attempt at a task, in its prepared worktree. */
@@ -31,4 +32,6 @@ export interface AttemptContext {
   heartbeat(progress: AttemptProgress): void;
   /** Told the process group id of each command a tool starts, so a crashed try's orphans can be found. */
   onProcessStart(pid: number): void;
+  /** Where the agent's commands (and a CLI agent itself) run; without one they run unconfined. */
+  sandbox?: Sandbox;
 }

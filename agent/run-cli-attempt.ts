@@ -26,7 +26,11 @@ export async function runCliAttempt(deps: AgentDeps, request: AttemptRequest, co
   const prompt = await buildAttemptPrompt(deps, request);
   await savePromptArtifact(store, task.id, attempt, prompt);
   context.heartbeat({ message: 'starting' });
-  const result = await runtime.adapter.run({ task, attempt, worktreePath, prompt }, { signal: context.signal, heartbeat: (p) => context.heartbeat(p) });
+  const result = await runtime.adapter.run({ task, attempt, worktreePath, prompt }, {
+    signal: context.signal,
+    heartbeat: (p) => context.heartbeat(p),
+    sandbox: context.sandbox,
+  });
   const usage: CallUsage = { ...result.usage, costUsd: costOf(result.usage, runtime.pricing) };
   await store.modelCalls.record({
     taskId: task.id, attempt, turn: 1, try: context.tryNumber, modelType, provider: runtime.adapter.kind, model: modelType,

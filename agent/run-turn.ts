@@ -53,7 +53,7 @@ export async function runAgentTurn(deps: AgentDeps, request: TurnRequest, contex
   await markAttemptRunning(deps, request, request.turn === 1);
   return takeTurn({
     ...request, store: deps.store, chatModel: runtime.chatModel, pricing: runtime.pricing, context,
-    toolbox: createAgentToolbox({ worktree: request.worktreePath, limits: deps.toolLimits, onCommandStart: (pid) => context.onProcessStart(pid) }),
+    toolbox: createAgentToolbox({ worktree: request.worktreePath, limits: deps.toolLimits, sandbox: context.sandbox, onCommandStart: (pid) => context.onProcessStart(pid) }),
     buildPrompt: () => buildAttemptPrompt(deps, request),
   });
 }

@@ -1,3 +1,5 @@
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { SwarmConfig } from '../config/config.js';
 import { git } from '../workspace/git.js';
@@ -6,6 +8,16 @@ import { EXAMPLE_TASK } from './example/repo-files.js';
 import { formatTask } from './format.js';
 import { spawnWorker, stopWorker } from './worker-processes.js';
 import type { SwarmClient } from './swarm-client.js';
+
+/** Rejects with the end of the worker's log when it stops on its own (e.g. it refused to start without its sandbox). */
+function workerExit(worker: ChildProcess, logFile: string): Promise<never> {
+  return new Promise((_, reject) => {
+    worker.once('exit', (code, signal) => {
+      const log = existsSync(logFile) ? readFileSync(logFile, 'utf8').trim().split('\n').slice(-5).join('\n') : '';
+      reject(new Error(`the worker stopped (${signal ?? `exit code ${code}`})${log ? `:\n${log}` : ''}`));
+    });
+  });
+}
 
 /**
  * The quick start (once the local stack is up): runs the example task on a fresh example repo
@@ -27,7 +39,7 @@ export async function runDemo(
   try {
     const task = await client.createTask({ ...EXAMPLE_TASK, repo, model: 'local', maxAttempts: 3 });
     log(`task ${task.id} started: "${task.title}" — watch it live at ${client.workflowUrl(task.id)}`);
-    const result = await client.waitForResult(task.id);
+    const result = await Promise.race([client.waitForResult(task.id), workerExit(worker, workerLog)]);
     const shown = await client.showTask(task.id);
     if (shown) log('\n' + formatTask(shown));
     log(`\ngit log of ${repo}:\n${await git(repo, ['log', '--graph', '--oneline', '--all', '-n', '12'])}`);

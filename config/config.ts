@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_SANDBOX_LIMITS, sandboxKindSchema, sandboxLimitsSchema } from '../process/sandbox-policy.js';
 import { formatZodError } from './format-zod-error.js';
 import { DEFAULT_LIMITS, limitsSchema } from './limits.js';
 import { defaultModels, modelSchema, modelTypeName, type ModelConfig } from './model-config.js';
@@ -56,6 +57,8 @@ const fileSchema = z
       .optional(),
     /** Size caps on stored agent and check output (config/limits.ts). */
     limits: limitsSchema.partial().optional(),
+    /** `"bubblewrap"` / `"none"`, or `{ kind, memoryMb, fileSizeMb, cpuSeconds, openFiles, processes }`. */
+    sandbox: z.union([sandboxKindSchema, sandboxLimitsSchema.partial().extend({ kind: sandboxKindSchema.optional() }).strict()]).optional(),
   })
   .strict();
 
@@ -104,6 +107,8 @@ const configSchema = z.object({
   outageWindowMinutes: z.number().int().min(1).max(7 * 24 * 60),
   checks: z.object({ timeoutSeconds: z.number().int().positive(), outputLimitBytes: z.number().int().min(1024) }),
   limits: limitsSchema,
+  /** Where agent commands, checks, installs and CLIs run; see process/sandbox.ts. */
+  sandbox: z.object({ kind: sandboxKindSchema, limits: sandboxLimitsSchema }),
 });
 export type SwarmConfig = z.infer<typeof configSchema>;
 
@@ -162,6 +167,13 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   const models: Record<string, ModelConfig> = file.models ?? defaultModels(env);
   const defaultModel = env.SWARM_DEFAULT_MODEL ?? file.defaultModel ?? Object.keys(models)[0] ?? 'local';
 
+  const fileSandbox = typeof file.sandbox === 'string' ? { kind: file.sandbox } : (file.sandbox ?? {});
+  const { kind: fileSandboxKind, ...fileLimits } = fileSandbox;
+  const sandboxKind = env.SWARM_SANDBOX || fileSandboxKind || 'bubblewrap';
+  if (!sandboxKindSchema.safeParse(sandboxKind).success) {
+    throw new ConfigError(`${env.SWARM_SANDBOX ? 'SWARM_SANDBOX' : 'sandbox'} must be "bubblewrap" or "none", got "${sandboxKind}"`);
+  }
+
   const candidate = {
     home,
     temporal: {
@@ -190,6 +202,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       outputLimitBytes: file.checks?.outputLimitBytes ?? 64 * 1024,
     },
     limits: { ...DEFAULT_LIMITS, ...file.limits },
+    sandbox: { kind: sandboxKind, limits: { ...DEFAULT_SANDBOX_LIMITS, ...fileLimits } },
   };
   const parsed = configSchema.safeParse(candidate);
   if (!parsed.success) throw new ConfigError(`invalid configuration: ${formatZodError(parsed.error)}`);

@@ -1,12 +1,16 @@
 import { spawn } from 'node:child_process';
 import { BoundedOutput } from './bounded-output.js';
 import { superviseProcessGroup } from './process-group.js';
+import { prepareSandbox, sandboxExit, wrapCommand, type Sandbox, type SpawnSpec } from './sandbox.js';
 
 export interface RunCommandOptions {
   cwd: string;
   /** Shell command line, run by /bin/sh. */
   command: string;
+  /** Environment without a sandbox (default process.env); a sandbox brings its own. */
   env?: NodeJS.ProcessEnv;
+  /** Runs the command in this sandbox (bwrap, or kind `none`) with the sandbox's environment. */
+  sandbox?: Sandbox;
   timeoutMs: number;
   outputLimitBytes: number;
   signal?: AbortSignal;
@@ -28,21 +32,32 @@ export interface RunCommandResult {
 }
 
 
+const CANCELLED: RunCommandResult = { exitCode: null, signal: null, timedOut: false, cancelled: true, durationMs: 0, output: '', outputTruncated: false };
+
 /**
  * Runs a shell command in its own process group with a timeout, a cancellation signal and bounded
  * output. On timeout or cancel the whole group is terminated, so no grandchild outlives the call.
+ * In a bubblewrap sandbox the group is bwrap's: killing it ends the sandbox's PID namespace, and
+ * with it every process inside, also those that left the group with `setsid`.
  */
-export function runCommand(options: RunCommandOptions): Promise<RunCommandResult> {
+export async function runCommand(options: RunCommandOptions): Promise<RunCommandResult> {
+  if (options.signal?.aborted) return CANCELLED;
+  let spec: SpawnSpec = { file: '/bin/sh', args: ['-c', options.command], env: (options.env ?? process.env) as Record<string, string> };
+  if (options.sandbox) {
+    await prepareSandbox(options.sandbox);
+    spec = wrapCommand(options.sandbox, options.command, options.cwd);
+  }
+  return spawnSupervised(options, spec);
+}
+
+function spawnSupervised(options: RunCommandOptions, spec: SpawnSpec): Promise<RunCommandResult> {
   const started = Date.now();
   const output = new BoundedOutput(options.outputLimitBytes);
   return new Promise((resolve, reject) => {
-    if (options.signal?.aborted) {
-      resolve({ exitCode: null, signal: null, timedOut: false, cancelled: true, durationMs: 0, output: '', outputTruncated: false });
-      return;
-    }
-    const child = spawn('/bin/sh', ['-c', options.command], {
+    if (options.signal?.aborted) return resolve(CANCELLED);
+    const child = spawn(spec.file, spec.args, {
       cwd: options.cwd,
-      env: options.env ?? process.env,
+      env: spec.env,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -55,8 +70,9 @@ export function runCommand(options: RunCommandOptions): Promise<RunCommandResult
       supervision.dispose();
       reject(new Error(`cannot run "${options.command}" in ${options.cwd}: ${err.message}`, { cause: err }));
     });
-    child.once('close', (exitCode, signal) => {
+    child.once('close', (code, signalCode) => {
       supervision.dispose();
+      const { exitCode, signal } = options.sandbox?.kind === 'bubblewrap' ? sandboxExit(code, signalCode) : { exitCode: code, signal: signalCode };
       resolve({
         exitCode,
         signal,

@@ -2,6 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runCommand, type RunCommandResult } from '../process/run-command.js';
+import { withSandboxEnv, withWritable, type Sandbox } from '../process/sandbox.js';
+import { allowlistOnly } from '../process/sandbox-env.js';
 import type { CommandLineOptions } from './formats/format-adapter.js';
 import { FORMAT_ADAPTERS } from './formats/format-adapters.js';
 import { stripAnsi } from './formats/report-text.js';
@@ -16,8 +18,10 @@ export interface CollectOptions {
   timeoutMs: number;
   /** Bound of the output kept in memory per command (reports are read from files, whole). */
   outputLimitBytes: number;
-  /** Base environment (default process.env); PATH, CI and FORCE_COLOR are set on top. */
+  /** Where the allowlist (PATH, HOME, LANG, ...) is read from when there is no sandbox (default process.env). */
   env?: NodeJS.ProcessEnv;
+  /** The sandbox every check runs in (no network), with its cleared env. Without it checks run unconfined. */
+  sandbox?: Sandbox;
   signal?: AbortSignal;
   /** Called when a command's process group starts, e.g. to heartbeat its pid. */
   onStart?: (check: QualityCheck, pid: number) => void;
@@ -55,7 +59,7 @@ function runProblem(run: RunCommandResult, timeoutMs: number): string | null {
  */
 export async function runQualityTool(check: QualityCheck, options: CollectOptions, commandOptions: CommandLineOptions): Promise<ToolRunResult> {
   const adapter = FORMAT_ADAPTERS[check.format];
-  const dir = await mkdtemp(path.join(tmpdir(), 'jetpack-quality-'));
+  const dir = await mkdtemp(path.join(options.sandbox?.stateDir ?? tmpdir(), 'jetpack-quality-'));
   const files = { report: path.join(dir, 'report'), coverageDir: path.join(dir, 'coverage') };
   const empty = { lint: null, typecheck: null, tests: null, coverage: null };
   const base = { name: check.name, kind: check.kind, format: check.format, command: check.command };
@@ -65,7 +69,9 @@ export async function runQualityTool(check: QualityCheck, options: CollectOption
       run = await runCommand({
         cwd: options.worktree,
         command: adapter.commandLine(check.command, files, commandOptions),
-        env: toolEnv(options.worktree, options.env),
+        env: toolEnv(options.worktree, allowlistOnly(options.env ?? process.env)),
+        // The tool writes its report into `dir`, the one place outside the worktree it may write to.
+        sandbox: options.sandbox && withWritable(withSandboxEnv(options.sandbox, toolEnv(options.worktree, options.sandbox.env)), dir),
         timeoutMs: options.timeoutMs,
         outputLimitBytes: options.outputLimitBytes,
         signal: options.signal,

@@ -1,3 +1,4 @@
+import type { Sandbox } from '../process/sandbox.js';
 import { installDependencies } from '../workspace/dependencies.js';
 import type { CollectOptions } from './collect-check.js';
 import type { GateProgress } from './gate-context.js';
@@ -11,6 +12,10 @@ export interface GateCommandOptions {
   outputLimitBytes: number;
   /** Base environment of the checks (default process.env). */
   env?: NodeJS.ProcessEnv;
+  /** Where the checks run (no network); without one they run unconfined. */
+  sandbox?: Sandbox;
+  /** Where the dependency install runs (with the network). */
+  installSandbox?: Sandbox;
 }
 
 /** The options every check command of the gate runs with, reporting its start to `progress`. */
@@ -20,6 +25,7 @@ export function checkOptions(options: GateCommandOptions, progress: GateProgress
     timeoutMs: options.timeoutMs,
     outputLimitBytes: options.outputLimitBytes,
     env: options.env,
+    sandbox: options.sandbox,
     signal: progress.signal,
     onStart: (check, pid) => progress.onCommandStart?.(check.name, pid),
   };
@@ -31,5 +37,6 @@ export async function installGateDependencies(options: GateCommandOptions, progr
     timeoutMs: options.timeoutMs,
     signal: progress.signal,
     onStart: (pid) => progress.onCommandStart?.('install', pid),
+    sandbox: options.installSandbox,
   });
 }

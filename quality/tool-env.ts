@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { withoutNodeBinDirs } from '../process/sandbox-env.js';
 
 /** Every `node_modules/.bin` from the worktree up to the root, nearest first, as `npm run` puts them on the PATH. */
 function nodeBinDirs(worktree: string): string[] {
@@ -10,12 +11,12 @@ function nodeBinDirs(worktree: string): string[] {
 }
 
 /**
- * The environment a quality tool runs in: the repo's own binaries first, no colours, no watch modes.
- * Other projects' `node_modules/.bin` dirs (a worker started by `npm run` inherits the swarm's own)
- * leave the PATH, so a repo without its dependencies installed fails clearly instead of silently
- * running another project's eslint or tsc.
+ * The environment a quality tool runs in: `base` (the sandbox's cleared env, or an allowlist of the
+ * worker's; never the worker's whole env, which would hand API keys to the repository's tests) with
+ * the repo's own binaries first, no colours, no watch modes. Other projects' `node_modules/.bin`
+ * dirs (a worker started by `npm run` inherits the swarm's own) leave the PATH, so a repo without
+ * its dependencies installed fails clearly instead of silently running another project's eslint or tsc.
  */
-export function toolEnv(worktree: string, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  const inherited = (base.PATH ?? '').split(path.delimiter).filter((dir) => dir !== '' && !/[/\\]node_modules[/\\]\.bin[/\\]?$/.test(dir));
-  return { ...base, PATH: [...nodeBinDirs(worktree), ...inherited].join(path.delimiter), CI: 'true', FORCE_COLOR: '0' };
+export function toolEnv(worktree: string, base: Record<string, string>): Record<string, string> {
+  return { ...base, PATH: [...nodeBinDirs(worktree), ...withoutNodeBinDirs(base.PATH)].join(path.delimiter), CI: 'true', FORCE_COLOR: '0' };
 }

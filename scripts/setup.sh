@@ -9,3 +9,15 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund >&2
 fi
 bash scripts/install-temporal.sh >/dev/null
+
+# The sandbox for agent commands and checks (process/sandbox.ts) needs bubblewrap's `bwrap`.
+if ! command -v bwrap >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "setup: installing bubblewrap (the sandbox for agent commands and checks)" >&2
+    apt-get install -y --no-install-recommends bubblewrap >&2 || { apt-get update >&2 && apt-get install -y --no-install-recommends bubblewrap >&2; }
+  else
+    echo "setup: bubblewrap is missing: agent commands and checks run in a bwrap sandbox, and workers refuse to start without it." >&2
+    echo "setup: install it (Debian/Ubuntu: sudo apt-get install bubblewrap; Fedora: sudo dnf install bubblewrap)," >&2
+    echo "setup: or set SWARM_SANDBOX=none to run them unconfined with the worker's privileges (see README, Security model)." >&2
+  fi
+fi

@@ -9,6 +9,8 @@ import { openMemory } from '../memory/open-memory.js';
 import { createModelRegistry } from '../models/registry.js';
 import { taskQueueForModel } from '../tasks/task.js';
 import { redactingActivityInterceptor } from './redacting-interceptor.js';
+import type { SandboxSettings } from '../process/task-sandbox.js';
+import { workerSandbox } from './worker-sandbox.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 const REGISTRY_HEARTBEAT_MS = 10_000;
@@ -22,6 +24,8 @@ export interface TaskWorkerOptions {
   env?: Record<string, string | undefined>;
   /** A prebuilt workflow bundle (tests build it once); otherwise workflows are bundled at start. */
   workflowBundle?: { codePath: string };
+  /** Sandbox settings already probed (the worker process probes first); otherwise made and probed here. */
+  sandbox?: SandboxSettings;
 }
 
 export interface TaskWorker {
@@ -42,6 +46,8 @@ export async function createTaskWorker(options: TaskWorkerOptions): Promise<Task
   const agentId = `${modelType}-${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const taskQueue = taskQueueForModel(config.temporal.taskQueuePrefix, modelType);
   const env = options.env ?? process.env;
+  // Refuses to start (ConfigError) when the configured sandbox cannot run here.
+  const sandbox = options.sandbox ?? (await workerSandbox(config, env));
   const activities = createActivities({
     store,
     memory: await openMemory(config, store, env),
@@ -51,6 +57,7 @@ export async function createTaskWorker(options: TaskWorkerOptions): Promise<Task
     worktreesDir: config.worktreesDir,
     checks: config.checks,
     toolLimits: { maxOutputChars: config.limits.toolOutputChars, maxFileBytes: config.limits.fileWriteBytes },
+    sandbox,
   });
   const workerOptions: WorkerOptions = {
     connection: options.connection,

@@ -1,11 +1,14 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { runCommand } from '../process/run-command.js';
+import type { Sandbox } from '../process/sandbox.js';
 
 export interface InstallOptions {
   timeoutMs: number;
   signal?: AbortSignal;
   onStart?: (pid: number) => void;
+  /** The sandbox the install runs in: the one declared step of a task that may use the network. */
+  sandbox?: Sandbox;
 }
 
 /**
@@ -23,7 +26,7 @@ export async function installDependencies(worktree: string, options: InstallOpti
   if (existsSync(installed) && (!existsSync(lockfile) || statSync(installed).mtimeMs >= statSync(lockfile).mtimeMs)) return null;
 
   const command = existsSync(lockfile) ? 'npm ci --no-audit --no-fund' : 'npm install --no-audit --no-fund';
-  const result = await runCommand({ cwd: worktree, command, timeoutMs: options.timeoutMs, outputLimitBytes: 16 * 1024, signal: options.signal, onStart: options.onStart });
+  const result = await runCommand({ cwd: worktree, command, timeoutMs: options.timeoutMs, outputLimitBytes: 16 * 1024, signal: options.signal, onStart: options.onStart, sandbox: options.sandbox });
   if (options.signal?.aborted) throw options.signal.reason;
   if (result.exitCode !== 0) {
     throw new Error(`installing dependencies with \`${command}\` in ${worktree} failed (exit ${result.exitCode ?? result.signal}): ${result.output.slice(-2_000)}`);

@@ -5,6 +5,7 @@ import type { ToolSpec } from '../../models/chat-model.js';
 import { allowlistedEnv, BASE_ENV_ALLOWLIST } from '../../models/env-allowlist.js';
 import { appendFileTool } from './append-file.js';
 import { deleteFileTool } from './delete-file.js';
+import type { Sandbox } from '../../process/sandbox.js';
 import { editFileTool } from './edit-file.js';
 import { finishTool } from './finish.js';
 import { listDirectoryTool } from './list-directory.js';
@@ -44,6 +45,8 @@ export interface AgentToolboxOptions {
   limits?: Partial<ToolLimits>;
   /** Environment for `run_command`. Default: the base allowlist (PATH, HOME, LANG, ...) taken from `process.env`. */
   commandEnv?: Record<string, string>;
+  /** The task's sandbox: every `run_command` runs in it (no network), with its env. Without it commands run unconfined. */
+  sandbox?: Sandbox;
   /** Told the process group id of each command `run_command` starts, e.g. for a heartbeat. */
   onCommandStart?: (pid: number) => void;
 }
@@ -91,7 +94,7 @@ export function createAgentToolbox(options: AgentToolboxOptions): AgentToolbox {
       if (!tool) return { ok: false, output: `unknown tool "${name}"; available: ${[...byName.keys()].join(', ')}` };
       const parsed = tool.input.safeParse(input);
       if (!parsed.success) return { ok: false, output: `invalid input for ${name}: ${formatZodError(parsed.error)}` };
-      const env: ToolEnvironment = { worktree: options.worktree, limits, commandEnv, signal, onCommandStart: options.onCommandStart };
+      const env: ToolEnvironment = { worktree: options.worktree, limits, commandEnv, sandbox: options.sandbox, signal, onCommandStart: options.onCommandStart };
       try {
         const outcome = await tool.run(parsed.data, env);
         return { ...outcome, output: clipText(outcome.output, limits.maxOutputChars) };

@@ -18,6 +18,7 @@ export const runCommandTool = defineTool({
       cwd: env.worktree,
       command,
       env: env.commandEnv,
+      sandbox: env.sandbox,
       timeoutMs,
       outputLimitBytes: limits.commandOutputLimitBytes,
       signal: env.signal,

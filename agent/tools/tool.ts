@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SwarmError } from '../../errors/swarm-error.js';
+import type { Sandbox } from '../../process/sandbox.js';
 
 /** What a tool call gives back to the model. Tool failures are outcomes, never exceptions. */
 export interface ToolOutcome {
@@ -29,6 +30,8 @@ export interface ToolEnvironment {
   limits: ToolLimits;
   /** The environment commands run with: an allowlist, never the worker's whole environment. */
   commandEnv: Record<string, string>;
+  /** Where `run_command` runs its commands; with it, the sandbox's env replaces `commandEnv`. */
+  sandbox?: Sandbox;
   signal?: AbortSignal;
   /** Told the process group id of each command started, so a crashed run's orphans can be found. */
   onCommandStart?: (pid: number) => void;

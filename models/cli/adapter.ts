@@ -1,3 +1,4 @@
+import type { Sandbox } from '../../process/sandbox.js';
 import type { Task } from '../../tasks/task.js';
 import type { AgentPrompt } from '../prompt.js';
 import type { TokenUsage } from '../usage.js';
@@ -19,6 +20,8 @@ export interface AgentProgress {
 export interface AgentContext {
   signal: AbortSignal;
   heartbeat(progress: AgentProgress): void;
+  /** The sandbox a CLI runs in (with the network); its env replaces the base allowlist. Without it the CLI runs unconfined. */
+  sandbox?: Sandbox;
 }
 
 export interface AgentOutcome {

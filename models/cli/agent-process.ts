@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import { BoundedOutput } from '../../process/bounded-output.js';
 import { superviseProcessGroup } from '../../process/process-group.js';
+import { exposeExecutable } from '../../process/executable.js';
+import { prepareSandbox, sandboxExit, wrapCommand, type Sandbox } from '../../process/sandbox.js';
 import { LineSplitter } from './line-splitter.js';
 import { SwarmError } from '../../errors/swarm-error.js';
 
@@ -14,7 +16,10 @@ export interface AgentProcessOptions {
   command: string;
   args: string[];
   cwd: string;
+  /** The CLI's whole environment (with a sandbox: the sandbox's env plus the CLI's own variables). */
   env: Record<string, string>;
+  /** Runs the CLI inside this sandbox (bwrap with the network, or kind `none`). */
+  sandbox?: Sandbox;
   /** Written to the process's stdin, which is then closed. Without it stdin is /dev/null. */
   stdin?: string;
   timeoutMs: number;
@@ -42,15 +47,20 @@ export interface AgentProcessExit {
  * or cancel the whole group gets SIGTERM, then SIGKILL; when the CLI exits, whatever it left
  * running in its group (servers, watchers) is killed too.
  */
-export function runAgentProcess(options: AgentProcessOptions): Promise<AgentProcessExit> {
+export async function runAgentProcess(options: AgentProcessOptions): Promise<AgentProcessExit> {
   const started = Date.now();
-  if (options.signal.aborted) {
-    return Promise.resolve({ exitCode: null, signal: null, timedOut: false, cancelled: true, durationMs: 0, stderr: '' });
+  if (options.signal.aborted) return { exitCode: null, signal: null, timedOut: false, cancelled: true, durationMs: 0, stderr: '' };
+  let spec = { file: options.command, args: options.args, env: options.env };
+  if (options.sandbox) {
+    const exposed = await exposeExecutable({ ...options.sandbox, env: options.env }, options.command, options.cwd);
+    if (!exposed) throw new CliUnavailableError(`cannot start ${options.command}: not found`);
+    await prepareSandbox(exposed.sandbox);
+    spec = wrapCommand(exposed.sandbox, [exposed.command, ...options.args], options.cwd);
   }
   return new Promise((resolve, reject) => {
-    const child = spawn(options.command, options.args, {
+    const child = spawn(spec.file, spec.args, {
       cwd: options.cwd,
-      env: options.env,
+      env: spec.env,
       detached: true,
       stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
@@ -69,9 +79,10 @@ export function runAgentProcess(options: AgentProcessOptions): Promise<AgentProc
       supervision.dispose();
       reject(new CliUnavailableError(`cannot start ${options.command}: ${err.code === 'ENOENT' ? 'not found' : err.message}`, { cause: err }));
     });
-    child.once('close', (exitCode, signal) => {
+    child.once('close', (code, signalCode) => {
       supervision.dispose();
       lines.end();
+      const { exitCode, signal } = options.sandbox?.kind === 'bubblewrap' ? sandboxExit(code, signalCode) : { exitCode: code, signal: signalCode };
       resolve({
         exitCode, signal, timedOut: supervision.timedOut, cancelled: supervision.cancelled, durationMs: Date.now() - started, stderr: stderr.toString(),
       });

@@ -1,10 +1,11 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { allowlistedEnv, BASE_ENV_ALLOWLIST, secretValues } from '../env-allowlist.js';
+import { withReadOnly } from '../../process/sandbox.js';
+import { secretValues } from '../env-allowlist.js';
 import { runAgentProcess } from './agent-process.js';
 import { changedFiles } from './changed-files.js';
-import { DEFAULT_CLI_TIMEOUT_MS, promptText, type CliModelAdapter } from './run-cli-agent.js';
+import { cliEnv, DEFAULT_CLI_TIMEOUT_MS, promptText, type CliModelAdapter } from './run-cli-agent.js';
 import { describeExit } from './stream-interpreter.js';
 import { clip, Transcript } from './transcript.js';
 
@@ -37,11 +38,13 @@ export function createCommandAdapter(options: CommandAdapterOptions): CliModelAd
   return {
     kind,
     async run(request, context) {
-      const env = allowlistedEnv(options.sourceEnv ?? process.env, [...BASE_ENV_ALLOWLIST, ...(options.passEnv ?? [])]);
+      const env = cliEnv(context, options.sourceEnv ?? process.env, options.passEnv ?? []);
       const transcript = new Transcript(options.transcriptLimitBytes ?? 512 * 1024, secretValues(env));
       const prompt = promptText(request);
       // The prompt file lives outside the worktree, so it is never committed with the agent's work.
-      const promptDir = options.promptVia === 'file' ? await mkdtemp(path.join(tmpdir(), 'swarm-prompt-')) : undefined;
+      const promptDir = options.promptVia === 'file' ? await mkdtemp(path.join(context.sandbox?.stateDir ?? tmpdir(), 'swarm-prompt-')) : undefined;
+      // A sandboxed command reads the prompt file where the worker wrote it.
+      const sandbox = context.sandbox && promptDir ? withReadOnly(context.sandbox, promptDir) : context.sandbox;
       try {
         let command = options.command;
         if (promptDir) {
@@ -59,6 +62,7 @@ export function createCommandAdapter(options: CommandAdapterOptions): CliModelAd
           args: ['-c', command],
           cwd: request.worktreePath,
           env,
+          sandbox,
           stdin: options.promptVia === 'stdin' ? prompt : undefined,
           timeoutMs,
           signal: context.signal,

@@ -59,6 +59,12 @@ export const MAX_ARGV_PROMPT_BYTES = 100_000;
 export const promptText = (request: AgentRequest) => `${request.prompt.system.trim()}\n\n${request.prompt.user.trim()}\n`;
 export const fitsInArgv = (prompt: string) => Buffer.byteLength(prompt) <= MAX_ARGV_PROMPT_BYTES;
 
+/** The CLI's environment: the sandbox's (or the base allowlist without one) plus the CLI's own variables. */
+export function cliEnv(context: AgentContext, source: Record<string, string | undefined>, names: readonly string[]): Record<string, string> {
+  if (context.sandbox) return { ...context.sandbox.env, ...allowlistedEnv(source, names) };
+  return allowlistedEnv(source, [...BASE_ENV_ALLOWLIST, ...names]);
+}
+
 const lastLine = (text: string) => text.trim().split('\n').at(-1)?.trim() ?? '';
 
 /**
@@ -68,7 +74,7 @@ const lastLine = (text: string) => text.trim().split('\n').at(-1)?.trim() ?? '';
  */
 export async function runCliAgent(invocation: CliInvocation, options: CliAdapterOptions, request: AgentRequest, context: AgentContext): Promise<CliAgentOutcome> {
   const { kind } = invocation;
-  const env = allowlistedEnv(options.sourceEnv ?? process.env, [...BASE_ENV_ALLOWLIST, ...invocation.envNames, ...(options.passEnv ?? [])]);
+  const env = cliEnv(context, options.sourceEnv ?? process.env, [...invocation.envNames, ...(options.passEnv ?? [])]);
   const transcript = new Transcript(options.transcriptLimitBytes ?? 512 * 1024, secretValues(env));
   const timeoutMs = options.timeoutMs ?? DEFAULT_CLI_TIMEOUT_MS;
   const shownArgs = invocation.args.map((arg) => (arg.length > 200 ? `<${arg.length} characters>` : arg));
@@ -110,6 +116,7 @@ export async function runCliAgent(invocation: CliInvocation, options: CliAdapter
     args: invocation.args,
     cwd: request.worktreePath,
     env,
+    sandbox: context.sandbox,
     stdin: invocation.stdin,
     timeoutMs,
     signal: context.signal,

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../config/config.js';
+import { DEFAULT_SANDBOX_LIMITS } from '../../process/sandbox.js';
 
 let root: string;
 let cwd: string;
@@ -254,5 +255,33 @@ describe('loadConfig', () => {
     expect(configError({}).message).toContain('limits.textBytes');
     await writeConfig({ limits: { outputBytes: 1_000_000 } });
     expect(configError({}).message).toContain('outputBytes');
+  });
+});
+
+describe('sandbox configuration', () => {
+  it('is bubblewrap with the default limits unless configured', () => {
+    expect(loadConfig({}, cwd).sandbox).toEqual({ kind: 'bubblewrap', limits: DEFAULT_SANDBOX_LIMITS });
+  });
+
+  it('takes a kind from SWARM_SANDBOX or the file, and limits from the file, env winning', async () => {
+    await writeConfig({ sandbox: { kind: 'bubblewrap', memoryMb: 2048, cpuSeconds: 600 } });
+    expect(loadConfig({}, cwd).sandbox).toEqual({ kind: 'bubblewrap', limits: { ...DEFAULT_SANDBOX_LIMITS, memoryMb: 2048, cpuSeconds: 600 } });
+    expect(loadConfig({ SWARM_SANDBOX: 'none' }, cwd).sandbox.kind).toBe('none');
+    await writeConfig({ sandbox: 'none' });
+    expect(loadConfig({}, cwd).sandbox).toEqual({ kind: 'none', limits: DEFAULT_SANDBOX_LIMITS });
+  });
+
+  it('rejects an unknown kind, naming where it came from', async () => {
+    expect(configError({ SWARM_SANDBOX: 'docker' }).message).toBe('SWARM_SANDBOX must be "bubblewrap" or "none", got "docker"');
+    await writeConfig({ sandbox: { kind: 'firejail' } });
+    expect(configError({}).message).toContain('sandbox');
+  });
+
+  it('rejects a limit out of range or an unknown limit, naming the field', async () => {
+    await writeConfig({ sandbox: { memoryMb: 1 } });
+    expect(configError({}).message).toContain('sandbox');
+    expect(configError({}).message).toContain('memoryMb');
+    await writeConfig({ sandbox: { diskGb: 10 } });
+    expect(configError({}).message).toContain('diskGb');
   });
 });

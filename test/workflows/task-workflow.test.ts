@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +7,7 @@ import { statusQuery } from '../../workflows/task-workflow.js';
 import { JetpackAttempt, JetpackModel, JetpackPriority, JetpackQuality, JetpackStatus } from '../../workflows/search-attributes.js';
 import { git } from '../../workspace/git.js';
 import { createFixtureRepo, MUL, MUL_TEST, nodeProjectFiles, writeBlock } from '../helpers/fixture-repo.js';
-import { isRunning } from '../helpers/processes.js';
+import { findProcesses, isRunning } from '../helpers/processes.js';
 import { createTestStack, tempDir, type TestStack } from '../helpers/test-env.js';
 
 
@@ -155,23 +156,38 @@ describe('taskWorkflow on a real Temporal server, libSQL file and git repo', () 
     expect((await stack.store.branches.get(repo, task.branch))?.status).toBe('failed');
   });
 
+  it('runs the agent’s commands and the checks in the task’s sandbox, away from the database and the user’s clone', async () => {
+    const database = stack.config.database.mode === 'local' ? stack.config.database.path : stack.home;
+    const repo = await newRepo('sandboxed', {
+      // Passes only where the database is hidden and the user's clone is read-only.
+      '.swarm.json': JSON.stringify({ checks: { test: 'node --test', contained: `test ! -e ${database} && test ! -w "$(git rev-parse --git-common-dir)/.."` } }),
+    });
+    const look = `{ test -e ${database} && echo "database visible" || echo "database hidden"; } > seen.txt`;
+    const worker = await stack.createWorker();
+    const task = await worker.runUntil(async () => {
+      const task = await stack.client.createTask({ title: 'Look around', description: `${writeBlock('src/mul.js', MUL)}\n\`\`\`run\n${look}\n\`\`\``, repo });
+      await stack.testEnv.client.workflow.getHandle(task.workflowId).result();
+      return task;
+    });
+    expect(await stack.store.results.get(task.id)).toMatchObject({ status: 'succeeded' });
+    expect(await git(repo, ['show', 'main:seen.txt'])).toBe('database hidden');
+  });
+
   it('merges a base branch that moved meanwhile, re-runs the checks, then lands both changes', async () => {
-    const dir = tempDir('moving-base');
-    const repo = path.join(dir, 'repo');
-    // The first `build` check commits a change to main in the user's clone, as a teammate would.
-    const moveBase = [
-      'set -e',
-      `if [ ! -f "${dir}/moved" ]; then`,
-      `  touch "${dir}/moved"`,
-      `  echo "teammate" > "${repo}/TEAMMATE.md"`,
-      `  git -C "${repo}" add TEAMMATE.md`,
-      `  git -C "${repo}" -c user.name=t -c user.email=t@t commit -qm "teammate change"`,
-      'fi',
-    ].join('\n');
-    await createFixtureRepo(repo, nodeProjectFiles({ 'move-base.sh': moveBase, '.swarm.json': JSON.stringify({ checks: { test: 'node --test', build: 'sh move-base.sh' } }) }));
+    const repo = path.join(tempDir('moving-base'), 'repo');
+    // The first `build` after the agent's change waits in the worktree until a teammate has committed
+    // to main. The teammate is this test: a check is sandboxed and cannot touch the user's clone.
+    const waitForTeammate = 'if [ -f src/mul.js ] && [ ! -f .teammate-done ]; then touch .waiting; while [ ! -f .teammate-done ]; do sleep 0.1; done; fi';
+    await createFixtureRepo(repo, nodeProjectFiles({ '.swarm.json': JSON.stringify({ checks: { test: 'node --test', build: waitForTeammate } }) }));
     const worker = await stack.createWorker();
     const task = await worker.runUntil(async () => {
       const task = await stack.client.createTask({ title: 'Add mul while main moves', description: writeBlock('src/mul.js', MUL), repo });
+      const worktree = path.join(stack.config.worktreesDir, task.id);
+      await expect.poll(() => existsSync(path.join(worktree, '.waiting')), { timeout: 60_000, interval: 100 }).toBe(true);
+      await writeFile(path.join(repo, 'TEAMMATE.md'), 'teammate\n');
+      await git(repo, ['add', 'TEAMMATE.md']);
+      await git(repo, ['commit', '-qm', 'teammate change']);
+      await writeFile(path.join(worktree, '.teammate-done'), '');
       await stack.testEnv.client.workflow.getHandle(task.workflowId).result();
       return task;
     });
@@ -183,22 +199,23 @@ describe('taskWorkflow on a real Temporal server, libSQL file and git repo', () 
   });
 
   it('cancels cleanly: the running check’s process group is killed and the result says cancelled', async () => {
-    const dir = tempDir('cancel');
-    const pidFile = path.join(dir, 'check.pid');
-    const repo = await createFixtureRepo(path.join(dir, 'repo'), nodeProjectFiles({
+    // A sleep no other test runs, found on the host by its command line (inside, the check sees only its own PID namespace).
+    const sleep = `sleep 300.${process.pid}`;
+    const repo = await createFixtureRepo(path.join(tempDir('cancel'), 'repo'), nodeProjectFiles({
       // Slow only once the agent's file exists, so the base branch's baseline collects quickly.
-      '.swarm.json': JSON.stringify({ checks: { slow: `if [ -f src/mul.js ]; then echo $$ > ${pidFile}; exec sleep 300; fi` } }),
+      '.swarm.json': JSON.stringify({ checks: { slow: `if [ -f src/mul.js ]; then exec ${sleep}; fi` } }),
     }));
     const worker = await stack.createWorker();
     const task = await stack.client.createTask({ title: 'Slow checks', description: writeBlock('src/mul.js', MUL), repo });
     const handle = stack.testEnv.client.workflow.getHandle(task.workflowId);
     await worker.runUntil(async () => {
-      await expect.poll(() => existsSync(pidFile), { timeout: 30_000 }).toBe(true);
+      await expect.poll(() => findProcesses(sleep, { exact: true }).length, { timeout: 30_000 }).toBe(1);
+      const [pid] = findProcesses(sleep, { exact: true });
       expect((await handle.query(statusQuery)).status).toBe('checking');
       await handle.cancel();
       await handle.result().catch(() => undefined);
       // The workflow waited for the check to stop before it recorded the result: the process is gone already.
-      expect(isRunning(Number(readFileSync(pidFile, 'utf8')))).toBe(false);
+      expect(isRunning(pid!)).toBe(false);
     });
     expect(await stack.store.results.get(task.id)).toMatchObject({ status: 'cancelled' });
     expect((await stack.store.tasks.get(task.id))?.status).toBe('cancelled');
