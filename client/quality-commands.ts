@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { SwarmConfig } from '../config/config.js';
 import type { Store } from '../db/index.js';
 import type { StoredSnapshot } from '../db/quality-repository.js';
@@ -5,6 +6,8 @@ import { collectSnapshot, readQualityGate } from '../quality/baseline.js';
 import { qualitySummary, regressionFeedback } from '../quality/feedback.js';
 import type { CheckResult } from '../quality/snapshot.js';
 import { currentBranch, requireBranch, resolveRepo, withDetachedCheckout } from '../workspace/worktree.js';
+import { removeTaskSandbox, taskSandbox } from '../process/task-sandbox.js';
+import { workerSandbox } from '../workers/worker-sandbox.js';
 import { TaskInputError } from './task-input-error.js';
 
 async function repoAndBranch(repoPath: string, branch: string | undefined) {
@@ -17,15 +20,31 @@ async function repoAndBranch(repoPath: string, branch: string | undefined) {
   }
 }
 
-/** Collects the quality baseline of a branch's head in a temporary checkout and stores it. */
-export async function setBaseline(config: SwarmConfig, store: Store, opts: { repo: string; branch?: string }): Promise<StoredSnapshot> {
+/**
+ * Collects the quality baseline of a branch's head in a temporary checkout and stores it. The
+ * repository's checks are untrusted code: they run in the same sandbox a worker would use.
+ */
+export async function setBaseline(
+  config: SwarmConfig,
+  store: Store,
+  opts: { repo: string; branch?: string },
+  env: Record<string, string | undefined>,
+): Promise<StoredSnapshot> {
   const { repo, branch, sha } = await repoAndBranch(opts.repo, opts.branch);
-  await withDetachedCheckout(repo, sha, config.worktreesDir, async (dir) => {
-    const snapshot = await collectSnapshot(readQualityGate(dir), {
-      worktree: dir, timeoutMs: config.checks.timeoutSeconds * 1000, outputLimitBytes: config.checks.outputLimitBytes,
+  const settings = await workerSandbox(config, env);
+  const key = `baseline-${randomBytes(6).toString('hex')}`;
+  try {
+    await withDetachedCheckout(repo, sha, config.worktreesDir, async (dir) => {
+      const confined = (network: boolean) => taskSandbox(settings, { key, worktree: dir, repo, network });
+      const snapshot = await collectSnapshot(readQualityGate(dir), {
+        worktree: dir, timeoutMs: config.checks.timeoutSeconds * 1000, outputLimitBytes: config.checks.outputLimitBytes,
+        sandbox: await confined(false), installSandbox: await confined(true),
+      });
+      await store.quality.setBaseline({ repo, branch, commitSha: sha, snapshot });
     });
-    await store.quality.setBaseline({ repo, branch, commitSha: sha, snapshot });
-  });
+  } finally {
+    await removeTaskSandbox(settings, key);
+  }
   return (await store.quality.getBaseline(repo, branch))!;
 }
 

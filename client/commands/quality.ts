@@ -13,7 +13,7 @@ export function registerQualityCommands(program: Command, ctx: CliContext): void
     .action(async (opts: { repo: string; branch?: string; json?: boolean }) => {
       const config = ctx.config;
       const { formatSnapshot, setBaseline } = await import('../quality-commands.js');
-      const stored = await setBaseline(config, await ctx.store(), opts);
+      const stored = await setBaseline(config, await ctx.store(), opts, ctx.io.env);
       ctx.print(opts.json, stored, () => formatSnapshot('baseline set', stored));
     });
 
