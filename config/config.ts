@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_SANDBOX_LIMITS, sandboxKindSchema, sandboxLimitsSchema } from '../process/sandbox-policy.js';
+import { DEFAULT_SANDBOX_LIMITS, sandboxKindSchema, sandboxLimitsSchema } from './sandbox-config.js';
 import { formatZodError } from './format-zod-error.js';
 import { DEFAULT_LIMITS, limitsSchema } from './limits.js';
 import { defaultModels, modelSchema, modelTypeName, type ModelConfig } from './model-config.js';

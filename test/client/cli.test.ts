@@ -57,6 +57,7 @@ describe('the swarm CLI', () => {
     expect(quality.snapshot).toMatchObject({ attempt: 1, passed: true, comparison: { verdict: 'pass' } });
     expect(quality.baseline.commitSha).toBe(shown.result.mergeCommit);
     const baseline = await swarm(['quality', 'baseline', 'set', '--repo', repo, '--json']);
+    expect(baseline.stderr).toBe('');
     expect(baseline.code).toBe(0);
     expect(JSON.parse(baseline.stdout)).toMatchObject({ kind: 'baseline', branch: 'main', commitSha: shown.result.mergeCommit });
     expect(JSON.parse(baseline.stdout).snapshot.checks.map((c: { name: string; passed: boolean }) => [c.name, c.passed])).toEqual([

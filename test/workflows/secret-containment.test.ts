@@ -18,7 +18,10 @@ const GITHUB_TOKEN = `ghp_${'Zx9'.repeat(12)}`;
 /** A module the fixture's build check imports: it prints all three, so the build output holds them. */
 const LEAKY_MODULE = [
   "import { readFileSync } from 'node:fs';",
+  // The sandbox keeps the worker's key out of the checks' environment; a copy that reached the
+  // repository (by any means) is what the redactor, the second line of defence, must catch.
   "console.log('env key:', process.env.OPENAI_API_KEY);",
+  "console.log('leaked key:', readFileSync('fixtures/leaked-key.txt', 'utf8').trim());",
   "console.log('repo token:', readFileSync('fixtures/deploy-token.txt', 'utf8').trim());",
   "console.log('shaped:', ['gh', 'p_'].join('') + 'Zx9'.repeat(12));",
   'export const leak = 1;',
@@ -31,7 +34,7 @@ const leakyTest = (passes: boolean) =>
     "import { readFileSync } from 'node:fs';",
     "const token = readFileSync('fixtures/deploy-token.txt', 'utf8').trim();",
     "test('deploys with the token', () => {",
-    passes ? '  return;' : '  throw new Error(`deploy refused: key ${process.env.OPENAI_API_KEY} token ${token}`);',
+    passes ? '  return;' : "  throw new Error(`deploy refused: key ${readFileSync('fixtures/leaked-key.txt', 'utf8').trim()} token ${token}`);",
     '});',
   ].join('\n');
 
@@ -51,7 +54,10 @@ describe('secrets printed by a check or a command stay out of the database', () 
   });
 
   it('redacts the key and the token from check runs, snapshots, feedback, prompts, turns, results and memories', async () => {
-    const repo = await createFixtureRepo(path.join(tempDir('leaky'), 'repo'), nodeProjectFiles({ 'fixtures/deploy-token.txt': `${DEPLOY_TOKEN}\n` }));
+    const repo = await createFixtureRepo(
+      path.join(tempDir('leaky'), 'repo'),
+      nodeProjectFiles({ 'fixtures/deploy-token.txt': `${DEPLOY_TOKEN}\n`, 'fixtures/leaked-key.txt': `${OPENAI_KEY}\n` }),
+    );
     const worker = await stack.createWorker();
     const task = await worker.runUntil(async () => {
       const task = await stack.client.createTask({
@@ -73,7 +79,7 @@ describe('secrets printed by a check or a command stay out of the database', () 
     // The run really printed the secrets: attempt 1 failed on the token, and the output shows where they were.
     expect((await stack.store.results.get(task.id))?.attempts).toBe(2);
     const [test, build] = await stack.store.checkRuns.list(task.id, 1);
-    expect(build?.output).toContain('env key: [redacted]\nrepo token: [redacted]\nshaped: [redacted]');
+    expect(build?.output).toContain('env key: undefined\nleaked key: [redacted]\nrepo token: [redacted]\nshaped: [redacted]');
     expect(JSON.stringify(test?.result)).toContain('deploy refused: key [redacted] token [redacted]');
     const attempts = await stack.store.attempts.listForTask(task.id);
     expect(attempts.map((a) => a.status)).toEqual(['checks_failed', 'checks_passed']);
