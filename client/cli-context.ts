@@ -34,7 +34,6 @@ export class CliContext {
   }
 
   store(): Promise<Store> {
-    const { database, embeddingDimensions } = this.config;
     this.storePromise ??= import('../workers/swarm-store.js').then(({ openSwarmStore }) => openSwarmStore(this.config, this.io.env));
     return this.storePromise;
   }

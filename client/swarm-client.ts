@@ -1,4 +1,4 @@
-import { Client, WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { type Client, WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { z } from 'zod';
 import type { SwarmConfig } from '../config/config.js';
 import { formatZodError } from '../config/format-zod-error.js';

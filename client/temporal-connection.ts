@@ -8,7 +8,7 @@ export async function connectTemporal(config: SwarmConfig): Promise<Client> {
   try {
     connection = await Connection.connect({ address: config.temporal.address, connectTimeout: '5s' });
   } catch (err) {
-    throw new Error(`cannot reach Temporal at ${config.temporal.address} (start it with "swarm start"): ${(err as Error).message}`);
+    throw new Error(`cannot reach Temporal at ${config.temporal.address} (start it with "swarm start"): ${(err as Error).message}`, { cause: err });
   }
   return new Client({ connection, namespace: config.temporal.namespace });
 }

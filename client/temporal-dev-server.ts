@@ -73,7 +73,7 @@ export async function startDevServer(options: DevServerOptions): Promise<ChildPr
     await waitForPort('127.0.0.1', options.port, 60_000, child);
   } catch (err) {
     child.kill('SIGKILL');
-    throw new Error(`Temporal dev server did not start (log: ${options.logFile}): ${(err as Error).message}`);
+    throw new Error(`Temporal dev server did not start (log: ${options.logFile}): ${(err as Error).message}`, { cause: err });
   }
   return child;
 }

@@ -127,9 +127,11 @@ export async function runCliAgent(invocation: CliInvocation, options: CliAdapter
   });
   if (exit.cancelled) throw context.signal.reason;
 
-  let { status, summary } = exit.timedOut
+  const verdict = exit.timedOut
     ? { status: 'failed' as const, summary: `${kind} timed out after ${Math.round(timeoutMs / 1_000)} s and was stopped (after ${interpreter.turns()} turn(s))` }
     : interpreter.verdict(exit);
+  const { status } = verdict;
+  let { summary } = verdict;
   const stderr = exit.stderr.trim();
   if (stderr) transcript.add(`[stderr]\n${stderr}`);
   if (status === 'failed' && stderr && !exit.timedOut) summary += `; stderr: ${clip(lastLine(stderr), 300)}`;

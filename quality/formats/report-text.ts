@@ -5,6 +5,7 @@ import { formatZodError } from '../../config/format-zod-error.js';
 import { ToolReportError } from './tool-report-error.js';
 
 const MAX_MESSAGE_CHARS = 2_000;
+// eslint-disable-next-line no-control-regex -- matching the ESC of ANSI colour codes is the point
 const ANSI_ESCAPE = /\x1b\[[0-9;]*[A-Za-z]/g;
 const STACK_FRAME = /^\s*at .+/;
 

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ApplicationFailure } from '@temporalio/activity';
+import { type ApplicationFailure } from '@temporalio/activity';
 import { describe, expect, it } from 'vitest';
 import { TaskNotFoundError, toActivityFailure } from '../../activities/errors.js';
 import { exitCodeFor } from '../../client/exit-code.js';

@@ -20,7 +20,7 @@ export async function startSqld(dir: string): Promise<{ url: string; process: Ch
     await waitForPort('127.0.0.1', port, 30_000, child);
   } catch (err) {
     child.kill('SIGKILL');
-    throw new Error(`sqld did not start: ${(err as Error).message}\n${stderr}`);
+    throw new Error(`sqld did not start: ${(err as Error).message}\n${stderr}`, { cause: err });
   }
   return { url: `http://127.0.0.1:${port}`, process: child };
 }

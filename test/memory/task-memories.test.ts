@@ -4,24 +4,6 @@ import { normaliseFailureText } from '../../memory/failure-digest.js';
 import { digestFeedback, learningsFromTask, memoryQueryForTask, type TaskOutcomeForMemory } from '../../memory/index.js';
 import { memoryInputSchema } from '../../memory/types.js';
 
-const TAP_OUTPUT = `TAP version 13
-# Subtest: farewell says goodbye
-not ok 1 - farewell says goodbye
-  ---
-  duration_ms: 2.334845
-  location: '/tmp/jetpack-x/worktrees/abc/test/farewell.test.js:2:1'
-  failureType: 'testCodeFailure'
-  error: |-
-    Expected values to be strictly equal:
-    + actual - expected
-  code: 'ERR_ASSERTION'
-  name: 'AssertionError'
-  ...
-# Subtest: sum adds
-ok 2 - sum adds
-1..2
-# fail 1`;
-
 /** Feedback exactly as the quality gate writes it for a failing test and a new type error. */
 const FEEDBACK = regressionFeedback({
   verdict: 'regression',
