@@ -35,6 +35,7 @@ export interface AgentTurn {
 }
 
 function toTurn(row: Row): AgentTurn {
+  const result = optStr(row, 'result');
   return {
     taskId: str(row, 'task_id'),
     attempt: num(row, 'attempt'),
@@ -43,7 +44,7 @@ function toTurn(row: Row): AgentTurn {
     messages: json<ChatMessage[]>(row, 'messages'),
     checkpointSha: optStr(row, 'checkpoint_sha'),
     done: bool(row, 'done'),
-    result: row.result == null ? null : json<TurnResult>(row, 'result'),
+    result: result === null ? null : (JSON.parse(result) as TurnResult),
   };
 }
 
