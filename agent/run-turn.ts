@@ -13,6 +13,7 @@ import { markAttemptRunning } from './mark-attempt-running.js';
 import { recordAttemptOutcome } from './record-attempt-outcome.js';
 import { createAgentToolbox, type AgentToolbox } from './tools/index.js';
 import { renderTranscript } from './transcript.js';
+import { checkpointMessage, rewindBeforeTurn, saveAttemptStart, START_TURN, storedTurn } from './turn-checkpoint.js';
 
 export interface TurnRequest extends AttemptRequest {
   turn: number;
@@ -38,18 +39,18 @@ interface Turn extends TurnRequest {
   buildPrompt(): Promise<AgentPrompt>;
 }
 
-/** Turn 0 holds the attempt's starting point: the task prompt and the branch head it began from. */
-const START_TURN = 0;
-
 /**
  * One turn of the durable agent loop (API and local models): one model call, its tool calls executed
- * in the worktree, and a checkpoint (a commit on the task branch plus the turn's messages in libSQL).
- * A turn retried after a crash first resets the worktree to the last checkpoint, so earlier turns are
- * never repeated and a half-done turn leaves nothing behind.
+ * in the worktree, and a checkpoint (a commit on the task branch, then the turn's messages and result
+ * in libSQL). Its effects happen once (turn-checkpoint.ts): a retried turn whose checkpoint is stored
+ * returns the stored result without calling the model or running a tool; one whose checkpoint is not
+ * stored starts again from the previous turn's checkpoint, so a half-done try leaves nothing behind.
  */
 export async function runAgentTurn(deps: AgentDeps, request: TurnRequest, context: AttemptContext): Promise<TurnOutcome> {
   const runtime = deps.models.get(request.modelType);
   if (runtime.mode !== 'loop') throw new Error(`model type ${request.modelType} runs as a CLI, not as an agent loop`);
+  const stored = await storedTurn(deps.store, request.task.id, request.attempt, request.turn);
+  if (stored) return stored;
   await markAttemptRunning(deps, request, request.turn === 1);
   return takeTurn({
     ...request, store: deps.store, chatModel: runtime.chatModel, pricing: runtime.pricing, context,
@@ -60,9 +61,8 @@ export async function runAgentTurn(deps: AgentDeps, request: TurnRequest, contex
 
 async function takeTurn(t: Turn): Promise<TurnOutcome> {
   const { store, task, attempt, turn, context } = t;
-  await git(t.worktreePath, ['reset', '--quiet', '--hard', 'HEAD']);
-  await git(t.worktreePath, ['clean', '--quiet', '-fd']);
-
+  const dropped = await rewindBeforeTurn(store, t.worktreePath, task.id, attempt, turn);
+  if (dropped.length > 0) context.heartbeat({ turn, message: `dropped the checkpoint of an earlier try: ${dropped.join(', ')}` });
   if (turn === 1) await startAttempt(t);
   const system = await store.artifacts.get(artifactId(task.id, attempt, 'system'));
   const history = await store.agentTurns.list(task.id, attempt, turn);
@@ -88,25 +88,29 @@ async function takeTurn(t: Turn): Promise<TurnOutcome> {
     results.push({ callId: call.id, name: call.name, output: executed.output, isError: !executed.ok });
     if (executed.finished) finish = executed.finished;
   }
-  const checkpoint = await commitAll(t.worktreePath, `swarm(${task.id}): attempt ${attempt}, turn ${turn}`);
+  const checkpoint = await commitAll(t.worktreePath, checkpointMessage(`swarm(${task.id}): attempt ${attempt}, turn ${turn}`, task.id, attempt, turn));
   // A reply without tool calls is the model's final answer.
   const done = finish !== undefined || response.toolCalls.length === 0 || turn >= t.maxTurns;
   const turnMessages: ChatMessage[] = [{ role: 'assistant', text: response.text, toolCalls: response.toolCalls }];
   if (results.length > 0) turnMessages.push({ role: 'tool', results });
+
+  let outcome: AttemptOutcome | null = null;
+  if (done) {
+    let status: AttemptOutcome['status'] = 'completed';
+    let summary = finish?.summary ?? (response.text.trim() || 'the model ended without a summary');
+    if (finish && !finish.success) status = 'failed';
+    if (!finish && response.toolCalls.length > 0) {
+      status = 'failed';
+      summary = `stopped after the maximum of ${t.maxTurns} turns without finishing`;
+    }
+    outcome = await finishAttempt(t, system, [...messages, ...turnMessages], status, summary);
+  }
+  // The turn's last write: once it is stored, a retry returns this result instead of running the turn again.
   await store.agentTurns.save({
     taskId: task.id, attempt, turn, modelType: t.modelType, messages: turnMessages,
-    checkpointSha: checkpoint?.sha ?? (await git(t.worktreePath, ['rev-parse', 'HEAD'])), done,
+    checkpointSha: checkpoint?.sha ?? (await git(t.worktreePath, ['rev-parse', 'HEAD'])), done, result: { usage, outcome },
   });
-  if (!done) return { done, usage, outcome: null };
-
-  let status: AttemptOutcome['status'] = 'completed';
-  let summary = finish?.summary ?? (response.text.trim() || 'the model ended without a summary');
-  if (finish && !finish.success) status = 'failed';
-  if (!finish && response.toolCalls.length > 0) {
-    status = 'failed';
-    summary = `stopped after the maximum of ${t.maxTurns} turns without finishing`;
-  }
-  return { done, usage, outcome: await finishAttempt(t, system, [...messages, ...turnMessages], status, summary) };
+  return { done, usage, outcome };
 }
 
 async function startAttempt(t: Turn): Promise<void> {
@@ -114,10 +118,7 @@ async function startAttempt(t: Turn): Promise<void> {
   const prompt = await t.buildPrompt();
   await store.artifacts.put({ id: artifactId(task.id, attempt, 'system'), taskId: task.id, kind: 'system', content: prompt.system });
   await savePromptArtifact(store, task.id, attempt, prompt);
-  await store.agentTurns.save({
-    taskId: task.id, attempt, turn: START_TURN, modelType: t.modelType, messages: [{ role: 'user', text: prompt.user }],
-    checkpointSha: await git(t.worktreePath, ['rev-parse', 'HEAD']), done: false,
-  });
+  await saveAttemptStart(store, t, { role: 'user', text: prompt.user });
 }
 
 /** The attempt's outcome from its checkpoints: the files changed since turn 0, and the usage of all its turns. */

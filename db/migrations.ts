@@ -223,6 +223,11 @@ export const migrations: Migration[] = [
       )`,
     ],
   },
+  {
+    version: 4,
+    name: 'agent turns keep what they returned, so a retried turn returns it again',
+    statements: () => [`ALTER TABLE agent_turns ADD COLUMN result TEXT`],
+  },
 ];
 
 /**

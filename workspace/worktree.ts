@@ -167,6 +167,31 @@ export async function commitAll(worktree: string, message: string): Promise<{ sh
   return { sha: await runGit(ctx, ['rev-parse', 'HEAD']), files: staged };
 }
 
+/** A commit that resetToCheckpoint dropped from the task branch, with the values of the trailer asked about. */
+export interface DroppedCommit {
+  sha: string;
+  trailers: string[];
+}
+
+/**
+ * Puts the task branch and its worktree back at `checkpoint`, a commit the branch reached: the
+ * branch's commits after it are dropped, and so are uncommitted changes and untracked files (ignored
+ * ones stay). Returns the dropped commits, newest first, with their `trailerKey` trailer values.
+ */
+export async function resetToCheckpoint(worktree: string, checkpoint: string, trailerKey: string): Promise<DroppedCommit[]> {
+  const { wt, ctx } = await openWorktree(worktree);
+  const sha = await runGitMaybe(ctx, ['rev-parse', '--verify', '--quiet', `${checkpoint}^{commit}`]);
+  if (!sha) throw new RepoError(`checkpoint ${checkpoint} of ${wt.branch} is not a commit in ${wt.repo.path}`);
+  const log = await runGit(ctx, ['log', '-z', `--format=%H%n%(trailers:key=${trailerKey},valueonly)`, `${sha}..HEAD`]);
+  const dropped = log.split('\0').filter(Boolean).map((entry) => {
+    const [commit = '', ...trailers] = entry.split('\n').filter(Boolean);
+    return { sha: commit, trailers };
+  });
+  await runGit(ctx, ['reset', '--quiet', '--hard', sha]);
+  await runGit(ctx, ['clean', '--quiet', '-fd']);
+  return dropped;
+}
+
 export type SyncOutcome = { status: 'up_to_date' } | { status: 'updated'; baseSha: string } | { status: 'conflict'; files: string[] };
 
 /** Brings the base branch's new commits into the task branch, aborting cleanly on conflict. */

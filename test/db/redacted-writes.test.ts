@@ -44,6 +44,7 @@ describe('every text the store writes is redacted and capped', () => {
     await store.artifacts.put({ id: `${id}/1/feedback`, taskId: id, kind: 'feedback', content: `### test failed\n${LEAK}` });
     await store.agentTurns.save({
       taskId: id, attempt: 1, turn: 1, modelType: 'local', checkpointSha: null, done: false,
+      result: { usage: { inputTokens: 1, outputTokens: 1, costUsd: 0 }, outcome: { status: 'failed', summary: LEAK, commitSha: null, filesChanged: 0, feedbackArtifactId: null } },
       messages: [
         { role: 'assistant', text: `I will print ${OPENAI_KEY}`, toolCalls: [{ id: 'c1', name: 'write_file', input: { path: 'leak.txt', content: LEAK } }] },
         { role: 'tool', results: [{ callId: 'c1', name: 'run_command', output: `exit code 0\n${LEAK}`, isError: false }] },
@@ -79,6 +80,7 @@ describe('every text the store writes is redacted and capped', () => {
     expect(await columnsContaining(store.db, GITHUB_TOKEN)).toEqual([]);
     expect((await columnsContaining(store.db, '[redacted]')).sort()).toEqual([
       'agent_turns.messages',
+      'agent_turns.result',
       'artifacts.content',
       'attempts.files_changed',
       'attempts.summary',
@@ -111,7 +113,7 @@ describe('every text the store writes is redacted and capped', () => {
       durationMs: 5, output: huge, outputTruncated: false, result: null,
     });
     await store.agentTurns.save({
-      taskId: id, attempt: 1, turn: 1, modelType: 'local', checkpointSha: null, done: true,
+      taskId: id, attempt: 1, turn: 1, modelType: 'local', checkpointSha: null, done: true, result: null,
       messages: [{ role: 'assistant', text: huge, toolCalls: [{ id: 'c1', name: 'write_file', input: { path: 'big.txt', content: huge } }] }],
     });
     await store.artifacts.put({ id: `${id}/1/transcript`, taskId: id, kind: 'transcript', content: huge });

@@ -58,8 +58,11 @@ export async function createTestStack(options: { env?: Record<string, string>; c
     memory: () => (memoryStore ??= openMemory(config, store, env)),
     testEnv,
     client,
-    createWorker: (modelType = 'local') =>
-      createTaskWorker({ config, modelType, env, connection: testEnv.nativeConnection, store, workflowBundle: { codePath: inject('workflowBundlePath') } }),
+    /** A worker in this process; `options.store` replaces the stack's store (e.g. one that injects a fault). */
+    createWorker: (modelType = 'local', options: { store?: Store } = {}) =>
+      createTaskWorker({
+        config, modelType, env, connection: testEnv.nativeConnection, store: options.store ?? store, workflowBundle: { codePath: inject('workflowBundlePath') },
+      }),
     async teardown() {
       await testEnv.teardown();
       store.close();

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createClient } from '@libsql/client';
 import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { git } from '../../workspace/git.js';
@@ -114,6 +115,54 @@ describe('a worker SIGKILLed in the middle of a long activity', () => {
       expect(isRunning(orphan)).toBe(false);
       for (const file of ['a', 'b', 'c']) expect(await git(repo, ['show', `main:src/${file}.js`])).toContain(`export const ${file}`);
       expect(await stack.store.results.count(task.id)).toBe(1);
+    } finally {
+      if (first.exitCode === null && first.signalCode === null) first.kill('SIGKILL');
+    }
+  });
+
+  it('drops the checkpoint commit of a worker killed before it stored the turn, so the retried turn acts once', async () => {
+    const dir = tempDir('crash-commit');
+    const reached = path.join(dir, 'turn2.reached');
+    const go = path.join(dir, 'turn2.go');
+    const repo = await createFixtureRepo(path.join(dir, 'repo'), nodeProjectFiles());
+    const base = await git(repo, ['rev-parse', 'main']);
+    const run = (command: string) => '```run\n' + command + '\n```';
+    // Turn 2 appends its line, then (the first time only) waits until the test holds the database's write lock.
+    const step2 = `echo step 2 >> steps.txt; if [ ! -f ${reached} ]; then touch ${reached}; while [ ! -f ${go} ]; do sleep 0.05; done; fi`;
+    const description = ['Append three steps.', run('echo step 1 >> steps.txt'), run(step2), run('echo step 3 >> steps.txt')].join('\n\n');
+    const subjects = async (branch: string) => (await git(repo, ['log', '--reverse', '--format=%s', `${base}..${branch}`])).split('\n').filter(Boolean);
+    const { database } = stack.config;
+    if (database.mode !== 'local') throw new Error('this test locks the local database file');
+
+    const first = spawn(process.execPath, [SWARM_BIN, 'worker', '--model', 'local'], { env: { ...process.env, ...stack.env }, stdio: 'ignore' });
+    try {
+      const task = await stack.client.createTask({ title: 'Killed after a checkpoint commit', description, repo });
+      const handle = stack.testEnv.client.workflow.getHandle(task.workflowId);
+      await expect.poll(() => existsSync(reached), { timeout: 60_000, interval: 100 }).toBe(true);
+      // With the write lock held, the worker commits turn 2 and then waits to store its row: it dies there.
+      const locker = createClient({ url: `file:${database.path}`, timeout: 10_000 });
+      const lock = await locker.transaction('write');
+      try {
+        writeFileSync(go, '');
+        const turn2 = `swarm(${task.id}): attempt 1, turn 2`;
+        await expect.poll(async () => (await subjects(task.branch)).includes(turn2), { timeout: 30_000, interval: 20 }).toBe(true);
+        first.kill('SIGKILL');
+        await new Promise((resolve) => first.once('exit', resolve));
+      } finally {
+        await lock.rollback();
+        locker.close();
+      }
+      expect((await stack.store.agentTurns.list(task.id, 1)).map((t) => t.turn)).toEqual([0, 1]);
+
+      const second = await stack.createWorker();
+      await second.runUntil(handle.result());
+
+      expect(await git(repo, ['show', 'main:steps.txt'])).toBe('step 1\nstep 2\nstep 3');
+      // One commit per turn that changed files (turn 4 only finishes); the dead worker's turn 2 commit is gone.
+      expect(await subjects(task.branch)).toEqual([1, 2, 3].map((turn) => `swarm(${task.id}): attempt 1, turn ${turn}`));
+      const calls = (await stack.store.modelCalls.listForTask(task.id)).map((c) => `${c.turn}.${c.try}`);
+      expect(calls).toEqual(['1.1', '2.1', '2.2', '3.1', '4.1']);
+      expect(await stack.store.results.get(task.id)).toMatchObject({ status: 'succeeded', attempts: 1, agentId: second.agentId });
     } finally {
       if (first.exitCode === null && first.signalCode === null) first.kill('SIGKILL');
     }

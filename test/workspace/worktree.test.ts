@@ -11,6 +11,7 @@ import {
   prepareWorktree,
   removeWorktree,
   RepoError,
+  resetToCheckpoint,
   resolveRepo,
   syncWithBase,
 } from '../../workspace/worktree.js';
@@ -170,6 +171,30 @@ describe('commitAll', () => {
     expect(await git(s.worktree, ['log', '-1', '--format=%s'])).toBe('task: edits');
     expect(await status(s.worktree)).toBe('');
     expect(await commitAll(s.worktree, 'again')).toBeNull();
+  });
+});
+
+describe('resetToCheckpoint', () => {
+  it('drops the commits after the checkpoint and everything uncommitted, naming the dropped commits with their trailers', async () => {
+    const s = await withWorktree();
+    await writeFile(path.join(s.worktree, 'a.txt'), 'turn 1\n');
+    const checkpoint = (await commitAll(s.worktree, 'turn 1\n\nSwarm-Turn: t/1/1'))!.sha;
+    await writeFile(path.join(s.worktree, 'a.txt'), 'turn 2\n');
+    const orphan = (await commitAll(s.worktree, 'turn 2\n\nSwarm-Turn: t/1/2'))!.sha;
+    await writeFile(path.join(s.worktree, 'a.txt'), 'half a turn\n');
+    await writeFile(path.join(s.worktree, 'untracked.txt'), 'left behind\n');
+
+    expect(await resetToCheckpoint(s.worktree, checkpoint, 'Swarm-Turn')).toEqual([{ sha: orphan, trailers: ['t/1/2'] }]);
+    expect(await sha(s.repo, s.branch)).toBe(checkpoint);
+    expect(await readFile(path.join(s.worktree, 'a.txt'), 'utf8')).toBe('turn 1\n');
+    expect(existsSync(path.join(s.worktree, 'untracked.txt'))).toBe(false);
+    expect(await status(s.worktree)).toBe('');
+    expect(await resetToCheckpoint(s.worktree, checkpoint, 'Swarm-Turn')).toEqual([]);
+  });
+
+  it('refuses a checkpoint that is not a commit of the repository', async () => {
+    const s = await withWorktree();
+    await expect(resetToCheckpoint(s.worktree, '0123456789abcdef0123456789abcdef01234567', 'Swarm-Turn')).rejects.toThrow(RepoError);
   });
 });
 
