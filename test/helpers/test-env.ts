@@ -59,9 +59,11 @@ export async function createTestStack(options: { env?: Record<string, string>; c
     testEnv,
     client,
     /** A worker in this process; `options.store` replaces the stack's store (e.g. one that injects a fault). */
-    createWorker: (modelType = 'local', options: { store?: Store } = {}) =>
+    /** A worker in this process; `unconfined` runs its commands and checks without the sandbox. */
+    createWorker: (modelType = 'local', options: { store?: Store; unconfined?: boolean } = {}) =>
       createTaskWorker({
-        config, modelType, env, connection: testEnv.nativeConnection, store: options.store ?? store, workflowBundle: { codePath: inject('workflowBundlePath') },
+        config: options.unconfined ? { ...config, sandbox: { ...config.sandbox, kind: 'none' } } : config,
+        modelType, env, connection: testEnv.nativeConnection, store: options.store ?? store, workflowBundle: { codePath: inject('workflowBundlePath') },
       }),
     async teardown() {
       await testEnv.teardown();

@@ -58,7 +58,8 @@ describe('exactly-once effects when a step fails after its effect, on real Tempo
     const fired: string[] = [];
     let store = failOnce(stack.store, 'attempts', 'finishChecks', () => true, 'after', fired);
     store = failOnce(store, 'branches', 'upsert', (b: Omit<BranchRecord, 'updatedAt'>) => b.status === 'merged', 'after', fired);
-    const worker = await stack.createWorker('local', { store });
+    // The check logs each run to a file outside the worktree, which only an unconfined check can write.
+    const worker = await stack.createWorker('local', { store, unconfined: true });
     const task = await worker.runUntil(async () => {
       const task = await stack.client.createTask({ title: 'Checked once', description: THREE_STEPS, repo });
       await result(task.workflowId);
