@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { gitMaybe } from './git.js';
@@ -28,6 +28,8 @@ export { RepoError } from './repo-error.js';
 export async function resolveRepo(repoPath: string): Promise<string> {
   const absolute = path.resolve(repoPath);
   if (!existsSync(absolute)) throw new RepoError(`repo ${absolute} does not exist`);
+  // Git would be spawned there: a file, a device or a FIFO gives a bare `spawn ENOTDIR`.
+  if (!statSync(absolute).isDirectory()) throw new RepoError(`repo ${absolute} is not a directory`);
   const top = await gitMaybe(absolute, ['rev-parse', '--show-toplevel'], { discover: true });
   if (!top) throw new RepoError(`repo ${absolute} is not a git repository`);
   return top;
