@@ -29,7 +29,7 @@ export async function connectTemporal(config: SwarmConfig, options: { callTimeou
   try {
     connection = await Connection.connect({
       address: config.temporal.address,
-      connectTimeout: '5s',
+      connectTimeout: Math.min(5_000, options.callTimeoutMs ?? Infinity),
       interceptors: options.callTimeoutMs ? [deadlineInterceptor(options.callTimeoutMs), retry] : [retry],
     });
   } catch (err) {
