@@ -4,7 +4,7 @@ import { PRIORITIES, TASK_STATUSES, type Priority, type TaskStatus } from '../..
 import type { CliContext } from '../cli-context.js';
 import { formatTask, formatTaskList } from '../format.js';
 import { TaskInputError } from '../task-input-error.js';
-import { list, positiveInt, positiveNumber, taskId } from './parse.js';
+import { intBetween, list, positiveInt, positiveNumber, taskId } from './parse.js';
 
 /** Largest --description-file read; the description itself is limited to 200,000 characters. */
 export const DESCRIPTION_FILE_MAX_BYTES = 256 * 1024;
@@ -54,7 +54,7 @@ export function registerTaskCommands(program: Command, ctx: CliContext): void {
     .option('--repo <path>', 'git repository to work on', '.')
     .option('--base <branch>', "base branch (default: the repo's current branch)")
     .option('--model <type>', 'model type (default: routed by skills)')
-    .option('--max-attempts <n>', 'attempts before the task fails', positiveInt('--max-attempts'))
+    .option('--max-attempts <n>', 'attempts before the task fails (1 to 10)', intBetween('--max-attempts', 1, 10))
     .option('--max-tokens <n>', 'token budget; over it the task pauses for approval', positiveInt('--max-tokens'))
     .option('--max-usd <amount>', 'cost budget in USD; over it the task pauses for approval', positiveNumber('--max-usd'))
     .option('--wait', 'wait for the task to finish and print its result')
