@@ -4,6 +4,8 @@ import type { Store } from '../db/index.js';
 import type { MemoryStore } from '../memory/index.js';
 import type { CliIo } from './cli-io.js';
 import type { SwarmClient } from './swarm-client.js';
+import { explainTemporalError } from './service-errors.js';
+import { jsonForTerminal, safeForTerminal } from './terminal-text.js';
 
 /**
  * What the commands of one `swarm` run share: its output, and resources opened on first use
@@ -23,18 +25,24 @@ export class CliContext {
     return this.loadedConfig;
   }
 
-  /** One line of output. */
+  /** One line of output (or several), with anything a terminal would act on made visible. */
   log(line: string): void {
-    this.io.writeOut(line + '\n');
+    this.io.writeOut(safeForTerminal(line, { multiline: true }) + '\n');
   }
 
-  /** A command's result: as JSON with `--json`, else as text. */
+  /** A command's result: as JSON with `--json` (control characters escaped), else as text. */
   print(json: boolean | undefined, value: unknown, text: () => string): void {
-    this.log(json ? JSON.stringify(value, null, 2) : text());
+    if (json) this.io.writeOut(jsonForTerminal(value) + '\n');
+    else this.log(text());
   }
 
+  /** The database; every call on it fails after SWARM_CLI_TIMEOUT_SECONDS with a message naming it. */
   store(): Promise<Store> {
-    this.storePromise ??= import('../workers/swarm-store.js').then(({ openSwarmStore }) => openSwarmStore(this.config, this.io.env));
+    const { database, embeddingDimensions, cliTimeoutSeconds: timeoutSeconds, limits } = this.config;
+    // Opened as a worker opens it (writes redacted with this process's secrets), every call bounded.
+    this.storePromise ??= Promise.all([import('./database-guard.js'), import('../workers/swarm-store.js')]).then(([{ openGuardedStore }, { processRedactor }]) =>
+      openGuardedStore(database, { embeddingDimensions, timeoutSeconds, redactor: processRedactor(this.config, this.io.env), limits }),
+    );
     return this.storePromise;
   }
 
@@ -43,10 +51,19 @@ export class CliContext {
     return openMemory(this.config, await this.store(), this.io.env);
   }
 
+  /** Temporal; every call on it but the wait for a result fails after SWARM_CLI_TIMEOUT_SECONDS. */
   temporal(): Promise<Client> {
     const config = this.config;
-    this.temporalPromise ??= import('./temporal-connection.js').then(({ connectTemporal }) => connectTemporal(config));
+    this.temporalPromise ??= import('./temporal-connection.js').then(({ connectTemporal }) =>
+      connectTemporal(config, { callTimeoutMs: config.cliTimeoutSeconds * 1000 }),
+    );
     return this.temporalPromise;
+  }
+
+  /** The error as the user should read it: a Temporal timeout or outage names the server. */
+  explain(err: unknown): unknown {
+    if (!this.loadedConfig || !this.temporalPromise) return err;
+    return explainTemporalError(err, this.loadedConfig.temporal.address, this.loadedConfig.cliTimeoutSeconds);
   }
 
   async client(): Promise<SwarmClient> {

@@ -3,11 +3,16 @@ import type { UsageTotals } from '../db/model-calls-repository.js';
 import type { Memory, MemoryHit } from '../memory/index.js';
 import type { Task } from '../tasks/task.js';
 import type { SwarmClient } from './swarm-client.js';
+import { safeForTerminal } from './terminal-text.js';
 
 type ShownTask = NonNullable<Awaited<ReturnType<SwarmClient['showTask']>>>;
 
-function table(rows: string[][]): string {
-  if (rows.length === 0) return '';
+/** Stored text as one harmless line (a title may hold escape sequences written before they were refused). */
+const s = (value: unknown) => safeForTerminal(String(value ?? ''));
+
+function table(cells: string[][]): string {
+  if (cells.length === 0) return '';
+  const rows = cells.map((r) => r.map(s));
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')).join('\n');
 }
@@ -29,26 +34,26 @@ const formatUsage = (u: UsageTotals) => `${u.calls} call(s), ${u.inputTokens} in
 
 export function formatTask({ task, attempts, checks, gates, result, usage, live, webUrl }: ShownTask): string {
   const lines = [
-    `Task ${task.id}: ${task.title}`,
-    `  status      ${task.status}${live ? ` (workflow: ${live.status}, attempt ${live.attempt}/${live.maxAttempts})` : ''}`,
-    `  priority    ${task.priority}    model ${task.modelType}    skills ${task.skills.join(', ') || '-'}`,
-    `  repo        ${task.repo} (${task.branch} → ${task.baseBranch})`,
-    `  web ui      ${webUrl}`,
+    `Task ${s(task.id)}: ${s(task.title)}`,
+    `  status      ${s(task.status)}${live ? ` (workflow: ${s(live.status)}, attempt ${live.attempt}/${live.maxAttempts})` : ''}`,
+    `  priority    ${s(task.priority)}    model ${s(task.modelType)}    skills ${s(task.skills.join(', ') || '-')}`,
+    `  repo        ${s(task.repo)} (${s(task.branch)} → ${s(task.baseBranch)})`,
+    `  web ui      ${s(webUrl)}`,
   ];
   const limits = [task.budget.maxTokens !== null ? `${task.budget.maxTokens} tokens` : null, task.budget.maxCostUsd !== null ? `$${task.budget.maxCostUsd}` : null].filter(Boolean);
   lines.push(`  usage       ${formatUsage(usage)}${limits.length ? ` (budget ${limits.join(', ')})` : ''}`);
-  if (task.failureReason) lines.push(`  failure     ${task.failureReason}`);
+  if (task.failureReason) lines.push(`  failure     ${s(task.failureReason)}`);
   for (const a of attempts) {
-    lines.push(`  attempt ${a.attempt}: ${a.status}${a.commitSha ? ` @ ${a.commitSha.slice(0, 10)}` : ''} — ${a.summary ?? ''}`);
+    lines.push(`  attempt ${a.attempt}: ${s(a.status)}${a.commitSha ? ` @ ${s(a.commitSha.slice(0, 10))}` : ''} — ${s(a.summary)}`);
     for (const c of checks.filter((c) => c.attempt === a.attempt)) {
       const round = c.round > 1 ? ` (re-check ${c.round - 1})` : '';
-      lines.push(`    ${c.passed ? 'pass' : 'FAIL'} ${c.name}${round}: \`${c.command}\` exit ${c.exitCode ?? (c.timedOut ? 'timeout' : 'killed')} in ${c.durationMs} ms`);
+      lines.push(`    ${c.passed ? 'pass' : 'FAIL'} ${s(c.name)}${round}: \`${s(c.command)}\` exit ${c.exitCode ?? (c.timedOut ? 'timeout' : 'killed')} in ${c.durationMs} ms`);
     }
-    for (const g of gates.filter((g) => g.attempt === a.attempt && g.summary)) lines.push(`    gate: ${g.summary}`);
+    for (const g of gates.filter((g) => g.attempt === a.attempt && g.summary)) lines.push(`    gate: ${s(g.summary)}`);
   }
   if (result) {
-    lines.push(`  result      ${result.status} after ${result.attempts} attempt(s)${result.mergeCommit ? `, merge commit ${result.mergeCommit.slice(0, 10)}` : ''}`);
-    lines.push(`              ${result.summary}`);
+    lines.push(`  result      ${s(result.status)} after ${result.attempts} attempt(s)${result.mergeCommit ? `, merge commit ${s(result.mergeCommit.slice(0, 10))}` : ''}`);
+    lines.push(`              ${s(result.summary)}`);
   }
   return lines.join('\n');
 }
@@ -71,15 +76,15 @@ export function formatStatus(status: {
 }): string {
   const byModel = new Map<string, number>();
   for (const a of status.agents) byModel.set(a.modelType, (byModel.get(a.modelType) ?? 0) + 1);
-  const tasks = Object.entries(status.tasks).map(([s, n]) => `${s} ${n}`).join(', ') || 'none';
-  const workers = [...byModel].map(([m, n]) => `${m} ${n}`).join(', ') || 'none online';
-  const usage = Object.entries(status.usageByModel).map(([m, u]) => `          ${m}: ${formatUsage(u)}`);
+  const tasks = Object.entries(status.tasks).map(([name, n]) => `${s(name)} ${n}`).join(', ') || 'none';
+  const workers = [...byModel].map(([m, n]) => `${s(m)} ${n}`).join(', ') || 'none online';
+  const usage = Object.entries(status.usageByModel).map(([m, u]) => `          ${s(m)}: ${formatUsage(u)}`);
   return [
     `tasks     ${tasks}`,
     `workers   ${workers}`,
     `usage     ${usage.length ? '' : 'no model calls yet'}`,
     ...usage,
-    `temporal  ${status.temporal.address}  (Web UI ${status.temporal.uiUrl})`,
+    `temporal  ${s(status.temporal.address)}  (Web UI ${s(status.temporal.uiUrl)})`,
   ].join('\n');
 }
 

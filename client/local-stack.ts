@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { parseHostPort } from '../config/bounds.js';
 import type { SwarmConfig } from '../config/config.js';
 import { temporalCliPath } from './temporal-cli.js';
 import { isPortOpen, startDevServer } from './temporal-dev-server.js';
@@ -14,8 +15,7 @@ const pidFile = (config: SwarmConfig) => path.join(config.home, 'temporal.pid');
  * process exits; `swarm server stop` ends it). Workflows persist in `<home>/temporal.db`.
  */
 export async function ensureLocalTemporal(config: SwarmConfig, log: (line: string) => void): Promise<{ started: boolean }> {
-  const [host, portText] = config.temporal.address.split(':') as [string, string];
-  const port = Number(portText);
+  const { host, port } = parseHostPort(config.temporal.address)!;
   if (await isPortOpen(host, port)) return { started: false };
   if (!LOCAL_HOSTS.has(host)) throw new Error(`Temporal at ${config.temporal.address} does not answer, and it is not local, so it cannot be started here`);
   const uiPort = Number(new URL(config.temporal.uiUrl).port || 80);

@@ -10,6 +10,7 @@ import { registerStartCommand } from './commands/start.js';
 import { registerStatusCommand } from './commands/status.js';
 import { registerTaskCommands } from './commands/task.js';
 import { registerWorkerCommand } from './commands/worker.js';
+import { safeForTerminal } from './terminal-text.js';
 
 /**
  * The `swarm` command tree, not yet parsed. Commander's errors and `--help` throw a CommanderError
@@ -19,10 +20,14 @@ import { registerWorkerCommand } from './commands/worker.js';
 export function buildProgram(ctx: CliContext = new CliContext(processIo())): Command {
   const program = new Command('swarm')
     .description('Jetpack Cloud: a durable multi-agent swarm for software development, on Temporal and libSQL')
-    .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureOutput({ writeOut: (text) => ctx.io.writeOut(text), writeErr: (text) => ctx.io.writeErr(text) });
-  // Subcommands made with .command() inherit the three settings above.
+    .configureOutput({
+      writeOut: (text) => ctx.io.writeOut(safeForTerminal(text, { multiline: true })),
+      writeErr: (text) => ctx.io.writeErr(safeForTerminal(text, { multiline: true })),
+      // Usage errors are one line, like every other error: `swarm: unknown option '--x' (run with --help for usage)`.
+      outputError: (text, write) => write(`swarm: ${safeForTerminal(text.trim().replace(/^error: /, ''))} (run with --help for usage)\n`),
+    });
+  // Subcommands made with .command() inherit the two settings above.
   registerStartCommand(program, ctx);
   registerServerCommands(program, ctx);
   registerWorkerCommand(program);

@@ -9,8 +9,10 @@ import { currentBranch, requireBranch, resolveRepo, withDetachedCheckout } from 
 import { removeTaskSandbox, taskSandbox } from '../process/task-sandbox.js';
 import { workerSandbox } from '../workers/worker-sandbox.js';
 import { TaskInputError } from './task-input-error.js';
+import { safeForTerminal } from './terminal-text.js';
 
-async function repoAndBranch(repoPath: string, branch: string | undefined) {
+/** The repo and branch a quality command names, checked (git only): the commands run it before opening the database. */
+export async function repoAndBranch(repoPath: string, branch: string | undefined) {
   try {
     const repo = await resolveRepo(repoPath);
     const name = branch ?? (await currentBranch(repo));
@@ -61,18 +63,18 @@ export async function showQuality(store: Store, opts: { task?: string; repo: str
 }
 
 function describeCheck(c: CheckResult): string {
-  const parts = [`${c.passed ? 'pass' : 'FAIL'} ${c.name} (${c.kind}, ${c.format}) in ${c.durationMs} ms`];
+  const parts = [`${c.passed ? 'pass' : 'FAIL'} ${safeForTerminal(c.name)} (${c.kind}, ${c.format}) in ${c.durationMs} ms`];
   if (c.tests) parts.push(`tests ${c.tests.passed} passed / ${c.tests.failed} failed / ${c.tests.skipped} skipped`);
   if (c.typecheck) parts.push(`${c.typecheck.errors} type error(s)`);
   if (c.lint) parts.push(`lint ${c.lint.errors} error(s), ${c.lint.warnings} warning(s)`);
   if (c.coverage) parts.push(`coverage ${c.coverage.lines}% lines`);
-  if (c.error) parts.push(c.error);
+  if (c.error) parts.push(safeForTerminal(c.error));
   return '  ' + parts.join('; ');
 }
 
 export function formatSnapshot(title: string, stored: StoredSnapshot | null): string {
   if (!stored) return `${title}: none`;
-  const lines = [`${title}: ${stored.branch}${stored.commitSha ? ` @ ${stored.commitSha.slice(0, 10)}` : ''} (${stored.createdAt})`];
+  const lines = [`${title}: ${safeForTerminal(stored.branch)}${stored.commitSha ? ` @ ${stored.commitSha.slice(0, 10)}` : ''} (${stored.createdAt})`];
   lines.push(...stored.snapshot.checks.map(describeCheck));
   if (stored.snapshot.checks.length === 0) lines.push('  no checks found (add scripts to package.json or checks to .swarm.json)');
   if (stored.comparison) {

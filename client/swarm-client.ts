@@ -3,15 +3,14 @@ import { z } from 'zod';
 import type { SwarmConfig } from '../config/config.js';
 import { formatZodError } from '../config/format-zod-error.js';
 import type { Store } from '../db/index.js';
-import { branchForTask, taskQueueForModel, workflowIdForTask, type Task } from '../tasks/task.js';
+import { branchForTask, taskQueueForModel, workflowIdForTask, type Task, type TaskStatus } from '../tasks/task.js';
 import { newTaskId } from '../tasks/task-id.js';
-import { taskSpecSchema } from '../tasks/task-spec.js';
 import type { taskWorkflow, TaskWorkflowState } from '../workflows/task-workflow.js';
 import { approveBudgetUpdate, rejectBudgetUpdate, statusQuery, type BudgetApproval, type BudgetState } from '../workflows/task-workflow.js';
 import { JetpackModel, JetpackPriority, JetpackRepo, JetpackSkills, JetpackStatus } from '../workflows/search-attributes.js';
-import { currentBranch, requireBranch, resolveRepo } from '../workspace/worktree.js';
 import { qualitySummary } from '../quality/feedback.js';
-import { fallbackPlan, modelPlan, routeTask } from './routing.js';
+import { fallbackPlan, modelPlan } from './routing.js';
+import { validateTaskSubmission } from './task-submission.js';
 import { TaskInputError } from './task-input-error.js';
 
 const budgetApprovalSchema = z
@@ -25,18 +24,12 @@ const budgetApprovalSchema = z
 // Its home is a dependency-free file, so the CLI can tell input errors apart without loading this client.
 export { TaskInputError };
 
+const FINISHED = new Set<TaskStatus>(['succeeded', 'failed', 'cancelled']);
+
 export interface SwarmClientDeps {
   config: SwarmConfig;
   store: Store;
   temporal: Client;
-}
-
-async function rejectAsInput<T>(what: Promise<T>): Promise<T> {
-  try {
-    return await what;
-  } catch (err) {
-    throw new TaskInputError((err as Error).message);
-  }
 }
 
 /** The programmatic client the CLI is built on: submit, inspect and cancel tasks. */
@@ -61,13 +54,7 @@ export function createSwarmClient({ config, store, temporal }: SwarmClientDeps) 
 
     /** Validates the spec fully (schema, repo, branch, routing) before writing anything, then starts the workflow. */
     async createTask(input: unknown): Promise<Task> {
-      const parsed = taskSpecSchema.safeParse(input);
-      if (!parsed.success) throw new TaskInputError(`invalid task: ${formatZodError(parsed.error)}`);
-      const spec = parsed.data;
-      const repo = await rejectAsInput(resolveRepo(spec.repo));
-      const baseBranch = spec.baseBranch ?? (await rejectAsInput(currentBranch(repo)));
-      await rejectAsInput(requireBranch(repo, baseBranch));
-      const modelType = await rejectAsInput(Promise.resolve().then(() => routeTask(config.models, config.defaultModel, spec.model, spec.skills)));
+      const { spec, repo, baseBranch, modelType } = await validateTaskSubmission(config, input);
 
       const id = newTaskId();
       const newTask = {
@@ -144,11 +131,18 @@ export function createSwarmClient({ config, store, temporal }: SwarmClientDeps) 
       return updateWaitingTask(taskId, (handle) => handle.executeUpdate(rejectBudgetUpdate, { args: [{ reason: reason.trim() }] }));
     },
 
+    /** Requests cancellation of a task still running; a finished one is refused (TaskInputError) naming its status. */
     async cancelTask(taskId: string): Promise<void> {
       const task = await store.tasks.get(taskId);
       if (!task) throw new TaskInputError(`no task with id "${taskId}"`);
+      const finished = `task ${taskId} already finished`;
+      if (FINISHED.has(task.status)) throw new TaskInputError(`${finished} (${task.status}); there is nothing to cancel`);
+      const handle = temporal.workflow.getHandle(task.workflowId);
       try {
-        await temporal.workflow.getHandle(task.workflowId).cancel();
+        // Temporal accepts a cancel request for a closed workflow silently.
+        const { status } = await handle.describe();
+        if (status.name !== 'RUNNING') throw new TaskInputError(`${finished} (its workflow is ${status.name.toLowerCase()}); there is nothing to cancel`);
+        await handle.cancel();
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) throw new TaskInputError(`task ${taskId} has no running workflow`);
         throw err;

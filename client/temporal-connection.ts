@@ -1,14 +1,39 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor, type ConnectionOptions } from '@temporalio/client';
 import type { SwarmConfig } from '../config/config.js';
 import { ALL_SEARCH_ATTRIBUTES } from '../workflows/search-attributes.js';
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes.js';
+import { TemporalUnavailableError } from './service-errors.js';
 
-export async function connectTemporal(config: SwarmConfig): Promise<Client> {
+type Interceptor = NonNullable<ConnectionOptions['interceptors']>[number];
+// An interceptor may hand back the next call as it is (grpc-js only uses the call interface); the
+// declared type asks for the InterceptingCall class, which would need grpc-js as a direct dependency.
+type Call = ReturnType<Interceptor>;
+
+/** The one long poll the CLI makes on purpose: waiting for a workflow's result (`--wait`). */
+const LONG_POLLS = new Set(['/temporal.api.workflowservice.v1.WorkflowService/GetWorkflowExecutionHistory']);
+
+/** Gives every call without an earlier deadline one `ms` from now, retries included (this runs outside the retry interceptor). */
+const deadlineInterceptor =
+  (ms: number): Interceptor =>
+  (options, nextCall) => {
+    if (LONG_POLLS.has(options.method_definition.path)) return nextCall(options) as Call;
+    const ours = Date.now() + ms;
+    const theirs = options.deadline === undefined ? Infinity : options.deadline instanceof Date ? options.deadline.getTime() : options.deadline;
+    return nextCall({ ...options, deadline: Math.min(ours, theirs) }) as Call;
+  };
+
+/** A Temporal client; with `callTimeoutMs`, each call (but the result long poll) fails after that long. */
+export async function connectTemporal(config: SwarmConfig, options: { callTimeoutMs?: number } = {}): Promise<Client> {
   let connection: Connection;
+  const retry = makeGrpcRetryInterceptor(defaultGrpcRetryOptions());
   try {
-    connection = await Connection.connect({ address: config.temporal.address, connectTimeout: '5s' });
+    connection = await Connection.connect({
+      address: config.temporal.address,
+      connectTimeout: Math.min(5_000, options.callTimeoutMs ?? Infinity),
+      interceptors: options.callTimeoutMs ? [deadlineInterceptor(options.callTimeoutMs), retry] : [retry],
+    });
   } catch (err) {
-    throw new Error(`cannot reach Temporal at ${config.temporal.address} (start it with "swarm start"): ${(err as Error).message}`, { cause: err });
+    throw new TemporalUnavailableError(`cannot reach Temporal at ${config.temporal.address} (start it with "swarm start"): ${(err as Error).message}`, { cause: err });
   }
   return new Client({ connection, namespace: config.temporal.namespace });
 }

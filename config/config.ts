@@ -1,8 +1,18 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_SANDBOX_LIMITS, sandboxKindSchema, sandboxLimitsSchema } from './sandbox-config.js';
+import {
+  hostPort,
+  localPath,
+  MAX_EMBEDDING_DIMENSIONS,
+  MAX_OUTPUT_LIMIT_BYTES,
+  MIN_EMBEDDING_DIMENSIONS,
+  serviceUrl,
+  timerSeconds,
+} from './bounds.js';
 import { formatZodError } from './format-zod-error.js';
+import { readUserTextFile } from './user-file.js';
 import { DEFAULT_LIMITS, limitsSchema } from './limits.js';
 import { defaultModels, modelSchema, modelTypeName, type ModelConfig } from './model-config.js';
 import { SwarmError } from '../errors/swarm-error.js';
@@ -59,72 +69,97 @@ const fileSchema = z
     limits: limitsSchema.partial().optional(),
     /** `"bubblewrap"` / `"none"`, or `{ kind, memoryMb, fileSizeMb, cpuSeconds, openFiles, processes }`. */
     sandbox: z.union([sandboxKindSchema, sandboxLimitsSchema.partial().extend({ kind: sandboxKindSchema.optional() }).strict()]).optional(),
+    cli: z.object({ timeoutSeconds: z.number().positive().optional() }).strict().optional(),
   })
   .strict();
 
+const databaseUrl = serviceUrl('TURSO_DATABASE_URL', ['libsql', 'http', 'https', 'ws', 'wss']);
 const databaseSchema = z.discriminatedUnion('mode', [
-  z.object({ mode: z.literal('local'), path: z.string().min(1) }),
-  z.object({
-    mode: z.literal('remote'),
-    url: z.string().regex(/^(libsql|https?|wss?):\/\//, 'TURSO_DATABASE_URL must start with libsql://, http(s):// or ws(s)://'),
-    authToken: z.string().optional(),
-  }),
+  z.object({ mode: z.literal('local'), path: localPath('SWARM_DB_PATH') }),
+  z.object({ mode: z.literal('remote'), url: databaseUrl, authToken: z.string().optional() }),
   z.object({
     mode: z.literal('replica'),
-    path: z.string().min(1),
-    syncUrl: z.string().regex(/^(libsql|https?|wss?):\/\//, 'TURSO_DATABASE_URL must start with libsql://, http(s):// or ws(s)://'),
+    path: localPath('SWARM_DB_PATH'),
+    syncUrl: databaseUrl,
     authToken: z.string().optional(),
-    syncIntervalSeconds: z.number().positive(),
+    syncIntervalSeconds: timerSeconds('TURSO_SYNC_INTERVAL'),
   }),
 ]);
 export type DatabaseConfig = z.infer<typeof databaseSchema>;
 
+const EMBEDDING_DIMENSIONS =
+  `SWARM_EMBEDDING_DIMENSIONS must be a whole number from ${MIN_EMBEDDING_DIMENSIONS} to ${MAX_EMBEDDING_DIMENSIONS} (what the embedders produce)`;
+
 const configSchema = z.object({
-  home: z.string(),
+  home: localPath('SWARM_HOME'),
   temporal: z.object({
-    address: z.string().regex(/^[^:\s]+:\d{1,5}$/, 'TEMPORAL_ADDRESS must look like host:port'),
+    address: hostPort('TEMPORAL_ADDRESS'),
     namespace: z.string().min(1),
-    uiUrl: z.string().url(),
+    uiUrl: serviceUrl('TEMPORAL_UI_URL', ['http', 'https']),
     cliPath: z.string().optional(),
     taskQueuePrefix: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'SWARM_TASK_QUEUE_PREFIX must be letters, digits, "_", "." or "-"'),
   }),
   database: databaseSchema,
   models: z.record(modelTypeName, modelSchema).refine((m) => Object.keys(m).length > 0, 'at least one model type is needed'),
   defaultModel: modelTypeName,
-  embeddingDimensions: z.number().int(),
+  embeddingDimensions: z
+    .number()
+    .int(EMBEDDING_DIMENSIONS)
+    .min(MIN_EMBEDDING_DIMENSIONS, EMBEDDING_DIMENSIONS)
+    .max(MAX_EMBEDDING_DIMENSIONS, EMBEDDING_DIMENSIONS),
   memory: z.object({
-    embedder: z.enum(['offline', 'openai', 'gemini']),
+    embedder: z.enum(['offline', 'openai', 'gemini'], 'SWARM_EMBEDDER must be offline, openai or gemini'),
     model: z.string().optional(),
-    baseUrl: z.string().url().optional(),
+    baseUrl: serviceUrl('SWARM_EMBEDDING_BASE_URL', ['http', 'https']).optional(),
     /** Environment variable holding the embedder's API key; read only where the embedder is built. */
     apiKeyEnv: z.string().optional(),
     /** How many memories go into an attempt's prompt, and how similar they must be. */
     recallLimit: z.number().int().min(0),
     recallThreshold: z.number(),
   }),
-  worktreesDir: z.string(),
+  worktreesDir: localPath('SWARM_WORKTREES_DIR'),
+  checks: z.object({
+    timeoutSeconds: timerSeconds('SWARM_CHECK_TIMEOUT_SECONDS', { whole: true }),
+    outputLimitBytes: z.number().int().min(1024).max(MAX_OUTPUT_LIMIT_BYTES, `checks.outputLimitBytes is limited to ${MAX_OUTPUT_LIMIT_BYTES}`),
+  }),
   /** How long a task's steps retry infrastructure failures (database, git, lost worker) before failing it. */
   outageWindowMinutes: z.number().int().min(1).max(7 * 24 * 60),
-  checks: z.object({ timeoutSeconds: z.number().int().positive(), outputLimitBytes: z.number().int().min(1024) }),
   limits: limitsSchema,
   /** Where agent commands, checks, installs and CLIs run; see process/sandbox.ts. */
   sandbox: z.object({ kind: sandboxKindSchema, limits: sandboxLimitsSchema }),
+  /** How long the CLI waits for one database or Temporal call before it gives up (not for `--wait`). */
+  cliTimeoutSeconds: timerSeconds('SWARM_CLI_TIMEOUT_SECONDS'),
 });
 export type SwarmConfig = z.infer<typeof configSchema>;
 
 type Env = Record<string, string | undefined>;
 
+/** `__proto__` as a key: zod's records drop it silently, so a model type named so would vanish. */
+function prototypeKey(value: unknown, where: string[] = []): string | null {
+  if (typeof value !== 'object' || value === null) return null;
+  for (const [key, inner] of Object.entries(value)) {
+    if (key === '__proto__') return [...where, key].join('.');
+    const found = prototypeKey(inner, [...where, key]);
+    if (found) return found;
+  }
+  return null;
+}
+
 function readConfigFile(file: string): z.infer<typeof fileSchema> {
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
+    raw = JSON.parse(readUserTextFile(file, { maxBytes: CONFIG_FILE_MAX_BYTES }));
   } catch (err) {
     throw new ConfigError(`cannot read config file ${file}: ${(err as Error).message}`);
   }
+  const badKey = prototypeKey(raw);
+  if (badKey) throw new ConfigError(`invalid config file ${file}: ${badKey}: "__proto__" is not allowed as a name`);
   const parsed = fileSchema.safeParse(raw);
   if (!parsed.success) throw new ConfigError(`invalid config file ${file}: ${formatZodError(parsed.error)}`);
   return parsed.data;
 }
+
+const CONFIG_FILE_MAX_BYTES = 1024 * 1024;
 
 function positiveNumber(env: Env, name: string): number | undefined {
   const value = env[name];
@@ -203,6 +238,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     },
     limits: { ...DEFAULT_LIMITS, ...file.limits },
     sandbox: { kind: sandboxKind, limits: { ...DEFAULT_SANDBOX_LIMITS, ...fileLimits } },
+    cliTimeoutSeconds: positiveNumber(env, 'SWARM_CLI_TIMEOUT_SECONDS') ?? file.cli?.timeoutSeconds ?? 15,
   };
   const parsed = configSchema.safeParse(candidate);
   if (!parsed.success) throw new ConfigError(`invalid configuration: ${formatZodError(parsed.error)}`);

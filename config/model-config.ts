@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_TIMER_SECONDS } from './bounds.js';
 
 export const modelTypeName = z
   .string()
@@ -40,7 +41,7 @@ export const modelSchema = z
     /** Temporal task-queue rate limit for this model type's activities, across all its workers. */
     maxRequestsPerSecond: z.number().positive().optional(),
     maxTurns: z.number().int().min(1).max(1_000).default(50),
-    timeoutSeconds: z.number().int().positive().default(3_600),
+    timeoutSeconds: z.number().int().positive().max(MAX_TIMER_SECONDS, `timeoutSeconds is limited to ${MAX_TIMER_SECONDS}`).default(3_600),
     pricing: pricingSchema.optional(),
     fallback: z.object({ model: modelTypeName, afterFailedAttempts: z.number().int().min(1) }).strict().optional(),
   })

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { multiLineProblem, oneLineProblem, textRule } from '../tasks/text-rules.js';
 
 export const MEMORY_TYPES = [
   'codebase_knowledge',
@@ -25,19 +26,42 @@ export const provenanceSchema = z
   .strict();
 export type Provenance = z.infer<typeof provenanceSchema>;
 
-const tag = z.string().trim().min(1, 'tags must not be empty').max(64, 'tags are limited to 64 characters');
+const tag = z
+  .string()
+  .trim()
+  .min(1, 'tags must not be empty')
+  .max(64, 'tags are limited to 64 characters')
+  .superRefine(textRule(oneLineProblem, 'a tag'));
+
+/** Longest lifetime: a hundred years, well inside what a Date can hold. */
+export const MAX_TTL_SECONDS = 100 * 365 * 24 * 3600;
 
 export const memoryInputSchema = z
   .object({
-    content: z.string().trim().min(1, 'content must not be empty').max(MAX_CONTENT_CHARS, `content is limited to ${MAX_CONTENT_CHARS} characters`),
+    content: z
+      .string()
+      .trim()
+      .min(1, 'content must not be empty')
+      .max(MAX_CONTENT_CHARS, `content is limited to ${MAX_CONTENT_CHARS} characters`)
+      .superRefine(textRule(multiLineProblem, 'content')),
     type: z.enum(MEMORY_TYPES),
     importance: z.number().min(0, 'importance is between 0 and 1').max(1, 'importance is between 0 and 1').default(0.5),
     tags: z.array(tag).max(32, 'at most 32 tags').default([]),
     provenance: provenanceSchema.default({}),
     /** The branch the memory applies to; null for memories that hold on every branch. */
-    branch: z.string().min(1, 'branch must not be empty (use null for global memories)').nullable().default(null),
+    branch: z
+      .string()
+      .min(1, 'branch must not be empty (use null for global memories)')
+      .superRefine(textRule(oneLineProblem, 'branch'))
+      .nullable()
+      .default(null),
     /** Lifetime from now; omitted means the memory never expires. */
-    ttlSeconds: z.number().int().positive('ttlSeconds must be a positive integer').optional(),
+    ttlSeconds: z
+      .number()
+      .int('ttlSeconds must be a positive integer')
+      .positive('ttlSeconds must be a positive integer')
+      .max(MAX_TTL_SECONDS, `ttlSeconds is limited to ${MAX_TTL_SECONDS} (100 years)`)
+      .optional(),
   })
   .strict();
 export type MemoryInput = z.input<typeof memoryInputSchema>;

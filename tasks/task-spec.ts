@@ -1,28 +1,46 @@
 import { z } from 'zod';
 
-import { PRIORITIES } from './task.js';
+import { PRIORITIES, TASK_ID_PATTERN } from './task.js';
+import { multiLineText, oneLineProblem, oneLineText, textRule } from './text-rules.js';
 
 const skill = z.string().regex(/^[a-z0-9][a-z0-9+#.-]{0,39}$/, 'skills are short lowercase words like "typescript" or "react"');
+
+export const MAX_DESCRIPTION_CHARS = 200_000;
+export const MAX_BUDGET_TOKENS = 1_000_000_000_000;
+export const MAX_BUDGET_USD = 1_000_000;
 
 /** What a user submits. Validated at the client before anything is written. */
 export const taskSpecSchema = z
   .object({
-    title: z.string().trim().min(1, 'title must not be empty').max(200, 'title is limited to 200 characters'),
-    description: z.string().trim().min(1, 'description must not be empty').max(200_000),
+    title: oneLineText('title', 200),
+    description: multiLineText('description', MAX_DESCRIPTION_CHARS),
     priority: z.enum(PRIORITIES).default('medium'),
     skills: z.array(skill).max(20).default([]),
-    acceptanceCriteria: z.array(z.string().trim().min(1)).max(50).default([]),
-    repo: z.string().min(1, 'repo must name a git repository path'),
+    acceptanceCriteria: z.array(oneLineText('an acceptance criterion', 1_000)).max(50).default([]),
+    repo: z
+      .string()
+      .min(1, 'repo must name a git repository path')
+      .max(4_096, 'repo is limited to 4096 characters')
+      .superRefine(textRule(oneLineProblem, 'repo')),
     baseBranch: z
       .string()
       .regex(/^(?!-)(?!.*\.\.)[A-Za-z0-9._/-]+$/, 'baseBranch must be a valid git branch name')
       .optional(),
-    model: z.string().min(1).optional(),
+    model: oneLineText('model', 64).optional(),
     maxAttempts: z.number().int().min(1, 'maxAttempts must be at least 1').max(10, 'maxAttempts is limited to 10').default(3),
     budget: z
       .object({
-        maxTokens: z.number().int().positive('budget.maxTokens must be a positive number of tokens').optional(),
-        maxCostUsd: z.number().positive('budget.maxCostUsd must be a positive amount in USD').optional(),
+        maxTokens: z
+          .number()
+          .int('budget.maxTokens must be a whole number of tokens')
+          .positive('budget.maxTokens must be a positive number of tokens')
+          .max(MAX_BUDGET_TOKENS, `budget.maxTokens is limited to ${MAX_BUDGET_TOKENS}`)
+          .optional(),
+        maxCostUsd: z
+          .number()
+          .positive('budget.maxCostUsd must be a positive amount in USD')
+          .max(MAX_BUDGET_USD, `budget.maxCostUsd is limited to ${MAX_BUDGET_USD} USD`)
+          .optional(),
       })
       .strict()
       .optional(),
@@ -32,5 +50,5 @@ export const taskSpecSchema = z
 export type TaskSpecInput = z.input<typeof taskSpecSchema>;
 export type TaskSpec = z.output<typeof taskSpecSchema>;
 
-export const taskIdSchema = z.string().regex(/^[a-z0-9]{6,32}$/, 'task ids are lowercase letters and digits');
+export const taskIdSchema = z.string().regex(TASK_ID_PATTERN, 'task ids are lowercase letters and digits');
 

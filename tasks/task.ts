@@ -2,6 +2,9 @@
 export const PRIORITIES = ['low', 'medium', 'high', 'critical'] as const;
 export type Priority = (typeof PRIORITIES)[number];
 
+/** What a task id looks like (see task-id.ts); checked before anything is looked up. */
+export const TASK_ID_PATTERN = /^[a-z0-9]{6,32}$/;
+
 export const TASK_STATUSES = [
   'queued',
   'preparing',

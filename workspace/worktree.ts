@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { gitMaybe } from './git.js';
@@ -17,6 +17,7 @@ import {
 import { withoutRepoDrivers } from './git-drivers.js';
 import { GitError, runGit, runGitMaybe, type GitContext } from './git-run.js';
 import { RepoError } from './repo-error.js';
+import { withRepoLock } from './repo-lock.js';
 import { findAdminDir, restoreGitfile, verifyWorktree } from './worktree-guard.js';
 
 export { RepoError } from './repo-error.js';
@@ -28,6 +29,8 @@ export { RepoError } from './repo-error.js';
 export async function resolveRepo(repoPath: string): Promise<string> {
   const absolute = path.resolve(repoPath);
   if (!existsSync(absolute)) throw new RepoError(`repo ${absolute} does not exist`);
+  // Git would be spawned there: a file, a device or a FIFO gives a bare `spawn ENOTDIR`.
+  if (!statSync(absolute).isDirectory()) throw new RepoError(`repo ${absolute} is not a directory`);
   const top = await gitMaybe(absolute, ['rev-parse', '--show-toplevel'], { discover: true });
   if (!top) throw new RepoError(`repo ${absolute} is not a git repository`);
   return top;
@@ -135,25 +138,27 @@ export interface PreparedWorktree {
 export async function prepareWorktree(opts: { repo: string; baseBranch: string; branch: string; worktreePath: string }): Promise<PreparedWorktree> {
   const { repo, ctx } = await repoGit(opts.repo);
   const baseSha = await requireBranchIn(ctx, repo, opts.baseBranch);
-  await repairBeforePrune(repo, opts.worktreePath);
-  // Forget worktrees whose directories are gone (a crashed worker, a cleaned tmp) before looking.
-  await runGit(ctx, ['worktree', 'prune']);
-  const existing = (await checkouts(ctx)).find((c) => c.branch === opts.branch)?.path;
-  if (existing && realpathOr(existing) === realpathOr(opts.worktreePath) && existsSync(existing)) {
+  return withRepoLock(repo.commonDir, async () => {
+    await repairBeforePrune(repo, opts.worktreePath);
+    // Forget worktrees whose directories are gone (a crashed worker, a cleaned tmp) before looking.
+    await runGit(ctx, ['worktree', 'prune']);
+    const existing = (await checkouts(ctx)).find((c) => c.branch === opts.branch)?.path;
+    if (existing && realpathOr(existing) === realpathOr(opts.worktreePath) && existsSync(existing)) {
+      const { ctx: wtCtx } = await bindWorktree(repo, opts.worktreePath, opts.branch);
+      return { worktreePath: existing, baseSha, headSha: await runGit(wtCtx, ['rev-parse', 'HEAD']), reused: true };
+    }
+    if (existing) throw new RepoError(`branch ${opts.branch} is already checked out at ${existing}`);
+    await mkdir(path.dirname(opts.worktreePath), { recursive: true });
+    const branchExists = (await branchShaIn(ctx, opts.branch)) !== null;
+    await runGit(
+      ctx,
+      branchExists
+        ? ['worktree', 'add', opts.worktreePath, opts.branch]
+        : ['worktree', 'add', '-b', opts.branch, opts.worktreePath, opts.baseBranch],
+    );
     const { ctx: wtCtx } = await bindWorktree(repo, opts.worktreePath, opts.branch);
-    return { worktreePath: existing, baseSha, headSha: await runGit(wtCtx, ['rev-parse', 'HEAD']), reused: true };
-  }
-  if (existing) throw new RepoError(`branch ${opts.branch} is already checked out at ${existing}`);
-  await mkdir(path.dirname(opts.worktreePath), { recursive: true });
-  const branchExists = (await branchShaIn(ctx, opts.branch)) !== null;
-  await runGit(
-    ctx,
-    branchExists
-      ? ['worktree', 'add', opts.worktreePath, opts.branch]
-      : ['worktree', 'add', '-b', opts.branch, opts.worktreePath, opts.baseBranch],
-  );
-  const { ctx: wtCtx } = await bindWorktree(repo, opts.worktreePath, opts.branch);
-  return { worktreePath: opts.worktreePath, baseSha, headSha: await runGit(wtCtx, ['rev-parse', 'HEAD']), reused: branchExists };
+    return { worktreePath: opts.worktreePath, baseSha, headSha: await runGit(wtCtx, ['rev-parse', 'HEAD']), reused: branchExists };
+  });
 }
 
 /** Commits everything in the worktree on its task branch; null when there was nothing to commit. */
@@ -239,7 +244,7 @@ export async function landOnBase(opts: { repo: string; worktree: string; baseBra
 
   const tree = await runGit(ctx, ['rev-parse', 'HEAD^{tree}']);
   const merge = await runGit(ctx, ['commit-tree', tree, '-p', baseSha, '-p', head, '-m', opts.message]);
-  const checkout = (await checkouts(repoCtx)).find((c) => c.branch === opts.baseBranch);
+  const checkout = (await withRepoLock(wt.repo.commonDir, () => checkouts(repoCtx))).find((c) => c.branch === opts.baseBranch);
   if (checkout) {
     const checkoutCtx = await checkoutGit(wt.repo, checkout);
     const checkedOutHead = await runGit(checkoutCtx, ['rev-parse', 'HEAD']);
@@ -273,31 +278,35 @@ async function findLandingMerge(ctx: GitContext, baseSha: string, head: string):
 
 export async function removeWorktree(repo: string, worktreePath: string): Promise<void> {
   const { repo: r, ctx } = await repoGit(repo);
-  if (existsSync(worktreePath)) {
-    try {
-      await repairBeforePrune(r, worktreePath);
-      await runGit(ctx, ['worktree', 'remove', '--force', worktreePath]);
-    } catch (err) {
-      // A worktree too damaged for git to remove (its .git made a directory) is deleted as a directory.
-      if (!(err instanceof RepoError || err instanceof GitError)) throw err;
-      await rm(worktreePath, { recursive: true, force: true });
+  await withRepoLock(r.commonDir, async () => {
+    if (existsSync(worktreePath)) {
+      try {
+        await repairBeforePrune(r, worktreePath);
+        await runGit(ctx, ['worktree', 'remove', '--force', worktreePath]);
+      } catch (err) {
+        // A worktree too damaged for git to remove (its .git made a directory) is deleted as a directory.
+        if (!(err instanceof RepoError || err instanceof GitError)) throw err;
+        await rm(worktreePath, { recursive: true, force: true });
+      }
     }
-  }
-  await runGit(ctx, ['worktree', 'prune']);
+    await runGit(ctx, ['worktree', 'prune']);
+  });
   forgetWorktree(worktreePath);
 }
 
 /** Runs `fn` in a temporary detached checkout of `commit` (under `parentDir`), removed afterwards. */
 export async function withDetachedCheckout<T>(repo: string, commit: string, parentDir: string, fn: (dir: string) => Promise<T>): Promise<T> {
-  const { ctx } = await repoGit(repo);
+  const { repo: r, ctx } = await repoGit(repo);
   await mkdir(parentDir, { recursive: true });
   const dir = await mkdtemp(path.join(parentDir, 'checkout-'));
-  await runGit(ctx, ['worktree', 'add', '--detach', '--force', dir, commit]);
+  await withRepoLock(r.commonDir, () => runGit(ctx, ['worktree', 'add', '--detach', '--force', dir, commit]));
   try {
     return await fn(dir);
   } finally {
-    await runGit(ctx, ['worktree', 'remove', '--force', dir]).catch(() => undefined);
-    await rm(dir, { recursive: true, force: true });
-    await runGit(ctx, ['worktree', 'prune']).catch(() => undefined);
+    await withRepoLock(r.commonDir, async () => {
+      await runGit(ctx, ['worktree', 'remove', '--force', dir]).catch(() => undefined);
+      await rm(dir, { recursive: true, force: true });
+      await runGit(ctx, ['worktree', 'prune']).catch(() => undefined);
+    });
   }
 }

@@ -2,19 +2,28 @@ import { Option, type Command } from 'commander';
 import { MEMORY_TYPES, type MemoryType } from '../../memory/types.js';
 import type { CliContext } from '../cli-context.js';
 import { formatMemories, formatMemoryHits } from '../format.js';
-import { list, positiveInt } from './parse.js';
+import { TaskInputError } from '../task-input-error.js';
+import { intBetween, list, numberBetween, positiveInt } from './parse.js';
+
+/** Checks a memory (or a search text) before the database is opened, so bad input never waits on it. */
+async function validateMemoryInput(input: unknown): Promise<void> {
+  const [{ memoryInputSchema }, { formatZodError }] = await Promise.all([import('../../memory/types.js'), import('../../config/format-zod-error.js')]);
+  const parsed = memoryInputSchema.safeParse(input);
+  if (!parsed.success) throw new TaskInputError(`invalid memory: ${formatZodError(parsed.error)}`);
+}
 
 export function registerMemoryCommands(program: Command, ctx: CliContext): void {
   const memory = program.command('memory').description('the shared memory: what tasks learned, searchable by meaning');
   memory
     .command('search <text>')
     .description('memories most similar to the text, with their similarity')
-    .option('--limit <n>', 'how many', positiveInt('--limit'), 10)
-    .option('--threshold <similarity>', 'minimum cosine similarity (-1..1)', Number, 0)
+    .option('--limit <n>', 'how many', intBetween('--limit', 1, 100), 10)
+    .option('--threshold <similarity>', 'minimum cosine similarity (-1..1)', numberBetween('--threshold', -1, 1), 0)
     .addOption(new Option('--type <type>', 'only this type').choices(MEMORY_TYPES))
     .option('--branch <name>', 'memories of this branch and global ones')
     .option('--json', 'print JSON')
     .action(async (text: string, opts: { limit: number; threshold: number; type?: MemoryType; branch?: string; json?: boolean }) => {
+      await validateMemoryInput({ content: text, type: 'learning', branch: opts.branch ?? null });
       const hits = await (await ctx.memory()).vectorSearch({ text, limit: opts.limit, threshold: opts.threshold, type: opts.type, branch: opts.branch });
       ctx.print(opts.json, hits, () => formatMemoryHits(hits));
     });
@@ -24,15 +33,15 @@ export function registerMemoryCommands(program: Command, ctx: CliContext): void 
     .description('store a memory (a near-duplicate is merged into the existing one)')
     .requiredOption('--content <text>', 'what to remember')
     .addOption(new Option('--type <type>', 'kind of memory').choices(MEMORY_TYPES).default('codebase_knowledge'))
-    .option('--importance <0..1>', 'how much it matters', Number)
+    .option('--importance <0..1>', 'how much it matters', numberBetween('--importance', 0, 1))
     .option('--tags <list>', 'comma-separated tags', list)
     .option('--branch <name>', 'the branch it holds on (default: every branch)')
     .option('--ttl <seconds>', 'forget it after this many seconds', positiveInt('--ttl'))
     .option('--json', 'print JSON')
     .action(async (opts: { content: string; type: MemoryType; importance?: number; tags?: string[]; branch?: string; ttl?: number; json?: boolean }) => {
-      const stored = await (await ctx.memory()).store({
-        content: opts.content, type: opts.type, importance: opts.importance, tags: opts.tags, branch: opts.branch ?? null, ttlSeconds: opts.ttl,
-      });
+      const input = { content: opts.content, type: opts.type, importance: opts.importance, tags: opts.tags, branch: opts.branch ?? null, ttlSeconds: opts.ttl };
+      await validateMemoryInput(input);
+      const stored = await (await ctx.memory()).store(input);
       ctx.print(opts.json, stored, () => `${stored.merged ? 'merged into' : 'stored'} memory ${stored.id}`);
     });
 
@@ -41,9 +50,10 @@ export function registerMemoryCommands(program: Command, ctx: CliContext): void 
     .description('recent memories')
     .addOption(new Option('--type <type>', 'only this type').choices(MEMORY_TYPES))
     .option('--branch <name>', 'memories of this branch and global ones')
-    .option('--limit <n>', 'how many', positiveInt('--limit'), 50)
+    .option('--limit <n>', 'how many', intBetween('--limit', 1, 1000), 50)
     .option('--json', 'print JSON')
     .action(async (opts: { type?: MemoryType; branch?: string; limit: number; json?: boolean }) => {
+      if (opts.branch !== undefined) await validateMemoryInput({ content: '-', type: 'learning', branch: opts.branch });
       const memories = await (await ctx.memory()).list({ type: opts.type, branch: opts.branch, limit: opts.limit });
       ctx.print(opts.json, memories, () => formatMemories(memories));
     });

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../cli-context.js';
+import { taskId } from './parse.js';
 
 export function registerQualityCommands(program: Command, ctx: CliContext): void {
   const quality = program.command('quality').description('quality baselines and gate results');
@@ -12,7 +13,8 @@ export function registerQualityCommands(program: Command, ctx: CliContext): void
     .option('--json', 'print JSON')
     .action(async (opts: { repo: string; branch?: string; json?: boolean }) => {
       const config = ctx.config;
-      const { formatSnapshot, setBaseline } = await import('../quality-commands.js');
+      const { formatSnapshot, repoAndBranch, setBaseline } = await import('../quality-commands.js');
+      await repoAndBranch(opts.repo, opts.branch);
       const stored = await setBaseline(config, await ctx.store(), opts, ctx.io.env);
       ctx.print(opts.json, stored, () => formatSnapshot('baseline set', stored));
     });
@@ -20,12 +22,13 @@ export function registerQualityCommands(program: Command, ctx: CliContext): void
   quality
     .command('show')
     .description("a task's latest quality snapshot against its baseline, or a branch's baseline")
-    .option('--task <id>', 'task id')
+    .option('--task <id>', 'task id', taskId)
     .option('--repo <path>', 'git repository (without --task)', '.')
     .option('--branch <name>', "branch (default: the repo's current branch)")
     .option('--json', 'print JSON')
     .action(async (opts: { task?: string; repo: string; branch?: string; json?: boolean }) => {
-      const { formatSnapshot, showQuality } = await import('../quality-commands.js');
+      const { formatSnapshot, repoAndBranch, showQuality } = await import('../quality-commands.js');
+      if (!opts.task) await repoAndBranch(opts.repo, opts.branch);
       const shown = await showQuality(await ctx.store(), opts);
       ctx.print(opts.json, shown, () =>
         [shown.task ? formatSnapshot(`task ${shown.task}, latest attempt`, shown.snapshot) : null, formatSnapshot('baseline', shown.baseline)]

@@ -1,10 +1,13 @@
-import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
+import { readUserTextFile } from '../../config/user-file.js';
 import { PRIORITIES, TASK_STATUSES, type Priority, type TaskStatus } from '../../tasks/task.js';
 import type { CliContext } from '../cli-context.js';
 import { formatTask, formatTaskList } from '../format.js';
 import { TaskInputError } from '../task-input-error.js';
-import { list, positiveInt, positiveNumber } from './parse.js';
+import { intBetween, list, positiveInt, positiveNumber, taskId } from './parse.js';
+
+/** Largest --description-file read; the description itself is limited to 200,000 characters. */
+export const DESCRIPTION_FILE_MAX_BYTES = 256 * 1024;
 
 interface CreateOptions {
   title: string;
@@ -28,7 +31,7 @@ function readDescription(opts: CreateOptions): string {
   let description = opts.description;
   if (opts.descriptionFile !== undefined) {
     try {
-      description = readFileSync(opts.descriptionFile, 'utf8');
+      description = readUserTextFile(opts.descriptionFile, { maxBytes: DESCRIPTION_FILE_MAX_BYTES });
     } catch (err) {
       throw new TaskInputError(`cannot read --description-file: ${(err as Error).message}`);
     }
@@ -51,19 +54,22 @@ export function registerTaskCommands(program: Command, ctx: CliContext): void {
     .option('--repo <path>', 'git repository to work on', '.')
     .option('--base <branch>', "base branch (default: the repo's current branch)")
     .option('--model <type>', 'model type (default: routed by skills)')
-    .option('--max-attempts <n>', 'attempts before the task fails', positiveInt('--max-attempts'))
+    .option('--max-attempts <n>', 'attempts before the task fails (1 to 10)', intBetween('--max-attempts', 1, 10))
     .option('--max-tokens <n>', 'token budget; over it the task pauses for approval', positiveInt('--max-tokens'))
     .option('--max-usd <amount>', 'cost budget in USD; over it the task pauses for approval', positiveNumber('--max-usd'))
     .option('--wait', 'wait for the task to finish and print its result')
     .option('--json', 'print JSON')
     .action(async (opts: CreateOptions) => {
-      const description = readDescription(opts);
-      const client = await ctx.client();
-      const created = await client.createTask({
-        title: opts.title, description, priority: opts.priority, skills: opts.skills, acceptanceCriteria: opts.criteria,
+      const input = {
+        title: opts.title, description: readDescription(opts), priority: opts.priority, skills: opts.skills, acceptanceCriteria: opts.criteria,
         repo: opts.repo, baseBranch: opts.base, model: opts.model, maxAttempts: opts.maxAttempts,
         budget: opts.maxTokens !== undefined || opts.maxUsd !== undefined ? { maxTokens: opts.maxTokens, maxCostUsd: opts.maxUsd } : undefined,
-      });
+      };
+      // All of it is checked before the database or Temporal is reached: bad input never waits on them.
+      const { validateTaskSubmission } = await import('../task-submission.js');
+      await validateTaskSubmission(ctx.config, input);
+      const client = await ctx.client();
+      const created = await client.createTask(input);
       if (!opts.wait) {
         ctx.print(opts.json, created, () => `created task ${created.id} on ${created.modelType} (${client.workflowUrl(created.id)})`);
         return;
@@ -86,8 +92,9 @@ export function registerTaskCommands(program: Command, ctx: CliContext): void {
     });
 
   task
-    .command('show <id>')
+    .command('show')
     .description('show a task: attempts, checks, result and live workflow state')
+    .argument('<id>', 'task id', taskId)
     .option('--json', 'print JSON')
     .action(async (id: string, opts: { json?: boolean }) => {
       const shown = await (await ctx.client()).showTask(id);
@@ -96,8 +103,9 @@ export function registerTaskCommands(program: Command, ctx: CliContext): void {
     });
 
   task
-    .command('approve <id>')
+    .command('approve')
     .description('let a task that went over its budget go on (without amounts, its limits are lifted)')
+    .argument('<id>', 'task id', taskId)
     .option('--add-tokens <n>', 'allow this many more tokens', positiveInt('--add-tokens'))
     .option('--add-usd <amount>', 'allow this much more spending', positiveNumber('--add-usd'))
     .action(async (id: string, opts: { addTokens?: number; addUsd?: number }) => {
@@ -106,17 +114,23 @@ export function registerTaskCommands(program: Command, ctx: CliContext): void {
     });
 
   task
-    .command('reject <id>')
+    .command('reject')
     .description('fail a task that went over its budget')
+    .argument('<id>', 'task id', taskId)
     .requiredOption('--reason <text>', 'why')
     .action(async (id: string, opts: { reason: string }) => {
+      const { multiLineProblem } = await import('../../tasks/text-rules.js');
+      if (!opts.reason.trim()) throw new TaskInputError('a reason is needed to reject a budget');
+      const problem = multiLineProblem('--reason', opts.reason);
+      if (problem) throw new TaskInputError(problem);
       await (await ctx.client()).rejectBudget(id, opts.reason);
       ctx.log(`task ${id} rejected: it fails with the reason stored`);
     });
 
   task
-    .command('cancel <id>')
-    .description('cancel a running task (its worktree is cleaned up and the result recorded)')
+    .command('cancel')
+    .description('cancel a running task (its worktree is cleaned up and the result recorded); a finished one is refused (exit 2)')
+    .argument('<id>', 'task id', taskId)
     .action(async (id: string) => {
       await (await ctx.client()).cancelTask(id);
       ctx.log(`cancellation requested for task ${id}`);

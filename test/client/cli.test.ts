@@ -75,7 +75,7 @@ describe('the swarm CLI', () => {
     expect(badPriority.stderr).toMatch(/argument 'urgent' is invalid. Allowed choices are low, medium, high, critical/);
     const badAttempts = await swarm(['task', 'create', '--title', 't', '--description', 'd', '--max-attempts', 'many']);
     expect(badAttempts.code).toBe(2);
-    expect(badAttempts.stderr).toMatch(/--max-attempts must be a positive whole number, got "many"/);
+    expect(badAttempts.stderr).toMatch(/--max-attempts must be a whole number from 1 to 10, got "many"/);
     const noDescription = await swarm(['task', 'create', '--title', 't', '--repo', repo]);
     expect(noDescription.code).toBe(2);
     expect(noDescription.stderr).toMatch(/a description is needed/);

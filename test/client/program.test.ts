@@ -1,10 +1,11 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CliContext } from '../../client/cli-context.js';
 import type { CliIo } from '../../client/cli-io.js';
 import { buildProgram } from '../../client/program.js';
 import { runCli } from '../../client/run-cli.js';
+import { freePort } from '../../client/temporal-dev-server.js';
 import { tempDir, testProcessEnv } from '../helpers/test-env.js';
 
 const homes: string[] = [];
@@ -75,16 +76,16 @@ describe('the swarm program, in process', () => {
     expect(missingFile.stderr).toMatch(/^swarm: cannot read --description-file: ENOENT[^\n]*\n$/);
   });
 
-  it('refuses a bad option value with exit code 2 and commander’s message', async () => {
+  it('refuses a bad option value with exit code 2 and commander’s message, on one line', async () => {
     const badPriority = await swarm(['task', 'create', '--title', 't', '--description', 'd', '--priority', 'urgent']);
     expect(badPriority).toMatchObject({ code: 2, stdout: '' });
     expect(badPriority.stderr).toBe(
-      "error: option '--priority <level>' argument 'urgent' is invalid. Allowed choices are low, medium, high, critical.\n(run with --help for usage)\n",
+      "swarm: option '--priority <level>' argument 'urgent' is invalid. Allowed choices are low, medium, high, critical. (run with --help for usage)\n",
     );
     // Nested subcommands behave like the others (before the split, these three exited 1 without the hint).
     for (const args of [['agents', 'list'], ['server', 'stop'], ['quality', 'baseline', 'set']]) {
       const unknown = await swarm([...args, '--bogus']);
-      expect(unknown, args.join(' ')).toMatchObject({ code: 2, stdout: '', stderr: "error: unknown option '--bogus'\n(run with --help for usage)\n" });
+      expect(unknown, args.join(' ')).toMatchObject({ code: 2, stdout: '', stderr: "swarm: unknown option '--bogus' (run with --help for usage)\n" });
     }
   });
 
@@ -103,8 +104,27 @@ describe('the swarm program, in process', () => {
     expect(JSON.parse(json.stdout)).toEqual([]);
   });
 
-  it('reports other failures with exit code 1 as errors', async () => {
+  it('reports other failures with exit code 1 as errors, naming what failed', async () => {
+    const port = await freePort();
+    const noDatabase = await swarm(['task', 'list'], { TURSO_DATABASE_URL: `http://127.0.0.1:${port}` });
+    expect(noDatabase).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: `swarm: error: cannot reach the database at http://127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}\n`,
+    });
+  });
+
+  it('refuses a home or database path it cannot create as a configuration error (exit 2)', async () => {
     const noHome = await swarm(['task', 'list'], { SWARM_HOME: '/dev/null/home' });
-    expect(noHome).toMatchObject({ code: 1, stdout: '', stderr: "swarm: error: ENOTDIR: not a directory, mkdir '/dev/null/home'\n" });
+    expect(noHome).toMatchObject({ code: 2, stdout: '' });
+    expect(noHome.stderr).toMatch(/^swarm: invalid configuration: home: SWARM_HOME must not be under \/proc, \/sys, \/dev[^\n]*\n$/);
+    const file = path.join(tempDir('cli-file'), 'plain');
+    writeFileSync(file, 'x');
+    const underFile = await swarm(['task', 'list'], { SWARM_DB_PATH: path.join(file, 'db', 'data.db') });
+    expect(underFile).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr: `swarm: SWARM_DB_PATH ${path.join(file, 'db', 'data.db')}: its directory cannot be created, because ${file} is not a directory\n`,
+    });
   });
 });
