@@ -1,7 +1,9 @@
+import { SwarmError } from '../errors/swarm-error.js';
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 
 /** A file the user named that cannot be used as text; the message names the file and the reason. */
-export class UserFileError extends Error {
+export class UserFileError extends SwarmError {
+  readonly kind = 'input' as const;
   override name = 'UserFileError';
 }
 
