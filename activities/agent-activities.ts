@@ -17,14 +17,18 @@ export function createAgentActivities(deps: ActivityDeps) {
       killOrphanOfPreviousTry();
       // The agent's commands run without the network; a CLI agent needs it to reach its provider.
       const sandbox = await sandboxFor(deps, task, worktreePath, { network: false });
-      return withAttemptContext(input.attempt, { turn: input.turn }, sandbox, (context) => runAgentTurn(deps, { ...input, task, worktreePath }, context));
+      return withAttemptContext(input.attempt, { turn: input.turn }, sandbox, (context) =>
+        runAgentTurn(deps, { ...input, task, worktreePath }, context),
+      );
     }),
 
     /** One whole attempt by a coding-agent CLI, which runs its own loop; its work is committed at the end. */
     runAgent: defineActivity(runAgentInput, async (input): Promise<CliAttemptResult> => {
       const { task, worktreePath } = await openWorkspace(deps, input.taskId);
       const sandbox = await sandboxFor(deps, task, worktreePath, { network: true });
-      return withAttemptContext(input.attempt, {}, sandbox, (context) => runCliAttempt(deps, { ...input, task, worktreePath }, context));
+      return withAttemptContext(input.attempt, {}, sandbox, (context) =>
+        runCliAttempt(deps, { ...input, task, worktreePath }, context),
+      );
     }),
   };
 }

@@ -28,7 +28,12 @@ export interface ActivityDeps {
  * The task's sandbox for a command in `worktree` (its worktree, or a temporary checkout of it).
  * Only dependency installs and coding-agent CLIs get the network.
  */
-export function sandboxFor(deps: ActivityDeps, task: Task, worktree: string, options: { network: boolean }): Promise<Sandbox> {
+export function sandboxFor(
+  deps: ActivityDeps,
+  task: Task,
+  worktree: string,
+  options: { network: boolean },
+): Promise<Sandbox> {
   return taskSandbox(deps.sandbox, { key: task.id, worktree, repo: task.repo, network: options.network });
 }
 
@@ -45,6 +50,11 @@ export async function loadTask(deps: ActivityDeps, taskId: string): Promise<Task
 export async function openWorkspace(deps: ActivityDeps, taskId: string) {
   const task = await loadTask(deps, taskId);
   const worktreePath = path.join(deps.worktreesDir, task.id);
-  const prepared = await prepareWorktree({ repo: task.repo, baseBranch: task.baseBranch, branch: task.branch, worktreePath });
+  const prepared = await prepareWorktree({
+    repo: task.repo,
+    baseBranch: task.baseBranch,
+    branch: task.branch,
+    worktreePath,
+  });
   return { task, ...prepared };
 }

@@ -15,7 +15,8 @@ export class TaskNotFoundError extends SwarmError {
  */
 export function toActivityFailure(err: unknown): unknown {
   if (err instanceof ApplicationFailure || err instanceof CancelledFailure) return err;
-  if (err instanceof ZodError) return ApplicationFailure.nonRetryable(`invalid activity input: ${formatZodError(err)}`, 'InvalidInput');
+  if (err instanceof ZodError)
+    return ApplicationFailure.nonRetryable(`invalid activity input: ${formatZodError(err)}`, 'InvalidInput');
   if (err instanceof SwarmError) {
     const wait = err.retryAfterSeconds;
     return ApplicationFailure.create({
@@ -23,14 +24,19 @@ export function toActivityFailure(err: unknown): unknown {
       type: err.name,
       cause: err,
       nonRetryable: err.kind !== 'transient',
-      ...(err.kind === 'transient' && typeof wait === 'number' && wait > 0 ? { nextRetryDelay: `${Math.ceil(wait)}s` } : {}),
+      ...(err.kind === 'transient' && typeof wait === 'number' && wait > 0
+        ? { nextRetryDelay: `${Math.ceil(wait)}s` }
+        : {}),
     });
   }
   return err;
 }
 
 /** Wraps an activity: validates its input at the boundary and maps its errors. */
-export function defineActivity<S extends z.ZodType, O>(schema: S, fn: (input: z.output<S>) => Promise<O>): (input: z.input<S>) => Promise<O> {
+export function defineActivity<S extends z.ZodType, O>(
+  schema: S,
+  fn: (input: z.output<S>) => Promise<O>,
+): (input: z.input<S>) => Promise<O> {
   return async (input) => {
     try {
       return await fn(schema.parse(input));

@@ -21,7 +21,10 @@ export function createMemoryActivities(deps: ActivityDeps) {
           summary: a.summary,
           filesChanged: a.filesChanged,
           commitSha: a.commitSha,
-          feedback: a.status === 'checks_passed' ? null : ((await store.artifacts.get(artifactId(taskId, a.attempt, 'feedback'))) ?? null),
+          feedback:
+            a.status === 'checks_passed'
+              ? null
+              : ((await store.artifacts.get(artifactId(taskId, a.attempt, 'feedback'))) ?? null),
         })),
       );
       const learnings = learningsFromTask({

@@ -26,7 +26,10 @@ export interface RunChecksResult {
 const gateArtifactId = (taskId: string) => artifactId(taskId, 0, 'quality-gate');
 
 /** Runs `work` with the activity's cancellation, heartbeating its running command (pid, host) so a retry after a crash can kill it. */
-async function heartbeating<T>(progress: Record<string, unknown>, work: (watch: GateProgress) => Promise<T>): Promise<T> {
+async function heartbeating<T>(
+  progress: Record<string, unknown>,
+  work: (watch: GateProgress) => Promise<T>,
+): Promise<T> {
   let beat: ProcessHeartbeat & Record<string, unknown> = { ...progress };
   const stop = keepHeartbeating(() => beat);
   try {
@@ -66,16 +69,25 @@ export function createQualityActivities(deps: ActivityDeps) {
       const { task } = ws;
       const atBase = async (dir: string) => {
         const gate = readQualityGate(dir);
-        await store.artifacts.put({ id: gateArtifactId(taskId), taskId, kind: 'quality-gate', content: JSON.stringify(gate) });
+        await store.artifacts.put({
+          id: gateArtifactId(taskId),
+          taskId,
+          kind: 'quality-gate',
+          content: JSON.stringify(gate),
+        });
         const existing = await store.quality.getBaseline(task.repo, task.baseBranch);
         if (existing?.commitSha === ws.baseSha) return { collected: false, checks: gate.checks.length };
         const confinement = await confined(task, dir);
-        const snapshot = await heartbeating({ step: 'baseline' }, (watch) => collectBaseline({ worktree: dir, gate, ...confinement }, watch));
+        const snapshot = await heartbeating({ step: 'baseline' }, (watch) =>
+          collectBaseline({ worktree: dir, gate, ...confinement }, watch),
+        );
         await store.quality.setBaseline({ repo: task.repo, branch: task.baseBranch, commitSha: ws.baseSha, snapshot });
         return { collected: true, checks: gate.checks.length };
       };
       // Before the agent's first commit the worktree is the base commit; later, a temporary checkout is.
-      return ws.headSha === ws.baseSha ? atBase(ws.worktreePath) : withDetachedCheckout(task.repo, ws.baseSha, deps.worktreesDir, atBase);
+      return ws.headSha === ws.baseSha
+        ? atBase(ws.worktreePath)
+        : withDetachedCheckout(task.repo, ws.baseSha, deps.worktreesDir, atBase);
     }),
 
     /** The quality gate (quality/run-gate.ts) after an agent attempt, its check runs and verdict stored. */
@@ -90,19 +102,44 @@ export function createQualityActivities(deps: ActivityDeps) {
       const changed = await changedFiles(ws.worktreePath, forkPoint);
       const confinement = await confined(task, ws.worktreePath);
       const outcome = await heartbeating({ round }, (watch) =>
-        runQualityGate({ worktree: ws.worktreePath, gate, baseline, changedFiles: changed, ...confinement }, {
-          ...watch,
-          previousRuns: () => store.checkRuns.list(taskId, attempt, round),
-          recordRun: (run) => store.checkRuns.record({ taskId, attempt, round, ...run }),
-        }),
+        runQualityGate(
+          { worktree: ws.worktreePath, gate, baseline, changedFiles: changed, ...confinement },
+          {
+            ...watch,
+            previousRuns: () => store.checkRuns.list(taskId, attempt, round),
+            recordRun: (run) => store.checkRuns.record({ taskId, attempt, round, ...run }),
+          },
+        ),
       );
       const { snapshot, comparison, passed, feedback } = outcome;
       const commitSha = await git(ws.worktreePath, ['rev-parse', 'HEAD']);
-      await store.quality.recordAttempt({ taskId, attempt, round, repo: task.repo, branch: task.branch, commitSha, snapshot, comparison });
+      await store.quality.recordAttempt({
+        taskId,
+        attempt,
+        round,
+        repo: task.repo,
+        branch: task.branch,
+        commitSha,
+        snapshot,
+        comparison,
+      });
       await store.attempts.finishChecks(taskId, attempt, passed);
       const feedbackArtifactId =
-        feedback === null ? null : await store.artifacts.put({ id: artifactId(taskId, attempt, 'feedback'), taskId, kind: 'feedback', content: feedback });
-      return { passed, quality: comparison.verdict, summary: outcome.summary, failedChecks: outcome.failedChecks, feedbackArtifactId };
+        feedback === null
+          ? null
+          : await store.artifacts.put({
+              id: artifactId(taskId, attempt, 'feedback'),
+              taskId,
+              kind: 'feedback',
+              content: feedback,
+            });
+      return {
+        passed,
+        quality: comparison.verdict,
+        summary: outcome.summary,
+        failedChecks: outcome.failedChecks,
+        feedbackArtifactId,
+      };
     }),
   };
 }

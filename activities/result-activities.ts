@@ -9,12 +9,23 @@ export function createResultActivities(deps: ActivityDeps) {
     recordResult: defineActivity(recordResultInput, async (input) => {
       const task = await loadTask(deps, input.taskId);
       const recorded = await store.results.recordOnce({
-        taskId: input.taskId, status: input.status, attempts: input.attempts, branch: task.branch,
-        mergeCommit: input.mergeCommit, summary: input.summary, failureReason: input.failureReason, agentId: deps.agentId,
+        taskId: input.taskId,
+        status: input.status,
+        attempts: input.attempts,
+        branch: task.branch,
+        mergeCommit: input.mergeCommit,
+        summary: input.summary,
+        failureReason: input.failureReason,
+        agentId: deps.agentId,
       });
       if (input.status !== 'succeeded') {
         const branch = await store.branches.get(task.repo, task.branch);
-        if (branch) await store.branches.upsert({ ...branch, status: input.status === 'failed' ? 'failed' : 'abandoned', worktreePath: null });
+        if (branch)
+          await store.branches.upsert({
+            ...branch,
+            status: input.status === 'failed' ? 'failed' : 'abandoned',
+            worktreePath: null,
+          });
       }
       return { recorded };
     }),

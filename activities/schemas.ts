@@ -6,7 +6,12 @@ const attempt = z.number().int().min(1).max(100);
 
 export const taskRef = z.object({ taskId: taskIdSchema });
 const modelType = z.string().min(1);
-export const runAgentInput = z.object({ taskId: taskIdSchema, attempt, modelType, feedbackArtifactId: z.string().nullable() });
+export const runAgentInput = z.object({
+  taskId: taskIdSchema,
+  attempt,
+  modelType,
+  feedbackArtifactId: z.string().nullable(),
+});
 export const agentTurnInput = z.object({
   taskId: taskIdSchema,
   attempt,

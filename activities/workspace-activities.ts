@@ -19,8 +19,14 @@ export function createWorkspaceActivities(deps: ActivityDeps) {
       await store.tasks.setStatus(taskId, 'preparing');
       const ws = await openWorkspace(deps, taskId);
       await store.branches.upsert({
-        repo: ws.task.repo, name: ws.task.branch, taskId, baseBranch: ws.task.baseBranch, baseSha: ws.baseSha,
-        headSha: ws.headSha, status: 'active', worktreePath: ws.worktreePath,
+        repo: ws.task.repo,
+        name: ws.task.branch,
+        taskId,
+        baseBranch: ws.task.baseBranch,
+        baseSha: ws.baseSha,
+        headSha: ws.headSha,
+        status: 'active',
+        worktreePath: ws.worktreePath,
       });
       return { branch: ws.task.branch, baseSha: ws.baseSha };
     }),
@@ -35,16 +41,33 @@ export function createWorkspaceActivities(deps: ActivityDeps) {
       const ws = await openWorkspace(deps, taskId);
       const { task } = ws;
       const message = `swarm: merge task ${task.id}: ${task.title}\n\nBranch ${task.branch}, attempt ${attempt}.`;
-      const landed = await landOnBase({ repo: task.repo, worktree: ws.worktreePath, baseBranch: task.baseBranch, message });
+      const landed = await landOnBase({
+        repo: task.repo,
+        worktree: ws.worktreePath,
+        baseBranch: task.baseBranch,
+        message,
+      });
       if (landed.status === 'merged') {
         // The merged tree is the tree the last gate checked (the base was merged in first): it is the new baseline.
         const checked = (await store.quality.listForTask(taskId)).filter((s) => s.attempt === attempt).at(-1);
         if (landed.mergeCommit && checked) {
-          await store.quality.setBaseline({ repo: task.repo, branch: task.baseBranch, commitSha: landed.mergeCommit, snapshot: checked.snapshot });
+          await store.quality.setBaseline({
+            repo: task.repo,
+            branch: task.baseBranch,
+            commitSha: landed.mergeCommit,
+            snapshot: checked.snapshot,
+          });
         }
         await store.branches.upsert({
-          repo: task.repo, name: task.branch, taskId, baseBranch: task.baseBranch, baseSha: ws.baseSha, headSha: ws.headSha,
-          status: 'merged', worktreePath: ws.worktreePath, mergeCommit: landed.mergeCommit,
+          repo: task.repo,
+          name: task.branch,
+          taskId,
+          baseBranch: task.baseBranch,
+          baseSha: ws.baseSha,
+          headSha: ws.headSha,
+          status: 'merged',
+          worktreePath: ws.worktreePath,
+          mergeCommit: landed.mergeCommit,
         });
         return landed;
       }

@@ -9,6 +9,7 @@ export interface AttemptOutcome {
 }
 
 const SUMMARY_LIMIT = 500;
-export const clipSummary = (text: string) => (text.length > SUMMARY_LIMIT ? text.slice(0, SUMMARY_LIMIT - 1) + '…' : text);
+export const clipSummary = (text: string) =>
+  text.length > SUMMARY_LIMIT ? text.slice(0, SUMMARY_LIMIT - 1) + '…' : text;
 
 export const artifactId = (taskId: string, attempt: number, kind: string) => `${taskId}/${attempt}/${kind}`;

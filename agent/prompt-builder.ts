@@ -9,7 +9,8 @@ const SYSTEM = template('system');
 const TASK = template('task');
 
 // Prompts are plain text, not HTML: no escaping.
-const render = (tpl: string, view: object) => Mustache.render(tpl, view, {}, { escape: (s: string) => s }).trim() + '\n';
+const render = (tpl: string, view: object) =>
+  Mustache.render(tpl, view, {}, { escape: (s: string) => s }).trim() + '\n';
 
 export interface PromptContext {
   feedback: string | null;

@@ -24,7 +24,11 @@ const CLI_TURN = 1;
  * the CLI; any other retry starts over from the attempt's start, dropping what an earlier try left
  * (its commit too, when only the outcome's write was lost), so the CLI never runs on top of itself.
  */
-export async function runCliAttempt(deps: AgentDeps, request: AttemptRequest, context: AttemptContext): Promise<CliAttemptResult> {
+export async function runCliAttempt(
+  deps: AgentDeps,
+  request: AttemptRequest,
+  context: AttemptContext,
+): Promise<CliAttemptResult> {
   const { store } = deps;
   const { task, attempt, modelType, worktreePath } = request;
   const runtime = deps.models.get(modelType);
@@ -39,26 +43,52 @@ export async function runCliAttempt(deps: AgentDeps, request: AttemptRequest, co
   await savePromptArtifact(store, task.id, attempt, prompt);
   await saveAttemptStart(store, request, { role: 'user', text: prompt.user });
   context.heartbeat({ message: 'starting' });
-  const result = await runtime.adapter.run({ task, attempt, worktreePath, prompt }, {
-    signal: context.signal,
-    heartbeat: (p) => context.heartbeat(p),
-    sandbox: context.sandbox,
-  });
+  const result = await runtime.adapter.run(
+    { task, attempt, worktreePath, prompt },
+    {
+      signal: context.signal,
+      heartbeat: (p) => context.heartbeat(p),
+      sandbox: context.sandbox,
+    },
+  );
   const usage: CallUsage = { ...result.usage, costUsd: costOf(result.usage, runtime.pricing) };
   await store.modelCalls.record({
-    taskId: task.id, attempt, turn: CLI_TURN, try: context.tryNumber, modelType, provider: runtime.adapter.kind, model: modelType,
-    inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costUsd: usage.costUsd,
+    taskId: task.id,
+    attempt,
+    turn: CLI_TURN,
+    try: context.tryNumber,
+    modelType,
+    provider: runtime.adapter.kind,
+    model: modelType,
+    inputTokens: usage.inputTokens,
+    outputTokens: usage.outputTokens,
+    costUsd: usage.costUsd,
   });
-  const message = checkpointMessage(`swarm(${task.id}): attempt ${attempt}: ${task.title}\n\n${deps.store.redactor.redact(result.summary)}`, task.id, attempt, CLI_TURN);
+  const message = checkpointMessage(
+    `swarm(${task.id}): attempt ${attempt}: ${task.title}\n\n${deps.store.redactor.redact(result.summary)}`,
+    task.id,
+    attempt,
+    CLI_TURN,
+  );
   const commit = await commitAll(worktreePath, message);
   const outcome = await recordAttemptOutcome(store, task.id, attempt, {
-    status: result.status, summary: result.summary, transcript: result.transcript,
-    filesChanged: commit?.files ?? [], commitSha: commit?.sha ?? null, usage: result.usage,
+    status: result.status,
+    summary: result.summary,
+    transcript: result.transcript,
+    filesChanged: commit?.files ?? [],
+    commitSha: commit?.sha ?? null,
+    usage: result.usage,
   });
   // The attempt's last write: once it is stored, a retry returns this outcome instead of running the CLI again.
   await store.agentTurns.save({
-    taskId: task.id, attempt, turn: CLI_TURN, modelType, messages: [{ role: 'assistant', text: result.summary, toolCalls: [] }],
-    checkpointSha: commit?.sha ?? (await git(worktreePath, ['rev-parse', 'HEAD'])), done: true, result: { usage, outcome },
+    taskId: task.id,
+    attempt,
+    turn: CLI_TURN,
+    modelType,
+    messages: [{ role: 'assistant', text: result.summary, toolCalls: [] }],
+    checkpointSha: commit?.sha ?? (await git(worktreePath, ['rev-parse', 'HEAD'])),
+    done: true,
+    result: { usage, outcome },
   });
   return { outcome, usage };
 }

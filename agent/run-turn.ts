@@ -46,15 +46,28 @@ interface Turn extends TurnRequest {
  * returns the stored result without calling the model or running a tool; one whose checkpoint is not
  * stored starts again from the previous turn's checkpoint, so a half-done try leaves nothing behind.
  */
-export async function runAgentTurn(deps: AgentDeps, request: TurnRequest, context: AttemptContext): Promise<TurnOutcome> {
+export async function runAgentTurn(
+  deps: AgentDeps,
+  request: TurnRequest,
+  context: AttemptContext,
+): Promise<TurnOutcome> {
   const runtime = deps.models.get(request.modelType);
   if (runtime.mode !== 'loop') throw new Error(`model type ${request.modelType} runs as a CLI, not as an agent loop`);
   const stored = await storedTurn(deps.store, request.task.id, request.attempt, request.turn);
   if (stored) return stored;
   await markAttemptRunning(deps, request, request.turn === 1);
   return takeTurn({
-    ...request, store: deps.store, chatModel: runtime.chatModel, pricing: runtime.pricing, context,
-    toolbox: createAgentToolbox({ worktree: request.worktreePath, limits: deps.toolLimits, sandbox: context.sandbox, onCommandStart: (pid) => context.onProcessStart(pid) }),
+    ...request,
+    store: deps.store,
+    chatModel: runtime.chatModel,
+    pricing: runtime.pricing,
+    context,
+    toolbox: createAgentToolbox({
+      worktree: request.worktreePath,
+      limits: deps.toolLimits,
+      sandbox: context.sandbox,
+      onCommandStart: (pid) => context.onProcessStart(pid),
+    }),
     buildPrompt: () => buildAttemptPrompt(deps, request),
   });
 }
@@ -62,7 +75,8 @@ export async function runAgentTurn(deps: AgentDeps, request: TurnRequest, contex
 async function takeTurn(t: Turn): Promise<TurnOutcome> {
   const { store, task, attempt, turn, context } = t;
   const dropped = await rewindBeforeTurn(store, t.worktreePath, task.id, attempt, turn);
-  if (dropped.length > 0) context.heartbeat({ turn, message: `dropped the checkpoint of an earlier try: ${dropped.join(', ')}` });
+  if (dropped.length > 0)
+    context.heartbeat({ turn, message: `dropped the checkpoint of an earlier try: ${dropped.join(', ')}` });
   if (turn === 1) await startAttempt(t);
   const system = await store.artifacts.get(artifactId(task.id, attempt, 'system'));
   const history = await store.agentTurns.list(task.id, attempt, turn);
@@ -75,8 +89,16 @@ async function takeTurn(t: Turn): Promise<TurnOutcome> {
   const response = await t.chatModel.step({ system, messages, tools: t.toolbox.specs, signal: context.signal });
   const usage: CallUsage = { ...response.usage, costUsd: costOf(response.usage, t.pricing) };
   await store.modelCalls.record({
-    taskId: task.id, attempt, turn, try: context.tryNumber, modelType: t.modelType, provider: t.chatModel.provider,
-    model: t.chatModel.model, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costUsd: usage.costUsd,
+    taskId: task.id,
+    attempt,
+    turn,
+    try: context.tryNumber,
+    modelType: t.modelType,
+    provider: t.chatModel.provider,
+    model: t.chatModel.model,
+    inputTokens: usage.inputTokens,
+    outputTokens: usage.outputTokens,
+    costUsd: usage.costUsd,
   });
 
   const results: ToolResult[] = [];
@@ -88,7 +110,10 @@ async function takeTurn(t: Turn): Promise<TurnOutcome> {
     results.push({ callId: call.id, name: call.name, output: executed.output, isError: !executed.ok });
     if (executed.finished) finish = executed.finished;
   }
-  const checkpoint = await commitAll(t.worktreePath, checkpointMessage(`swarm(${task.id}): attempt ${attempt}, turn ${turn}`, task.id, attempt, turn));
+  const checkpoint = await commitAll(
+    t.worktreePath,
+    checkpointMessage(`swarm(${task.id}): attempt ${attempt}, turn ${turn}`, task.id, attempt, turn),
+  );
   // A reply without tool calls is the model's final answer.
   const done = finish !== undefined || response.toolCalls.length === 0 || turn >= t.maxTurns;
   const turnMessages: ChatMessage[] = [{ role: 'assistant', text: response.text, toolCalls: response.toolCalls }];
@@ -107,8 +132,14 @@ async function takeTurn(t: Turn): Promise<TurnOutcome> {
   }
   // The turn's last write: once it is stored, a retry returns this result instead of running the turn again.
   await store.agentTurns.save({
-    taskId: task.id, attempt, turn, modelType: t.modelType, messages: turnMessages,
-    checkpointSha: checkpoint?.sha ?? (await git(t.worktreePath, ['rev-parse', 'HEAD'])), done, result: { usage, outcome },
+    taskId: task.id,
+    attempt,
+    turn,
+    modelType: t.modelType,
+    messages: turnMessages,
+    checkpointSha: checkpoint?.sha ?? (await git(t.worktreePath, ['rev-parse', 'HEAD'])),
+    done,
+    result: { usage, outcome },
   });
   return { done, usage, outcome };
 }
@@ -116,22 +147,41 @@ async function takeTurn(t: Turn): Promise<TurnOutcome> {
 async function startAttempt(t: Turn): Promise<void> {
   const { store, task, attempt } = t;
   const prompt = await t.buildPrompt();
-  await store.artifacts.put({ id: artifactId(task.id, attempt, 'system'), taskId: task.id, kind: 'system', content: prompt.system });
+  await store.artifacts.put({
+    id: artifactId(task.id, attempt, 'system'),
+    taskId: task.id,
+    kind: 'system',
+    content: prompt.system,
+  });
   await savePromptArtifact(store, task.id, attempt, prompt);
   await saveAttemptStart(store, t, { role: 'user', text: prompt.user });
 }
 
 /** The attempt's outcome from its checkpoints: the files changed since turn 0, and the usage of all its turns. */
-async function finishAttempt(t: Turn, system: string, messages: ChatMessage[], status: AttemptOutcome['status'], summary: string): Promise<AttemptOutcome> {
+async function finishAttempt(
+  t: Turn,
+  system: string,
+  messages: ChatMessage[],
+  status: AttemptOutcome['status'],
+  summary: string,
+): Promise<AttemptOutcome> {
   const { store, task, attempt } = t;
   const [start] = await store.agentTurns.list(task.id, attempt, START_TURN + 1);
   const head = await git(t.worktreePath, ['rev-parse', 'HEAD']);
-  const changed = start?.checkpointSha && start.checkpointSha !== head
-    ? (await git(t.worktreePath, ['diff', '--name-only', start.checkpointSha, head])).split('\n').filter(Boolean)
-    : [];
+  const changed =
+    start?.checkpointSha && start.checkpointSha !== head
+      ? (await git(t.worktreePath, ['diff', '--name-only', start.checkpointSha, head])).split('\n').filter(Boolean)
+      : [];
   const calls = (await store.modelCalls.listForTask(task.id)).filter((c) => c.attempt === attempt);
   return recordAttemptOutcome(store, task.id, attempt, {
-    status, summary, transcript: renderTranscript(system, messages), filesChanged: changed, commitSha: changed.length > 0 ? head : null,
-    usage: { inputTokens: calls.reduce((n, c) => n + c.inputTokens, 0), outputTokens: calls.reduce((n, c) => n + c.outputTokens, 0) },
+    status,
+    summary,
+    transcript: renderTranscript(system, messages),
+    filesChanged: changed,
+    commitSha: changed.length > 0 ? head : null,
+    usage: {
+      inputTokens: calls.reduce((n, c) => n + c.inputTokens, 0),
+      outputTokens: calls.reduce((n, c) => n + c.outputTokens, 0),
+    },
   });
 }

@@ -26,7 +26,12 @@ export const checkpointMessage = (message: string, taskId: string, attempt: numb
   `${message.trimEnd()}\n\n${TURN_TRAILER}: ${turnKey(taskId, attempt, turn)}`;
 
 /** What a stored turn returned; null when the turn has not finished (or its row predates stored results). */
-export async function storedTurn(store: Store, taskId: string, attempt: number, turn: number): Promise<TurnOutcome | null> {
+export async function storedTurn(
+  store: Store,
+  taskId: string,
+  attempt: number,
+  turn: number,
+): Promise<TurnOutcome | null> {
   const row = await store.agentTurns.get(taskId, attempt, turn);
   return row?.result ? { done: row.done, usage: row.result.usage, outcome: row.result.outcome } : null;
 }
@@ -37,7 +42,13 @@ export async function storedTurn(store: Store, taskId: string, attempt: number, 
  * attempt starts at HEAD), never to whatever HEAD an earlier try left. Returns the commits of earlier
  * tries of this turn that were dropped (found by their trailer).
  */
-export async function rewindBeforeTurn(store: Store, worktree: string, taskId: string, attempt: number, turn: number): Promise<string[]> {
+export async function rewindBeforeTurn(
+  store: Store,
+  worktree: string,
+  taskId: string,
+  attempt: number,
+  turn: number,
+): Promise<string[]> {
   const previous = await store.agentTurns.get(taskId, attempt, turn - 1);
   if (!previous && turn - 1 !== START_TURN) {
     throw new Error(`task ${taskId} attempt ${attempt}: turn ${turn} has no stored turn ${turn - 1} to start from`);
@@ -48,9 +59,19 @@ export async function rewindBeforeTurn(store: Store, worktree: string, taskId: s
 }
 
 /** Stores turn 0: the attempt's first message and HEAD, where the attempt starts (rewindBeforeTurn has put it there). */
-export async function saveAttemptStart(store: Store, request: AttemptRequest, firstMessage: ChatMessage): Promise<void> {
+export async function saveAttemptStart(
+  store: Store,
+  request: AttemptRequest,
+  firstMessage: ChatMessage,
+): Promise<void> {
   await store.agentTurns.save({
-    taskId: request.task.id, attempt: request.attempt, turn: START_TURN, modelType: request.modelType, messages: [firstMessage],
-    checkpointSha: await git(request.worktreePath, ['rev-parse', 'HEAD']), done: false, result: null,
+    taskId: request.task.id,
+    attempt: request.attempt,
+    turn: START_TURN,
+    modelType: request.modelType,
+    messages: [firstMessage],
+    checkpointSha: await git(request.worktreePath, ['rev-parse', 'HEAD']),
+    done: false,
+    result: null,
   });
 }

@@ -23,7 +23,11 @@ Runtime.install({ logger: new DefaultLogger('WARN') });
 const dir = mkdtempSync(path.join(tmpdir(), 'jetpack-bench-history-'));
 const port = await freePort();
 const server = await startDevServer({
-  cliPath: temporalCliPath(process.env.TEMPORAL_CLI_PATH), port, dbFile: path.join(dir, 'temporal.db'), logFile: path.join(dir, 'temporal.log'), detached: false,
+  cliPath: temporalCliPath(process.env.TEMPORAL_CLI_PATH),
+  port,
+  dbFile: path.join(dir, 'temporal.db'),
+  logFile: path.join(dir, 'temporal.log'),
+  detached: false,
 });
 try {
   const config = loadConfig({ SWARM_HOME: dir, TEMPORAL_ADDRESS: `127.0.0.1:${port}` }, dir);
@@ -33,7 +37,10 @@ try {
   const client = createSwarmClient({ config, store, temporal: new Client({ connection }) });
   const repo = await createExampleRepo(path.join(dir, 'repo'));
   // turns - 1 tool turns (one file each), then `finish`.
-  const description = Array.from({ length: turns - 1 }, (_, i) => `\`\`\`write notes/note-${i + 1}.md\nNote ${i + 1}: ${'x'.repeat(200)}\n\`\`\``).join('\n');
+  const description = Array.from(
+    { length: turns - 1 },
+    (_, i) => `\`\`\`write notes/note-${i + 1}.md\nNote ${i + 1}: ${'x'.repeat(200)}\n\`\`\``,
+  ).join('\n');
   const worker = await createTaskWorker({ config, modelType: 'local', connection: nativeConnection, store });
   const started = Date.now();
   const task = await worker.runUntil(async () => {
@@ -49,8 +56,12 @@ try {
   const agentTurns = (await store.agentTurns.list(task.id, 1)).length - 1;
   const result = await store.results.get(task.id);
   console.log(`agent run of ${agentTurns} turns: ${result?.status}, ${elapsed} ms`);
-  console.log(`history: ${events} events, ${(bytes / 1024).toFixed(1)} KB as JSON (${(bytes / agentTurns).toFixed(0)} bytes per turn)`);
-  console.log(`target ≤ ${TARGET_BYTES / 1024} KB: ${bytes <= TARGET_BYTES ? 'met' : 'MISSED'} (ratio ${(bytes / TARGET_BYTES).toFixed(2)})`);
+  console.log(
+    `history: ${events} events, ${(bytes / 1024).toFixed(1)} KB as JSON (${(bytes / agentTurns).toFixed(0)} bytes per turn)`,
+  );
+  console.log(
+    `target ≤ ${TARGET_BYTES / 1024} KB: ${bytes <= TARGET_BYTES ? 'met' : 'MISSED'} (ratio ${(bytes / TARGET_BYTES).toFixed(2)})`,
+  );
   await connection.close();
   await nativeConnection.close();
   store.close();

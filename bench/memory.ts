@@ -65,14 +65,23 @@ function positiveInt(name: string, value: string): number {
 
 const dims = positiveInt('dims', values.dims);
 const queryCount = positiveInt('queries', values.queries);
-const sizes = values.sizes.split(',').map((s) => positiveInt('sizes', s.trim())).sort((a, b) => a - b);
+const sizes = values.sizes
+  .split(',')
+  .map((s) => positiveInt('sizes', s.trim()))
+  .sort((a, b) => a - b);
 if (values.data !== 'topics' && values.data !== 'isotropic') {
   console.error(`--data must be topics or isotropic, got "${values.data}"`);
   process.exit(2);
 }
 const data: DataModel = values.data;
 const cacheMb = values['cache-mb'] === undefined ? undefined : positiveInt('cache-mb', values['cache-mb']);
-const settingsList = (s: string) => (s === 'default' ? [] : s.split(',').map((o) => o.trim()).filter(Boolean));
+const settingsList = (s: string) =>
+  s === 'default'
+    ? []
+    : s
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean);
 const dir = values.dir ?? mkdtempSync(path.join(tmpdir(), 'jetpack-bench-memory-'));
 const started = performance.now();
 const space = syntheticSpace(data, dims, SEED);
@@ -94,35 +103,62 @@ async function sweep(): Promise<void> {
   const seconds = positiveInt('sweep-seconds', values['sweep-seconds']);
   const candidates = values.candidates ? values.candidates.split(';') : DEFAULT_CANDIDATES;
   const sweepQueries = queries.slice(0, 20);
-  console.log(`Sizing run: each setting on a fresh table, up to ${count(size)} rows or ${seconds} s of inserting, ${sweepQueries.length} queries\n`);
+  console.log(
+    `Sizing run: each setting on a fresh table, up to ${count(size)} rows or ${seconds} s of inserting, ${sweepQueries.length} queries\n`,
+  );
   const rows: string[][] = [];
   for (const candidate of candidates) {
     const file = path.join(dir, `sweep-${rows.length}.db`);
     const bench = await openBenchDb(file, dims, settingsList(candidate), cacheMb);
     try {
-      const { inserted, seconds: took } = await insertRows(bench, size, space.stream(1), performance.now() + seconds * 1000);
+      const { inserted, seconds: took } = await insertRows(
+        bench,
+        size,
+        space.stream(1),
+        performance.now() + seconds * 1000,
+      );
       const search = await measureSearch(bench, sweepQueries, K);
       rows.push([
-        candidate, count(inserted), fixed(inserted / took, 0), fixed(percentile(search.indexMs, 0.5)), fixed(percentile(search.indexMs, 0.95)),
-        fixed(search.recall, 3), fixed(percentile(search.exactMs, 0.5)),
+        candidate,
+        count(inserted),
+        fixed(inserted / took, 0),
+        fixed(percentile(search.indexMs, 0.5)),
+        fixed(percentile(search.indexMs, 0.95)),
+        fixed(search.recall, 3),
+        fixed(percentile(search.exactMs, 0.5)),
       ]);
-      console.log(`  ${candidate}: ${count(inserted)} rows at ${fixed(inserted / took, 0)}/s, recall@${K} ${fixed(search.recall, 3)} (${elapsed()})`);
+      console.log(
+        `  ${candidate}: ${count(inserted)} rows at ${fixed(inserted / took, 0)}/s, recall@${K} ${fixed(search.recall, 3)} (${elapsed()})`,
+      );
     } finally {
       bench.close();
       for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
     }
   }
-  console.log(`\n${table(['index settings (besides metric=cosine)', 'rows', 'insert rows/s', 'index p50 ms', 'index p95 ms', `recall@${K}`, 'exact p50 ms'], rows)}`);
+  console.log(
+    `\n${table(['index settings (besides metric=cosine)', 'rows', 'insert rows/s', 'index p50 ms', 'index p95 ms', `recall@${K}`, 'exact p50 ms'], rows)}`,
+  );
 }
 
 async function growing(): Promise<void> {
-  const bench = await openBenchDb(path.join(dir, 'memories.db'), dims, values.index ? settingsList(values.index) : undefined, cacheMb);
+  const bench = await openBenchDb(
+    path.join(dir, 'memories.db'),
+    dims,
+    values.index ? settingsList(values.index) : undefined,
+    cacheMb,
+  );
   const nextMemory = space.stream(1);
   const nextStored = space.stream(3);
   console.log(`Index: libsql_vector_idx(${await indexSettingsOf(bench.db)})`);
-  console.log(`Insert: ${BATCH_ROWS} rows per write transaction through the store's INSERT statement; rate over the rows added since the previous size.`);
-  console.log(`Search: MemoryStore.vectorSearch(limit ${K}, no threshold) via the index, and with exact: true (full scan), both marking hits accessed.`);
-  console.log(`store(): ${STORE_SAMPLES} single store() calls per size, each with its near-duplicate check (adds ${STORE_SAMPLES} rows).\n`);
+  console.log(
+    `Insert: ${BATCH_ROWS} rows per write transaction through the store's INSERT statement; rate over the rows added since the previous size.`,
+  );
+  console.log(
+    `Search: MemoryStore.vectorSearch(limit ${K}, no threshold) via the index, and with exact: true (full scan), both marking hits accessed.`,
+  );
+  console.log(
+    `store(): ${STORE_SAMPLES} single store() calls per size, each with its near-duplicate check (adds ${STORE_SAMPLES} rows).\n`,
+  );
   const rows: string[][] = [];
   const figures: Array<{ size: number; insert: number; p50: number; recall: number }> = [];
   let closeness = '';
@@ -136,16 +172,26 @@ async function growing(): Promise<void> {
       const p50 = percentile(search.indexMs, 0.5);
       figures.push({ size, insert: insertRate, p50, recall: search.recall });
       rows.push([
-        count(size), fixed(insertRate, 0), fixed(p50), fixed(percentile(search.indexMs, 0.95)), fixed(percentile(search.exactMs, 0.5)),
-        fixed(percentile(search.exactMs, 0.95)), fixed(search.recall, 3), fixed(percentile(stored.ms, 0.5)),
+        count(size),
+        fixed(insertRate, 0),
+        fixed(p50),
+        fixed(percentile(search.indexMs, 0.95)),
+        fixed(percentile(search.exactMs, 0.5)),
+        fixed(percentile(search.exactMs, 0.95)),
+        fixed(search.recall, 3),
+        fixed(percentile(stored.ms, 0.5)),
       ]);
       closeness = `mean similarity of a query to its nearest memory ${fixed(search.nearest, 3)}, to its ${K}th ${fixed(search.kth, 3)}; random pairs ${fixed(randomPairSimilarity(queries), 3)}`;
-      console.log(`  ${count(size)}: inserted ${count(inserted)} at ${fixed(insertRate, 0)}/s, index p50 ${fixed(p50)} ms, recall@${K} ${fixed(search.recall, 3)} (${elapsed()})`);
+      console.log(
+        `  ${count(size)}: inserted ${count(inserted)} at ${fixed(insertRate, 0)}/s, index p50 ${fixed(p50)} ms, recall@${K} ${fixed(search.recall, 3)} (${elapsed()})`,
+      );
     }
   } finally {
     bench.close();
   }
-  console.log(`\n${table(['memories', 'insert rows/s', 'index p50 ms', 'index p95 ms', 'exact p50 ms', 'exact p95 ms', `recall@${K}`, 'store() p50 ms'], rows)}\n`);
+  console.log(
+    `\n${table(['memories', 'insert rows/s', 'index p50 ms', 'index p95 ms', 'exact p50 ms', 'exact p95 ms', `recall@${K}`, 'store() p50 ms'], rows)}\n`,
+  );
   console.log(`Data check: ${closeness}`);
   const last = figures.at(-1);
   if (last) {

@@ -40,8 +40,14 @@ export class CliContext {
   store(): Promise<Store> {
     const { database, embeddingDimensions, cliTimeoutSeconds: timeoutSeconds, limits } = this.config;
     // Opened as a worker opens it (writes redacted with this process's secrets), every call bounded.
-    this.storePromise ??= Promise.all([import('./database-guard.js'), import('../workers/swarm-store.js')]).then(([{ openGuardedStore }, { processRedactor }]) =>
-      openGuardedStore(database, { embeddingDimensions, timeoutSeconds, redactor: processRedactor(this.config, this.io.env), limits }),
+    this.storePromise ??= Promise.all([import('./database-guard.js'), import('../workers/swarm-store.js')]).then(
+      ([{ openGuardedStore }, { processRedactor }]) =>
+        openGuardedStore(database, {
+          embeddingDimensions,
+          timeoutSeconds,
+          redactor: processRedactor(this.config, this.io.env),
+          limits,
+        }),
     );
     return this.storePromise;
   }

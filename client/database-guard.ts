@@ -24,7 +24,12 @@ export function databaseLabel(config: DatabaseConfig): string {
 /** The chain of causes of an error, the error first. */
 function causes(err: unknown): unknown[] {
   const chain: unknown[] = [];
-  for (let e = err; e !== undefined && e !== null && chain.length < 8 && !chain.includes(e); e = (e as { cause?: unknown }).cause) chain.push(e);
+  for (
+    let e = err;
+    e !== undefined && e !== null && chain.length < 8 && !chain.includes(e);
+    e = (e as { cause?: unknown }).cause
+  )
+    chain.push(e);
   return chain;
 }
 
@@ -33,7 +38,8 @@ const codeOf = (err: unknown) => {
   return typeof code === 'string' ? code : undefined;
 };
 
-const NETWORK_CODES = /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT|EPIPE|UND_ERR_\w+|HRANA_WEBSOCKET_ERROR|HRANA_CLOSED_ERROR|SERVER_ERROR)$/;
+const NETWORK_CODES =
+  /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT|EPIPE|UND_ERR_\w+|HRANA_WEBSOCKET_ERROR|HRANA_CLOSED_ERROR|SERVER_ERROR)$/;
 
 /**
  * What a failed database call means to the user, naming the database: it did not answer in time,
@@ -42,18 +48,28 @@ const NETWORK_CODES = /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|EHOSTUNREAC
 export function explainDatabaseError(err: unknown, config: DatabaseConfig, timeoutSeconds: number): unknown {
   if (err instanceof SwarmError) return err;
   const label = databaseLabel(config);
-  if (err instanceof CallTimedOut) return new DatabaseUnavailableError(`${label} did not answer within ${timeoutSeconds} s (SWARM_CLI_TIMEOUT_SECONDS)`);
+  if (err instanceof CallTimedOut)
+    return new DatabaseUnavailableError(
+      `${label} did not answer within ${timeoutSeconds} s (SWARM_CLI_TIMEOUT_SECONDS)`,
+    );
   const chain = causes(err);
   const sqlite = chain.map(codeOf).find((code) => code?.startsWith('SQLITE_'));
   const where = config.mode === 'remote' ? label : `the database file ${config.path}`;
   if (sqlite && (sqlite.startsWith('SQLITE_CORRUPT') || sqlite === 'SQLITE_NOTADB')) {
-    return new DatabaseFileError(`${where} is corrupt or not a libSQL database (${sqlite}); restore it from a backup or point SWARM_DB_PATH elsewhere`, { cause: err });
+    return new DatabaseFileError(
+      `${where} is corrupt or not a libSQL database (${sqlite}); restore it from a backup or point SWARM_DB_PATH elsewhere`,
+      { cause: err },
+    );
   }
   if (sqlite === 'SQLITE_CANTOPEN') return new ConfigError(`cannot open ${where} (${sqlite})`, { cause: err });
   // The local driver reports a failed open as a bare `ConnectionFailed("... /path: 14")`, without a code.
-  const openFailed = /Unable to open connection to local database .*: (\d+)"?\)?$/.exec((err as Error | null)?.message ?? '');
+  const openFailed = /Unable to open connection to local database .*: (\d+)"?\)?$/.exec(
+    (err as Error | null)?.message ?? '',
+  );
   if (openFailed) return new ConfigError(`cannot open ${where} (SQLite error ${openFailed[1]})`, { cause: err });
-  const network = chain.find((e) => NETWORK_CODES.test(codeOf(e) ?? '')) ?? (err instanceof TypeError && err.message === 'fetch failed' ? err : undefined);
+  const network =
+    chain.find((e) => NETWORK_CODES.test(codeOf(e) ?? '')) ??
+    (err instanceof TypeError && err.message === 'fetch failed' ? err : undefined);
   if (network) {
     const reason = (chain.at(-1) as Error | undefined)?.message ?? String(err);
     return new DatabaseUnavailableError(`cannot reach ${label}: ${reason}`, { cause: err });
@@ -101,7 +117,10 @@ function requireFileOrNothing(file: string): void {
   } catch {
     return;
   }
-  if (!stats.isFile()) throw new ConfigError(`SWARM_DB_PATH ${file} is ${stats.isDirectory() ? 'a directory' : 'a FIFO, device or socket'}, not a database file`);
+  if (!stats.isFile())
+    throw new ConfigError(
+      `SWARM_DB_PATH ${file} is ${stats.isDirectory() ? 'a directory' : 'a FIFO, device or socket'}, not a database file`,
+    );
 }
 
 /**
@@ -117,19 +136,24 @@ function makeParentDir(file: string): void {
       isDir = statSync(dir).isDirectory();
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw new ConfigError(`SWARM_DB_PATH ${file}: cannot use ${dir}: ${(err as Error).message}`);
+      if (code !== 'ENOENT' && code !== 'ENOTDIR')
+        throw new ConfigError(`SWARM_DB_PATH ${file}: cannot use ${dir}: ${(err as Error).message}`);
       missing.unshift(dir);
       dir = path.dirname(dir);
       continue;
     }
-    if (!isDir) throw new ConfigError(`SWARM_DB_PATH ${file}: its directory cannot be created, because ${dir} is not a directory`);
+    if (!isDir)
+      throw new ConfigError(
+        `SWARM_DB_PATH ${file}: its directory cannot be created, because ${dir} is not a directory`,
+      );
     break;
   }
   for (const part of missing) {
     try {
       mkdirSync(part);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new ConfigError(`SWARM_DB_PATH ${file}: cannot create ${part}: ${(err as Error).message}`);
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST')
+        throw new ConfigError(`SWARM_DB_PATH ${file}: cannot create ${part}: ${(err as Error).message}`);
     }
   }
 }
@@ -137,7 +161,8 @@ function makeParentDir(file: string): void {
 /** The CLI's store: opened (and migrated) within the timeout, every later call bounded, failures naming the database. */
 export async function openGuardedStore(
   config: DatabaseConfig,
-  options: { embeddingDimensions: number; timeoutSeconds: number } & StoreOptions & Required<Pick<StoreOptions, 'redactor'>>,
+  options: { embeddingDimensions: number; timeoutSeconds: number } & StoreOptions &
+    Required<Pick<StoreOptions, 'redactor'>>,
 ): Promise<Store> {
   const { timeoutSeconds, embeddingDimensions, ...storeOptions } = options;
   if (config.mode !== 'remote') {

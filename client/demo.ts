@@ -44,9 +44,12 @@ export async function runDemo(
     if (shown) log('\n' + formatTask(shown));
     log(`\ngit log of ${repo}:\n${await git(repo, ['log', '--graph', '--oneline', '--all', '-n', '12'])}`);
     log(`\nSee it in the Temporal Web UI: ${client.workflowUrl(task.id)}`);
-    log(`All tasks: ${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows?query=${encodeURIComponent('JetpackStatus!=""')}`);
+    log(
+      `All tasks: ${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows?query=${encodeURIComponent('JetpackStatus!=""')}`,
+    );
     log('The Temporal dev server keeps running for the Web UI; stop it with: npm run swarm -- server stop');
-    if (result?.status !== 'succeeded') throw new Error(`the example task did not succeed: ${result?.failureReason ?? 'no result'}`);
+    if (result?.status !== 'succeeded')
+      throw new Error(`the example task did not succeed: ${result?.failureReason ?? 'no result'}`);
   } finally {
     await stopWorker(worker);
   }

@@ -14,7 +14,9 @@ function table(cells: string[][]): string {
   if (cells.length === 0) return '';
   const rows = cells.map((r) => r.map(s));
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')).join('\n');
+  return rows
+    .map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  '))
+    .join('\n');
 }
 
 const ago = (iso: string) => {
@@ -26,11 +28,20 @@ export function formatTaskList(tasks: Task[]): string {
   if (tasks.length === 0) return 'no tasks yet (create one with "swarm task create")';
   return table([
     ['ID', 'STATUS', 'PRIORITY', 'MODEL', 'ATTEMPT', 'CREATED', 'TITLE'],
-    ...tasks.map((t) => [t.id, t.status, t.priority, t.modelType, `${t.currentAttempt}/${t.maxAttempts}`, ago(t.createdAt), t.title]),
+    ...tasks.map((t) => [
+      t.id,
+      t.status,
+      t.priority,
+      t.modelType,
+      `${t.currentAttempt}/${t.maxAttempts}`,
+      ago(t.createdAt),
+      t.title,
+    ]),
   ]);
 }
 
-const formatUsage = (u: UsageTotals) => `${u.calls} call(s), ${u.inputTokens} in / ${u.outputTokens} out tokens, $${u.costUsd.toFixed(4)}`;
+const formatUsage = (u: UsageTotals) =>
+  `${u.calls} call(s), ${u.inputTokens} in / ${u.outputTokens} out tokens, $${u.costUsd.toFixed(4)}`;
 
 export function formatTask({ task, attempts, checks, gates, result, usage, live, webUrl }: ShownTask): string {
   const lines = [
@@ -40,30 +51,48 @@ export function formatTask({ task, attempts, checks, gates, result, usage, live,
     `  repo        ${s(task.repo)} (${s(task.branch)} → ${s(task.baseBranch)})`,
     `  web ui      ${s(webUrl)}`,
   ];
-  const limits = [task.budget.maxTokens !== null ? `${task.budget.maxTokens} tokens` : null, task.budget.maxCostUsd !== null ? `$${task.budget.maxCostUsd}` : null].filter(Boolean);
+  const limits = [
+    task.budget.maxTokens !== null ? `${task.budget.maxTokens} tokens` : null,
+    task.budget.maxCostUsd !== null ? `$${task.budget.maxCostUsd}` : null,
+  ].filter(Boolean);
   lines.push(`  usage       ${formatUsage(usage)}${limits.length ? ` (budget ${limits.join(', ')})` : ''}`);
   if (task.failureReason) lines.push(`  failure     ${s(task.failureReason)}`);
   for (const a of attempts) {
-    lines.push(`  attempt ${a.attempt}: ${s(a.status)}${a.commitSha ? ` @ ${s(a.commitSha.slice(0, 10))}` : ''} — ${s(a.summary)}`);
+    lines.push(
+      `  attempt ${a.attempt}: ${s(a.status)}${a.commitSha ? ` @ ${s(a.commitSha.slice(0, 10))}` : ''} — ${s(a.summary)}`,
+    );
     for (const c of checks.filter((c) => c.attempt === a.attempt)) {
       const round = c.round > 1 ? ` (re-check ${c.round - 1})` : '';
-      lines.push(`    ${c.passed ? 'pass' : 'FAIL'} ${s(c.name)}${round}: \`${s(c.command)}\` exit ${c.exitCode ?? (c.timedOut ? 'timeout' : 'killed')} in ${c.durationMs} ms`);
+      lines.push(
+        `    ${c.passed ? 'pass' : 'FAIL'} ${s(c.name)}${round}: \`${s(c.command)}\` exit ${c.exitCode ?? (c.timedOut ? 'timeout' : 'killed')} in ${c.durationMs} ms`,
+      );
     }
     for (const g of gates.filter((g) => g.attempt === a.attempt && g.summary)) lines.push(`    gate: ${s(g.summary)}`);
   }
   if (result) {
-    lines.push(`  result      ${s(result.status)} after ${result.attempts} attempt(s)${result.mergeCommit ? `, merge commit ${s(result.mergeCommit.slice(0, 10))}` : ''}`);
+    lines.push(
+      `  result      ${s(result.status)} after ${result.attempts} attempt(s)${result.mergeCommit ? `, merge commit ${s(result.mergeCommit.slice(0, 10))}` : ''}`,
+    );
     lines.push(`              ${s(result.summary)}`);
   }
   return lines.join('\n');
 }
 
 export function formatAgents(agents: AgentRecord[]): string {
-  if (agents.length === 0) return 'no workers registered (start some with "swarm start" or "swarm worker --model <type>")';
+  if (agents.length === 0)
+    return 'no workers registered (start some with "swarm start" or "swarm worker --model <type>")';
   return table([
     ['ID', 'MODEL', 'STATUS', 'HOST', 'PID', 'LAST SEEN', 'TASK', 'DONE', 'FAILED'],
     ...agents.map((a) => [
-      a.id, a.modelType, a.status, a.host, String(a.pid), ago(a.lastSeenAt), a.currentTaskId ?? '-', String(a.completed), String(a.failed),
+      a.id,
+      a.modelType,
+      a.status,
+      a.host,
+      String(a.pid),
+      ago(a.lastSeenAt),
+      a.currentTaskId ?? '-',
+      String(a.completed),
+      String(a.failed),
     ]),
   ]);
 }
@@ -76,7 +105,10 @@ export function formatStatus(status: {
 }): string {
   const byModel = new Map<string, number>();
   for (const a of status.agents) byModel.set(a.modelType, (byModel.get(a.modelType) ?? 0) + 1);
-  const tasks = Object.entries(status.tasks).map(([name, n]) => `${s(name)} ${n}`).join(', ') || 'none';
+  const tasks =
+    Object.entries(status.tasks)
+      .map(([name, n]) => `${s(name)} ${n}`)
+      .join(', ') || 'none';
   const workers = [...byModel].map(([m, n]) => `${s(m)} ${n}`).join(', ') || 'none online';
   const usage = Object.entries(status.usageByModel).map(([m, u]) => `          ${s(m)}: ${formatUsage(u)}`);
   return [
@@ -97,7 +129,13 @@ export function formatMemoryHits(hits: MemoryHit[]): string {
   if (hits.length === 0) return 'no memories match';
   return table([
     ['SIMILARITY', 'TYPE', 'BRANCH', 'ID', 'CONTENT'],
-    ...hits.map((h) => [h.similarity.toFixed(3), h.memory.type, h.memory.branch ?? '*', h.memory.id.slice(0, 8), oneLine(h.memory.content)]),
+    ...hits.map((h) => [
+      h.similarity.toFixed(3),
+      h.memory.type,
+      h.memory.branch ?? '*',
+      h.memory.id.slice(0, 8),
+      oneLine(h.memory.content),
+    ]),
   ]);
 }
 
@@ -105,6 +143,13 @@ export function formatMemories(memories: Memory[]): string {
   if (memories.length === 0) return 'no memories yet (tasks leave them when they finish; or "swarm memory add")';
   return table([
     ['CREATED', 'TYPE', 'IMPORTANCE', 'BRANCH', 'ID', 'CONTENT'],
-    ...memories.map((m) => [ago(m.createdAt), m.type, m.importance.toFixed(2), m.branch ?? '*', m.id.slice(0, 8), oneLine(m.content)]),
+    ...memories.map((m) => [
+      ago(m.createdAt),
+      m.type,
+      m.importance.toFixed(2),
+      m.branch ?? '*',
+      m.id.slice(0, 8),
+      oneLine(m.content),
+    ]),
   ]);
 }

@@ -14,10 +14,16 @@ const pidFile = (config: SwarmConfig) => path.join(config.home, 'temporal.pid');
  * is local, starts a dev server with the Web UI in the background (it keeps running after this
  * process exits; `swarm server stop` ends it). Workflows persist in `<home>/temporal.db`.
  */
-export async function ensureLocalTemporal(config: SwarmConfig, log: (line: string) => void): Promise<{ started: boolean }> {
+export async function ensureLocalTemporal(
+  config: SwarmConfig,
+  log: (line: string) => void,
+): Promise<{ started: boolean }> {
   const { host, port } = parseHostPort(config.temporal.address)!;
   if (await isPortOpen(host, port)) return { started: false };
-  if (!LOCAL_HOSTS.has(host)) throw new Error(`Temporal at ${config.temporal.address} does not answer, and it is not local, so it cannot be started here`);
+  if (!LOCAL_HOSTS.has(host))
+    throw new Error(
+      `Temporal at ${config.temporal.address} does not answer, and it is not local, so it cannot be started here`,
+    );
   const uiPort = Number(new URL(config.temporal.uiUrl).port || 80);
   log(`starting the Temporal dev server on ${config.temporal.address} (Web UI ${config.temporal.uiUrl}) ...`);
   const child = await startDevServer({

@@ -25,7 +25,8 @@ export function buildProgram(ctx: CliContext = new CliContext(processIo())): Com
       writeOut: (text) => ctx.io.writeOut(safeForTerminal(text, { multiline: true })),
       writeErr: (text) => ctx.io.writeErr(safeForTerminal(text, { multiline: true })),
       // Usage errors are one line, like every other error: `swarm: unknown option '--x' (run with --help for usage)`.
-      outputError: (text, write) => write(`swarm: ${safeForTerminal(text.trim().replace(/^error: /, ''))} (run with --help for usage)\n`),
+      outputError: (text, write) =>
+        write(`swarm: ${safeForTerminal(text.trim().replace(/^error: /, ''))} (run with --help for usage)\n`),
     });
   // Subcommands made with .command() inherit the two settings above.
   registerStartCommand(program, ctx);

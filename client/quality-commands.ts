@@ -39,8 +39,11 @@ export async function setBaseline(
     await withDetachedCheckout(repo, sha, config.worktreesDir, async (dir) => {
       const confined = (network: boolean) => taskSandbox(settings, { key, worktree: dir, repo, network });
       const snapshot = await collectSnapshot(readQualityGate(dir), {
-        worktree: dir, timeoutMs: config.checks.timeoutSeconds * 1000, outputLimitBytes: config.checks.outputLimitBytes,
-        sandbox: await confined(false), installSandbox: await confined(true),
+        worktree: dir,
+        timeoutMs: config.checks.timeoutSeconds * 1000,
+        outputLimitBytes: config.checks.outputLimitBytes,
+        sandbox: await confined(false),
+        installSandbox: await confined(true),
       });
       await store.quality.setBaseline({ repo, branch, commitSha: sha, snapshot });
     });
@@ -63,7 +66,9 @@ export async function showQuality(store: Store, opts: { task?: string; repo: str
 }
 
 function describeCheck(c: CheckResult): string {
-  const parts = [`${c.passed ? 'pass' : 'FAIL'} ${safeForTerminal(c.name)} (${c.kind}, ${c.format}) in ${c.durationMs} ms`];
+  const parts = [
+    `${c.passed ? 'pass' : 'FAIL'} ${safeForTerminal(c.name)} (${c.kind}, ${c.format}) in ${c.durationMs} ms`,
+  ];
   if (c.tests) parts.push(`tests ${c.tests.passed} passed / ${c.tests.failed} failed / ${c.tests.skipped} skipped`);
   if (c.typecheck) parts.push(`${c.typecheck.errors} type error(s)`);
   if (c.lint) parts.push(`lint ${c.lint.errors} error(s), ${c.lint.warnings} warning(s)`);
@@ -74,12 +79,16 @@ function describeCheck(c: CheckResult): string {
 
 export function formatSnapshot(title: string, stored: StoredSnapshot | null): string {
   if (!stored) return `${title}: none`;
-  const lines = [`${title}: ${safeForTerminal(stored.branch)}${stored.commitSha ? ` @ ${stored.commitSha.slice(0, 10)}` : ''} (${stored.createdAt})`];
+  const lines = [
+    `${title}: ${safeForTerminal(stored.branch)}${stored.commitSha ? ` @ ${stored.commitSha.slice(0, 10)}` : ''} (${stored.createdAt})`,
+  ];
   lines.push(...stored.snapshot.checks.map(describeCheck));
-  if (stored.snapshot.checks.length === 0) lines.push('  no checks found (add scripts to package.json or checks to .swarm.json)');
+  if (stored.snapshot.checks.length === 0)
+    lines.push('  no checks found (add scripts to package.json or checks to .swarm.json)');
   if (stored.comparison) {
     lines.push(`  gate: ${qualitySummary(stored.comparison)}`);
-    if (stored.comparison.verdict === 'regression') lines.push(regressionFeedback(stored.comparison).replace(/^/gm, '    '));
+    if (stored.comparison.verdict === 'regression')
+      lines.push(regressionFeedback(stored.comparison).replace(/^/gm, '    '));
   }
   return lines.join('\n');
 }

@@ -14,16 +14,25 @@ const missingSkills = (model: ModelConfig, required: string[]) => required.filte
  * The model type a task runs on: the one it names, or else the default when its skills suffice,
  * or else the first configured type whose skills cover all of the task's required skills.
  */
-export function routeTask(models: Record<string, ModelConfig>, defaultModel: string, requested: string | undefined, skills: string[]): string {
+export function routeTask(
+  models: Record<string, ModelConfig>,
+  defaultModel: string,
+  requested: string | undefined,
+  skills: string[],
+): string {
   if (requested !== undefined) {
     const model = Object.hasOwn(models, requested) ? models[requested] : undefined;
-    if (!model) throw new RoutingError(`model "${requested}" is not configured (configured: ${Object.keys(models).join(', ')})`);
+    if (!model)
+      throw new RoutingError(`model "${requested}" is not configured (configured: ${Object.keys(models).join(', ')})`);
     const missing = missingSkills(model, skills);
-    if (missing.length > 0) throw new RoutingError(`model "${requested}" lacks the required skill(s): ${missing.join(', ')}`);
+    if (missing.length > 0)
+      throw new RoutingError(`model "${requested}" lacks the required skill(s): ${missing.join(', ')}`);
     return requested;
   }
   const candidates = [defaultModel, ...Object.keys(models).filter((m) => m !== defaultModel)];
-  const chosen = candidates.find((name) => Object.hasOwn(models, name) && missingSkills(models[name]!, skills).length === 0);
+  const chosen = candidates.find(
+    (name) => Object.hasOwn(models, name) && missingSkills(models[name]!, skills).length === 0,
+  );
   if (!chosen) throw new RoutingError(`no configured model type has all the required skills: ${skills.join(', ')}`);
   return chosen;
 }
@@ -31,7 +40,11 @@ export function routeTask(models: Record<string, ModelConfig>, defaultModel: str
 /** How the workflow runs attempts on a model type: the agent loop for API and local models, one run for CLIs. */
 export function modelPlan(models: Record<string, ModelConfig>, modelType: string): ModelPlan {
   const model = models[modelType]!;
-  return { modelType, mode: (LOOP_ADAPTERS as readonly string[]).includes(model.adapter) ? 'loop' : 'single', maxTurns: model.maxTurns };
+  return {
+    modelType,
+    mode: (LOOP_ADAPTERS as readonly string[]).includes(model.adapter) ? 'loop' : 'single',
+    maxTurns: model.maxTurns,
+  };
 }
 
 export function fallbackPlan(models: Record<string, ModelConfig>, modelType: string): TaskWorkflowInput['fallback'] {

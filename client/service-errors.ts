@@ -28,8 +28,12 @@ export function explainTemporalError(err: unknown, address: string, timeoutSecon
   if (err instanceof SwarmError) return err;
   const status = grpcStatus(err);
   if (status?.code === GRPC_DEADLINE_EXCEEDED) {
-    return new TemporalUnavailableError(`Temporal at ${address} did not answer within ${timeoutSeconds} s (SWARM_CLI_TIMEOUT_SECONDS)`, { cause: err });
+    return new TemporalUnavailableError(
+      `Temporal at ${address} did not answer within ${timeoutSeconds} s (SWARM_CLI_TIMEOUT_SECONDS)`,
+      { cause: err },
+    );
   }
-  if (status?.code === GRPC_UNAVAILABLE) return new TemporalUnavailableError(`cannot reach Temporal at ${address}: ${status.details}`, { cause: err });
+  if (status?.code === GRPC_UNAVAILABLE)
+    return new TemporalUnavailableError(`cannot reach Temporal at ${address}: ${status.details}`, { cause: err });
   return err;
 }

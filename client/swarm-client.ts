@@ -6,8 +6,20 @@ import type { Store } from '../db/index.js';
 import { branchForTask, taskQueueForModel, workflowIdForTask, type Task, type TaskStatus } from '../tasks/task.js';
 import { newTaskId } from '../tasks/task-id.js';
 import type { taskWorkflow, TaskWorkflowState } from '../workflows/task-workflow.js';
-import { approveBudgetUpdate, rejectBudgetUpdate, statusQuery, type BudgetApproval, type BudgetState } from '../workflows/task-workflow.js';
-import { JetpackModel, JetpackPriority, JetpackRepo, JetpackSkills, JetpackStatus } from '../workflows/search-attributes.js';
+import {
+  approveBudgetUpdate,
+  rejectBudgetUpdate,
+  statusQuery,
+  type BudgetApproval,
+  type BudgetState,
+} from '../workflows/task-workflow.js';
+import {
+  JetpackModel,
+  JetpackPriority,
+  JetpackRepo,
+  JetpackSkills,
+  JetpackStatus,
+} from '../workflows/search-attributes.js';
 import { qualitySummary } from '../quality/feedback.js';
 import { fallbackPlan, modelPlan } from './routing.js';
 import { validateTaskSubmission } from './task-submission.js';
@@ -58,12 +70,22 @@ export function createSwarmClient({ config, store, temporal }: SwarmClientDeps) 
 
       const id = newTaskId();
       const newTask = {
-        id, title: spec.title, description: spec.description, priority: spec.priority, skills: spec.skills,
-        acceptanceCriteria: spec.acceptanceCriteria, repo, baseBranch, branch: branchForTask(id), modelType,
-        maxAttempts: spec.maxAttempts, workflowId: workflowIdForTask(id),
+        id,
+        title: spec.title,
+        description: spec.description,
+        priority: spec.priority,
+        skills: spec.skills,
+        acceptanceCriteria: spec.acceptanceCriteria,
+        repo,
+        baseBranch,
+        branch: branchForTask(id),
+        modelType,
+        maxAttempts: spec.maxAttempts,
+        workflowId: workflowIdForTask(id),
         budget: { maxTokens: spec.budget?.maxTokens ?? null, maxCostUsd: spec.budget?.maxCostUsd ?? null },
       };
-      if (!(await store.tasks.insert(newTask))) throw new Error(`task id ${id} collided with an existing task; submit again`);
+      if (!(await store.tasks.insert(newTask)))
+        throw new Error(`task id ${id} collided with an existing task; submit again`);
       try {
         await temporal.workflow.start<typeof taskWorkflow>('taskWorkflow', {
           workflowId: newTask.workflowId,
@@ -107,7 +129,11 @@ export function createSwarmClient({ config, store, temporal }: SwarmClientDeps) 
         store.modelCalls.totalsForTask(taskId),
         store.quality.listForTask(taskId),
       ]);
-      const gates = snapshots.map((s) => ({ attempt: s.attempt, round: s.round, summary: s.comparison ? qualitySummary(s.comparison) : null }));
+      const gates = snapshots.map((s) => ({
+        attempt: s.attempt,
+        round: s.round,
+        summary: s.comparison ? qualitySummary(s.comparison) : null,
+      }));
       let live: TaskWorkflowState | null = null;
       if (!result) {
         live = await temporal.workflow
@@ -128,7 +154,9 @@ export function createSwarmClient({ config, store, temporal }: SwarmClientDeps) 
     /** Fails a task that went over its budget, with the reason stored. */
     async rejectBudget(taskId: string, reason: string): Promise<BudgetState> {
       if (!reason.trim()) throw new TaskInputError('a reason is needed to reject a budget');
-      return updateWaitingTask(taskId, (handle) => handle.executeUpdate(rejectBudgetUpdate, { args: [{ reason: reason.trim() }] }));
+      return updateWaitingTask(taskId, (handle) =>
+        handle.executeUpdate(rejectBudgetUpdate, { args: [{ reason: reason.trim() }] }),
+      );
     },
 
     /** Requests cancellation of a task still running; a finished one is refused (TaskInputError) naming its status. */
@@ -136,12 +164,16 @@ export function createSwarmClient({ config, store, temporal }: SwarmClientDeps) 
       const task = await store.tasks.get(taskId);
       if (!task) throw new TaskInputError(`no task with id "${taskId}"`);
       const finished = `task ${taskId} already finished`;
-      if (FINISHED.has(task.status)) throw new TaskInputError(`${finished} (${task.status}); there is nothing to cancel`);
+      if (FINISHED.has(task.status))
+        throw new TaskInputError(`${finished} (${task.status}); there is nothing to cancel`);
       const handle = temporal.workflow.getHandle(task.workflowId);
       try {
         // Temporal accepts a cancel request for a closed workflow silently.
         const { status } = await handle.describe();
-        if (status.name !== 'RUNNING') throw new TaskInputError(`${finished} (its workflow is ${status.name.toLowerCase()}); there is nothing to cancel`);
+        if (status.name !== 'RUNNING')
+          throw new TaskInputError(
+            `${finished} (its workflow is ${status.name.toLowerCase()}); there is nothing to cancel`,
+          );
         await handle.cancel();
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) throw new TaskInputError(`task ${taskId} has no running workflow`);
@@ -153,10 +185,12 @@ export function createSwarmClient({ config, store, temporal }: SwarmClientDeps) 
     async waitForResult(taskId: string) {
       const task = await store.tasks.get(taskId);
       if (!task) throw new TaskInputError(`no task with id "${taskId}"`);
-      await temporal.workflow.getHandle(task.workflowId).result().catch(() => undefined);
+      await temporal.workflow
+        .getHandle(task.workflowId)
+        .result()
+        .catch(() => undefined);
       return store.results.get(taskId);
     },
-
   };
 }
 export type SwarmClient = ReturnType<typeof createSwarmClient>;

@@ -14,7 +14,10 @@ export function temporalCliPath(configured?: string): string {
     return configured;
   }
   try {
-    return execFileSync('bash', [INSTALL_SCRIPT], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').pop()!;
+    return execFileSync('bash', [INSTALL_SCRIPT], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
+      .trim()
+      .split('\n')
+      .pop()!;
   } catch {
     throw new Error(`could not install the Temporal CLI (see the messages above from ${INSTALL_SCRIPT})`);
   }

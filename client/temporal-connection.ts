@@ -1,4 +1,10 @@
-import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor, type ConnectionOptions } from '@temporalio/client';
+import {
+  Client,
+  Connection,
+  defaultGrpcRetryOptions,
+  makeGrpcRetryInterceptor,
+  type ConnectionOptions,
+} from '@temporalio/client';
 import type { SwarmConfig } from '../config/config.js';
 import { ALL_SEARCH_ATTRIBUTES } from '../workflows/search-attributes.js';
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes.js';
@@ -18,7 +24,12 @@ const deadlineInterceptor =
   (options, nextCall) => {
     if (LONG_POLLS.has(options.method_definition.path)) return nextCall(options) as Call;
     const ours = Date.now() + ms;
-    const theirs = options.deadline === undefined ? Infinity : options.deadline instanceof Date ? options.deadline.getTime() : options.deadline;
+    const theirs =
+      options.deadline === undefined
+        ? Infinity
+        : options.deadline instanceof Date
+          ? options.deadline.getTime()
+          : options.deadline;
     return nextCall({ ...options, deadline: Math.min(ours, theirs) }) as Call;
   };
 
@@ -33,7 +44,10 @@ export async function connectTemporal(config: SwarmConfig, options: { callTimeou
       interceptors: options.callTimeoutMs ? [deadlineInterceptor(options.callTimeoutMs), retry] : [retry],
     });
   } catch (err) {
-    throw new TemporalUnavailableError(`cannot reach Temporal at ${config.temporal.address} (start it with "swarm start"): ${(err as Error).message}`, { cause: err });
+    throw new TemporalUnavailableError(
+      `cannot reach Temporal at ${config.temporal.address} (start it with "swarm start"): ${(err as Error).message}`,
+      { cause: err },
+    );
   }
   return new Client({ connection, namespace: config.temporal.namespace });
 }
@@ -45,7 +59,9 @@ export async function ensureSearchAttributes(client: Client, namespace: string):
   if (missing.length === 0) return [];
   await client.connection.operatorService.addSearchAttributes({
     namespace,
-    searchAttributes: Object.fromEntries(missing.map((key) => [key.name, encodeSearchAttributeIndexedValueType(key.type)!])),
+    searchAttributes: Object.fromEntries(
+      missing.map((key) => [key.name, encodeSearchAttributeIndexedValueType(key.type)!]),
+    ),
   });
   return missing.map((key) => key.name);
 }

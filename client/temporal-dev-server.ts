@@ -5,7 +5,13 @@ import path from 'node:path';
 import { ALL_SEARCH_ATTRIBUTES } from '../workflows/search-attributes.js';
 
 const FLAG_TYPE: Record<string, string> = {
-  TEXT: 'Text', KEYWORD: 'Keyword', INT: 'Int', DOUBLE: 'Double', BOOL: 'Bool', DATETIME: 'Datetime', KEYWORD_LIST: 'KeywordList',
+  TEXT: 'Text',
+  KEYWORD: 'Keyword',
+  INT: 'Int',
+  DOUBLE: 'Double',
+  BOOL: 'Bool',
+  DATETIME: 'Datetime',
+  KEYWORD_LIST: 'KeywordList',
 };
 
 export interface DevServerOptions {
@@ -46,7 +52,8 @@ export function freePort(): Promise<number> {
 export async function waitForPort(host: string, port: number, timeoutMs: number, child?: ChildProcess): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child && child.exitCode !== null) throw new Error(`server exited with code ${child.exitCode} before listening on ${host}:${port}`);
+    if (child && child.exitCode !== null)
+      throw new Error(`server exited with code ${child.exitCode} before listening on ${host}:${port}`);
     if (await isPortOpen(host, port)) return;
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -58,11 +65,16 @@ export async function startDevServer(options: DevServerOptions): Promise<ChildPr
   mkdirSync(path.dirname(options.dbFile), { recursive: true });
   mkdirSync(path.dirname(options.logFile), { recursive: true });
   const args = [
-    'server', 'start-dev',
-    '--ip', '127.0.0.1',
-    '--port', String(options.port),
-    '--db-filename', options.dbFile,
-    '--log-level', 'warn',
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(options.port),
+    '--db-filename',
+    options.dbFile,
+    '--log-level',
+    'warn',
     ...ALL_SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=${FLAG_TYPE[key.type]}`]),
     ...(options.uiPort ? ['--ui-port', String(options.uiPort)] : ['--headless']),
   ];
@@ -73,7 +85,9 @@ export async function startDevServer(options: DevServerOptions): Promise<ChildPr
     await waitForPort('127.0.0.1', options.port, 60_000, child);
   } catch (err) {
     child.kill('SIGKILL');
-    throw new Error(`Temporal dev server did not start (log: ${options.logFile}): ${(err as Error).message}`, { cause: err });
+    throw new Error(`Temporal dev server did not start (log: ${options.logFile}): ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   return child;
 }

@@ -19,7 +19,10 @@ export function spawnWorker(modelType: string, options: WorkerProcessOptions = {
     const log = openSync(options.logFile, 'a');
     stdio = ['ignore', log, log];
   }
-  return spawn(process.execPath, [SWARM_BIN, 'worker', '--model', modelType], { stdio, env: options.env ?? process.env });
+  return spawn(process.execPath, [SWARM_BIN, 'worker', '--model', modelType], {
+    stdio,
+    env: options.env ?? process.env,
+  });
 }
 
 const exited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
@@ -51,10 +54,16 @@ export interface SuperviseOptions {
  * Runs one worker process per model type until all of them have exited, or until this process
  * gets SIGINT/SIGTERM (or `stop` aborts): then stops those still running and waits for them.
  */
-export async function superviseWorkers(modelTypes: string[], options: SuperviseOptions = {}): Promise<SupervisedExit[]> {
+export async function superviseWorkers(
+  modelTypes: string[],
+  options: SuperviseOptions = {},
+): Promise<SupervisedExit[]> {
   const workers = modelTypes.map((modelType) => ({
     modelType,
-    child: spawnWorker(modelType, { env: options.env, logFile: options.logDir && path.join(options.logDir, `worker-${modelType}.log`) }),
+    child: spawnWorker(modelType, {
+      env: options.env,
+      logFile: options.logDir && path.join(options.logDir, `worker-${modelType}.log`),
+    }),
   }));
   let stop = () => {};
   try {

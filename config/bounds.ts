@@ -32,18 +32,28 @@ export function parseHostPort(address: string): { host: string; port: number } |
 }
 
 export const hostPort = (name: string) =>
-  z.string().refine((value) => parseHostPort(value) !== null, `${name} must be host:port or [ipv6]:port with a port from 1 to 65535`);
+  z
+    .string()
+    .refine(
+      (value) => parseHostPort(value) !== null,
+      `${name} must be host:port or [ipv6]:port with a port from 1 to 65535`,
+    );
 
 /** An absolute URL with one of `schemes` (without the colon) and a host; the port, if any, 1..65535. */
 export const serviceUrl = (name: string, schemes: string[]) =>
-  z.string().refine((value) => {
-    try {
-      const url = new URL(value);
-      return schemes.includes(url.protocol.slice(0, -1)) && url.hostname !== '' && url.port !== '0' && !/\s/.test(value);
-    } catch {
-      return false;
-    }
-  }, `${name} must be a ${schemes.map((s) => `${s}://`).join(', ')} URL with a host`);
+  z.string().refine(
+    (value) => {
+      try {
+        const url = new URL(value);
+        return (
+          schemes.includes(url.protocol.slice(0, -1)) && url.hostname !== '' && url.port !== '0' && !/\s/.test(value)
+        );
+      } catch {
+        return false;
+      }
+    },
+    `${name} must be a ${schemes.map((s) => `${s}://`).join(', ')} URL with a host`,
+  );
 
 /**
  * Kernel pseudo-filesystems: a database or worktrees there cannot work (and mkdir -p under /proc
@@ -59,4 +69,10 @@ export const isUnderPseudoFilesystem = (file: string) => {
 
 /** An absolute local path swarm creates files under; not in /proc, /sys or /dev. */
 export const localPath = (name: string) =>
-  z.string().min(1).refine((value) => !isUnderPseudoFilesystem(value), `${name} must not be under ${PSEUDO_FILESYSTEMS.join(', ')} (kernel pseudo-filesystems)`);
+  z
+    .string()
+    .min(1)
+    .refine(
+      (value) => !isUnderPseudoFilesystem(value),
+      `${name} must not be under ${PSEUDO_FILESYSTEMS.join(', ')} (kernel pseudo-filesystems)`,
+    );

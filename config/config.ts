@@ -55,20 +55,28 @@ const fileSchema = z
         embedder: z.enum(['offline', 'openai', 'gemini']).optional(),
         model: z.string().min(1).optional(),
         baseUrl: z.string().url().optional(),
-        apiKeyEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).optional(),
+        apiKeyEnv: z
+          .string()
+          .regex(/^[A-Z_][A-Z0-9_]*$/)
+          .optional(),
         recallLimit: z.number().int().min(0).max(50).optional(),
         recallThreshold: z.number().min(-1).max(1).optional(),
       })
       .strict()
       .optional(),
     checks: z
-      .object({ timeoutSeconds: z.number().int().positive().optional(), outputLimitBytes: z.number().int().min(1024).optional() })
+      .object({
+        timeoutSeconds: z.number().int().positive().optional(),
+        outputLimitBytes: z.number().int().min(1024).optional(),
+      })
       .strict()
       .optional(),
     /** Size caps on stored agent and check output (config/limits.ts). */
     limits: limitsSchema.partial().optional(),
     /** `"bubblewrap"` / `"none"`, or `{ kind, memoryMb, fileSizeMb, cpuSeconds, openFiles, processes }`. */
-    sandbox: z.union([sandboxKindSchema, sandboxLimitsSchema.partial().extend({ kind: sandboxKindSchema.optional() }).strict()]).optional(),
+    sandbox: z
+      .union([sandboxKindSchema, sandboxLimitsSchema.partial().extend({ kind: sandboxKindSchema.optional() }).strict()])
+      .optional(),
     cli: z.object({ timeoutSeconds: z.number().positive().optional() }).strict().optional(),
   })
   .strict();
@@ -87,8 +95,7 @@ const databaseSchema = z.discriminatedUnion('mode', [
 ]);
 export type DatabaseConfig = z.infer<typeof databaseSchema>;
 
-const EMBEDDING_DIMENSIONS =
-  `SWARM_EMBEDDING_DIMENSIONS must be a whole number from ${MIN_EMBEDDING_DIMENSIONS} to ${MAX_EMBEDDING_DIMENSIONS} (what the embedders produce)`;
+const EMBEDDING_DIMENSIONS = `SWARM_EMBEDDING_DIMENSIONS must be a whole number from ${MIN_EMBEDDING_DIMENSIONS} to ${MAX_EMBEDDING_DIMENSIONS} (what the embedders produce)`;
 
 const configSchema = z.object({
   home: localPath('SWARM_HOME'),
@@ -97,10 +104,14 @@ const configSchema = z.object({
     namespace: z.string().min(1),
     uiUrl: serviceUrl('TEMPORAL_UI_URL', ['http', 'https']),
     cliPath: z.string().optional(),
-    taskQueuePrefix: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'SWARM_TASK_QUEUE_PREFIX must be letters, digits, "_", "." or "-"'),
+    taskQueuePrefix: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'SWARM_TASK_QUEUE_PREFIX must be letters, digits, "_", "." or "-"'),
   }),
   database: databaseSchema,
-  models: z.record(modelTypeName, modelSchema).refine((m) => Object.keys(m).length > 0, 'at least one model type is needed'),
+  models: z
+    .record(modelTypeName, modelSchema)
+    .refine((m) => Object.keys(m).length > 0, 'at least one model type is needed'),
   defaultModel: modelTypeName,
   embeddingDimensions: z
     .number()
@@ -120,10 +131,18 @@ const configSchema = z.object({
   worktreesDir: localPath('SWARM_WORKTREES_DIR'),
   checks: z.object({
     timeoutSeconds: timerSeconds('SWARM_CHECK_TIMEOUT_SECONDS', { whole: true }),
-    outputLimitBytes: z.number().int().min(1024).max(MAX_OUTPUT_LIMIT_BYTES, `checks.outputLimitBytes is limited to ${MAX_OUTPUT_LIMIT_BYTES}`),
+    outputLimitBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .max(MAX_OUTPUT_LIMIT_BYTES, `checks.outputLimitBytes is limited to ${MAX_OUTPUT_LIMIT_BYTES}`),
   }),
   /** How long a task's steps retry infrastructure failures (database, git, lost worker) before failing it. */
-  outageWindowMinutes: z.number().int().min(1).max(7 * 24 * 60),
+  outageWindowMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60),
   limits: limitsSchema,
   /** Where agent commands, checks, installs and CLIs run; see process/sandbox.ts. */
   sandbox: z.object({ kind: sandboxKindSchema, limits: sandboxLimitsSchema }),
@@ -175,7 +194,8 @@ function positiveNumber(env: Env, name: string): number | undefined {
  */
 export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): SwarmConfig {
   const configFile = env.SWARM_CONFIG ? path.resolve(cwd, env.SWARM_CONFIG) : path.join(cwd, 'swarm.config.json');
-  if (env.SWARM_CONFIG && !existsSync(configFile)) throw new ConfigError(`SWARM_CONFIG points to ${configFile}, which does not exist`);
+  if (env.SWARM_CONFIG && !existsSync(configFile))
+    throw new ConfigError(`SWARM_CONFIG points to ${configFile}, which does not exist`);
   const file = existsSync(configFile) ? readConfigFile(configFile) : {};
 
   const home = path.resolve(cwd, env.SWARM_HOME ?? file.home ?? '.swarm');
@@ -206,7 +226,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   const { kind: fileSandboxKind, ...fileLimits } = fileSandbox;
   const sandboxKind = env.SWARM_SANDBOX || fileSandboxKind || 'bubblewrap';
   if (!sandboxKindSchema.safeParse(sandboxKind).success) {
-    throw new ConfigError(`${env.SWARM_SANDBOX ? 'SWARM_SANDBOX' : 'sandbox'} must be "bubblewrap" or "none", got "${sandboxKind}"`);
+    throw new ConfigError(
+      `${env.SWARM_SANDBOX ? 'SWARM_SANDBOX' : 'sandbox'} must be "bubblewrap" or "none", got "${sandboxKind}"`,
+    );
   }
 
   const candidate = {
@@ -244,12 +266,16 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   if (!parsed.success) throw new ConfigError(`invalid configuration: ${formatZodError(parsed.error)}`);
   const configured = Object.keys(parsed.data.models).join(', ');
   if (!Object.hasOwn(parsed.data.models, parsed.data.defaultModel)) {
-    throw new ConfigError(`default model "${parsed.data.defaultModel}" is not a configured model type (configured: ${configured})`);
+    throw new ConfigError(
+      `default model "${parsed.data.defaultModel}" is not a configured model type (configured: ${configured})`,
+    );
   }
   for (const [type, model] of Object.entries(parsed.data.models)) {
     const fallback = model.fallback?.model;
     if (fallback !== undefined && (fallback === type || !Object.hasOwn(parsed.data.models, fallback))) {
-      throw new ConfigError(`model type "${type}" falls back to "${fallback}", which is ${fallback === type ? 'itself' : `not configured (configured: ${configured})`}`);
+      throw new ConfigError(
+        `model type "${type}" falls back to "${fallback}", which is ${fallback === type ? 'itself' : `not configured (configured: ${configured})`}`,
+      );
     }
   }
   return parsed.data;

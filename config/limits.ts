@@ -22,11 +22,27 @@ export const DEFAULT_LIMITS = {
 
 export const limitsSchema = z
   .object({
-    textBytes: z.number().int().min(4 * KiB).max(64 * MiB),
-    jsonBytes: z.number().int().min(16 * KiB).max(256 * MiB),
-    artifactBytes: z.number().int().min(16 * KiB).max(256 * MiB),
+    textBytes: z
+      .number()
+      .int()
+      .min(4 * KiB)
+      .max(64 * MiB),
+    jsonBytes: z
+      .number()
+      .int()
+      .min(16 * KiB)
+      .max(256 * MiB),
+    artifactBytes: z
+      .number()
+      .int()
+      .min(16 * KiB)
+      .max(256 * MiB),
     toolOutputChars: z.number().int().min(1_000).max(10_000_000),
-    fileWriteBytes: z.number().int().min(1 * KiB).max(1024 * MiB),
+    fileWriteBytes: z
+      .number()
+      .int()
+      .min(1 * KiB)
+      .max(1024 * MiB),
   })
   .strict();
 export type Limits = z.infer<typeof limitsSchema>;

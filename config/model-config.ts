@@ -3,7 +3,10 @@ import { MAX_TIMER_SECONDS } from './bounds.js';
 
 export const modelTypeName = z
   .string()
-  .regex(/^[a-z][a-z0-9-]{0,31}$/, 'model type names are lowercase letters, digits and dashes (e.g. "local", "claude")');
+  .regex(
+    /^[a-z][a-z0-9-]{0,31}$/,
+    'model type names are lowercase letters, digits and dashes (e.g. "local", "claude")',
+  );
 
 /** Adapters whose attempts run as the durable agent loop (one activity per turn). */
 export const LOOP_ADAPTERS = ['local', 'anthropic', 'openai', 'google', 'openai-compatible'] as const;
@@ -33,7 +36,10 @@ export const modelSchema = z
     /** The provider's model id, e.g. "claude-sonnet-4-5". */
     model: z.string().min(1).optional(),
     baseUrl: z.string().url().optional(),
-    apiKeyEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'apiKeyEnv names an environment variable, e.g. "OPENROUTER_API_KEY"').optional(),
+    apiKeyEnv: z
+      .string()
+      .regex(/^[A-Z_][A-Z0-9_]*$/, 'apiKeyEnv names an environment variable, e.g. "OPENROUTER_API_KEY"')
+      .optional(),
     /** The CLI binary (claude-code, codex, gemini-cli) or the whole command line (command). */
     command: z.string().min(1).optional(),
     skills: z.array(z.string().min(1)).default([]),
@@ -41,18 +47,36 @@ export const modelSchema = z
     /** Temporal task-queue rate limit for this model type's activities, across all its workers. */
     maxRequestsPerSecond: z.number().positive().optional(),
     maxTurns: z.number().int().min(1).max(1_000).default(50),
-    timeoutSeconds: z.number().int().positive().max(MAX_TIMER_SECONDS, `timeoutSeconds is limited to ${MAX_TIMER_SECONDS}`).default(3_600),
+    timeoutSeconds: z
+      .number()
+      .int()
+      .positive()
+      .max(MAX_TIMER_SECONDS, `timeoutSeconds is limited to ${MAX_TIMER_SECONDS}`)
+      .default(3_600),
     pricing: pricingSchema.optional(),
-    fallback: z.object({ model: modelTypeName, afterFailedAttempts: z.number().int().min(1) }).strict().optional(),
+    fallback: z
+      .object({ model: modelTypeName, afterFailedAttempts: z.number().int().min(1) })
+      .strict()
+      .optional(),
   })
   .strict()
   .superRefine((m, ctx) => {
-    const needsModel = m.adapter === 'anthropic' || m.adapter === 'openai' || m.adapter === 'google' || m.adapter === 'openai-compatible';
-    if (needsModel && !m.model) ctx.addIssue({ code: 'custom', path: ['model'], message: `adapter "${m.adapter}" needs a model id` });
+    const needsModel =
+      m.adapter === 'anthropic' ||
+      m.adapter === 'openai' ||
+      m.adapter === 'google' ||
+      m.adapter === 'openai-compatible';
+    if (needsModel && !m.model)
+      ctx.addIssue({ code: 'custom', path: ['model'], message: `adapter "${m.adapter}" needs a model id` });
     if (m.adapter === 'openai-compatible' && !m.baseUrl) {
-      ctx.addIssue({ code: 'custom', path: ['baseUrl'], message: 'adapter "openai-compatible" needs a baseUrl, e.g. http://localhost:11434/v1' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['baseUrl'],
+        message: 'adapter "openai-compatible" needs a baseUrl, e.g. http://localhost:11434/v1',
+      });
     }
-    if (m.adapter === 'command' && !m.command) ctx.addIssue({ code: 'custom', path: ['command'], message: 'adapter "command" needs a command' });
+    if (m.adapter === 'command' && !m.command)
+      ctx.addIssue({ code: 'custom', path: ['command'], message: 'adapter "command" needs a command' });
   });
 export type ModelConfig = z.infer<typeof modelSchema>;
 
@@ -68,10 +92,15 @@ const KNOWN_PRICES: Record<string, z.infer<typeof pricingSchema>> = {
 };
 
 export function pricingOf(model: ModelConfig): z.infer<typeof pricingSchema> {
-  return model.pricing ?? (model.model ? KNOWN_PRICES[model.model] : undefined) ?? { inputPerMTok: 0, outputPerMTok: 0 };
+  return (
+    model.pricing ?? (model.model ? KNOWN_PRICES[model.model] : undefined) ?? { inputPerMTok: 0, outputPerMTok: 0 }
+  );
 }
 
-export const LOCAL_MODEL: ModelConfig = modelSchema.parse({ adapter: 'local', skills: ['general', 'typescript', 'javascript', 'docs', 'tests'] });
+export const LOCAL_MODEL: ModelConfig = modelSchema.parse({
+  adapter: 'local',
+  skills: ['general', 'typescript', 'javascript', 'docs', 'tests'],
+});
 
 /**
  * The model types when no config file names any: `local` always, plus one type per provider whose
@@ -80,7 +109,8 @@ export const LOCAL_MODEL: ModelConfig = modelSchema.parse({ adapter: 'local', sk
 export function defaultModels(env: Record<string, string | undefined>): Record<string, ModelConfig> {
   const models: Record<string, ModelConfig> = {};
   const skills = ['general', 'typescript', 'javascript', 'python', 'go', 'docs', 'tests'];
-  if (env.ANTHROPIC_API_KEY) models.claude = modelSchema.parse({ adapter: 'anthropic', model: 'claude-sonnet-4-5', skills });
+  if (env.ANTHROPIC_API_KEY)
+    models.claude = modelSchema.parse({ adapter: 'anthropic', model: 'claude-sonnet-4-5', skills });
   if (env.OPENAI_API_KEY) models.gpt = modelSchema.parse({ adapter: 'openai', model: 'gpt-5', skills });
   if (env.GEMINI_API_KEY) models.gemini = modelSchema.parse({ adapter: 'google', model: 'gemini-2.5-pro', skills });
   models.local = LOCAL_MODEL;

@@ -8,12 +8,17 @@ export class UserFileError extends SwarmError {
 }
 
 const kindOf = (stats: Stats) =>
-  stats.isDirectory() ? 'a directory'
-  : stats.isFIFO() ? 'a FIFO (named pipe)'
-  : stats.isCharacterDevice() ? 'a character device'
-  : stats.isBlockDevice() ? 'a block device'
-  : stats.isSocket() ? 'a socket'
-  : 'not a regular file';
+  stats.isDirectory()
+    ? 'a directory'
+    : stats.isFIFO()
+      ? 'a FIFO (named pipe)'
+      : stats.isCharacterDevice()
+        ? 'a character device'
+        : stats.isBlockDevice()
+          ? 'a block device'
+          : stats.isSocket()
+            ? 'a socket'
+            : 'not a regular file';
 
 const kib = (bytes: number) => `${Math.ceil(bytes / 1024)} KB`;
 
@@ -29,7 +34,8 @@ export function readUserTextFile(file: string, options: { maxBytes: number }): s
   try {
     const stats = fstatSync(fd);
     if (!stats.isFile()) throw new UserFileError(`${file} is ${kindOf(stats)}, not a regular file`);
-    if (stats.size > options.maxBytes) throw new UserFileError(`${file} is ${kib(stats.size)}, more than the ${kib(options.maxBytes)} allowed`);
+    if (stats.size > options.maxBytes)
+      throw new UserFileError(`${file} is ${kib(stats.size)}, more than the ${kib(options.maxBytes)} allowed`);
     buffer = Buffer.alloc(options.maxBytes + 1);
     while (length < buffer.length) {
       const n = readSync(fd, buffer, length, buffer.length - length, null);

@@ -62,14 +62,24 @@ export function agentTurnsRepository(db: Db, persist: Persist = createPersist())
               ON CONFLICT (task_id, attempt, turn) DO UPDATE SET model_type = excluded.model_type, messages = excluded.messages,
                 checkpoint_sha = excluded.checkpoint_sha, done = excluded.done, result = excluded.result, created_at = excluded.created_at`,
         args: [
-          turn.taskId, turn.attempt, turn.turn, turn.modelType, persist.json(turn.messages), turn.checkpointSha, turn.done ? 1 : 0,
-          turn.result === null ? null : persist.json(turn.result), now(),
+          turn.taskId,
+          turn.attempt,
+          turn.turn,
+          turn.modelType,
+          persist.json(turn.messages),
+          turn.checkpointSha,
+          turn.done ? 1 : 0,
+          turn.result === null ? null : persist.json(turn.result),
+          now(),
         ],
       });
     },
 
     async get(taskId: string, attempt: number, turn: number): Promise<AgentTurn | undefined> {
-      const rs = await db.execute({ sql: 'SELECT * FROM agent_turns WHERE task_id = ? AND attempt = ? AND turn = ?', args: [taskId, attempt, turn] });
+      const rs = await db.execute({
+        sql: 'SELECT * FROM agent_turns WHERE task_id = ? AND attempt = ? AND turn = ?',
+        args: [taskId, attempt, turn],
+      });
       return rs.rows[0] ? toTurn(rs.rows[0]) : undefined;
     },
 

@@ -46,7 +46,9 @@ function toAgent(row: Row): AgentRecord {
 /** The worker registry. Rows are never deleted: an offline worker keeps its history. */
 export function agentsRepository(db: Db) {
   return {
-    async register(agent: Pick<AgentRecord, 'id' | 'modelType' | 'taskQueue' | 'skills' | 'host' | 'pid'>): Promise<void> {
+    async register(
+      agent: Pick<AgentRecord, 'id' | 'modelType' | 'taskQueue' | 'skills' | 'host' | 'pid'>,
+    ): Promise<void> {
       const at = now();
       await db.execute({
         sql: `INSERT INTO agents (id, model_type, task_queue, skills, host, pid, status, started_at, last_seen_at)
@@ -57,11 +59,17 @@ export function agentsRepository(db: Db) {
     },
 
     async heartbeat(id: string): Promise<void> {
-      await db.execute({ sql: `UPDATE agents SET last_seen_at = ?, status = 'online' WHERE id = ?`, args: [now(), id] });
+      await db.execute({
+        sql: `UPDATE agents SET last_seen_at = ?, status = 'online' WHERE id = ?`,
+        args: [now(), id],
+      });
     },
 
     async setCurrentTask(id: string, taskId: string | null): Promise<void> {
-      await db.execute({ sql: 'UPDATE agents SET current_task_id = ?, last_seen_at = ? WHERE id = ?', args: [taskId, now(), id] });
+      await db.execute({
+        sql: 'UPDATE agents SET current_task_id = ?, last_seen_at = ? WHERE id = ?',
+        args: [taskId, now(), id],
+      });
     },
 
     async markOffline(id: string): Promise<void> {

@@ -50,7 +50,13 @@ function toAttempt(row: Row): Attempt {
 export function attemptsRepository(db: Db, persist: Persist = createPersist()) {
   return {
     /** Starts (or restarts, after a retry) an attempt; keyed by (task, attempt) so it never duplicates. */
-    async start(a: { taskId: string; attempt: number; modelType: string; agentId: string; feedbackArtifactId: string | null }): Promise<void> {
+    async start(a: {
+      taskId: string;
+      attempt: number;
+      modelType: string;
+      agentId: string;
+      feedbackArtifactId: string | null;
+    }): Promise<void> {
       await db.execute({
         sql: `INSERT INTO attempts (task_id, attempt, status, model_type, agent_id, feedback_artifact_id, started_at)
               VALUES (?, ?, 'running', ?, ?, ?, ?)
@@ -78,14 +84,27 @@ export function attemptsRepository(db: Db, persist: Persist = createPersist()) {
                 finished_at = CASE WHEN ? = 'agent_failed' THEN ? ELSE finished_at END
               WHERE task_id = ? AND attempt = ?`,
         args: [
-          a.status, a.promptArtifactId, a.transcriptArtifactId, persist.text(a.summary), persist.json(a.filesChanged), a.commitSha,
-          a.inputTokens, a.outputTokens, a.status, now(), a.taskId, a.attempt,
+          a.status,
+          a.promptArtifactId,
+          a.transcriptArtifactId,
+          persist.text(a.summary),
+          persist.json(a.filesChanged),
+          a.commitSha,
+          a.inputTokens,
+          a.outputTokens,
+          a.status,
+          now(),
+          a.taskId,
+          a.attempt,
         ],
       });
     },
 
     async setMemories(taskId: string, attempt: number, memoryIds: string[]): Promise<void> {
-      await db.execute({ sql: 'UPDATE attempts SET memory_ids = ? WHERE task_id = ? AND attempt = ?', args: [JSON.stringify(memoryIds), taskId, attempt] });
+      await db.execute({
+        sql: 'UPDATE attempts SET memory_ids = ? WHERE task_id = ? AND attempt = ?',
+        args: [JSON.stringify(memoryIds), taskId, attempt],
+      });
     },
 
     async finishChecks(taskId: string, attempt: number, passed: boolean): Promise<void> {
@@ -96,7 +115,10 @@ export function attemptsRepository(db: Db, persist: Persist = createPersist()) {
     },
 
     async get(taskId: string, attempt: number): Promise<Attempt | undefined> {
-      const rs = await db.execute({ sql: 'SELECT * FROM attempts WHERE task_id = ? AND attempt = ?', args: [taskId, attempt] });
+      const rs = await db.execute({
+        sql: 'SELECT * FROM attempts WHERE task_id = ? AND attempt = ?',
+        args: [taskId, attempt],
+      });
       return rs.rows[0] ? toAttempt(rs.rows[0]) : undefined;
     },
 

@@ -43,7 +43,16 @@ export function branchesRepository(db: Db) {
                 worktree_path = excluded.worktree_path, merge_commit = COALESCE(excluded.merge_commit, branches.merge_commit),
                 updated_at = excluded.updated_at`,
         args: [
-          b.repo, b.name, b.taskId, b.baseBranch, b.baseSha, b.headSha, b.status, b.worktreePath, b.mergeCommit ?? null, now(),
+          b.repo,
+          b.name,
+          b.taskId,
+          b.baseBranch,
+          b.baseSha,
+          b.headSha,
+          b.status,
+          b.worktreePath,
+          b.mergeCommit ?? null,
+          now(),
         ],
       });
     },

@@ -54,8 +54,15 @@ async function openReplica(config: Extract<DatabaseConfig, { mode: 'replica' }>)
     });
     await db.sync();
   } catch (err) {
-    if (!syncedBefore) throw new Error(`cannot sync the new replica ${config.path} from ${config.syncUrl}: ${(err as Error).message}`, { cause: err });
-    return readOnlyOffline(createClient({ url: `file:${config.path}`, timeout: BUSY_TIMEOUT_MS }), config.syncUrl, err as Error);
+    if (!syncedBefore)
+      throw new Error(`cannot sync the new replica ${config.path} from ${config.syncUrl}: ${(err as Error).message}`, {
+        cause: err,
+      });
+    return readOnlyOffline(
+      createClient({ url: `file:${config.path}`, timeout: BUSY_TIMEOUT_MS }),
+      config.syncUrl,
+      err as Error,
+    );
   }
   // Embedded replicas refuse PRAGMA statements, so they keep SQLite's default page cache.
   return withPositionalArgs(db);

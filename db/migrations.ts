@@ -241,7 +241,8 @@ export async function migrate(db: Db, options: MigrationOptions): Promise<number
   await db.execute(
     'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
   );
-  const appliedVersions = async () => new Set((await db.execute('SELECT version FROM schema_migrations')).rows.map((r) => Number(r.version)));
+  const appliedVersions = async () =>
+    new Set((await db.execute('SELECT version FROM schema_migrations')).rows.map((r) => Number(r.version)));
   const applied = await appliedVersions();
   const newlyApplied: number[] = [];
   for (const migration of migrations) {
@@ -260,7 +261,9 @@ export async function migrate(db: Db, options: MigrationOptions): Promise<number
       newlyApplied.push(migration.version);
     } catch (err) {
       if ((await appliedVersions()).has(migration.version)) continue;
-      throw new Error(`migration ${migration.version} (${migration.name}) failed: ${(err as Error).message}`, { cause: err });
+      throw new Error(`migration ${migration.version} (${migration.name}) failed: ${(err as Error).message}`, {
+        cause: err,
+      });
     }
   }
   return newlyApplied;

@@ -29,7 +29,8 @@ const totals = (row: Record<string, unknown>): UsageTotals => ({
   costUsd: Number(row.cost_usd ?? 0),
 });
 
-const SUMS = 'COUNT(*) AS calls, SUM(input_tokens) AS input_tokens, SUM(output_tokens) AS output_tokens, SUM(cost_usd) AS cost_usd';
+const SUMS =
+  'COUNT(*) AS calls, SUM(input_tokens) AS input_tokens, SUM(output_tokens) AS output_tokens, SUM(cost_usd) AS cost_usd';
 
 /** Token and cost accounting: every model call, summed per task and per model type. */
 export function modelCallsRepository(db: Db) {
@@ -41,18 +42,37 @@ export function modelCallsRepository(db: Db) {
               ON CONFLICT (task_id, attempt, turn, try) DO UPDATE SET input_tokens = excluded.input_tokens,
                 output_tokens = excluded.output_tokens, cost_usd = excluded.cost_usd`,
         args: [
-          call.taskId, call.attempt, call.turn, call.try, call.modelType, call.provider, call.model, call.inputTokens,
-          call.outputTokens, call.costUsd, now(),
+          call.taskId,
+          call.attempt,
+          call.turn,
+          call.try,
+          call.modelType,
+          call.provider,
+          call.model,
+          call.inputTokens,
+          call.outputTokens,
+          call.costUsd,
+          now(),
         ],
       });
     },
 
     async listForTask(taskId: string): Promise<ModelCall[]> {
-      const rs = await db.execute({ sql: 'SELECT * FROM model_calls WHERE task_id = ? ORDER BY attempt, turn, try', args: [taskId] });
+      const rs = await db.execute({
+        sql: 'SELECT * FROM model_calls WHERE task_id = ? ORDER BY attempt, turn, try',
+        args: [taskId],
+      });
       return rs.rows.map((r) => ({
-        taskId: str(r, 'task_id'), attempt: num(r, 'attempt'), turn: num(r, 'turn'), try: num(r, 'try'),
-        modelType: str(r, 'model_type'), provider: str(r, 'provider'), model: str(r, 'model'),
-        inputTokens: num(r, 'input_tokens'), outputTokens: num(r, 'output_tokens'), costUsd: num(r, 'cost_usd'),
+        taskId: str(r, 'task_id'),
+        attempt: num(r, 'attempt'),
+        turn: num(r, 'turn'),
+        try: num(r, 'try'),
+        modelType: str(r, 'model_type'),
+        provider: str(r, 'provider'),
+        model: str(r, 'model'),
+        inputTokens: num(r, 'input_tokens'),
+        outputTokens: num(r, 'output_tokens'),
+        costUsd: num(r, 'cost_usd'),
       }));
     },
 
@@ -62,7 +82,9 @@ export function modelCallsRepository(db: Db) {
     },
 
     async totalsByModelType(): Promise<Record<string, UsageTotals>> {
-      const rs = await db.execute(`SELECT model_type, ${SUMS} FROM model_calls GROUP BY model_type ORDER BY model_type`);
+      const rs = await db.execute(
+        `SELECT model_type, ${SUMS} FROM model_calls GROUP BY model_type ORDER BY model_type`,
+      );
       return Object.fromEntries(rs.rows.map((r) => [str(r, 'model_type'), totals(r)]));
     },
   };

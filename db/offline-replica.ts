@@ -7,13 +7,16 @@ export class DatabaseUnavailableError extends SwarmError {
 }
 
 const READ_ONLY = /^\s*(SELECT|WITH|EXPLAIN|VALUES)\b/i;
-const sqlOf = (stmt: InStatement | [string, InArgs?]) => (typeof stmt === 'string' ? stmt : Array.isArray(stmt) ? stmt[0] : stmt.sql);
+const sqlOf = (stmt: InStatement | [string, InArgs?]) =>
+  typeof stmt === 'string' ? stmt : Array.isArray(stmt) ? stmt[0] : stmt.sql;
 
 /** A replica's local file opened while its primary is down: reads work, writes fail naming the primary. */
 export function readOnlyOffline(db: Client, primary: string, cause: Error): Client {
   const refuse = (sql: string) => {
     if (!READ_ONLY.test(sql)) {
-      throw new DatabaseUnavailableError(`the primary database ${primary} is unreachable (${cause.message}); this replica is read-only until it is back`);
+      throw new DatabaseUnavailableError(
+        `the primary database ${primary} is unreachable (${cause.message}); this replica is read-only until it is back`,
+      );
     }
   };
   return new Proxy(db, {

@@ -56,7 +56,8 @@ export function createPersist(options: StoreOptions = {}): Persist {
     }
     return value;
   };
-  const text = (value: string, cap: 'text' | 'artifact' = 'text') => redactCapped(value, cap === 'artifact' ? limits.artifactBytes : limits.textBytes);
+  const text = (value: string, cap: 'text' | 'artifact' = 'text') =>
+    redactCapped(value, cap === 'artifact' ? limits.artifactBytes : limits.textBytes);
 
   return {
     redactor,

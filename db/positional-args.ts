@@ -13,7 +13,8 @@ export function toPositional(statement: InStatement): InStatement {
   const named = statement.args as Record<string, InValue>;
   const order: string[] = [];
   const sql = rewriteNames(statement.sql, (name) => {
-    if (!Object.hasOwn(named, name)) throw new RangeError(`statement uses the parameter "${name}" but no value was given for it`);
+    if (!Object.hasOwn(named, name))
+      throw new RangeError(`statement uses the parameter "${name}" but no value was given for it`);
     let index = order.indexOf(name);
     if (index < 0) index = order.push(name) - 1;
     return `?${index + 1}`;
@@ -69,7 +70,8 @@ function skippedEnd(sql: string, i: number): number {
 }
 
 type BatchItem = InStatement | [string, InArgs?];
-const statementOf = (item: BatchItem): InStatement => (Array.isArray(item) ? { sql: item[0], args: item[1] ?? [] } : item);
+const statementOf = (item: BatchItem): InStatement =>
+  Array.isArray(item) ? { sql: item[0], args: item[1] ?? [] } : item;
 
 /** The client with every statement's named parameters numbered (see toPositional). */
 export function withPositionalArgs(db: Client): Client {
@@ -80,7 +82,11 @@ export function withPositionalArgs(db: Client): Client {
           target.execute(toPositional(typeof stmt === 'string' && args !== undefined ? { sql: stmt, args } : stmt));
       }
       if (property === 'batch') {
-        return (stmts: BatchItem[], mode?: TransactionMode) => target.batch(stmts.map((s) => toPositional(statementOf(s))), mode);
+        return (stmts: BatchItem[], mode?: TransactionMode) =>
+          target.batch(
+            stmts.map((s) => toPositional(statementOf(s))),
+            mode,
+          );
       }
       const value: unknown = Reflect.get(target, property, receiver);
       return typeof value === 'function' ? value.bind(target) : value;

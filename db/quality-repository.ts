@@ -66,7 +66,8 @@ const UPSERT_SNAPSHOT = `INSERT INTO quality_snapshots (id, kind, repo, branch, 
     comparison = excluded.comparison, created_at = excluded.created_at`;
 
 // Ids derive from what a snapshot is of, so a retried activity overwrites instead of adding a row.
-const baselineId = (b: NewBaseline) => `baseline-${createHash('sha256').update(`${b.repo}\0${b.branch}\0${b.commitSha}`).digest('hex').slice(0, 24)}`;
+const baselineId = (b: NewBaseline) =>
+  `baseline-${createHash('sha256').update(`${b.repo}\0${b.branch}\0${b.commitSha}`).digest('hex').slice(0, 24)}`;
 const attemptId = (taskId: string, attempt: number, round: number) => `attempt-${taskId}-${attempt}-${round}`;
 
 export function qualityRepository(db: Db, persist: Persist = createPersist()) {
@@ -79,8 +80,20 @@ export function qualityRepository(db: Db, persist: Persist = createPersist()) {
         [
           {
             sql: UPSERT_SNAPSHOT,
-            args: [id, 'baseline', baseline.repo, baseline.branch, baseline.commitSha, null, null, null,
-              allChecksPassed(baseline.snapshot) ? 1 : 0, persist.json(baseline.snapshot), null, at],
+            args: [
+              id,
+              'baseline',
+              baseline.repo,
+              baseline.branch,
+              baseline.commitSha,
+              null,
+              null,
+              null,
+              allChecksPassed(baseline.snapshot) ? 1 : 0,
+              persist.json(baseline.snapshot),
+              null,
+              at,
+            ],
           },
           {
             sql: `INSERT INTO quality_baselines (repo, branch, snapshot_id, updated_at) VALUES (?, ?, ?, ?)
@@ -107,14 +120,29 @@ export function qualityRepository(db: Db, persist: Persist = createPersist()) {
       const id = attemptId(entry.taskId, entry.attempt, round);
       await db.execute({
         sql: UPSERT_SNAPSHOT,
-        args: [id, 'attempt', entry.repo, entry.branch, entry.commitSha, entry.taskId, entry.attempt, round,
-          entry.comparison.verdict === 'pass' ? 1 : 0, persist.json(entry.snapshot), persist.json(entry.comparison), now()],
+        args: [
+          id,
+          'attempt',
+          entry.repo,
+          entry.branch,
+          entry.commitSha,
+          entry.taskId,
+          entry.attempt,
+          round,
+          entry.comparison.verdict === 'pass' ? 1 : 0,
+          persist.json(entry.snapshot),
+          persist.json(entry.comparison),
+          now(),
+        ],
       });
       return id;
     },
 
     async getAttempt(taskId: string, attempt: number, round = 1): Promise<StoredSnapshot | null> {
-      const rs = await db.execute({ sql: 'SELECT * FROM quality_snapshots WHERE id = ?', args: [attemptId(taskId, attempt, round)] });
+      const rs = await db.execute({
+        sql: 'SELECT * FROM quality_snapshots WHERE id = ?',
+        args: [attemptId(taskId, attempt, round)],
+      });
       return rs.rows[0] ? toStoredSnapshot(rs.rows[0]) : null;
     },
 

@@ -49,8 +49,15 @@ export function resultsRepository(db: Db, persist: Persist = createPersist()) {
             sql: `INSERT INTO results (task_id, status, attempts, branch, merge_commit, summary, failure_reason, agent_id, finished_at)
                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (task_id) DO NOTHING`,
             args: [
-              result.taskId, result.status, result.attempts, result.branch, result.mergeCommit, summary, failureReason,
-              result.agentId, at,
+              result.taskId,
+              result.status,
+              result.attempts,
+              result.branch,
+              result.mergeCommit,
+              summary,
+              failureReason,
+              result.agentId,
+              at,
             ],
           },
           {

@@ -41,9 +41,22 @@ export function tasksRepository(db: Db, persist: Persist = createPersist()) {
               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)
               ON CONFLICT (id) DO NOTHING`,
         args: [
-          task.id, task.title, task.description, task.priority, JSON.stringify(task.skills),
-          JSON.stringify(task.acceptanceCriteria), task.repo, task.baseBranch, task.branch, task.modelType,
-          task.maxAttempts, task.budget.maxTokens, task.budget.maxCostUsd, task.workflowId, at, at,
+          task.id,
+          task.title,
+          task.description,
+          task.priority,
+          JSON.stringify(task.skills),
+          JSON.stringify(task.acceptanceCriteria),
+          task.repo,
+          task.baseBranch,
+          task.branch,
+          task.modelType,
+          task.maxAttempts,
+          task.budget.maxTokens,
+          task.budget.maxCostUsd,
+          task.workflowId,
+          at,
+          at,
         ],
       });
       return rs.rowsAffected === 1;
@@ -63,14 +76,23 @@ export function tasksRepository(db: Db, persist: Persist = createPersist()) {
     },
 
     /** Terminal states are sticky: a late retry of an earlier step never moves a finished task back. */
-    async setStatus(id: string, status: TaskStatus, fields: { attempt?: number; failureReason?: string | null } = {}): Promise<void> {
+    async setStatus(
+      id: string,
+      status: TaskStatus,
+      fields: { attempt?: number; failureReason?: string | null } = {},
+    ): Promise<void> {
       await db.execute({
         sql: `UPDATE tasks SET status = ?, current_attempt = COALESCE(?, current_attempt),
                 failure_reason = CASE WHEN ? THEN ? ELSE failure_reason END, updated_at = ?
               WHERE id = ? AND (status NOT IN ('succeeded', 'failed', 'cancelled') OR ? IN ('succeeded', 'failed', 'cancelled'))`,
         args: [
-          status, fields.attempt ?? null, fields.failureReason !== undefined ? 1 : 0, persist.optText(fields.failureReason),
-          now(), id, status,
+          status,
+          fields.attempt ?? null,
+          fields.failureReason !== undefined ? 1 : 0,
+          persist.optText(fields.failureReason),
+          now(),
+          id,
+          status,
         ],
       });
     },

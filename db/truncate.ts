@@ -4,7 +4,8 @@
  * string by string, so what is stored always parses.
  */
 
-export const truncationMarker = (totalBytes: number, keptBytes: number) => `…[truncated: ${totalBytes} bytes, kept ${keptBytes}]`;
+export const truncationMarker = (totalBytes: number, keptBytes: number) =>
+  `…[truncated: ${totalBytes} bytes, kept ${keptBytes}]`;
 
 /** Room a marker needs; a string is only cut where cutting saves more than this. */
 const MARKER_ROOM = 64;

@@ -27,7 +27,13 @@ export class EmbeddingProviderError extends SwarmError {
 
   constructor(
     message: string,
-    details: { provider: string; status?: number | null; retryable: boolean; retryAfterSeconds?: number | null; cause?: unknown },
+    details: {
+      provider: string;
+      status?: number | null;
+      retryable: boolean;
+      retryAfterSeconds?: number | null;
+      cause?: unknown;
+    },
   ) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.provider = details.provider;

@@ -30,7 +30,8 @@ const TEST_PATTERNS: RegExp[] = [
 
 /** TAP diagnostic fields that merely classify the error already taken from its `error:` field. */
 const TAP_CLASSIFIER = /^\s+(?:code|name|failureType):\s*'/;
-const ERROR_LINE = /\b(?:[A-Z]\w*(?:Error|Exception)\b|error TS\d+|panic:|npm ERR!|ERR_[A-Z_]+)|^\s*(?:error|Error)\b[:\s]/;
+const ERROR_LINE =
+  /\b(?:[A-Z]\w*(?:Error|Exception)\b|error TS\d+|panic:|npm ERR!|ERR_[A-Z_]+)|^\s*(?:error|Error)\b[:\s]/;
 
 const clip = (line: string) => (line.length > MAX_LINE ? `${line.slice(0, MAX_LINE - 1)}…` : line);
 
@@ -55,19 +56,33 @@ function pushDistinct(list: string[], value: string, max: number): void {
 const GATE_SECTION = /^### (.+?) \((?:blocking|warning, not blocking)\)$/;
 /** What each gate section is about, in a word (also used as a tag). */
 const SECTION_TOPIC: Record<RegressionRule, string> = {
-  checkError: 'checks', checkMissing: 'checks', buildBroken: 'build', checkBroken: 'checks',
-  newFailingTest: 'tests', newTypeError: 'typecheck', lintErrorIncrease: 'lint', lintWarningIncrease: 'lint', coverageDrop: 'coverage', fileRefused: 'files',
+  checkError: 'checks',
+  checkMissing: 'checks',
+  buildBroken: 'build',
+  checkBroken: 'checks',
+  newFailingTest: 'tests',
+  newTypeError: 'typecheck',
+  lintErrorIncrease: 'lint',
+  lintWarningIncrease: 'lint',
+  coverageDrop: 'coverage',
+  fileRefused: 'files',
 };
-const TOPIC_OF_HEADING = new Map(Object.entries(HEADINGS).map(([rule, heading]) => [heading, SECTION_TOPIC[rule as RegressionRule]]));
+const TOPIC_OF_HEADING = new Map(
+  Object.entries(HEADINGS).map(([rule, heading]) => [heading, SECTION_TOPIC[rule as RegressionRule]]),
+);
 const GATE_TEST_ITEM = /^- `(.+?)`(?: \(.+\))?$/;
 const GATE_TYPE_ERROR = /^- (\S+:\d+:\d+ TS\d+: .+)$/;
 
 export function digestFeedback(feedback: string): FailureDigest {
-  const checks = [...new Set(feedback.split('\n').flatMap((line) => {
-    const heading = GATE_SECTION.exec(line)?.[1];
-    const topic = heading && TOPIC_OF_HEADING.get(heading);
-    return topic ? [topic] : [];
-  }))];
+  const checks = [
+    ...new Set(
+      feedback.split('\n').flatMap((line) => {
+        const heading = GATE_SECTION.exec(line)?.[1];
+        const topic = heading && TOPIC_OF_HEADING.get(heading);
+        return topic ? [topic] : [];
+      }),
+    ),
+  ];
   const failingTests: string[] = [];
   const errors: string[] = [];
   const lines = feedback.split('\n');
@@ -105,7 +120,8 @@ export function digestFeedback(feedback: string): FailureDigest {
       pushDistinct(errors, line, MAX_ERRORS);
     }
   });
-  if (feedback.startsWith('### The agent did not finish')) pushDistinct(errors, lines[1] ?? 'the agent did not finish', MAX_ERRORS);
+  if (feedback.startsWith('### The agent did not finish'))
+    pushDistinct(errors, lines[1] ?? 'the agent did not finish', MAX_ERRORS);
 
   const parts = [
     checks.length ? `failed: ${checks.join(', ')}` : '',

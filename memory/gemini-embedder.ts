@@ -46,7 +46,12 @@ export function createGeminiEmbedder(options: GeminiEmbedderOptions): Embedder {
       signal,
     });
     const { embeddings } = parseEmbeddingResponse(provider, responseSchema, body);
-    return toVectors(provider, embeddings.map((e) => e.values), texts.length, options.dimensions);
+    return toVectors(
+      provider,
+      embeddings.map((e) => e.values),
+      texts.length,
+      options.dimensions,
+    );
   };
 
   return {

@@ -49,13 +49,24 @@ function httpError(provider: string, response: Response, body: string): Embeddin
     const after = retryAfterSeconds(response.headers.get('retry-after'));
     const when = after === null ? 'retry later' : `retry after ${after} s`;
     return new EmbeddingProviderError(`${provider}: rate limited (HTTP 429: ${detail}); ${when}.`, {
-      provider, status, retryable: true, retryAfterSeconds: after,
+      provider,
+      status,
+      retryable: true,
+      retryAfterSeconds: after,
     });
   }
   if (status >= 500) {
-    return new EmbeddingProviderError(`${provider}: server error (HTTP ${status}: ${detail}).`, { provider, status, retryable: true });
+    return new EmbeddingProviderError(`${provider}: server error (HTTP ${status}: ${detail}).`, {
+      provider,
+      status,
+      retryable: true,
+    });
   }
-  return new EmbeddingProviderError(`${provider}: request refused (HTTP ${status}: ${detail}).`, { provider, status, retryable: false });
+  return new EmbeddingProviderError(`${provider}: request refused (HTTP ${status}: ${detail}).`, {
+    provider,
+    status,
+    retryable: false,
+  });
 }
 
 /** POSTs JSON and returns the parsed JSON body, turning every failure into an EmbeddingProviderError. */
@@ -76,17 +87,29 @@ export async function postEmbeddingRequest(request: EmbeddingRequest): Promise<u
     // The caller's cancellation is not a provider failure: let it through unchanged.
     if (signal?.aborted) throw signal.reason;
     if (timeout.aborted) {
-      throw new EmbeddingProviderError(`${provider}: no answer within ${request.timeoutMs / 1000} s.`, { provider, retryable: true, cause: err });
+      throw new EmbeddingProviderError(`${provider}: no answer within ${request.timeoutMs / 1000} s.`, {
+        provider,
+        retryable: true,
+        cause: err,
+      });
     }
-    const reason = (err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message;
-    throw new EmbeddingProviderError(`${provider}: cannot reach ${url} (${reason}).`, { provider, retryable: true, cause: err });
+    const reason =
+      (err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message;
+    throw new EmbeddingProviderError(`${provider}: cannot reach ${url} (${reason}).`, {
+      provider,
+      retryable: true,
+      cause: err,
+    });
   }
   if (!response.ok) throw httpError(provider, response, text);
   try {
     return JSON.parse(text);
   } catch (err) {
     throw new EmbeddingProviderError(`${provider}: malformed response, not JSON: ${describeBody(text)}`, {
-      provider, status: response.status, retryable: false, cause: err,
+      provider,
+      status: response.status,
+      retryable: false,
+      cause: err,
     });
   }
 }
@@ -95,15 +118,26 @@ export async function postEmbeddingRequest(request: EmbeddingRequest): Promise<u
 export function parseEmbeddingResponse<S extends z.ZodType>(provider: string, schema: S, body: unknown): z.output<S> {
   const parsed = schema.safeParse(body);
   if (!parsed.success) {
-    throw new EmbeddingProviderError(`${provider}: malformed response: ${formatZodError(parsed.error)}`, { provider, retryable: false });
+    throw new EmbeddingProviderError(`${provider}: malformed response: ${formatZodError(parsed.error)}`, {
+      provider,
+      retryable: false,
+    });
   }
   return parsed.data;
 }
 
 /** Checks count and length of the returned vectors and converts them to Float32Array. */
-export function toVectors(provider: string, vectors: number[][], expectedCount: number, dimensions: number): Float32Array[] {
+export function toVectors(
+  provider: string,
+  vectors: number[][],
+  expectedCount: number,
+  dimensions: number,
+): Float32Array[] {
   if (vectors.length !== expectedCount) {
-    throw new EmbeddingProviderError(`${provider}: returned ${vectors.length} embeddings for ${expectedCount} texts.`, { provider, retryable: false });
+    throw new EmbeddingProviderError(`${provider}: returned ${vectors.length} embeddings for ${expectedCount} texts.`, {
+      provider,
+      retryable: false,
+    });
   }
   return vectors.map((values) => {
     if (values.length !== dimensions) {
@@ -118,7 +152,11 @@ export function toVectors(provider: string, vectors: number[][], expectedCount: 
 }
 
 /** Splits `texts` into requests of at most `size` and concatenates the answers in order. */
-export async function inBatches(texts: string[], size: number, embedBatch: (batch: string[]) => Promise<Float32Array[]>): Promise<Float32Array[]> {
+export async function inBatches(
+  texts: string[],
+  size: number,
+  embedBatch: (batch: string[]) => Promise<Float32Array[]>,
+): Promise<Float32Array[]> {
   const out: Float32Array[] = [];
   for (let i = 0; i < texts.length; i += size) out.push(...(await embedBatch(texts.slice(i, i + size))));
   return out;

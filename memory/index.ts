@@ -4,7 +4,12 @@ export { createEmbedder, type EmbedderOptions } from './create-embedder.js';
 export { OFFLINE_MODEL, createOfflineEmbedder } from './offline-embedder.js';
 export { OPENAI_DEFAULT_BASE_URL, OPENAI_DEFAULT_MODEL, createOpenAiEmbedder } from './openai-embedder.js';
 export { GEMINI_DEFAULT_BASE_URL, GEMINI_DEFAULT_MODEL, createGeminiEmbedder } from './gemini-embedder.js';
-export { EmbedderOptionsError, EmbeddingDimensionMismatchError, EmbeddingProviderError, MemoryInputError } from './errors.js';
+export {
+  EmbedderOptionsError,
+  EmbeddingDimensionMismatchError,
+  EmbeddingProviderError,
+  MemoryInputError,
+} from './errors.js';
 export {
   DEFAULT_DEDUP_THRESHOLD,
   createMemoryStore,
@@ -23,4 +28,11 @@ export {
   type TaskForMemory,
   type TaskOutcomeForMemory,
 } from './task-memories.js';
-export { MEMORY_TYPES, type Memory, type MemoryHit, type MemoryInput, type MemoryType, type Provenance } from './types.js';
+export {
+  MEMORY_TYPES,
+  type Memory,
+  type MemoryHit,
+  type MemoryInput,
+  type MemoryType,
+  type Provenance,
+} from './types.js';

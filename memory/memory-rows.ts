@@ -11,7 +11,8 @@ import type { Memory, MemoryType, Provenance } from './types.js';
 export const MEMORY_VECTOR_INDEX = 'memories_embedding_idx';
 
 /** Every column but the embedding, which callers never need back. */
-export const MEMORY_COLUMNS = 'id, content, type, importance, tags, provenance, branch, embedding_model, created_at, last_accessed_at, expires_at';
+export const MEMORY_COLUMNS =
+  'id, content, type, importance, tags, provenance, branch, embedding_model, created_at, last_accessed_at, expires_at';
 
 /**
  * The raw float32 blob `vector32(?)` accepts: cheaper than a JSON array for 1,536 floats, both to

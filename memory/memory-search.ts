@@ -42,7 +42,13 @@ function filterSql(filter: SearchFilter, alias: string): { sql: string; args: Re
 }
 
 /** Every live row that passes the filter, ranked exactly by cosine distance: a full scan of those rows. */
-export async function exactCandidates(db: Db, query: Float32Array, filter: SearchFilter, limit: number, threshold: number): Promise<Candidate[]> {
+export async function exactCandidates(
+  db: Db,
+  query: Float32Array,
+  filter: SearchFilter,
+  limit: number,
+  threshold: number,
+): Promise<Candidate[]> {
   const where = filterSql(filter, 'm');
   const rs = await db.execute({
     sql: `SELECT m.rowid AS rid, vector_distance_cos(m.embedding, vector32(:query)) AS distance
@@ -62,7 +68,13 @@ export async function exactCandidates(db: Db, query: Float32Array, filter: Searc
  * MAX_FETCH neighbours are not enough, the filter is selective and the exact scan of the rows it
  * selects is the better plan.
  */
-export async function indexedCandidates(db: Db, query: Float32Array, filter: SearchFilter, limit: number, threshold: number): Promise<Candidate[]> {
+export async function indexedCandidates(
+  db: Db,
+  query: Float32Array,
+  filter: SearchFilter,
+  limit: number,
+  threshold: number,
+): Promise<Candidate[]> {
   const where = filterSql(filter, 'm');
   let k = Math.min(Math.max(limit * OVERFETCH, MIN_FETCH), MAX_FETCH);
   for (;;) {
@@ -72,7 +84,11 @@ export async function indexedCandidates(db: Db, query: Float32Array, filter: Sea
             JOIN memories AS m ON m.rowid = v.id`,
       args: { ...where.args, query: vectorBlob(query), k },
     });
-    const all = rs.rows.map((r) => ({ rowid: Number(r.rid), similarity: 1 - Number(r.distance), eligible: Number(r.eligible) === 1 }));
+    const all = rs.rows.map((r) => ({
+      rowid: Number(r.rid),
+      similarity: 1 - Number(r.distance),
+      eligible: Number(r.eligible) === 1,
+    }));
     const hits = all
       .filter((c) => c.eligible && c.similarity >= threshold)
       .sort((a, b) => b.similarity - a.similarity)

@@ -9,7 +9,16 @@ import { MEMORY_COLUMNS, toMemory } from './memory-rows.js';
 import { exactCandidates, indexedCandidates, type Candidate, type SearchFilter } from './memory-search.js';
 import { storeOrMergeStatements, type PreparedMemory } from './memory-writes.js';
 import { assertEmbedderFitsSchema } from './schema-dimensions.js';
-import { MAX_CONTENT_CHARS, MEMORY_TYPES, memoryInputSchema, type Memory, type MemoryHit, type MemoryInput, type MemoryType, type ValidMemoryInput } from './types.js';
+import {
+  MAX_CONTENT_CHARS,
+  MEMORY_TYPES,
+  memoryInputSchema,
+  type Memory,
+  type MemoryHit,
+  type MemoryInput,
+  type MemoryType,
+  type ValidMemoryInput,
+} from './types.js';
 
 export const DEFAULT_DEDUP_THRESHOLD = 0.95;
 
@@ -19,7 +28,9 @@ const branchFilter = z.string().min(1, 'branch must not be empty (use null for g
 const searchQuerySchema = z
   .object({
     text: z.string().trim().min(1, 'text must not be empty').max(MAX_CONTENT_CHARS).optional(),
-    embedding: z.union([z.custom<Float32Array>((v) => v instanceof Float32Array, 'expected a Float32Array'), z.array(z.number())]).optional(),
+    embedding: z
+      .union([z.custom<Float32Array>((v) => v instanceof Float32Array, 'expected a Float32Array'), z.array(z.number())])
+      .optional(),
     limit: z.number().int().min(1).max(100, 'limit is at most 100').default(10),
     /** Minimum cosine similarity of a hit. */
     threshold: z.number().min(-1).max(1).default(0),
@@ -92,13 +103,21 @@ const asList = (type: MemoryType | MemoryType[] | undefined): MemoryType[] | und
  */
 export async function createMemoryStore(options: MemoryStoreOptions): Promise<MemoryStore> {
   const { db, embedder } = options;
-  const dedupThreshold = parse(z.number().min(0).max(1), options.dedupThreshold ?? DEFAULT_DEDUP_THRESHOLD, 'dedupThreshold');
+  const dedupThreshold = parse(
+    z.number().min(0).max(1),
+    options.dedupThreshold ?? DEFAULT_DEDUP_THRESHOLD,
+    'dedupThreshold',
+  );
   const clock = options.now ?? (() => new Date());
   const redactor = options.redactor ?? createRedactor();
   /** Validates, then redacts: the branch is a filter key and stays as given. */
   const validMemory = (input: MemoryInput, what: string): ValidMemoryInput => {
     const valid = parse(memoryInputSchema, input, what);
-    const { content, tags, provenance } = redactor.redactValue({ content: valid.content, tags: valid.tags, provenance: valid.provenance });
+    const { content, tags, provenance } = redactor.redactValue({
+      content: valid.content,
+      tags: valid.tags,
+      provenance: valid.provenance,
+    });
     return { ...valid, content, tags, provenance };
   };
   await assertEmbedderFitsSchema(db, embedder);
@@ -111,7 +130,8 @@ export async function createMemoryStore(options: MemoryStoreOptions): Promise<Me
       embedding,
       embeddingModel: embedder.model,
       createdAt: now.toISOString(),
-      expiresAt: valid.ttlSeconds === undefined ? null : new Date(now.getTime() + valid.ttlSeconds * 1000).toISOString(),
+      expiresAt:
+        valid.ttlSeconds === undefined ? null : new Date(now.getTime() + valid.ttlSeconds * 1000).toISOString(),
     };
     const [updated, inserted] = await db.batch(storeOrMergeStatements(prepared, dedupThreshold), 'write');
     const mergedInto = updated?.rows[0]?.id;
@@ -147,7 +167,10 @@ export async function createMemoryStore(options: MemoryStoreOptions): Promise<Me
     async storeMany(inputs, signal) {
       const valid = inputs.map((input, i) => validMemory(input, `memory ${i}`));
       if (valid.length === 0) return [];
-      const embeddings = await embedder.embed(valid.map((v) => v.content), signal);
+      const embeddings = await embedder.embed(
+        valid.map((v) => v.content),
+        signal,
+      );
       const results: StoreResult[] = [];
       // One at a time: a later memory may be a near-duplicate of an earlier one in the same call.
       for (const [i, v] of valid.entries()) results.push(await storeEmbedded(v, embeddings[i]!));
@@ -160,7 +183,9 @@ export async function createMemoryStore(options: MemoryStoreOptions): Promise<Me
       if (q.embedding !== undefined) {
         vector = q.embedding instanceof Float32Array ? q.embedding : Float32Array.from(q.embedding);
         if (vector.length !== embedder.dimensions) {
-          throw new MemoryInputError(`invalid memory search: embedding has ${vector.length} dimensions, expected ${embedder.dimensions}`);
+          throw new MemoryInputError(
+            `invalid memory search: embedding has ${vector.length} dimensions, expected ${embedder.dimensions}`,
+          );
         }
       } else {
         [vector] = (await embedder.embed([redactor.redact(q.text!)], signal)) as [Float32Array];

@@ -22,9 +22,11 @@ import type { Embedder } from './embedder.js';
 export const OFFLINE_MODEL = 'offline-hash-v1';
 
 const STOPWORDS = new Set(
-  ('a an and are as at be but by can did do does for from had has have he her his how i if in into is it its ' +
+  (
+    'a an and are as at be but by can did do does for from had has have he her his how i if in into is it its ' +
     'me my no not of on or our she so than that the their them then there these they this to was we were what ' +
-    'when which who will with you your').split(' '),
+    'when which who will with you your'
+  ).split(' '),
 );
 
 /** FNV-1a over UTF-16 code units: tiny, fast and stable across platforms and Node versions. */

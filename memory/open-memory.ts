@@ -18,6 +18,14 @@ export function embedderOptions(config: SwarmConfig, env: Record<string, string 
  * The shared memory over the swarm's database (the store's connection), with the configured embedder
  * (checked against the table); memories are redacted with the store's redactor, like every other write.
  */
-export function openMemory(config: SwarmConfig, store: { db: Db; redactor: Redactor }, env: Record<string, string | undefined>): Promise<MemoryStore> {
-  return createMemoryStore({ db: store.db, redactor: store.redactor, embedder: createEmbedder(embedderOptions(config, env)) });
+export function openMemory(
+  config: SwarmConfig,
+  store: { db: Db; redactor: Redactor },
+  env: Record<string, string | undefined>,
+): Promise<MemoryStore> {
+  return createMemoryStore({
+    db: store.db,
+    redactor: store.redactor,
+    embedder: createEmbedder(embedderOptions(config, env)),
+  });
 }

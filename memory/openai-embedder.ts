@@ -60,7 +60,12 @@ export function createOpenAiEmbedder(options: OpenAiEmbedderOptions): Embedder {
         { provider, retryable: false },
       );
     }
-    return toVectors(provider, ordered.map((item) => item.embedding), texts.length, options.dimensions);
+    return toVectors(
+      provider,
+      ordered.map((item) => item.embedding),
+      texts.length,
+      options.dimensions,
+    );
   };
 
   return {

@@ -16,7 +16,8 @@ const QUERY_DESCRIPTION_CHARS = 3_000;
 const SUMMARY_CHARS = 600;
 
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
-const listOf = (items: string[], max = 10) => (items.length > max ? `${items.slice(0, max).join(', ')} and ${items.length - max} more` : items.join(', '));
+const listOf = (items: string[], max = 10) =>
+  items.length > max ? `${items.slice(0, max).join(', ')} and ${items.length - max} more` : items.join(', ');
 
 /** The text to recall memories for a task with: its title, the start of its description, its skills. */
 export function memoryQueryForTask(task: Pick<TaskForMemory, 'title' | 'description' | 'skills'>): string {

@@ -5,12 +5,33 @@ import { createRedactor, secretValuesFromEnv, type Redactor } from '../secrets/i
  * Anything not named here, such as database tokens or other providers' keys, stays in the worker.
  */
 export const BASE_ENV_ALLOWLIST = [
-  'PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'LANG', 'LANGUAGE', 'LC_ALL', 'LC_CTYPE', 'TERM', 'TMPDIR', 'TZ',
-  'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy', 'SSL_CERT_FILE', 'NODE_EXTRA_CA_CERTS',
+  'PATH',
+  'HOME',
+  'USER',
+  'LOGNAME',
+  'SHELL',
+  'LANG',
+  'LANGUAGE',
+  'LC_ALL',
+  'LC_CTYPE',
+  'TERM',
+  'TMPDIR',
+  'TZ',
+  'HTTP_PROXY',
+  'HTTPS_PROXY',
+  'NO_PROXY',
+  'http_proxy',
+  'https_proxy',
+  'no_proxy',
+  'SSL_CERT_FILE',
+  'NODE_EXTRA_CA_CERTS',
 ] as const;
 
 /** Copies only the named variables that are set. */
-export function allowlistedEnv(source: Record<string, string | undefined>, names: readonly string[]): Record<string, string> {
+export function allowlistedEnv(
+  source: Record<string, string | undefined>,
+  names: readonly string[],
+): Record<string, string> {
   const env: Record<string, string> = {};
   for (const name of new Set(names)) {
     const value = source[name];

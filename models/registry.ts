@@ -1,7 +1,13 @@
 import { DEFAULT_API_KEY_ENV, pricingOf, type ModelConfig } from '../config/model-config.js';
 import { createChatModel } from './api/index.js';
 import type { ChatModel } from './chat-model.js';
-import { createClaudeCodeAdapter, createCodexAdapter, createCommandAdapter, createGeminiCliAdapter, type ModelAdapter } from './cli/index.js';
+import {
+  createClaudeCodeAdapter,
+  createCodexAdapter,
+  createCommandAdapter,
+  createGeminiCliAdapter,
+  type ModelAdapter,
+} from './cli/index.js';
 import { createLocalChatModel } from './local/local-chat-model.js';
 import type { ModelPricing } from './usage.js';
 import { SwarmError } from '../errors/swarm-error.js';
@@ -26,7 +32,12 @@ function createRuntime(modelType: string, config: ModelConfig, env: Env): ModelR
   const pricing = pricingOf(config);
   const keyEnv = config.apiKeyEnv ?? DEFAULT_API_KEY_ENV[config.adapter];
   const apiKey = keyEnv ? env[keyEnv] : undefined;
-  const cli = { model: config.model, timeoutMs: config.timeoutSeconds * 1000, passEnv: keyEnv ? [keyEnv] : [], sourceEnv: env };
+  const cli = {
+    model: config.model,
+    timeoutMs: config.timeoutSeconds * 1000,
+    passEnv: keyEnv ? [keyEnv] : [],
+    sourceEnv: env,
+  };
   const single = (adapter: ModelAdapter): ModelRuntime => ({ mode: 'single', modelType, adapter, pricing });
   switch (config.adapter) {
     case 'local':
@@ -35,7 +46,13 @@ function createRuntime(modelType: string, config: ModelConfig, env: Env): ModelR
     case 'openai':
     case 'google':
     case 'openai-compatible': {
-      const chatModel = createChatModel({ provider: config.adapter, model: config.model!, apiKey, baseUrl: config.baseUrl, apiKeyEnvVar: keyEnv });
+      const chatModel = createChatModel({
+        provider: config.adapter,
+        model: config.model!,
+        apiKey,
+        baseUrl: config.baseUrl,
+        apiKeyEnvVar: keyEnv,
+      });
       return { mode: 'loop', modelType, chatModel, pricing };
     }
     case 'claude-code':
@@ -45,7 +62,15 @@ function createRuntime(modelType: string, config: ModelConfig, env: Env): ModelR
     case 'gemini-cli':
       return single(createGeminiCliAdapter({ ...cli, binary: config.command }));
     case 'command':
-      return single(createCommandAdapter({ command: config.command!, promptVia: 'stdin', timeoutMs: cli.timeoutMs, passEnv: cli.passEnv, sourceEnv: env }));
+      return single(
+        createCommandAdapter({
+          command: config.command!,
+          promptVia: 'stdin',
+          timeoutMs: cli.timeoutMs,
+          passEnv: cli.passEnv,
+          sourceEnv: env,
+        }),
+      );
   }
 }
 
@@ -58,7 +83,10 @@ export function createModelRegistry(models: Record<string, ModelConfig>, env: En
   return {
     get(modelType) {
       const runtime = runtimes.get(modelType);
-      if (!runtime) throw new UnknownModelError(`model type "${modelType}" is not served here (this worker serves: ${[...runtimes.keys()].join(', ')})`);
+      if (!runtime)
+        throw new UnknownModelError(
+          `model type "${modelType}" is not served here (this worker serves: ${[...runtimes.keys()].join(', ')})`,
+        );
       return runtime;
     },
   };

@@ -4,12 +4,25 @@ import path from 'node:path';
 import type { Sandbox } from './sandbox-policy.js';
 
 /** The absolute path `command` runs as: itself when it names a path, else the first executable match on PATH. */
-export async function findExecutable(command: string, pathValue: string | undefined, cwd: string): Promise<string | null> {
+export async function findExecutable(
+  command: string,
+  pathValue: string | undefined,
+  cwd: string,
+): Promise<string | null> {
   const candidates = command.includes('/')
     ? [path.resolve(cwd, command)]
-    : (pathValue ?? '').split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, command));
+    : (pathValue ?? '')
+        .split(path.delimiter)
+        .filter(Boolean)
+        .map((dir) => path.join(dir, command));
   for (const candidate of candidates) {
-    if (await access(candidate, constants.X_OK).then(() => true, () => false)) return candidate;
+    if (
+      await access(candidate, constants.X_OK).then(
+        () => true,
+        () => false,
+      )
+    )
+      return candidate;
   }
   return null;
 }
@@ -21,7 +34,11 @@ const isInside = (child: string, parent: string) => child === parent || child.st
  * lies in a hidden directory (installed in the worker's HOME), its real directory is bound
  * read-only and it is started by its real path. Null when the host has no such program.
  */
-export async function exposeExecutable(sandbox: Sandbox, command: string, cwd: string): Promise<{ sandbox: Sandbox; command: string } | null> {
+export async function exposeExecutable(
+  sandbox: Sandbox,
+  command: string,
+  cwd: string,
+): Promise<{ sandbox: Sandbox; command: string } | null> {
   const found = await findExecutable(command, sandbox.env.PATH, cwd);
   if (!found) return null;
   const real = await realpath(found);

@@ -32,7 +32,10 @@ export function superviseProcessGroup(
   const stop = () => {
     if (child.pid === undefined) return;
     killProcessGroup(child.pid, 'SIGTERM');
-    killTimer ??= setTimeout(() => child.pid !== undefined && killProcessGroup(child.pid, 'SIGKILL'), options.killGraceMs);
+    killTimer ??= setTimeout(
+      () => child.pid !== undefined && killProcessGroup(child.pid, 'SIGKILL'),
+      options.killGraceMs,
+    );
   };
   const timer = setTimeout(() => {
     timedOut = true;

@@ -31,8 +31,15 @@ export interface RunCommandResult {
   outputTruncated: boolean;
 }
 
-
-const CANCELLED: RunCommandResult = { exitCode: null, signal: null, timedOut: false, cancelled: true, durationMs: 0, output: '', outputTruncated: false };
+const CANCELLED: RunCommandResult = {
+  exitCode: null,
+  signal: null,
+  timedOut: false,
+  cancelled: true,
+  durationMs: 0,
+  output: '',
+  outputTruncated: false,
+};
 
 /**
  * Runs a shell command in its own process group with a timeout, a cancellation signal and bounded
@@ -42,7 +49,11 @@ const CANCELLED: RunCommandResult = { exitCode: null, signal: null, timedOut: fa
  */
 export async function runCommand(options: RunCommandOptions): Promise<RunCommandResult> {
   if (options.signal?.aborted) return CANCELLED;
-  let spec: SpawnSpec = { file: '/bin/sh', args: ['-c', options.command], env: (options.env ?? process.env) as Record<string, string> };
+  let spec: SpawnSpec = {
+    file: '/bin/sh',
+    args: ['-c', options.command],
+    env: (options.env ?? process.env) as Record<string, string>,
+  };
   if (options.sandbox) {
     await prepareSandbox(options.sandbox);
     spec = wrapCommand(options.sandbox, options.command, options.cwd);
@@ -61,7 +72,11 @@ function spawnSupervised(options: RunCommandOptions, spec: SpawnSpec): Promise<R
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const supervision = superviseProcessGroup(child, { timeoutMs: options.timeoutMs, signal: options.signal, killGraceMs: options.killGraceMs ?? 2_000 });
+    const supervision = superviseProcessGroup(child, {
+      timeoutMs: options.timeoutMs,
+      signal: options.signal,
+      killGraceMs: options.killGraceMs ?? 2_000,
+    });
 
     child.stdout.on('data', (chunk: Buffer) => output.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => output.push(chunk));
@@ -72,7 +87,8 @@ function spawnSupervised(options: RunCommandOptions, spec: SpawnSpec): Promise<R
     });
     child.once('close', (code, signalCode) => {
       supervision.dispose();
-      const { exitCode, signal } = options.sandbox?.kind === 'bubblewrap' ? sandboxExit(code, signalCode) : { exitCode: code, signal: signalCode };
+      const { exitCode, signal } =
+        options.sandbox?.kind === 'bubblewrap' ? sandboxExit(code, signalCode) : { exitCode: code, signal: signalCode };
       resolve({
         exitCode,
         signal,

@@ -61,13 +61,25 @@ function mounts(sandbox: Sandbox): Mount[] {
  * bwrap passes its own environment on, and the caller spawns it with exactly `sandbox.env`.
  */
 export function bubblewrapArgs(sandbox: Sandbox, argv: readonly string[], cwd: string = sandbox.worktree): string[] {
-  for (const p of [sandbox.worktree, sandbox.scratchDir, sandbox.homeDir, cwd, ...sandbox.writable, ...sandbox.readOnly, ...sandbox.hidden]) {
+  for (const p of [
+    sandbox.worktree,
+    sandbox.scratchDir,
+    sandbox.homeDir,
+    cwd,
+    ...sandbox.writable,
+    ...sandbox.readOnly,
+    ...sandbox.hidden,
+  ]) {
     if (!path.isAbsolute(p)) throw new Error(`sandbox paths must be absolute, got "${p}"`);
   }
   return [
-    '--ro-bind', '/', '/',
-    '--dev', '/dev',
-    '--proc', '/proc',
+    '--ro-bind',
+    '/',
+    '/',
+    '--dev',
+    '/dev',
+    '--proc',
+    '/proc',
     ...mounts(sandbox).flatMap((m) => m.args),
     // Last, once the binds inside them exist: the hiding tmpfs are read-only too, so a write to a
     // hidden path fails instead of vanishing with the sandbox.
@@ -76,10 +88,14 @@ export function bubblewrapArgs(sandbox: Sandbox, argv: readonly string[], cwd: s
     ...(sandbox.network ? ['--share-net'] : []),
     '--die-with-parent',
     '--new-session',
-    '--cap-drop', 'ALL',
-    '--chdir', cwd,
+    '--cap-drop',
+    'ALL',
+    '--chdir',
+    cwd,
     '--',
-    'prlimit', ...prlimitArgs(sandbox.limits), '--',
+    'prlimit',
+    ...prlimitArgs(sandbox.limits),
+    '--',
     ...argv,
   ];
 }

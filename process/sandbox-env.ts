@@ -6,7 +6,15 @@ export const SANDBOX_ENV_PASSTHROUGH = ['PATH', 'LANG', 'LANGUAGE', 'LC_ALL', 'L
 
 /** Also copied when the sandbox has the network: proxies and extra CA certificates. */
 export const SANDBOX_NETWORK_ENV = [
-  'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy', 'SSL_CERT_FILE', 'SSL_CERT_DIR', 'NODE_EXTRA_CA_CERTS',
+  'HTTP_PROXY',
+  'HTTPS_PROXY',
+  'NO_PROXY',
+  'http_proxy',
+  'https_proxy',
+  'no_proxy',
+  'SSL_CERT_FILE',
+  'SSL_CERT_DIR',
+  'NODE_EXTRA_CA_CERTS',
 ] as const;
 
 const NODE_BIN_DIR = /[/\\]node_modules[/\\]\.bin[/\\]?$/;
@@ -32,8 +40,15 @@ export interface SandboxEnvOptions {
  * names the caller passes. Database URLs and tokens, other providers' keys and everything else the
  * worker holds stay out.
  */
-export function sandboxEnv(source: Record<string, string | undefined>, options: SandboxEnvOptions): Record<string, string> {
-  const names = [...SANDBOX_ENV_PASSTHROUGH, ...(options.network ? SANDBOX_NETWORK_ENV : []), ...(options.passEnv ?? [])];
+export function sandboxEnv(
+  source: Record<string, string | undefined>,
+  options: SandboxEnvOptions,
+): Record<string, string> {
+  const names = [
+    ...SANDBOX_ENV_PASSTHROUGH,
+    ...(options.network ? SANDBOX_NETWORK_ENV : []),
+    ...(options.passEnv ?? []),
+  ];
   const env: Record<string, string> = {};
   for (const name of names) {
     const value = source[name];

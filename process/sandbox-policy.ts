@@ -1,4 +1,10 @@
-import { DEFAULT_SANDBOX_LIMITS, sandboxKindSchema, sandboxLimitsSchema, type SandboxKind, type SandboxLimits } from '../config/sandbox-config.js';
+import {
+  DEFAULT_SANDBOX_LIMITS,
+  sandboxKindSchema,
+  sandboxLimitsSchema,
+  type SandboxKind,
+  type SandboxLimits,
+} from '../config/sandbox-config.js';
 
 export { DEFAULT_SANDBOX_LIMITS, sandboxKindSchema, sandboxLimitsSchema, type SandboxKind, type SandboxLimits };
 

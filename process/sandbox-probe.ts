@@ -12,7 +12,10 @@ export type SandboxProbe = { usable: true } | { usable: false; reason: string };
  * prlimit with these limits), so a machine that cannot sandbox is found at worker start, not at
  * the first agent command.
  */
-export async function probeBubblewrap(limits: SandboxLimits, env: Record<string, string | undefined> = process.env): Promise<SandboxProbe> {
+export async function probeBubblewrap(
+  limits: SandboxLimits,
+  env: Record<string, string | undefined> = process.env,
+): Promise<SandboxProbe> {
   const dir = await mkdtemp(path.join(tmpdir(), 'jetpack-sandbox-probe-'));
   try {
     const sandbox = {
@@ -34,7 +37,8 @@ export async function probeBubblewrap(limits: SandboxLimits, env: Record<string,
       execFile(spec.file, spec.args, { env: spec.env, timeout: 15_000 }, (err, _stdout, stderr) => {
         if (!err) return resolve({ usable: true });
         const code = (err as NodeJS.ErrnoException).code;
-        if (code === 'ENOENT') return resolve({ usable: false, reason: 'the `bwrap` program (bubblewrap) is not installed' });
+        if (code === 'ENOENT')
+          return resolve({ usable: false, reason: 'the `bwrap` program (bubblewrap) is not installed' });
         resolve({ usable: false, reason: `\`bwrap … prlimit … true\` failed: ${stderr.trim() || err.message}` });
       });
     });

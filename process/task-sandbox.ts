@@ -60,7 +60,9 @@ export async function gitDirsOf(worktree: string): Promise<string[]> {
   if (!match) return [];
   const gitDir = real(path.resolve(worktree, match[1]!));
   const commonFile = path.join(gitDir, 'commondir');
-  const common = existsSync(commonFile) ? real(path.resolve(gitDir, (await readFile(commonFile, 'utf8')).trim())) : gitDir;
+  const common = existsSync(commonFile)
+    ? real(path.resolve(gitDir, (await readFile(commonFile, 'utf8')).trim()))
+    : gitDir;
   return gitDir === common || gitDir.startsWith(`${common}${path.sep}`) ? [common] : [common, gitDir];
 }
 
@@ -84,7 +86,8 @@ export interface TaskSandboxOptions {
  * HOME hidden, and the cleared environment. Creates the task's sandbox directories.
  */
 export async function taskSandbox(settings: SandboxSettings, options: TaskSandboxOptions): Promise<Sandbox> {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(options.key)) throw new Error(`sandbox key must be a plain name, got "${options.key}"`);
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(options.key))
+    throw new Error(`sandbox key must be a plain name, got "${options.key}"`);
   await mkdir(path.join(settings.stateRoot, options.key, 'tmp'), { recursive: true, mode: 0o700 });
   await mkdir(path.join(settings.stateRoot, options.key, 'home'), { recursive: true, mode: 0o700 });
   const stateDir = real(path.join(settings.stateRoot, options.key));
@@ -94,7 +97,10 @@ export async function taskSandbox(settings: SandboxSettings, options: TaskSandbo
   const hidden = hideable([...settings.hidden, ...(options.repo ? [options.repo] : [])]);
   // A toolchain installed under a hidden directory (nvm in the worker's HOME) stays usable, read-only.
   const nodePrefix = path.dirname(path.dirname(real(process.execPath)));
-  const readOnly = [...(await gitDirsOf(worktree)), ...(hidden.some((h) => isInside(nodePrefix, h)) ? [nodePrefix] : [])];
+  const readOnly = [
+    ...(await gitDirsOf(worktree)),
+    ...(hidden.some((h) => isInside(nodePrefix, h)) ? [nodePrefix] : []),
+  ];
   return {
     kind: settings.kind,
     worktree,
@@ -105,7 +111,13 @@ export async function taskSandbox(settings: SandboxSettings, options: TaskSandbo
     readOnly,
     hidden,
     network: options.network,
-    env: sandboxEnv(settings.sourceEnv, { kind: settings.kind, homeDir, scratchDir, network: options.network, passEnv: options.passEnv }),
+    env: sandboxEnv(settings.sourceEnv, {
+      kind: settings.kind,
+      homeDir,
+      scratchDir,
+      network: options.network,
+      passEnv: options.passEnv,
+    }),
     limits: settings.limits,
   };
 }

@@ -9,7 +9,15 @@ import { checkKindSchema, reportFormatSchema, type QualitySnapshot } from './sna
 
 /** The checks and policy a task is judged by, read from its base commit so the agent cannot loosen its own gate. */
 export const qualityGateSchema = z.object({
-  checks: z.array(z.object({ name: z.string(), kind: checkKindSchema, format: reportFormatSchema, command: z.string(), coverage: z.boolean() })),
+  checks: z.array(
+    z.object({
+      name: z.string(),
+      kind: checkKindSchema,
+      format: reportFormatSchema,
+      command: z.string(),
+      coverage: z.boolean(),
+    }),
+  ),
   policy: qualityPolicySchema,
 });
 export type QualityGate = z.infer<typeof qualityGateSchema>;
@@ -23,7 +31,10 @@ export function readQualityGate(dir: string): QualityGate {
  * needed and runs every check of the gate there. Throws the cancellation reason when `progress`
  * is cancelled, even after the last check: a cancelled run's results are no baseline.
  */
-export async function collectBaseline(options: GateCommandOptions & { gate: QualityGate }, progress: GateProgress = {}): Promise<QualitySnapshot> {
+export async function collectBaseline(
+  options: GateCommandOptions & { gate: QualityGate },
+  progress: GateProgress = {},
+): Promise<QualitySnapshot> {
   await installGateDependencies(options, progress);
   const snapshot = await collectQuality(options.gate.checks, checkOptions(options, progress));
   throwIfCancelled(progress.signal);

@@ -46,7 +46,8 @@ const lastChars = (text: string, chars: number) => (text.length > chars ? `…${
 function runProblem(run: RunCommandResult, timeoutMs: number): string | null {
   if (run.cancelled) return 'was cancelled';
   if (run.timedOut) return `timed out after ${timeoutMs / 1000}s`;
-  if (run.exitCode === 127) return 'failed: command not found (exit 127); is the tool installed in the worktree (node_modules)?';
+  if (run.exitCode === 127)
+    return 'failed: command not found (exit 127); is the tool installed in the worktree (node_modules)?';
   if (run.exitCode === 126) return 'failed: command is not executable (exit 126)';
   if (run.exitCode === null) return `was killed by ${run.signal ?? 'a signal'}`;
   return null;
@@ -57,7 +58,11 @@ function runProblem(run: RunCommandResult, timeoutMs: number): string | null {
  * wrote into a private temp dir, and returns its metrics. Never throws for a tool's failure: a
  * missing binary, a timeout or a garbage report becomes `error`, naming the check and its command.
  */
-export async function runQualityTool(check: QualityCheck, options: CollectOptions, commandOptions: CommandLineOptions): Promise<ToolRunResult> {
+export async function runQualityTool(
+  check: QualityCheck,
+  options: CollectOptions,
+  commandOptions: CommandLineOptions,
+): Promise<ToolRunResult> {
   const adapter = FORMAT_ADAPTERS[check.format];
   const dir = await mkdtemp(path.join(options.sandbox?.stateDir ?? tmpdir(), 'jetpack-quality-'));
   const files = { report: path.join(dir, 'report'), coverageDir: path.join(dir, 'coverage') };
@@ -71,7 +76,9 @@ export async function runQualityTool(check: QualityCheck, options: CollectOption
         command: adapter.commandLine(check.command, files, commandOptions),
         env: toolEnv(options.worktree, allowlistOnly(options.env ?? process.env)),
         // The tool writes its report into `dir`, the one place outside the worktree it may write to.
-        sandbox: options.sandbox && withWritable(withSandboxEnv(options.sandbox, toolEnv(options.worktree, options.sandbox.env)), dir),
+        sandbox:
+          options.sandbox &&
+          withWritable(withSandboxEnv(options.sandbox, toolEnv(options.worktree, options.sandbox.env)), dir),
         timeoutMs: options.timeoutMs,
         outputLimitBytes: options.outputLimitBytes,
         signal: options.signal,
@@ -80,15 +87,37 @@ export async function runQualityTool(check: QualityCheck, options: CollectOption
     } catch (err) {
       const error = `${describeCheck(check)} could not start: ${(err as Error).message}`;
       return {
-        result: { ...base, ...empty, passed: false, exitCode: null, timedOut: false, durationMs: 0, error, outputTail: '' },
-        passing: [], output: '', outputTruncated: false,
+        result: {
+          ...base,
+          ...empty,
+          passed: false,
+          exitCode: null,
+          timedOut: false,
+          durationMs: 0,
+          error,
+          outputTail: '',
+        },
+        passing: [],
+        output: '',
+        outputTruncated: false,
       };
     }
     const output = stripAnsi(run.output).trim();
-    const finished = { ...base, exitCode: run.exitCode, timedOut: run.timedOut, durationMs: run.durationMs, outputTail: lastChars(output, OUTPUT_TAIL_CHARS) };
+    const finished = {
+      ...base,
+      exitCode: run.exitCode,
+      timedOut: run.timedOut,
+      durationMs: run.durationMs,
+      outputTail: lastChars(output, OUTPUT_TAIL_CHARS),
+    };
     const kept = { output: run.output, outputTruncated: run.outputTruncated };
     const failedWith = (reason: string): ToolRunResult => ({
-      result: { ...finished, ...empty, passed: false, error: `${describeCheck(check)} ${reason}. Output: ${lastChars(output, OUTPUT_IN_ERROR_CHARS) || '(none)'}` },
+      result: {
+        ...finished,
+        ...empty,
+        passed: false,
+        error: `${describeCheck(check)} ${reason}. Output: ${lastChars(output, OUTPUT_IN_ERROR_CHARS) || '(none)'}`,
+      },
       passing: [],
       ...kept,
     });
@@ -97,9 +126,25 @@ export async function runQualityTool(check: QualityCheck, options: CollectOption
     if (problem) return failedWith(problem);
     try {
       const report = await adapter.read({ worktree: options.worktree, files, exitCode: run.exitCode });
-      const tests = report.tests ? { passed: report.tests.passed, failed: report.tests.failed, skipped: report.tests.skipped, failures: report.tests.failures, flaky: [] } : null;
+      const tests = report.tests
+        ? {
+            passed: report.tests.passed,
+            failed: report.tests.failed,
+            skipped: report.tests.skipped,
+            failures: report.tests.failures,
+            flaky: [],
+          }
+        : null;
       return {
-        result: { ...finished, passed: run.exitCode === 0, error: null, lint: report.lint ?? null, typecheck: report.typecheck ?? null, tests, coverage: report.coverage ?? null },
+        result: {
+          ...finished,
+          passed: run.exitCode === 0,
+          error: null,
+          lint: report.lint ?? null,
+          typecheck: report.typecheck ?? null,
+          tests,
+          coverage: report.coverage ?? null,
+        },
         passing: report.tests?.passing ?? [],
         ...kept,
       };

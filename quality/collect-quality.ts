@@ -15,7 +15,11 @@ export interface CollectHooks {
  * taking the results in `hooks.previous` instead of running those checks. Throws the cancellation
  * reason once `options.signal` is aborted.
  */
-export async function collectQuality(checks: QualityCheck[], options: CollectOptions, hooks: CollectHooks = {}): Promise<QualitySnapshot> {
+export async function collectQuality(
+  checks: QualityCheck[],
+  options: CollectOptions,
+  hooks: CollectHooks = {},
+): Promise<QualitySnapshot> {
   const results: CheckResult[] = [];
   for (const check of checks) {
     const previous = hooks.previous?.get(check.name);

@@ -1,7 +1,14 @@
 import { RULE_ORDER, type QualityComparison, type Regression } from './comparison.js';
 import { refusedFiles, type ChangedFile } from './file-rules.js';
 import { resolvePolicy, type QualityPolicy } from './policy.js';
-import { testKey, type CheckResult, type LintProblem, type QualitySnapshot, type TestFailure, type TypeDiagnostic } from './snapshot.js';
+import {
+  testKey,
+  type CheckResult,
+  type LintProblem,
+  type QualitySnapshot,
+  type TestFailure,
+  type TypeDiagnostic,
+} from './snapshot.js';
 
 /** The items of `current` beyond those `baseline` has, counting duplicates (a multiset difference). */
 function beyondBaseline<T>(current: T[], baseline: T[], key: (item: T) => string): T[] {
@@ -41,24 +48,49 @@ const round = (n: number) => Math.round(n * 100) / 100;
 function checkRegressions(check: CheckResult, base: CheckResult | undefined, policy: QualityPolicy): Finding[] {
   const found: Finding[] = [];
   const name = check.name;
-  if (check.error !== null) return [{ rule: 'checkError', check: name, message: firstLine(check.error), error: check.error }];
+  if (check.error !== null)
+    return [{ rule: 'checkError', check: name, message: firstLine(check.error), error: check.error }];
 
   for (const test of newFailingTests(check, base)) {
-    found.push({ rule: 'newFailingTest', check: name, test, message: `new failing test "${test.name}"${test.file ? ` in ${test.file}` : ''}` });
+    found.push({
+      rule: 'newFailingTest',
+      check: name,
+      test,
+      message: `new failing test "${test.name}"${test.file ? ` in ${test.file}` : ''}`,
+    });
   }
   if (check.typecheck) {
-    for (const diagnostic of beyondBaseline(check.typecheck.diagnostics, base?.typecheck?.diagnostics ?? [], diagnosticKey)) {
-      found.push({ rule: 'newTypeError', check: name, diagnostic, message: `new type error ${locationOf(diagnostic)} ${diagnostic.code}: ${firstLine(diagnostic.message)}` });
+    for (const diagnostic of beyondBaseline(
+      check.typecheck.diagnostics,
+      base?.typecheck?.diagnostics ?? [],
+      diagnosticKey,
+    )) {
+      found.push({
+        rule: 'newTypeError',
+        check: name,
+        diagnostic,
+        message: `new type error ${locationOf(diagnostic)} ${diagnostic.code}: ${firstLine(diagnostic.message)}`,
+      });
     }
   }
   if (check.lint) {
     const newProblems = beyondBaseline(check.lint.problems, base?.lint?.problems ?? [], lintKey);
-    for (const [rule, severity, label] of [['lintErrorIncrease', 'error', 'errors'], ['lintWarningIncrease', 'warning', 'warnings']] as const) {
+    for (const [rule, severity, label] of [
+      ['lintErrorIncrease', 'error', 'errors'],
+      ['lintWarningIncrease', 'warning', 'warnings'],
+    ] as const) {
       const before = base?.lint?.[label] ?? 0;
       const now = check.lint[label];
       if (now > before) {
         const problems = newProblems.filter((p) => p.severity === severity);
-        found.push({ rule, check: name, baseline: before, current: now, newProblems: problems, message: `lint ${label} ${before} → ${now}` });
+        found.push({
+          rule,
+          check: name,
+          baseline: before,
+          current: now,
+          newProblems: problems,
+          message: `lint ${label} ${before} → ${now}`,
+        });
       }
     }
   }
@@ -66,7 +98,10 @@ function checkRegressions(check: CheckResult, base: CheckResult | undefined, pol
   const lines = check.coverage?.lines;
   if (typeof baseLines === 'number' && typeof lines === 'number' && baseLines - lines > policy.coverageDropPercent) {
     found.push({
-      rule: 'coverageDrop', check: name, baseline: baseLines, current: lines,
+      rule: 'coverageDrop',
+      check: name,
+      baseline: baseLines,
+      current: lines,
       message: `line coverage ${baseLines}% → ${lines}% (${round(baseLines - lines)} points down, ${policy.coverageDropPercent} allowed)`,
     });
   }
@@ -75,7 +110,11 @@ function checkRegressions(check: CheckResult, base: CheckResult | undefined, pol
     const rule = check.kind === 'build' ? 'buildBroken' : 'checkBroken';
     const what = rule === 'buildBroken' ? 'build is broken' : `check "${name}" fails`;
     found.push({
-      rule, check: name, command: check.command, exitCode: check.exitCode, outputTail: check.outputTail,
+      rule,
+      check: name,
+      command: check.command,
+      exitCode: check.exitCode,
+      outputTail: check.outputTail,
       message: `${what}: \`${check.command}\` exited with ${check.exitCode}${base ? ' (it passed on the baseline)' : ''}`,
     });
   }
@@ -101,11 +140,17 @@ export function compareToBaseline(
   policy: QualityPolicy = resolvePolicy(),
   changedFiles: readonly ChangedFile[] = [],
 ): QualityComparison {
-  const found = snapshot.checks.flatMap((check) => checkRegressions(check, usableBaseline(baseline, check.name), policy));
+  const found = snapshot.checks.flatMap((check) =>
+    checkRegressions(check, usableBaseline(baseline, check.name), policy),
+  );
   found.push(...refusedFiles(changedFiles, policy));
   for (const check of baseline?.checks ?? []) {
     if (!snapshot.checks.some((c) => c.name === check.name)) {
-      found.push({ rule: 'checkMissing', check: check.name, message: `check "${check.name}" of the baseline is no longer run` });
+      found.push({
+        rule: 'checkMissing',
+        check: check.name,
+        message: `check "${check.name}" of the baseline is no longer run`,
+      });
     }
   }
   const regressions = found

@@ -21,14 +21,29 @@ export const regressionSchema = z.discriminatedUnion('rule', [
   z.object({ rule: z.literal('checkMissing'), ...common }),
   z.object({ rule: z.literal('checkError'), ...common, error: z.string() }),
   z.object({ rule: z.literal('coverageDrop'), ...common, baseline: z.number(), current: z.number() }),
-  z.object({ rule: z.literal('fileRefused'), ...common, file: z.string(), reason: z.enum(['binary', 'tooLarge']), bytes: z.number() }),
+  z.object({
+    rule: z.literal('fileRefused'),
+    ...common,
+    file: z.string(),
+    reason: z.enum(['binary', 'tooLarge']),
+    bytes: z.number(),
+  }),
 ]);
 export type Regression = z.infer<typeof regressionSchema>;
 export type RegressionRule = Regression['rule'];
 
 /** The order regressions are listed in (within each severity): what stops everything first. */
 export const RULE_ORDER: RegressionRule[] = [
-  'checkError', 'fileRefused', 'checkMissing', 'buildBroken', 'checkBroken', 'newFailingTest', 'newTypeError', 'lintErrorIncrease', 'lintWarningIncrease', 'coverageDrop',
+  'checkError',
+  'fileRefused',
+  'checkMissing',
+  'buildBroken',
+  'checkBroken',
+  'newFailingTest',
+  'newTypeError',
+  'lintErrorIncrease',
+  'lintWarningIncrease',
+  'coverageDrop',
 ];
 
 export const qualityComparisonSchema = z.object({

@@ -5,7 +5,13 @@ import { KIND_OF_FORMAT, type QualityCheck } from './quality-check.js';
 import { readRepoConfig, type ConfiguredCheck } from './repo-config.js';
 import { CHECK_KINDS, type CheckKind, type ReportFormat } from './snapshot.js';
 
-const ESLINT_CONFIG_FILES = ['eslint.config.js', 'eslint.config.mjs', 'eslint.config.cjs', 'eslint.config.ts', 'eslint.config.mts'];
+const ESLINT_CONFIG_FILES = [
+  'eslint.config.js',
+  'eslint.config.mjs',
+  'eslint.config.cjs',
+  'eslint.config.ts',
+  'eslint.config.mts',
+];
 const VITEST_COVERAGE_PROVIDERS = ['@vitest/coverage-v8', '@vitest/coverage-istanbul'];
 
 /** Which tool a script invokes, by its first word. */
@@ -57,8 +63,16 @@ function fromDependencies(worktree: string, pkg: PackageJson, name: string): Qua
         ? { name, kind: 'typecheck', format: 'tsc', command: 'tsc --noEmit', coverage: false }
         : null;
     case 'test':
-      if (hasDependency(pkg, 'vitest')) return { name, kind: 'test', format: 'vitest-json', command: 'vitest run', coverage: wantsCoverage(pkg, 'vitest-json') };
-      if (hasDependency(pkg, 'jest')) return { name, kind: 'test', format: 'jest-json', command: 'jest', coverage: true };
+      if (hasDependency(pkg, 'vitest'))
+        return {
+          name,
+          kind: 'test',
+          format: 'vitest-json',
+          command: 'vitest run',
+          coverage: wantsCoverage(pkg, 'vitest-json'),
+        };
+      if (hasDependency(pkg, 'jest'))
+        return { name, kind: 'test', format: 'jest-json', command: 'jest', coverage: true };
       return null;
     default:
       return null;
@@ -85,7 +99,8 @@ export function detectQualityChecks(worktree: string): QualityCheck[] {
   const detected = [
     fromScript(pkg, 'lint', 'lint', ['eslint-json']) ?? fromDependencies(worktree, pkg, 'lint'),
     fromScript(pkg, 'typecheck', 'typecheck', ['tsc']) ?? fromDependencies(worktree, pkg, 'typecheck'),
-    fromScript(pkg, 'test', 'test', ['vitest-json', 'jest-json', 'node-test']) ?? fromDependencies(worktree, pkg, 'test'),
+    fromScript(pkg, 'test', 'test', ['vitest-json', 'jest-json', 'node-test']) ??
+      fromDependencies(worktree, pkg, 'test'),
     fromScript(pkg, 'build', 'build', []),
   ];
   return detected.filter((check): check is QualityCheck => check !== null);

@@ -18,7 +18,11 @@ export const HEADINGS: Record<RegressionRule, string> = {
 };
 
 const fenced = (text: string) => '```\n' + text.trim() + '\n```';
-const indented = (text: string) => text.split('\n').map((line) => `  ${line}`).join('\n');
+const indented = (text: string) =>
+  text
+    .split('\n')
+    .map((line) => `  ${line}`)
+    .join('\n');
 const tail = (text: string) => (text.length > OUTPUT_TAIL_CHARS ? `…${text.slice(-OUTPUT_TAIL_CHARS)}` : text);
 
 function detail(r: Regression): string {
@@ -29,7 +33,9 @@ function detail(r: Regression): string {
       return `- ${locationOf(r.diagnostic)} ${r.diagnostic.code}: ${r.diagnostic.message}`;
     case 'lintErrorIncrease':
     case 'lintWarningIncrease': {
-      const problems = r.newProblems.slice(0, MAX_ITEMS_PER_RULE).map((p) => `  - ${p.file}:${p.line}:${p.column} ${p.rule ?? 'parse error'}: ${p.message}`);
+      const problems = r.newProblems
+        .slice(0, MAX_ITEMS_PER_RULE)
+        .map((p) => `  - ${p.file}:${p.line}:${p.column} ${p.rule ?? 'parse error'}: ${p.message}`);
       return [`- ${r.message} (check "${r.check}")`, ...problems].join('\n');
     }
     case 'buildBroken':

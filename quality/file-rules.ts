@@ -26,10 +26,28 @@ function binaryAllowed(file: string, policy: QualityPolicy): boolean {
 export function refusedFiles(files: readonly ChangedFile[], policy: QualityPolicy): Found[] {
   return files.flatMap((f): Found[] => {
     if (f.bytes > policy.maxFileBytes) {
-      return [{ rule: 'fileRefused', check: 'files', file: f.path, reason: 'tooLarge', bytes: f.bytes, message: `${f.path} is ${f.bytes} bytes, over the ${policy.maxFileBytes}-byte limit` }];
+      return [
+        {
+          rule: 'fileRefused',
+          check: 'files',
+          file: f.path,
+          reason: 'tooLarge',
+          bytes: f.bytes,
+          message: `${f.path} is ${f.bytes} bytes, over the ${policy.maxFileBytes}-byte limit`,
+        },
+      ];
     }
     if (f.binary && !binaryAllowed(f.path, policy)) {
-      return [{ rule: 'fileRefused', check: 'files', file: f.path, reason: 'binary', bytes: f.bytes, message: `${f.path} is a binary file, which this repository does not accept (quality.binaryFiles)` }];
+      return [
+        {
+          rule: 'fileRefused',
+          check: 'files',
+          file: f.path,
+          reason: 'binary',
+          bytes: f.bytes,
+          message: `${f.path} is a binary file, which this repository does not accept (quality.binaryFiles)`,
+        },
+      ];
     }
     return [];
   });

@@ -23,4 +23,5 @@ export function readPackageJson(worktree: string): PackageJson | null {
   return parsed.data;
 }
 
-export const hasDependency = (pkg: PackageJson, name: string): boolean => name in pkg.dependencies || name in pkg.devDependencies;
+export const hasDependency = (pkg: PackageJson, name: string): boolean =>
+  name in pkg.dependencies || name in pkg.devDependencies;

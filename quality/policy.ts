@@ -23,9 +23,15 @@ export const qualityPolicySchema = z
     coverageDropPercent: z.number().min(0).max(100).default(1),
     /** A changed file that is binary or over `maxFileBytes` (see `binaryFiles`). */
     fileRefused: severitySchema.default('error'),
-    maxFileBytes: z.number().int().positive().default(5 * 1024 * 1024),
+    maxFileBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(5 * 1024 * 1024),
     /** Binary files a change may add or modify: none, any, or those with these extensions (".png"). */
-    binaryFiles: z.union([z.enum(['refuse', 'allow']), z.array(z.string().regex(/^\.[\w.-]+$/, 'extensions look like ".png"'))]).default('refuse'),
+    binaryFiles: z
+      .union([z.enum(['refuse', 'allow']), z.array(z.string().regex(/^\.[\w.-]+$/, 'extensions look like ".png"'))])
+      .default('refuse'),
   })
   .strict();
 

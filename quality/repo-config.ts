@@ -26,11 +26,15 @@ const checkObjectSchema = z
   })
   .strict()
   .refine((check) => !check.kind || !KIND_OF_FORMAT[check.format] || KIND_OF_FORMAT[check.format] === check.kind, {
-    message: 'kind does not match format (eslint-json is lint, tsc is typecheck, vitest-json/jest-json/node-test are test)',
+    message:
+      'kind does not match format (eslint-json is lint, tsc is typecheck, vitest-json/jest-json/node-test are test)',
   });
 
 /** A plain string is shorthand for `{ "command": "…" }`: a command judged by its exit code. */
-const checkSchema = z.preprocess((value) => (typeof value === 'string' ? { command: value } : value), checkObjectSchema);
+const checkSchema = z.preprocess(
+  (value) => (typeof value === 'string' ? { command: value } : value),
+  checkObjectSchema,
+);
 
 const repoConfigSchema = z
   .object({

@@ -2,7 +2,11 @@ import { runQualityTool, type CollectOptions } from './collect-check.js';
 import { newFailingTests, usableBaseline } from './compare-to-baseline.js';
 import { testKey, type CheckResult, type QualitySnapshot } from './snapshot.js';
 
-async function rerunCheck(check: CheckResult, baseline: QualitySnapshot | null, options: CollectOptions): Promise<CheckResult> {
+async function rerunCheck(
+  check: CheckResult,
+  baseline: QualitySnapshot | null,
+  options: CollectOptions,
+): Promise<CheckResult> {
   const suspects = newFailingTests(check, usableBaseline(baseline, check.name));
   if (check.error !== null || !check.tests || suspects.length === 0) return check;
 
@@ -35,7 +39,11 @@ async function rerunCheck(check: CheckResult, baseline: QualitySnapshot | null, 
  * passes on the re-run is moved from `failures` to `flaky`, so it is not taken for a regression;
  * a test still failing (or a re-run that could not be read) leaves the check as it was.
  */
-export async function rerunNewFailures(snapshot: QualitySnapshot, baseline: QualitySnapshot | null, options: CollectOptions): Promise<QualitySnapshot> {
+export async function rerunNewFailures(
+  snapshot: QualitySnapshot,
+  baseline: QualitySnapshot | null,
+  options: CollectOptions,
+): Promise<QualitySnapshot> {
   const checks: CheckResult[] = [];
   for (const check of snapshot.checks) checks.push(await rerunCheck(check, baseline, options));
   return { checks };

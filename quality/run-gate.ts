@@ -44,8 +44,15 @@ async function previousResults(context: GateContext): Promise<Map<string, CheckR
 }
 
 const checkRun = (check: QualityCheck, { result, output, outputTruncated }: ToolRunResult): GateCheckRun => ({
-  name: check.name, command: check.command, exitCode: result.exitCode, passed: result.passed, timedOut: result.timedOut,
-  durationMs: result.durationMs, output, outputTruncated, result,
+  name: check.name,
+  command: check.command,
+  exitCode: result.exitCode,
+  passed: result.passed,
+  timedOut: result.timedOut,
+  durationMs: result.durationMs,
+  output,
+  outputTruncated,
+  result,
 });
 
 /**

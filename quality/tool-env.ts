@@ -18,5 +18,10 @@ function nodeBinDirs(worktree: string): string[] {
  * its dependencies installed fails clearly instead of silently running another project's eslint or tsc.
  */
 export function toolEnv(worktree: string, base: Record<string, string>): Record<string, string> {
-  return { ...base, PATH: [...nodeBinDirs(worktree), ...withoutNodeBinDirs(base.PATH)].join(path.delimiter), CI: 'true', FORCE_COLOR: '0' };
+  return {
+    ...base,
+    PATH: [...nodeBinDirs(worktree), ...withoutNodeBinDirs(base.PATH)].join(path.delimiter),
+    CI: 'true',
+    FORCE_COLOR: '0',
+  };
 }

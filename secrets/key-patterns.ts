@@ -37,8 +37,14 @@ export const KEY_PATTERNS: ReadonlyArray<{ name: string; source: string }> = [
     source: String.raw`${tokenStart('s')}k-(?=[A-Za-z_-]{0,64}[0-9])[A-Za-z0-9_-]{20,512}`,
   },
   { name: 'Google API key', source: String.raw`${tokenStart('A')}Iza[0-9A-Za-z_-]{30,128}` },
-  { name: 'GitHub token', source: String.raw`${tokenStart('g')}(?:h[pousr]_[A-Za-z0-9]{30,255}|ithub_pat_[A-Za-z0-9_]{30,255})` },
-  { name: 'AWS access key id', source: String.raw`${tokenStart('A', 'A-Za-z0-9')}(?:KIA|SIA)[A-Z0-9]{16}(?![A-Za-z0-9])` },
+  {
+    name: 'GitHub token',
+    source: String.raw`${tokenStart('g')}(?:h[pousr]_[A-Za-z0-9]{30,255}|ithub_pat_[A-Za-z0-9_]{30,255})`,
+  },
+  {
+    name: 'AWS access key id',
+    source: String.raw`${tokenStart('A', 'A-Za-z0-9')}(?:KIA|SIA)[A-Z0-9]{16}(?![A-Za-z0-9])`,
+  },
   { name: 'Slack token', source: String.raw`${tokenStart('x')}ox[bpars]-[A-Za-z0-9-]{10,255}` },
   {
     name: 'JSON web token',

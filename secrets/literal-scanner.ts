@@ -33,7 +33,10 @@ export function createLiteralScanner(literals: readonly string[]): LiteralScanne
   for (const literal of new Set(literals)) {
     if (literal.length < WINDOW) continue;
     const h = windowHash(literal, 0);
-    byHash.set(h, [...(byHash.get(h) ?? []), literal].sort((a, b) => b.length - a.length));
+    byHash.set(
+      h,
+      [...(byHash.get(h) ?? []), literal].sort((a, b) => b.length - a.length),
+    );
     filter[slot(h)] = 1;
   }
 

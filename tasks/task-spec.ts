@@ -3,7 +3,9 @@ import { z } from 'zod';
 import { PRIORITIES, TASK_ID_PATTERN } from './task.js';
 import { multiLineText, oneLineProblem, oneLineText, textRule } from './text-rules.js';
 
-const skill = z.string().regex(/^[a-z0-9][a-z0-9+#.-]{0,39}$/, 'skills are short lowercase words like "typescript" or "react"');
+const skill = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9+#.-]{0,39}$/, 'skills are short lowercase words like "typescript" or "react"');
 
 export const MAX_DESCRIPTION_CHARS = 200_000;
 export const MAX_BUDGET_TOKENS = 1_000_000_000_000;
@@ -27,7 +29,12 @@ export const taskSpecSchema = z
       .regex(/^(?!-)(?!.*\.\.)[A-Za-z0-9._/-]+$/, 'baseBranch must be a valid git branch name')
       .optional(),
     model: oneLineText('model', 64).optional(),
-    maxAttempts: z.number().int().min(1, 'maxAttempts must be at least 1').max(10, 'maxAttempts is limited to 10').default(3),
+    maxAttempts: z
+      .number()
+      .int()
+      .min(1, 'maxAttempts must be at least 1')
+      .max(10, 'maxAttempts is limited to 10')
+      .default(3),
     budget: z
       .object({
         maxTokens: z
@@ -51,4 +58,3 @@ export type TaskSpecInput = z.input<typeof taskSpecSchema>;
 export type TaskSpec = z.output<typeof taskSpecSchema>;
 
 export const taskIdSchema = z.string().regex(TASK_ID_PATTERN, 'task ids are lowercase letters and digits');
-

@@ -11,7 +11,10 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/u;
 const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
 const LINE_SEPARATOR = /[\u2028\u2029]/u;
 /** Characters that show nothing: spaces, format characters (zero-width, soft hyphen, tags), fillers, variation selectors. */
-const INVISIBLE = /[\p{Z}\p{Cf}\p{Cc}\s\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u2800\u3164\uffa0\ufe00-\ufe0f\u{e0100}-\u{e01ef}]/gu;
+// Variation selectors are listed on purpose: a title made only of them shows nothing.
+const INVISIBLE =
+  // eslint-disable-next-line no-misleading-character-class
+  /[\p{Z}\p{Cf}\p{Cc}\s\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u2800\u3164\uffa0\ufe00-\ufe0f\u{e0100}-\u{e01ef}]/gu;
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
@@ -23,7 +26,8 @@ export function oneLineProblem(field: string, text: string): string | null {
   const control = CONTROL.exec(text);
   if (control) return `${field} must not contain control characters (found ${codePoint(control[0])})`;
   const bidi = BIDI.exec(text) ?? LINE_SEPARATOR.exec(text);
-  if (bidi) return `${field} must not contain bidirectional-control or line-separator characters (found ${codePoint(bidi[0])})`;
+  if (bidi)
+    return `${field} must not contain bidirectional-control or line-separator characters (found ${codePoint(bidi[0])})`;
   if (text.replace(INVISIBLE, '') === '') return `${field} must contain visible characters`;
   return null;
 }
@@ -36,10 +40,11 @@ export function multiLineProblem(field: string, text: string): string | null {
 }
 
 /** A zod refinement reporting `problem(field, text)` as the issue. */
-export const textRule = (problem: (field: string, text: string) => string | null, field: string) => (text: string, ctx: z.RefinementCtx) => {
-  const message = problem(field, text);
-  if (message) ctx.addIssue({ code: 'custom', message });
-};
+export const textRule =
+  (problem: (field: string, text: string) => string | null, field: string) => (text: string, ctx: z.RefinementCtx) => {
+    const message = problem(field, text);
+    if (message) ctx.addIssue({ code: 'custom', message });
+  };
 
 /** A trimmed one-line text field of 1..max characters. */
 export const oneLineText = (field: string, max: number) =>

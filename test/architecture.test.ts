@@ -5,7 +5,23 @@ import { findCycles, readImportGraph, roomGraph, roomOf, type ImportEdge } from 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** The project's rooms: the top-level directories of its own source. Tests and benchmarks are not rooms. */
-const ROOMS = ['workflows', 'activities', 'agent', 'models', 'quality', 'memory', 'db', 'workspace', 'process', 'tasks', 'config', 'errors', 'secrets', 'workers', 'client'];
+const ROOMS = [
+  'workflows',
+  'activities',
+  'agent',
+  'models',
+  'quality',
+  'memory',
+  'db',
+  'workspace',
+  'process',
+  'tasks',
+  'config',
+  'errors',
+  'secrets',
+  'workers',
+  'client',
+];
 const NOT_ROOMS = ['node_modules', 'test', 'bench'];
 
 /**
@@ -39,7 +55,9 @@ describe('architecture: the import graph of the project source', () => {
     const allowed = (file: string) => DB_MAY_REACH_ROOMS.includes(roomOf(file)) || DB_MAY_REACH_FILES.includes(file);
     const importsOf = (file: string) => edges.filter((e) => e.from === file);
     // Walk from every db/ file, remembering how each file was reached.
-    const reachedVia = new Map<string, ImportEdge | null>(files.filter((f) => roomOf(f) === 'db').map((f) => [f, null]));
+    const reachedVia = new Map<string, ImportEdge | null>(
+      files.filter((f) => roomOf(f) === 'db').map((f) => [f, null]),
+    );
     const queue = [...reachedVia.keys()];
     while (queue.length > 0) {
       for (const edge of importsOf(queue.shift()!)) {
@@ -52,22 +70,29 @@ describe('architecture: the import graph of the project source', () => {
       const edge = reachedVia.get(file);
       return edge ? [...chainTo(edge.from), file] : [file];
     };
-    const violations = [...reachedVia.keys()].filter((file) => !allowed(file)).map((file) => chainTo(file).join(' -> '));
+    const violations = [...reachedVia.keys()]
+      .filter((file) => !allowed(file))
+      .map((file) => chainTo(file).join(' -> '));
     expect(violations, 'db/ reaches files outside its allowed imports').toEqual([]);
   });
 
   it('has no cycle between rooms', () => {
-    const tolerated = (e: ImportEdge) => TOLERATED_ROOM_EDGES.some((t) => t.from === roomOf(e.from) && t.to === roomOf(e.to));
+    const tolerated = (e: ImportEdge) =>
+      TOLERATED_ROOM_EDGES.some((t) => t.from === roomOf(e.from) && t.to === roomOf(e.to));
     const graph = roomGraph(edges.filter((e) => !tolerated(e)));
     const cycles = findCycles(graph).map((cycle) => {
-      const steps = cycle.slice(1).map((to, i) => `  ${cycle[i]} -> ${to}: ${describeEdge(graph.get(cycle[i]!)!.get(to)!)}`);
+      const steps = cycle
+        .slice(1)
+        .map((to, i) => `  ${cycle[i]} -> ${to}: ${describeEdge(graph.get(cycle[i]!)!.get(to)!)}`);
       return [`room cycle ${cycle.join(' -> ')}`, ...steps].join('\n');
     });
     expect(cycles.join('\n'), 'rooms must depend on each other one way only').toBe('');
   });
 
   it('keeps its list of tolerated room imports free of entries no import needs', () => {
-    const stale = TOLERATED_ROOM_EDGES.filter((t) => !edges.some((e) => roomOf(e.from) === t.from && roomOf(e.to) === t.to));
+    const stale = TOLERATED_ROOM_EDGES.filter(
+      (t) => !edges.some((e) => roomOf(e.from) === t.from && roomOf(e.to) === t.to),
+    );
     expect(stale).toEqual([]);
   });
 });

@@ -10,7 +10,6 @@ import { WORKFLOWS_PATH } from '../workers/task-worker.js';
 import { startSqld } from './helpers/sqld.js';
 import type {} from './provided-context.js';
 
-
 function stop(child: ChildProcess | undefined): Promise<void> {
   return new Promise((resolve) => {
     if (!child || child.exitCode !== null || child.signalCode !== null) return resolve();
@@ -43,7 +42,10 @@ export default async function setup(project: TestProject) {
         detached: false,
       }),
       startSqld(dir),
-      bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } as never }),
+      bundleWorkflowCode({
+        workflowsPath: WORKFLOWS_PATH,
+        logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } as never,
+      }),
     ]);
     temporal = temporalChild;
     sqld = sqldServer.process;

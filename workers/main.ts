@@ -16,7 +16,9 @@ export async function runWorkerProcess(modelType: string): Promise<void> {
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   try {
     const taskWorker = await createTaskWorker({ config, modelType, connection, store, sandbox });
-    console.log(`worker ${taskWorker.agentId} serving ${taskWorker.worker.options.taskQueue} on ${config.temporal.address}`);
+    console.log(
+      `worker ${taskWorker.agentId} serving ${taskWorker.worker.options.taskQueue} on ${config.temporal.address}`,
+    );
     await taskWorker.run();
     console.log(`worker ${taskWorker.agentId} stopped`);
   } finally {

@@ -23,12 +23,17 @@ export function processSecrets(config: SwarmConfig, env: Env): string[] {
 }
 
 /** The redactor of everything this process stores, built once at start. */
-export const processRedactor = (config: SwarmConfig, env: Env): Redactor => createRedactor({ secrets: processSecrets(config, env) });
+export const processRedactor = (config: SwarmConfig, env: Env): Redactor =>
+  createRedactor({ secrets: processSecrets(config, env) });
 
 /**
  * The store as a worker or the CLI opens it: writes redacted with the process's secrets and capped
  * at the configured limits.
  */
 export function openSwarmStore(config: SwarmConfig, env: Env = process.env): Promise<Store> {
-  return openStore(config.database, { embeddingDimensions: config.embeddingDimensions, redactor: processRedactor(config, env), limits: config.limits });
+  return openStore(config.database, {
+    embeddingDimensions: config.embeddingDimensions,
+    redactor: processRedactor(config, env),
+    limits: config.limits,
+  });
 }

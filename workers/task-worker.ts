@@ -41,7 +41,9 @@ export async function createTaskWorker(options: TaskWorkerOptions): Promise<Task
   const { config, modelType, store } = options;
   const modelConfig = Object.hasOwn(config.models, modelType) ? config.models[modelType] : undefined;
   if (!modelConfig) {
-    throw new ConfigError(`model type "${modelType}" is not configured (configured: ${Object.keys(config.models).join(', ')})`);
+    throw new ConfigError(
+      `model type "${modelType}" is not configured (configured: ${Object.keys(config.models).join(', ')})`,
+    );
   }
   const agentId = `${modelType}-${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const taskQueue = taskQueueForModel(config.temporal.taskQueuePrefix, modelType);
@@ -78,7 +80,14 @@ export async function createTaskWorker(options: TaskWorkerOptions): Promise<Task
   const worker = await Worker.create(workerOptions);
 
   const withRegistration = async <R>(body: () => Promise<R>): Promise<R> => {
-    await store.agents.register({ id: agentId, modelType, taskQueue, skills: modelConfig.skills, host: hostname(), pid: process.pid });
+    await store.agents.register({
+      id: agentId,
+      modelType,
+      taskQueue,
+      skills: modelConfig.skills,
+      host: hostname(),
+      pid: process.pid,
+    });
     const beat = setInterval(() => void store.agents.heartbeat(agentId).catch(() => undefined), REGISTRY_HEARTBEAT_MS);
     try {
       return await body();

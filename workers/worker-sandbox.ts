@@ -10,7 +10,10 @@ import { sandboxSettings, type SandboxSettings } from '../process/task-sandbox.j
  * database, other tasks' worktrees), the worktrees dir and the database's directory. With
  * bubblewrap, a probe must start a sandbox, or the worker refuses to start (a ConfigError).
  */
-export async function workerSandbox(config: SwarmConfig, env: Record<string, string | undefined>): Promise<SandboxSettings> {
+export async function workerSandbox(
+  config: SwarmConfig,
+  env: Record<string, string | undefined>,
+): Promise<SandboxSettings> {
   // Hidden directories must exist now: a tmpfs only covers what is there.
   for (const dir of [config.home, config.worktreesDir]) mkdirSync(dir, { recursive: true });
   const databaseDir = config.database.mode === 'remote' ? [] : [path.dirname(config.database.path)];

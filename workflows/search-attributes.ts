@@ -13,5 +13,12 @@ export const JetpackBudget = defineSearchAttributeKey('JetpackBudget', SearchAtt
 export const JetpackQuality = defineSearchAttributeKey('JetpackQuality', SearchAttributeType.KEYWORD);
 
 export const ALL_SEARCH_ATTRIBUTES = [
-  JetpackStatus, JetpackPriority, JetpackModel, JetpackSkills, JetpackAttempt, JetpackRepo, JetpackBudget, JetpackQuality,
+  JetpackStatus,
+  JetpackPriority,
+  JetpackModel,
+  JetpackSkills,
+  JetpackAttempt,
+  JetpackRepo,
+  JetpackBudget,
+  JetpackQuality,
 ];

@@ -25,7 +25,12 @@ const planFor = (input: TaskWorkflowInput, attempt: number): ModelPlan =>
   input.fallback && attempt > input.fallback.afterFailedAttempts ? input.fallback : input.primary;
 
 /** One attempt by the agent: one CLI run, or turns of the durable loop until the model finishes. */
-export async function runAttempt(ctx: AttemptContext, attempt: number, feedbackArtifactId: string | null, firstTurn: number): Promise<AttemptOutcome> {
+export async function runAttempt(
+  ctx: AttemptContext,
+  attempt: number,
+  feedbackArtifactId: string | null,
+  firstTurn: number,
+): Promise<AttemptOutcome> {
   const { input, state } = ctx;
   const { taskId } = input;
   const plan = planFor(input, attempt);
@@ -42,12 +47,22 @@ export async function runAttempt(ctx: AttemptContext, attempt: number, feedbackA
   }
   for (let turn = firstTurn; ; turn++) {
     state.turn = turn;
-    const result = await agent.agentTurn({ taskId, attempt, turn, modelType: plan.modelType, maxTurns: plan.maxTurns, feedbackArtifactId });
+    const result = await agent.agentTurn({
+      taskId,
+      attempt,
+      turn,
+      modelType: plan.modelType,
+      maxTurns: plan.maxTurns,
+      feedbackArtifactId,
+    });
     await ctx.budget.spend(result.usage);
     if (result.outcome) return result.outcome;
     if (workflowInfo().historyLength > (input.continueAsNewAfterEvents ?? CONTINUE_AS_NEW_AFTER_EVENTS)) {
       await ctx.continueAsNewAt({
-        attempt, turn: turn + 1, feedbackArtifactId, lastFailure: state.lastFailure,
+        attempt,
+        turn: turn + 1,
+        feedbackArtifactId,
+        lastFailure: state.lastFailure,
         used: { tokens: state.budget.usedTokens, costUsd: state.budget.usedCostUsd },
         budget: { maxTokens: state.budget.maxTokens, maxCostUsd: state.budget.maxCostUsd },
       });
@@ -61,14 +76,21 @@ export type Landing =
   | { status: 'fatal'; reason: string };
 
 /** Runs the checks and lands; when the base moved meanwhile, merges it in and checks again. */
-export async function checkAndLand({ input: { taskId }, moveTo, steps }: AttemptContext, attempt: number): Promise<Landing> {
+export async function checkAndLand(
+  { input: { taskId }, moveTo, steps }: AttemptContext,
+  attempt: number,
+): Promise<Landing> {
   for (let round = 1; round <= MAX_BASE_SYNC_ROUNDS; round++) {
     moveTo('checking');
     const checks = await steps.runChecks({ taskId, attempt, round });
     upsertSearchAttributes([{ key: JetpackQuality, value: checks.quality }]);
     if (!checks.passed) {
       const after = round > 1 ? ' after merging the updated base branch' : '';
-      return { status: 'retry', reason: `quality gate failed${after}: ${checks.summary}`, feedbackArtifactId: checks.feedbackArtifactId };
+      return {
+        status: 'retry',
+        reason: `quality gate failed${after}: ${checks.summary}`,
+        feedbackArtifactId: checks.feedbackArtifactId,
+      };
     }
     moveTo('merging');
     const landed = await steps.landChanges({ taskId, attempt });

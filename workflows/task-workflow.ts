@@ -16,7 +16,12 @@ import { taskSteps, type TaskSteps } from './task-activities.js';
 import { checkAndLand, runAttempt, type AttemptContext } from './task-attempt.js';
 import { BudgetRejected, createBudgetGate } from './task-budget.js';
 import type {
-  BudgetApproval, BudgetRejection, BudgetState, TaskWorkflowInput, TaskWorkflowResult, TaskWorkflowState,
+  BudgetApproval,
+  BudgetRejection,
+  BudgetState,
+  TaskWorkflowInput,
+  TaskWorkflowResult,
+  TaskWorkflowState,
 } from './task-types.js';
 
 export type * from './task-types.js';
@@ -46,16 +51,31 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskWorkfl
   setHandler(approveBudgetUpdate, budget.approve, { validator: (_: BudgetApproval) => budget.requireAwaiting() });
   setHandler(rejectBudgetUpdate, budget.reject, { validator: (_: BudgetRejection) => budget.requireAwaiting() });
   const attempts: AttemptContext = {
-    input, state, budget, steps, moveTo,
+    input,
+    state,
+    budget,
+    steps,
+    moveTo,
     continueAsNewAt: (point) => continueAsNew<typeof taskWorkflow>({ ...input, resume: point }),
   };
 
   let finished = false;
-  const finish = async (status: 'succeeded' | 'failed' | 'cancelled', summary: string, failureReason: string | null) => {
+  const finish = async (
+    status: 'succeeded' | 'failed' | 'cancelled',
+    summary: string,
+    failureReason: string | null,
+  ) => {
     finished = true;
     moveTo(status);
     await recordLearningsIfPossible(steps, taskId, status, state.mergeCommit);
-    await steps.recordResult({ taskId, status, attempts: state.attempt, mergeCommit: state.mergeCommit, summary, failureReason });
+    await steps.recordResult({
+      taskId,
+      status,
+      attempts: state.attempt,
+      mergeCommit: state.mergeCommit,
+      summary,
+      failureReason,
+    });
     await steps.cleanupWorkspace({ taskId });
   };
 
@@ -112,16 +132,30 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskWorkfl
 function initialState({ taskId, maxAttempts, resume, primary, budget }: TaskWorkflowInput): TaskWorkflowState {
   const limits = resume?.budget ?? budget;
   return {
-    taskId, status: 'queued', attempt: resume?.attempt ?? 0, maxAttempts, turn: resume?.turn ?? 0, modelType: primary.modelType,
-    lastFailure: resume?.lastFailure ?? null, mergeCommit: null,
-    budget: { ...limits, usedTokens: resume?.used.tokens ?? 0, usedCostUsd: resume?.used.costUsd ?? 0, awaitingApproval: false },
+    taskId,
+    status: 'queued',
+    attempt: resume?.attempt ?? 0,
+    maxAttempts,
+    turn: resume?.turn ?? 0,
+    modelType: primary.modelType,
+    lastFailure: resume?.lastFailure ?? null,
+    mergeCommit: null,
+    budget: {
+      ...limits,
+      usedTokens: resume?.used.tokens ?? 0,
+      usedCostUsd: resume?.used.costUsd ?? 0,
+      awaitingApproval: false,
+    },
   };
 }
 
 /** Memory is an aid, not part of the task's outcome: a task never fails for want of it. */
 async function recordLearningsIfPossible(
   steps: TaskSteps,
-  taskId: string, status: 'succeeded' | 'failed' | 'cancelled', mergeCommit: string | null) {
+  taskId: string,
+  status: 'succeeded' | 'failed' | 'cancelled',
+  mergeCommit: string | null,
+) {
   try {
     await steps.recordLearnings({ taskId, status, mergeCommit });
   } catch (err) {

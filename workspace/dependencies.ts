@@ -23,13 +23,24 @@ export async function installDependencies(worktree: string, options: InstallOpti
   if (Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }).length === 0) return null;
   const lockfile = path.join(worktree, 'package-lock.json');
   const installed = path.join(worktree, 'node_modules', '.package-lock.json');
-  if (existsSync(installed) && (!existsSync(lockfile) || statSync(installed).mtimeMs >= statSync(lockfile).mtimeMs)) return null;
+  if (existsSync(installed) && (!existsSync(lockfile) || statSync(installed).mtimeMs >= statSync(lockfile).mtimeMs))
+    return null;
 
   const command = existsSync(lockfile) ? 'npm ci --no-audit --no-fund' : 'npm install --no-audit --no-fund';
-  const result = await runCommand({ cwd: worktree, command, timeoutMs: options.timeoutMs, outputLimitBytes: 16 * 1024, signal: options.signal, onStart: options.onStart, sandbox: options.sandbox });
+  const result = await runCommand({
+    cwd: worktree,
+    command,
+    timeoutMs: options.timeoutMs,
+    outputLimitBytes: 16 * 1024,
+    signal: options.signal,
+    onStart: options.onStart,
+    sandbox: options.sandbox,
+  });
   if (options.signal?.aborted) throw options.signal.reason;
   if (result.exitCode !== 0) {
-    throw new Error(`installing dependencies with \`${command}\` in ${worktree} failed (exit ${result.exitCode ?? result.signal}): ${result.output.slice(-2_000)}`);
+    throw new Error(
+      `installing dependencies with \`${command}\` in ${worktree} failed (exit ${result.exitCode ?? result.signal}): ${result.output.slice(-2_000)}`,
+    );
   }
   return command;
 }

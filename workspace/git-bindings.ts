@@ -62,7 +62,13 @@ export function repoContext(repo: RepoGit): GitContext {
 export function worktreeContext(wt: WorktreeGit): GitContext {
   return {
     cwd: wt.workTree,
-    vars: { ...ceiling(wt.workTree), ...NO_TRANSPORT, GIT_DIR: wt.gitDir, GIT_COMMON_DIR: wt.repo.commonDir, GIT_WORK_TREE: wt.workTree },
+    vars: {
+      ...ceiling(wt.workTree),
+      ...NO_TRANSPORT,
+      GIT_DIR: wt.gitDir,
+      GIT_COMMON_DIR: wt.repo.commonDir,
+      GIT_WORK_TREE: wt.workTree,
+    },
     config: [],
   };
 }
@@ -71,7 +77,13 @@ export function worktreeContext(wt: WorktreeGit): GitContext {
 export function checkoutContext(repo: RepoGit, workTree: string, gitDir: string): GitContext {
   return {
     cwd: workTree,
-    vars: { ...ceiling(workTree), ...NO_TRANSPORT, GIT_DIR: gitDir, GIT_COMMON_DIR: repo.commonDir, GIT_WORK_TREE: workTree },
+    vars: {
+      ...ceiling(workTree),
+      ...NO_TRANSPORT,
+      GIT_DIR: gitDir,
+      GIT_COMMON_DIR: repo.commonDir,
+      GIT_WORK_TREE: workTree,
+    },
     config: [],
   };
 }
@@ -85,7 +97,13 @@ export async function openRepo(repoPath: string): Promise<RepoGit> {
   if (cached && existsSync(cached.gitDir)) return cached;
   if (!existsSync(key)) throw new RepoError(`repo ${key} does not exist`);
   const ctx = looseContext(key);
-  const dirs = await runGitMaybe(ctx, ['rev-parse', '--path-format=absolute', '--git-dir', '--git-common-dir', '--is-bare-repository']);
+  const dirs = await runGitMaybe(ctx, [
+    'rev-parse',
+    '--path-format=absolute',
+    '--git-dir',
+    '--git-common-dir',
+    '--is-bare-repository',
+  ]);
   if (!dirs) throw new RepoError(`repo ${key} is not the top level of a git repository`);
   const [gitDir = '', commonDir = '', bare] = dirs.split('\n');
   const repo: RepoGit = {

@@ -6,7 +6,18 @@
  */
 
 /** The only variables of the worker's environment git sees. */
-const PASSED_THROUGH = ['PATH', 'HOME', 'XDG_CONFIG_HOME', 'LANG', 'LANGUAGE', 'LC_ALL', 'LC_CTYPE', 'LC_MESSAGES', 'TZ', 'TMPDIR'];
+const PASSED_THROUGH = [
+  'PATH',
+  'HOME',
+  'XDG_CONFIG_HOME',
+  'LANG',
+  'LANGUAGE',
+  'LC_ALL',
+  'LC_CTYPE',
+  'LC_MESSAGES',
+  'TZ',
+  'TMPDIR',
+];
 
 const FIXED_ENV: Record<string, string> = {
   GIT_TERMINAL_PROMPT: '0',

@@ -34,7 +34,7 @@ export function runGit(ctx: GitContext, args: string[], options: { signal?: Abor
       { cwd: ctx.cwd, maxBuffer: 64 * 1024 * 1024, signal: options.signal, env: gitEnv(ctx.vars, ctx.config) },
       (err, stdout, stderr) => {
         if (err) {
-          const code = typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : null;
+          const code = typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : null;
           const detail = (stderr || err.message).trim().split('\n').slice(-5).join('\n');
           reject(new GitError(`git ${args.join(' ')} failed in ${ctx.cwd}: ${detail}`, args, stderr, code));
         } else resolve(stdout.trimEnd());

@@ -52,7 +52,8 @@ export async function restoreGitfile(workTree: string, adminDir: string): Promis
   const gitfile = path.join(workTree, '.git');
   let repaired = false;
   const stat = await lstat(gitfile).catch(() => null);
-  if (stat?.isDirectory()) throw new RepoError(`${gitfile} is a directory, not the worktree's gitfile: the worktree was tampered with`);
+  if (stat?.isDirectory())
+    throw new RepoError(`${gitfile} is a directory, not the worktree's gitfile: the worktree was tampered with`);
   const content = stat?.isFile() ? await readFile(gitfile, 'utf8') : null;
   const named = content?.match(/^gitdir: ([^\n]+)\s*$/)?.[1];
   if (!named || realpathOr(path.resolve(workTree, named.trim())) !== realpathOr(adminDir)) {
@@ -78,10 +79,14 @@ export async function verifyWorktree(wt: WorktreeGit, ctx: GitContext): Promise<
   await restoreGitfile(wt.workTree, wt.gitDir);
   const [top, gitDir] = (await runGit(ctx, ['rev-parse', '--show-toplevel', '--absolute-git-dir'])).split('\n');
   if (realpathOr(top ?? '') !== wt.workTree || realpathOr(gitDir ?? '') !== wt.gitDir) {
-    throw new RepoError(`worktree ${wt.path} resolves to ${top} with git dir ${gitDir}, not ${wt.workTree} with ${wt.gitDir}`);
+    throw new RepoError(
+      `worktree ${wt.path} resolves to ${top} with git dir ${gitDir}, not ${wt.workTree} with ${wt.gitDir}`,
+    );
   }
   const head = await runGitMaybe(ctx, ['symbolic-ref', '--quiet', 'HEAD']);
   if (head !== `refs/heads/${wt.branch}`) {
-    throw new RepoError(`worktree ${wt.path} has ${head ?? 'a detached HEAD'} checked out, not refs/heads/${wt.branch}: refusing to commit there`);
+    throw new RepoError(
+      `worktree ${wt.path} has ${head ?? 'a detached HEAD'} checked out, not refs/heads/${wt.branch}: refusing to commit there`,
+    );
   }
 }

@@ -52,7 +52,8 @@ export async function requireBranch(repo: string, branch: string): Promise<strin
   return sha;
 }
 
-const branchShaIn = (ctx: GitContext, branch: string) => runGitMaybe(ctx, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}^{commit}`]);
+const branchShaIn = (ctx: GitContext, branch: string) =>
+  runGitMaybe(ctx, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}^{commit}`]);
 
 async function requireBranchIn(ctx: GitContext, repo: RepoGit, branch: string): Promise<string> {
   const sha = await branchShaIn(ctx, branch);
@@ -82,8 +83,10 @@ async function checkouts(ctx: GitContext): Promise<Checkout[]> {
   const porcelain = await runGit(ctx, ['worktree', 'list', '--porcelain']);
   const list: Checkout[] = [];
   for (const line of porcelain.split('\n')) {
-    if (line.startsWith('worktree ')) list.push({ path: line.slice('worktree '.length), branch: null, main: list.length === 0 });
-    else if (line.startsWith('branch refs/heads/') && list.length > 0) list[list.length - 1]!.branch = line.slice('branch refs/heads/'.length);
+    if (line.startsWith('worktree '))
+      list.push({ path: line.slice('worktree '.length), branch: null, main: list.length === 0 });
+    else if (line.startsWith('branch refs/heads/') && list.length > 0)
+      list[list.length - 1]!.branch = line.slice('branch refs/heads/'.length);
   }
   return list;
 }
@@ -92,10 +95,17 @@ async function checkouts(ctx: GitContext): Promise<Checkout[]> {
  * The task worktree at `worktreePath`, its private git dir found from the repository; verified
  * (gitfile restored, HEAD on `branch`) and registered, so every later git there is pinned to it.
  */
-async function bindWorktree(repo: RepoGit, worktreePath: string, branch: string): Promise<{ wt: WorktreeGit; ctx: GitContext }> {
+async function bindWorktree(
+  repo: RepoGit,
+  worktreePath: string,
+  branch: string,
+): Promise<{ wt: WorktreeGit; ctx: GitContext }> {
   const workTree = realpathOr(worktreePath);
   const known = registeredWorktree(worktreePath);
-  const gitDir = known && known.repo.commonDir === repo.commonDir && existsSync(known.gitDir) ? known.gitDir : await findAdminDir(repo.commonDir, workTree);
+  const gitDir =
+    known && known.repo.commonDir === repo.commonDir && existsSync(known.gitDir)
+      ? known.gitDir
+      : await findAdminDir(repo.commonDir, workTree);
   if (!gitDir) throw new RepoError(`worktree ${worktreePath} is not registered in ${repo.commonDir}`);
   const wt: WorktreeGit = { repo, path: path.resolve(worktreePath), workTree, gitDir, branch };
   const ctx = await withoutRepoDrivers(worktreeContext(wt));
@@ -120,7 +130,8 @@ async function openWorktree(worktree: string, repoPath?: string): Promise<{ wt: 
 async function repairBeforePrune(repo: RepoGit, worktreePath: string): Promise<void> {
   if (!existsSync(worktreePath)) return;
   const known = registeredWorktree(worktreePath);
-  const adminDir = known?.repo.commonDir === repo.commonDir ? known.gitDir : await findAdminDir(repo.commonDir, worktreePath);
+  const adminDir =
+    known?.repo.commonDir === repo.commonDir ? known.gitDir : await findAdminDir(repo.commonDir, worktreePath);
   if (adminDir && existsSync(adminDir)) await restoreGitfile(realpathOr(worktreePath), adminDir);
 }
 
@@ -135,7 +146,12 @@ export interface PreparedWorktree {
  * Creates the task's worktree on `branch` from `baseBranch`, or reuses it when a previous run
  * (a retried activity, a crashed worker) already made it.
  */
-export async function prepareWorktree(opts: { repo: string; baseBranch: string; branch: string; worktreePath: string }): Promise<PreparedWorktree> {
+export async function prepareWorktree(opts: {
+  repo: string;
+  baseBranch: string;
+  branch: string;
+  worktreePath: string;
+}): Promise<PreparedWorktree> {
   const { repo, ctx } = await repoGit(opts.repo);
   const baseSha = await requireBranchIn(ctx, repo, opts.baseBranch);
   return withRepoLock(repo.commonDir, async () => {
@@ -157,7 +173,12 @@ export async function prepareWorktree(opts: { repo: string; baseBranch: string; 
         : ['worktree', 'add', '-b', opts.branch, opts.worktreePath, opts.baseBranch],
     );
     const { ctx: wtCtx } = await bindWorktree(repo, opts.worktreePath, opts.branch);
-    return { worktreePath: opts.worktreePath, baseSha, headSha: await runGit(wtCtx, ['rev-parse', 'HEAD']), reused: branchExists };
+    return {
+      worktreePath: opts.worktreePath,
+      baseSha,
+      headSha: await runGit(wtCtx, ['rev-parse', 'HEAD']),
+      reused: branchExists,
+    };
   });
 }
 
@@ -166,7 +187,9 @@ export async function commitAll(worktree: string, message: string): Promise<{ sh
   const { ctx } = await openWorktree(worktree);
   await runGit(ctx, ['add', '--all']);
   // -z: names verbatim (no quoting of non-ASCII); --no-renames: both sides of a rename are listed.
-  const staged = (await runGit(ctx, ['diff', '--cached', '--name-only', '--no-renames', '-z'])).split('\0').filter(Boolean);
+  const staged = (await runGit(ctx, ['diff', '--cached', '--name-only', '--no-renames', '-z']))
+    .split('\0')
+    .filter(Boolean);
   if (staged.length === 0) return null;
   await runGit(ctx, ['commit', '--quiet', '--no-verify', '-m', message]);
   return { sha: await runGit(ctx, ['rev-parse', 'HEAD']), files: staged };
@@ -183,21 +206,29 @@ export interface DroppedCommit {
  * branch's commits after it are dropped, and so are uncommitted changes and untracked files (ignored
  * ones stay). Returns the dropped commits, newest first, with their `trailerKey` trailer values.
  */
-export async function resetToCheckpoint(worktree: string, checkpoint: string, trailerKey: string): Promise<DroppedCommit[]> {
+export async function resetToCheckpoint(
+  worktree: string,
+  checkpoint: string,
+  trailerKey: string,
+): Promise<DroppedCommit[]> {
   const { wt, ctx } = await openWorktree(worktree);
   const sha = await runGitMaybe(ctx, ['rev-parse', '--verify', '--quiet', `${checkpoint}^{commit}`]);
   if (!sha) throw new RepoError(`checkpoint ${checkpoint} of ${wt.branch} is not a commit in ${wt.repo.path}`);
   const log = await runGit(ctx, ['log', '-z', `--format=%H%n%(trailers:key=${trailerKey},valueonly)`, `${sha}..HEAD`]);
-  const dropped = log.split('\0').filter(Boolean).map((entry) => {
-    const [commit = '', ...trailers] = entry.split('\n').filter(Boolean);
-    return { sha: commit, trailers };
-  });
+  const dropped = log
+    .split('\0')
+    .filter(Boolean)
+    .map((entry) => {
+      const [commit = '', ...trailers] = entry.split('\n').filter(Boolean);
+      return { sha: commit, trailers };
+    });
   await runGit(ctx, ['reset', '--quiet', '--hard', sha]);
   await runGit(ctx, ['clean', '--quiet', '-fd']);
   return dropped;
 }
 
-export type SyncOutcome = { status: 'up_to_date' } | { status: 'updated'; baseSha: string } | { status: 'conflict'; files: string[] };
+export type SyncOutcome =
+  { status: 'up_to_date' } | { status: 'updated'; baseSha: string } | { status: 'conflict'; files: string[] };
 
 /** Brings the base branch's new commits into the task branch, aborting cleanly on conflict. */
 export async function syncWithBase(worktree: string, repo: string, baseBranch: string): Promise<SyncOutcome> {
@@ -205,7 +236,15 @@ export async function syncWithBase(worktree: string, repo: string, baseBranch: s
   const baseSha = await requireBranchIn(ctx, wt.repo, baseBranch);
   if (await isAncestor(ctx, baseSha, 'HEAD')) return { status: 'up_to_date' };
   try {
-    await runGit(ctx, ['merge', '--no-edit', '--no-verify', '--no-stat', '-m', `swarm: update from ${baseBranch}`, baseSha]);
+    await runGit(ctx, [
+      'merge',
+      '--no-edit',
+      '--no-verify',
+      '--no-stat',
+      '-m',
+      `swarm: update from ${baseBranch}`,
+      baseSha,
+    ]);
     return { status: 'updated', baseSha };
   } catch (err) {
     if (!(err instanceof GitError)) throw err;
@@ -232,7 +271,12 @@ async function checkoutGit(repo: RepoGit, checkout: Checkout): Promise<GitContex
  * is fast-forwarded instead, keeping it consistent with its ref. This is the only write to the user's
  * repository besides the task branch's own commits.
  */
-export async function landOnBase(opts: { repo: string; worktree: string; baseBranch: string; message: string }): Promise<LandOutcome> {
+export async function landOnBase(opts: {
+  repo: string;
+  worktree: string;
+  baseBranch: string;
+  message: string;
+}): Promise<LandOutcome> {
   const { wt, ctx } = await openWorktree(opts.worktree, opts.repo);
   const repoCtx = await withoutRepoDrivers(repoContext(wt.repo));
   const head = await runGit(ctx, ['rev-parse', 'HEAD']);
@@ -244,7 +288,9 @@ export async function landOnBase(opts: { repo: string; worktree: string; baseBra
 
   const tree = await runGit(ctx, ['rev-parse', 'HEAD^{tree}']);
   const merge = await runGit(ctx, ['commit-tree', tree, '-p', baseSha, '-p', head, '-m', opts.message]);
-  const checkout = (await withRepoLock(wt.repo.commonDir, () => checkouts(repoCtx))).find((c) => c.branch === opts.baseBranch);
+  const checkout = (await withRepoLock(wt.repo.commonDir, () => checkouts(repoCtx))).find(
+    (c) => c.branch === opts.baseBranch,
+  );
   if (checkout) {
     const checkoutCtx = await checkoutGit(wt.repo, checkout);
     const checkedOutHead = await runGit(checkoutCtx, ['rev-parse', 'HEAD']);
@@ -253,10 +299,19 @@ export async function landOnBase(opts: { repo: string; worktree: string; baseBra
       await runGit(checkoutCtx, ['merge', '--ff-only', '--quiet', '--no-stat', merge]);
     } catch (err) {
       if ((await runGit(checkoutCtx, ['rev-parse', 'HEAD'])) !== baseSha) return { status: 'base_moved' };
-      throw new RepoError(`cannot fast-forward ${opts.baseBranch} checked out at ${checkout.path}: ${(err as Error).message}`);
+      throw new RepoError(
+        `cannot fast-forward ${opts.baseBranch} checked out at ${checkout.path}: ${(err as Error).message}`,
+      );
     }
   } else {
-    const swapped = await runGitMaybe(repoCtx, ['update-ref', '-m', opts.message, `refs/heads/${opts.baseBranch}`, merge, baseSha]);
+    const swapped = await runGitMaybe(repoCtx, [
+      'update-ref',
+      '-m',
+      opts.message,
+      `refs/heads/${opts.baseBranch}`,
+      merge,
+      baseSha,
+    ]);
     if (swapped === null) return { status: 'base_moved' };
   }
   return { status: 'merged', mergeCommit: merge };
@@ -295,7 +350,12 @@ export async function removeWorktree(repo: string, worktreePath: string): Promis
 }
 
 /** Runs `fn` in a temporary detached checkout of `commit` (under `parentDir`), removed afterwards. */
-export async function withDetachedCheckout<T>(repo: string, commit: string, parentDir: string, fn: (dir: string) => Promise<T>): Promise<T> {
+export async function withDetachedCheckout<T>(
+  repo: string,
+  commit: string,
+  parentDir: string,
+  fn: (dir: string) => Promise<T>,
+): Promise<T> {
   const { repo: r, ctx } = await repoGit(repo);
   await mkdir(parentDir, { recursive: true });
   const dir = await mkdtemp(path.join(parentDir, 'checkout-'));

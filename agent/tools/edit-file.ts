@@ -24,9 +24,12 @@ export const editFileTool = defineTool({
     const file = await resolveWorktreePath(env.worktree, requested);
     const content = await readFile(file.absolute, 'utf8');
     const occurrences = countOccurrences(content, oldString);
-    if (occurrences === 0) throw new ToolError(`old_string was not found in ${file.relative}; read the file and copy the text exactly`);
+    if (occurrences === 0)
+      throw new ToolError(`old_string was not found in ${file.relative}; read the file and copy the text exactly`);
     if (occurrences > 1) {
-      throw new ToolError(`old_string appears ${occurrences} times in ${file.relative}; include more surrounding text so it is unique`);
+      throw new ToolError(
+        `old_string appears ${occurrences} times in ${file.relative}; include more surrounding text so it is unique`,
+      );
     }
     const at = content.indexOf(oldString);
     const edited = content.slice(0, at) + newString + content.slice(at + oldString.length);

@@ -15,7 +15,8 @@ export const readFileTool = defineTool({
   async run({ path: requested, offset = 1, limit }, env) {
     const file = await resolveWorktreePath(env.worktree, requested);
     const content = await readFile(file.absolute);
-    if (content.includes(0)) throw new ToolError(`${file.relative} is a binary file (${content.length} bytes); not shown`);
+    if (content.includes(0))
+      throw new ToolError(`${file.relative} is a binary file (${content.length} bytes); not shown`);
     const lines = content.toString('utf8').split('\n');
     if (lines.at(-1) === '') lines.pop();
     const count = Math.min(limit ?? env.limits.maxReadLines, env.limits.maxReadLines);
@@ -24,7 +25,8 @@ export const readFileTool = defineTool({
     const text = page.join('\n');
     const whole = offset === 1 && last === lines.length;
     if (whole) return { ok: true, output: text };
-    if (page.length === 0) return { ok: true, output: `[${file.relative} has ${lines.length} lines; nothing at line ${offset}]` };
+    if (page.length === 0)
+      return { ok: true, output: `[${file.relative} has ${lines.length} lines; nothing at line ${offset}]` };
     return { ok: true, output: `[lines ${offset}-${last} of ${lines.length}; pass offset to read more]\n${text}` };
   },
 });

@@ -12,7 +12,15 @@ import { listDirectoryTool } from './list-directory.js';
 import { readFileTool } from './read-file.js';
 import { runCommandTool } from './run-command-tool.js';
 import { searchTool } from './search.js';
-import { clipText, ToolError, toolInputJsonSchema, type AgentTool, type ToolEnvironment, type ToolLimits, type ToolOutcome } from './tool.js';
+import {
+  clipText,
+  ToolError,
+  toolInputJsonSchema,
+  type AgentTool,
+  type ToolEnvironment,
+  type ToolLimits,
+  type ToolOutcome,
+} from './tool.js';
 import { writeFileTool } from './write-file.js';
 import { PathRefusedError } from './worktree-path.js';
 
@@ -88,13 +96,24 @@ export function createAgentToolbox(options: AgentToolboxOptions): AgentToolbox {
   };
 
   return {
-    specs: AGENT_TOOLS.map((tool) => ({ name: tool.name, description: tool.description, inputSchema: toolInputJsonSchema(tool.input) })),
+    specs: AGENT_TOOLS.map((tool) => ({
+      name: tool.name,
+      description: tool.description,
+      inputSchema: toolInputJsonSchema(tool.input),
+    })),
     async execute(name, input, { signal } = {}) {
       const tool = byName.get(name);
       if (!tool) return { ok: false, output: `unknown tool "${name}"; available: ${[...byName.keys()].join(', ')}` };
       const parsed = tool.input.safeParse(input);
       if (!parsed.success) return { ok: false, output: `invalid input for ${name}: ${formatZodError(parsed.error)}` };
-      const env: ToolEnvironment = { worktree: options.worktree, limits, commandEnv, sandbox: options.sandbox, signal, onCommandStart: options.onCommandStart };
+      const env: ToolEnvironment = {
+        worktree: options.worktree,
+        limits,
+        commandEnv,
+        sandbox: options.sandbox,
+        signal,
+        onCommandStart: options.onCommandStart,
+      };
       try {
         const outcome = await tool.run(parsed.data, env);
         return { ...outcome, output: clipText(outcome.output, limits.maxOutputChars) };

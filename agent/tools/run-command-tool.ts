@@ -9,11 +9,20 @@ export const runCommandTool = defineTool({
     'bounded; the command is stopped at the timeout.',
   input: z.object({
     command: z.string().min(1).describe('the shell command line'),
-    timeout_seconds: z.number().int().min(1).max(86_400).optional().describe('stop the command after this many seconds'),
+    timeout_seconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(86_400)
+      .optional()
+      .describe('stop the command after this many seconds'),
   }),
   async run({ command, timeout_seconds: timeoutSeconds }, env) {
     const { limits } = env;
-    const timeoutMs = Math.min(timeoutSeconds ? timeoutSeconds * 1_000 : limits.defaultCommandTimeoutMs, limits.maxCommandTimeoutMs);
+    const timeoutMs = Math.min(
+      timeoutSeconds ? timeoutSeconds * 1_000 : limits.defaultCommandTimeoutMs,
+      limits.maxCommandTimeoutMs,
+    );
     const result = await runCommand({
       cwd: env.worktree,
       command,

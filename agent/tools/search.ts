@@ -20,7 +20,13 @@ async function gitGrep(worktree: string, args: string[], maxLines: number, signa
   // The worker's hardened git: never the worktree's own .git, config or the worker's secrets.
   const { cwd, env } = await gitSpawnOptions(worktree);
   return new Promise((resolve, reject) => {
-    const child = spawn('git', ['grep', ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], signal, timeout: SEARCH_TIMEOUT_MS });
+    const child = spawn('git', ['grep', ...args], {
+      cwd,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      signal,
+      timeout: SEARCH_TIMEOUT_MS,
+    });
     const lines: string[] = [];
     let pending = '';
     let more = false;
@@ -60,14 +66,28 @@ export const searchTool = defineTool({
   }),
   async run({ pattern, path: requested, fixed_strings: fixed, ignore_case: ignoreCase }, env) {
     const scope = await resolveWorktreePath(env.worktree, requested);
-    const args = ['-n', '-I', '--untracked', '--no-color', fixed ? '-F' : '-E', ...(ignoreCase ? ['-i'] : []), '-e', pattern, '--', scope.relative];
+    const args = [
+      '-n',
+      '-I',
+      '--untracked',
+      '--no-color',
+      fixed ? '-F' : '-E',
+      ...(ignoreCase ? ['-i'] : []),
+      '-e',
+      pattern,
+      '--',
+      scope.relative,
+    ];
     const result = await gitGrep(env.worktree, args, env.limits.maxSearchMatches, env.signal);
     if (result.exitCode === 1 && result.lines.length === 0) return { ok: true, output: 'no matches' };
-    if (!result.more && result.exitCode !== 0) throw new ToolError(`search failed: ${result.stderr.trim() || `git grep exited ${result.exitCode}`}`);
+    if (!result.more && result.exitCode !== 0)
+      throw new ToolError(`search failed: ${result.stderr.trim() || `git grep exited ${result.exitCode}`}`);
     const shown = result.lines.map((line) => clipText(line, MAX_LINE_CHARS)).join('\n');
     return {
       ok: true,
-      output: result.more ? `${shown}\n… [more than ${result.lines.length} matches; narrow the pattern or the path]` : shown,
+      output: result.more
+        ? `${shown}\n… [more than ${result.lines.length} matches; narrow the pattern or the path]`
+        : shown,
     };
   },
 });

@@ -60,6 +60,9 @@ export function clipText(text: string, max: number): string {
 
 /** The input schema as JSON Schema for the model's tool definitions. */
 export function toolInputJsonSchema(schema: z.ZodType): Record<string, unknown> {
-  const { $schema: _ignored, ...json } = z.toJSONSchema(schema, { io: 'input', target: 'draft-7' }) as Record<string, unknown>;
+  const { $schema: _ignored, ...json } = z.toJSONSchema(schema, { io: 'input', target: 'draft-7' }) as Record<
+    string,
+    unknown
+  >;
   return json;
 }

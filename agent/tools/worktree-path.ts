@@ -14,7 +14,8 @@ export interface WorktreePath {
   relative: string;
 }
 
-const isOutside = (relative: string) => relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative);
+const isOutside = (relative: string) =>
+  relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative);
 const isGitInternal = (relative: string) => relative.split(path.sep)[0] === '.git';
 
 function checkRelative(requested: string, relative: string): void {

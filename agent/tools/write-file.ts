@@ -17,6 +17,10 @@ export const writeFileTool = defineTool({
     requireWithinFileLimit(file.relative, Buffer.byteLength(content), env.limits.maxFileBytes);
     await mkdir(path.dirname(file.absolute), { recursive: true });
     await writeFile(file.absolute, content);
-    return { ok: true, output: `wrote ${Buffer.byteLength(content)} bytes to ${file.relative}`, changedPath: file.relative };
+    return {
+      ok: true,
+      output: `wrote ${Buffer.byteLength(content)} bytes to ${file.relative}`,
+      changedPath: file.relative,
+    };
   },
 });

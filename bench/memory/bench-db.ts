@@ -43,14 +43,22 @@ export interface BenchDb {
  * replaces the migration's vector index options for a sizing run; `cacheMb` raises SQLite's page
  * cache above its 2 MB default, to see what that connection setting would buy.
  */
-export async function openBenchDb(file: string, dims: number, indexSettings?: string[], cacheMb?: number): Promise<BenchDb> {
+export async function openBenchDb(
+  file: string,
+  dims: number,
+  indexSettings?: string[],
+  cacheMb?: number,
+): Promise<BenchDb> {
   const db = await openDatabase({ mode: 'local', path: file });
   if (cacheMb) await db.execute(`PRAGMA cache_size = -${Math.round(cacheMb * 1024)}`);
   await migrate(db, { embeddingDimensions: dims });
   if (indexSettings) {
     const options = ['metric=cosine', ...indexSettings].map((o) => `'${o.replace(/'/g, '')}'`).join(', ');
     await db.batch(
-      [`DROP INDEX ${MEMORY_VECTOR_INDEX}`, `CREATE INDEX ${MEMORY_VECTOR_INDEX} ON memories (libsql_vector_idx(embedding, ${options}))`],
+      [
+        `DROP INDEX ${MEMORY_VECTOR_INDEX}`,
+        `CREATE INDEX ${MEMORY_VECTOR_INDEX} ON memories (libsql_vector_idx(embedding, ${options}))`,
+      ],
       'write',
     );
   }
@@ -61,7 +69,10 @@ export async function openBenchDb(file: string, dims: number, indexSettings?: st
 
 /** The options of the vector index as the database has them. */
 export async function indexSettingsOf(db: Db): Promise<string> {
-  const rs = await db.execute({ sql: "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", args: [MEMORY_VECTOR_INDEX] });
+  const rs = await db.execute({
+    sql: "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?",
+    args: [MEMORY_VECTOR_INDEX],
+  });
   const sql = String(rs.rows[0]?.sql ?? '');
   return /libsql_vector_idx\s*\(([\s\S]*)\)\s*\)\s*$/.exec(sql)?.[1]?.replace(/\s+/g, ' ').trim() ?? sql;
 }

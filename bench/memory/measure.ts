@@ -22,7 +22,12 @@ export interface SearchFigures {
  * Runs each query through `vectorSearch` twice — the vector index path and the exact scan — timing
  * both and comparing their top-k. Both include the statement that marks the hits accessed.
  */
-export async function measureSearch(bench: BenchDb, queries: Float32Array[], k: number, exactQueries = queries.length): Promise<SearchFigures> {
+export async function measureSearch(
+  bench: BenchDb,
+  queries: Float32Array[],
+  k: number,
+  exactQueries = queries.length,
+): Promise<SearchFigures> {
   const indexMs: number[] = [];
   const exactMs: number[] = [];
   const recalls: number[] = [];
@@ -45,7 +50,11 @@ export async function measureSearch(bench: BenchDb, queries: Float32Array[], k: 
 }
 
 /** `store()` latencies, with its near-duplicate check, for `count` new memories. */
-export async function measureStore(bench: BenchDb, next: () => Float32Array, count: number): Promise<{ ms: number[]; merged: number }> {
+export async function measureStore(
+  bench: BenchDb,
+  next: () => Float32Array,
+  count: number,
+): Promise<{ ms: number[]; merged: number }> {
   const ms: number[] = [];
   let merged = 0;
   for (let i = 0; i < count; i++) {
@@ -63,6 +72,7 @@ export async function measureStore(bench: BenchDb, next: () => Float32Array, cou
 /** Mean cosine similarity of random pairs: the data's background level. */
 export function randomPairSimilarity(vectors: Float32Array[]): number {
   const sims: number[] = [];
-  for (let i = 0; i + 1 < vectors.length; i += 2) sims.push(vectors[i]!.reduce((s, x, j) => s + x * vectors[i + 1]![j]!, 0));
+  for (let i = 0; i + 1 < vectors.length; i += 2)
+    sims.push(vectors[i]!.reduce((s, x, j) => s + x * vectors[i + 1]![j]!, 0));
   return mean(sims);
 }

@@ -48,13 +48,16 @@ function normalise(v: Float32Array): Float32Array {
 export function syntheticSpace(model: DataModel, dims: number, seed: number) {
   const gauss = gaussian(prng(seed));
   if (model === 'isotropic') {
-    const centres = Array.from({ length: ISOTROPIC_CENTRES }, () => normalise(Float32Array.from({ length: dims }, gauss)));
+    const centres = Array.from({ length: ISOTROPIC_CENTRES }, () =>
+      normalise(Float32Array.from({ length: dims }, gauss)),
+    );
     const scale = ISOTROPIC_SPREAD / Math.sqrt(dims);
     return {
       stream(streamSeed: number): () => Float32Array {
         const random = prng(streamSeed);
         const noise = gaussian(random);
-        return () => normalise(Float32Array.from(centres[Math.floor(random() * ISOTROPIC_CENTRES)]!, (x) => x + scale * noise()));
+        return () =>
+          normalise(Float32Array.from(centres[Math.floor(random() * ISOTROPIC_CENTRES)]!, (x) => x + scale * noise()));
       },
     };
   }

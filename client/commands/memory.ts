@@ -7,7 +7,10 @@ import { intBetween, list, numberBetween, positiveInt } from './parse.js';
 
 /** Checks a memory (or a search text) before the database is opened, so bad input never waits on it. */
 async function validateMemoryInput(input: unknown): Promise<void> {
-  const [{ memoryInputSchema }, { formatZodError }] = await Promise.all([import('../../memory/types.js'), import('../../config/format-zod-error.js')]);
+  const [{ memoryInputSchema }, { formatZodError }] = await Promise.all([
+    import('../../memory/types.js'),
+    import('../../config/format-zod-error.js'),
+  ]);
   const parsed = memoryInputSchema.safeParse(input);
   if (!parsed.success) throw new TaskInputError(`invalid memory: ${formatZodError(parsed.error)}`);
 }
@@ -22,11 +25,18 @@ export function registerMemoryCommands(program: Command, ctx: CliContext): void 
     .addOption(new Option('--type <type>', 'only this type').choices(MEMORY_TYPES))
     .option('--branch <name>', 'memories of this branch and global ones')
     .option('--json', 'print JSON')
-    .action(async (text: string, opts: { limit: number; threshold: number; type?: MemoryType; branch?: string; json?: boolean }) => {
-      await validateMemoryInput({ content: text, type: 'learning', branch: opts.branch ?? null });
-      const hits = await (await ctx.memory()).vectorSearch({ text, limit: opts.limit, threshold: opts.threshold, type: opts.type, branch: opts.branch });
-      ctx.print(opts.json, hits, () => formatMemoryHits(hits));
-    });
+    .action(
+      async (
+        text: string,
+        opts: { limit: number; threshold: number; type?: MemoryType; branch?: string; json?: boolean },
+      ) => {
+        await validateMemoryInput({ content: text, type: 'learning', branch: opts.branch ?? null });
+        const hits = await (
+          await ctx.memory()
+        ).vectorSearch({ text, limit: opts.limit, threshold: opts.threshold, type: opts.type, branch: opts.branch });
+        ctx.print(opts.json, hits, () => formatMemoryHits(hits));
+      },
+    );
 
   memory
     .command('add')
@@ -38,12 +48,29 @@ export function registerMemoryCommands(program: Command, ctx: CliContext): void 
     .option('--branch <name>', 'the branch it holds on (default: every branch)')
     .option('--ttl <seconds>', 'forget it after this many seconds', positiveInt('--ttl'))
     .option('--json', 'print JSON')
-    .action(async (opts: { content: string; type: MemoryType; importance?: number; tags?: string[]; branch?: string; ttl?: number; json?: boolean }) => {
-      const input = { content: opts.content, type: opts.type, importance: opts.importance, tags: opts.tags, branch: opts.branch ?? null, ttlSeconds: opts.ttl };
-      await validateMemoryInput(input);
-      const stored = await (await ctx.memory()).store(input);
-      ctx.print(opts.json, stored, () => `${stored.merged ? 'merged into' : 'stored'} memory ${stored.id}`);
-    });
+    .action(
+      async (opts: {
+        content: string;
+        type: MemoryType;
+        importance?: number;
+        tags?: string[];
+        branch?: string;
+        ttl?: number;
+        json?: boolean;
+      }) => {
+        const input = {
+          content: opts.content,
+          type: opts.type,
+          importance: opts.importance,
+          tags: opts.tags,
+          branch: opts.branch ?? null,
+          ttlSeconds: opts.ttl,
+        };
+        await validateMemoryInput(input);
+        const stored = await (await ctx.memory()).store(input);
+        ctx.print(opts.json, stored, () => `${stored.merged ? 'merged into' : 'stored'} memory ${stored.id}`);
+      },
+    );
 
   memory
     .command('list')

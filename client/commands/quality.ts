@@ -31,7 +31,10 @@ export function registerQualityCommands(program: Command, ctx: CliContext): void
       if (!opts.task) await repoAndBranch(opts.repo, opts.branch);
       const shown = await showQuality(await ctx.store(), opts);
       ctx.print(opts.json, shown, () =>
-        [shown.task ? formatSnapshot(`task ${shown.task}, latest attempt`, shown.snapshot) : null, formatSnapshot('baseline', shown.baseline)]
+        [
+          shown.task ? formatSnapshot(`task ${shown.task}, latest attempt`, shown.snapshot) : null,
+          formatSnapshot('baseline', shown.baseline),
+        ]
           .filter(Boolean)
           .join('\n\n'),
       );

@@ -8,6 +8,10 @@ export function registerServerCommands(program: Command, ctx: CliContext): void 
     .description('stop the dev server that "swarm start" or "swarm demo" started')
     .action(async () => {
       const { stopLocalTemporal } = await import('../local-stack.js');
-      ctx.log(stopLocalTemporal(ctx.config) ? 'Temporal dev server stopped' : 'no Temporal dev server started by swarm is running');
+      ctx.log(
+        stopLocalTemporal(ctx.config)
+          ? 'Temporal dev server stopped'
+          : 'no Temporal dev server started by swarm is running',
+      );
     });
 }

@@ -27,7 +27,8 @@ interface CreateOptions {
 }
 
 function readDescription(opts: CreateOptions): string {
-  if (opts.description !== undefined && opts.descriptionFile !== undefined) throw new TaskInputError('give --description or --description-file, not both');
+  if (opts.description !== undefined && opts.descriptionFile !== undefined)
+    throw new TaskInputError('give --description or --description-file, not both');
   let description = opts.description;
   if (opts.descriptionFile !== undefined) {
     try {
@@ -36,7 +37,8 @@ function readDescription(opts: CreateOptions): string {
       throw new TaskInputError(`cannot read --description-file: ${(err as Error).message}`);
     }
   }
-  if (description === undefined) throw new TaskInputError('a description is needed: --description or --description-file');
+  if (description === undefined)
+    throw new TaskInputError('a description is needed: --description or --description-file');
   return description;
 }
 
@@ -56,14 +58,28 @@ export function registerTaskCommands(program: Command, ctx: CliContext): void {
     .option('--model <type>', 'model type (default: routed by skills)')
     .option('--max-attempts <n>', 'attempts before the task fails (1 to 10)', intBetween('--max-attempts', 1, 10))
     .option('--max-tokens <n>', 'token budget; over it the task pauses for approval', positiveInt('--max-tokens'))
-    .option('--max-usd <amount>', 'cost budget in USD; over it the task pauses for approval', positiveNumber('--max-usd'))
+    .option(
+      '--max-usd <amount>',
+      'cost budget in USD; over it the task pauses for approval',
+      positiveNumber('--max-usd'),
+    )
     .option('--wait', 'wait for the task to finish and print its result')
     .option('--json', 'print JSON')
     .action(async (opts: CreateOptions) => {
       const input = {
-        title: opts.title, description: readDescription(opts), priority: opts.priority, skills: opts.skills, acceptanceCriteria: opts.criteria,
-        repo: opts.repo, baseBranch: opts.base, model: opts.model, maxAttempts: opts.maxAttempts,
-        budget: opts.maxTokens !== undefined || opts.maxUsd !== undefined ? { maxTokens: opts.maxTokens, maxCostUsd: opts.maxUsd } : undefined,
+        title: opts.title,
+        description: readDescription(opts),
+        priority: opts.priority,
+        skills: opts.skills,
+        acceptanceCriteria: opts.criteria,
+        repo: opts.repo,
+        baseBranch: opts.base,
+        model: opts.model,
+        maxAttempts: opts.maxAttempts,
+        budget:
+          opts.maxTokens !== undefined || opts.maxUsd !== undefined
+            ? { maxTokens: opts.maxTokens, maxCostUsd: opts.maxUsd }
+            : undefined,
       };
       // All of it is checked before the database or Temporal is reached: bad input never waits on them.
       const { validateTaskSubmission } = await import('../task-submission.js');
@@ -71,7 +87,11 @@ export function registerTaskCommands(program: Command, ctx: CliContext): void {
       const client = await ctx.client();
       const created = await client.createTask(input);
       if (!opts.wait) {
-        ctx.print(opts.json, created, () => `created task ${created.id} on ${created.modelType} (${client.workflowUrl(created.id)})`);
+        ctx.print(
+          opts.json,
+          created,
+          () => `created task ${created.id} on ${created.modelType} (${client.workflowUrl(created.id)})`,
+        );
         return;
       }
       await client.waitForResult(created.id);
@@ -109,7 +129,9 @@ export function registerTaskCommands(program: Command, ctx: CliContext): void {
     .option('--add-tokens <n>', 'allow this many more tokens', positiveInt('--add-tokens'))
     .option('--add-usd <amount>', 'allow this much more spending', positiveNumber('--add-usd'))
     .action(async (id: string, opts: { addTokens?: number; addUsd?: number }) => {
-      const budget = await (await ctx.client()).approveBudget(id, { addTokens: opts.addTokens, addCostUsd: opts.addUsd, by: ctx.io.env.USER });
+      const budget = await (
+        await ctx.client()
+      ).approveBudget(id, { addTokens: opts.addTokens, addCostUsd: opts.addUsd, by: ctx.io.env.USER });
       ctx.log(`task ${id} approved: it goes on (used ${budget.usedTokens} tokens, $${budget.usedCostUsd.toFixed(4)})`);
     });
 
@@ -129,7 +151,9 @@ export function registerTaskCommands(program: Command, ctx: CliContext): void {
 
   task
     .command('cancel')
-    .description('cancel a running task (its worktree is cleaned up and the result recorded); a finished one is refused (exit 2)')
+    .description(
+      'cancel a running task (its worktree is cleaned up and the result recorded); a finished one is refused (exit 2)',
+    )
     .argument('<id>', 'task id', taskId)
     .action(async (id: string) => {
       await (await ctx.client()).cancelTask(id);

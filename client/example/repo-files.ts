@@ -1,16 +1,17 @@
 /** The example repository the quick start works on: a tiny Node package with real test and build checks. */
 export const EXAMPLE_REPO_FILES: Record<string, string> = {
-  'package.json': JSON.stringify(
-    {
-      name: 'swarm-example',
-      version: '1.0.0',
-      private: true,
-      type: 'module',
-      scripts: { test: 'node --test', build: 'node scripts/build.js' },
-    },
-    null,
-    2,
-  ) + '\n',
+  'package.json':
+    JSON.stringify(
+      {
+        name: 'swarm-example',
+        version: '1.0.0',
+        private: true,
+        type: 'module',
+        scripts: { test: 'node --test', build: 'node scripts/build.js' },
+      },
+      null,
+      2,
+    ) + '\n',
   'src/greet.js': 'export function greet(name) {\n  return `Hello, ${name}!`;\n}\n',
   'test/greet.test.js':
     "import test from 'node:test';\nimport assert from 'node:assert/strict';\nimport { greet } from '../src/greet.js';\n\n" +

@@ -47,9 +47,20 @@ function languageModel(options: ChatModelOptions, apiKey: string): LanguageModel
     case 'google':
       return createGoogleGenerativeAI({ apiKey, baseURL: options.baseUrl ?? DEFAULT_BASE_URLS.google, headers })(model);
     case 'openai-compatible':
-      if (!options.baseUrl) throw new ModelRequestError('an openai-compatible model needs a baseUrl (e.g. http://localhost:11434/v1)', provider, undefined);
+      if (!options.baseUrl)
+        throw new ModelRequestError(
+          'an openai-compatible model needs a baseUrl (e.g. http://localhost:11434/v1)',
+          provider,
+          undefined,
+        );
       // includeUsage asks for the final usage chunk (stream_options.include_usage).
-      return createOpenAICompatible({ name: 'openai-compatible', baseURL: options.baseUrl, apiKey: apiKey || undefined, headers, includeUsage: true })(model);
+      return createOpenAICompatible({
+        name: 'openai-compatible',
+        baseURL: options.baseUrl,
+        apiKey: apiKey || undefined,
+        headers,
+        includeUsage: true,
+      })(model);
   }
 }
 

@@ -80,8 +80,15 @@ export interface ErrorContext {
 const MESSAGE_LIMIT = 300;
 
 function providerMessage(error: unknown, context: ErrorContext): string {
-  const raw = error instanceof Error ? error.message : typeof error === 'object' && error !== null && 'message' in error ? String(error.message) : String(error);
-  const clean = redact(raw, context.apiKey ? [context.apiKey] : []).replace(/\s+/g, ' ').trim();
+  const raw =
+    error instanceof Error
+      ? error.message
+      : typeof error === 'object' && error !== null && 'message' in error
+        ? String(error.message)
+        : String(error);
+  const clean = redact(raw, context.apiKey ? [context.apiKey] : [])
+    .replace(/\s+/g, ' ')
+    .trim();
   return clean.length > MESSAGE_LIMIT ? `${clean.slice(0, MESSAGE_LIMIT - 1)}…` : clean;
 }
 
@@ -98,7 +105,8 @@ function fromHttpStatus(error: APICallError, context: ErrorContext): ModelError 
   const status = error.statusCode;
   const detail = providerMessage(error, context);
   // Gemini answers a bad key with 400 INVALID_ARGUMENT and the reason API_KEY_INVALID.
-  if (status === 401 || status === 403 || (status === 400 && error.responseBody?.includes('API_KEY_INVALID'))) return authError(context, status);
+  if (status === 401 || status === 403 || (status === 400 && error.responseBody?.includes('API_KEY_INVALID')))
+    return authError(context, status);
   // OpenAI's 429 for an exhausted balance: waiting does not help, paying does.
   if (status === 429 && error.responseBody?.includes('insufficient_quota')) {
     return new ModelRequestError(`${context.provider} quota exhausted (HTTP 429): ${detail}`, context.provider, status);
@@ -106,14 +114,36 @@ function fromHttpStatus(error: APICallError, context: ErrorContext): ModelError 
   if (status === 429) {
     const wait = retryAfterSeconds(error.responseHeaders ?? {}, error.responseBody);
     const after = wait === undefined ? '' : `; retry after ${wait} s`;
-    return new ModelRateLimitError(`${context.provider} rate limit (HTTP 429)${after}: ${detail}`, context.provider, status, wait);
+    return new ModelRateLimitError(
+      `${context.provider} rate limit (HTTP 429)${after}: ${detail}`,
+      context.provider,
+      status,
+      wait,
+    );
   }
-  if (status === undefined) return new ModelServerError(`cannot reach ${context.provider}: ${detail}`, context.provider, undefined);
-  if (status >= 500 || status === 408) return new ModelServerError(`${context.provider} server error (HTTP ${status}): ${detail}`, context.provider, status);
-  return new ModelRequestError(`${context.provider} rejected the request (HTTP ${status}): ${detail}`, context.provider, status);
+  if (status === undefined)
+    return new ModelServerError(`cannot reach ${context.provider}: ${detail}`, context.provider, undefined);
+  if (status >= 500 || status === 408)
+    return new ModelServerError(
+      `${context.provider} server error (HTTP ${status}): ${detail}`,
+      context.provider,
+      status,
+    );
+  return new ModelRequestError(
+    `${context.provider} rejected the request (HTTP ${status}): ${detail}`,
+    context.provider,
+    status,
+  );
 }
 
-type StreamErrorRecord = { type?: unknown; code?: unknown; status?: unknown; message?: unknown; error?: unknown; response?: { error?: unknown } };
+type StreamErrorRecord = {
+  type?: unknown;
+  code?: unknown;
+  status?: unknown;
+  message?: unknown;
+  error?: unknown;
+  response?: { error?: unknown };
+};
 
 /** The innermost error object of an in-stream error event (`error`, `response.error` or the event itself). */
 function innermostError(error: unknown): StreamErrorRecord {
@@ -129,16 +159,26 @@ function innermostError(error: unknown): StreamErrorRecord {
 /** Errors a provider reports inside an open stream, e.g. Anthropic's `overloaded_error` event or OpenAI's `response.failed`. */
 function fromStreamError(error: unknown, context: ErrorContext): ModelError {
   const record = innermostError(error);
-  const kind = [record.type, record.code, record.status].filter((v) => typeof v === 'string' || typeof v === 'number').join(' ');
+  const kind = [record.type, record.code, record.status]
+    .filter((v) => typeof v === 'string' || typeof v === 'number')
+    .join(' ');
   const detail = providerMessage(typeof record.message === 'string' ? record.message : error, context);
   if (/rate.?limit|resource_exhausted|too_many/i.test(kind)) {
     return new ModelRateLimitError(`${context.provider} rate limit: ${detail}`, context.provider, undefined, undefined);
   }
   if (/authentication|permission|invalid_api_key|unauthenticated/i.test(kind)) return authError(context);
   if (/overloaded|api_error|server_error|internal|unavailable/i.test(kind)) {
-    return new ModelServerError(`${context.provider} failed mid-stream (${kind}): ${detail}`, context.provider, undefined);
+    return new ModelServerError(
+      `${context.provider} failed mid-stream (${kind}): ${detail}`,
+      context.provider,
+      undefined,
+    );
   }
-  return new ModelResponseError(`${context.provider} reported an error mid-stream${kind ? ` (${kind})` : ''}: ${detail}`, context.provider, undefined);
+  return new ModelResponseError(
+    `${context.provider} reported an error mid-stream${kind ? ` (${kind})` : ''}: ${detail}`,
+    context.provider,
+    undefined,
+  );
 }
 
 /** Maps whatever the AI SDK or the provider threw to one of the ModelError classes. */
@@ -155,7 +195,11 @@ export function classifyModelError(error: unknown, context: ErrorContext): Model
     NoContentGeneratedError.isInstance(error) ||
     NoOutputGeneratedError.isInstance(error)
   ) {
-    return new ModelResponseError(`${context.provider} sent a malformed response: ${detail}`, context.provider, undefined);
+    return new ModelResponseError(
+      `${context.provider} sent a malformed response: ${detail}`,
+      context.provider,
+      undefined,
+    );
   }
   if (
     InvalidPromptError.isInstance(error) ||
@@ -163,7 +207,11 @@ export function classifyModelError(error: unknown, context: ErrorContext): Model
     MissingToolResultsError.isInstance(error) ||
     UnsupportedFunctionalityError.isInstance(error)
   ) {
-    return new ModelRequestError(`cannot send this request to ${context.provider}: ${detail}`, context.provider, undefined);
+    return new ModelRequestError(
+      `cannot send this request to ${context.provider}: ${detail}`,
+      context.provider,
+      undefined,
+    );
   }
   if (!(error instanceof Error)) return fromStreamError(error, context);
   return new ModelResponseError(`${context.provider} call failed: ${detail}`, context.provider, undefined);

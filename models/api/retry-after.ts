@@ -2,14 +2,20 @@
  * How long a rate-limited caller should wait, from the response's headers (and, for Gemini, its
  * body). Whole seconds, rounded up; undefined when the provider gave no hint.
  */
-export function retryAfterSeconds(headers: Record<string, string | undefined>, body: string | undefined, now = Date.now()): number | undefined {
+export function retryAfterSeconds(
+  headers: Record<string, string | undefined>,
+  body: string | undefined,
+  now = Date.now(),
+): number | undefined {
   const header = (name: string) => headers[name] ?? headers[name.toLowerCase()];
   const seconds =
     fromMilliseconds(header('retry-after-ms')) ??
     fromRetryAfter(header('retry-after'), now) ??
     latest([header('x-ratelimit-reset-requests'), header('x-ratelimit-reset-tokens')].map(fromGoDuration)) ??
     latest(
-      ['requests', 'tokens', 'input-tokens', 'output-tokens'].map((kind) => fromTimestamp(header(`anthropic-ratelimit-${kind}-reset`), now)),
+      ['requests', 'tokens', 'input-tokens', 'output-tokens'].map((kind) =>
+        fromTimestamp(header(`anthropic-ratelimit-${kind}-reset`), now),
+      ),
     ) ??
     fromGoogleRetryInfo(body);
   return seconds === undefined ? undefined : Math.max(0, Math.ceil(seconds));
@@ -39,7 +45,8 @@ const GO_DURATION_UNITS: Record<string, number> = { h: 3_600, m: 60, s: 1, ms: 0
 function fromGoDuration(value: string | undefined): number | undefined {
   if (value === undefined || !/^(\d+(\.\d+)?(h|ms|m|s))+$/.test(value.trim())) return undefined;
   let seconds = 0;
-  for (const [, amount, unit] of value.trim().matchAll(/(\d+(?:\.\d+)?)(h|ms|m|s)/g)) seconds += Number(amount) * GO_DURATION_UNITS[unit!]!;
+  for (const [, amount, unit] of value.trim().matchAll(/(\d+(?:\.\d+)?)(h|ms|m|s)/g))
+    seconds += Number(amount) * GO_DURATION_UNITS[unit!]!;
   return seconds;
 }
 
@@ -51,7 +58,11 @@ function fromGoogleRetryInfo(body: string | undefined): number | undefined {
     if (!Array.isArray(details)) return undefined;
     for (const detail of details as Array<Record<string, unknown>>) {
       const delay = detail.retryDelay;
-      if (typeof detail['@type'] === 'string' && detail['@type'].endsWith('google.rpc.RetryInfo') && typeof delay === 'string') {
+      if (
+        typeof detail['@type'] === 'string' &&
+        detail['@type'].endsWith('google.rpc.RetryInfo') &&
+        typeof delay === 'string'
+      ) {
         const match = /^(\d+(?:\.\d+)?)s$/.exec(delay);
         if (match) return Number(match[1]);
       }

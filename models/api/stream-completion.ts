@@ -2,7 +2,8 @@ import type { ChatProvider } from './chat-provider.js';
 
 type Chunk = Record<string, unknown>;
 const isRecord = (value: unknown): value is Chunk => typeof value === 'object' && value !== null;
-const anyWith = (list: unknown, key: string) => Array.isArray(list) && list.some((item) => isRecord(item) && item[key] != null);
+const anyWith = (list: unknown, key: string) =>
+  Array.isArray(list) && list.some((item) => isRecord(item) && item[key] != null);
 
 /**
  * Whether a raw wire chunk is the one that closes a complete response. A stream cut off before it

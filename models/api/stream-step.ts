@@ -10,7 +10,10 @@ import { toModelMessages } from './to-model-messages.js';
 function toToolSet(specs: ToolSpec[]): ToolSet {
   return Object.fromEntries(
     // No schema validation here: the loop validates input with the tool's own zod schema and tells the model what is wrong.
-    specs.map((spec) => [spec.name, tool({ description: spec.description, inputSchema: jsonSchema(spec.inputSchema as JSONSchema7) })]),
+    specs.map((spec) => [
+      spec.name,
+      tool({ description: spec.description, inputSchema: jsonSchema(spec.inputSchema as JSONSchema7) }),
+    ]),
   );
 }
 
@@ -20,7 +23,11 @@ const describeInvalidCall = (error: unknown) => (error instanceof Error ? error.
  * One streamed model call over the neutral transcript, converted to the SDK's messages here: text
  * deltas go to `onTextDelta` as they arrive; tool calls come back unexecuted.
  */
-export async function streamStep(model: LanguageModel, request: ChatRequest, errorContext: ErrorContext): Promise<ChatResponse> {
+export async function streamStep(
+  model: LanguageModel,
+  request: ChatRequest,
+  errorContext: ErrorContext,
+): Promise<ChatResponse> {
   const result = streamText({
     model,
     system: request.system,
@@ -51,7 +58,11 @@ export async function streamStep(model: LanguageModel, request: ChatRequest, err
         if ('invalid' in part && part.invalid) call.inputError = describeInvalidCall(part.error);
         toolCalls.push(call);
       } else if (part.type === 'finish-step') {
-        finish = { reason: part.finishReason, inputTokens: part.usage.inputTokens ?? 0, outputTokens: part.usage.outputTokens ?? 0 };
+        finish = {
+          reason: part.finishReason,
+          inputTokens: part.usage.inputTokens ?? 0,
+          outputTokens: part.usage.outputTokens ?? 0,
+        };
       } else if (part.type === 'error') {
         throw part.error;
       } else if (part.type === 'abort') {
@@ -59,9 +70,18 @@ export async function streamStep(model: LanguageModel, request: ChatRequest, err
       }
     }
     if (!finish || !closed) {
-      throw new ModelResponseError(`${errorContext.provider} ended the stream before the response was complete`, errorContext.provider, undefined);
+      throw new ModelResponseError(
+        `${errorContext.provider} ended the stream before the response was complete`,
+        errorContext.provider,
+        undefined,
+      );
     }
-    return { text, toolCalls, finishReason: finish.reason, usage: { inputTokens: finish.inputTokens, outputTokens: finish.outputTokens } };
+    return {
+      text,
+      toolCalls,
+      finishReason: finish.reason,
+      usage: { inputTokens: finish.inputTokens, outputTokens: finish.outputTokens },
+    };
   } catch (error) {
     if (request.signal?.aborted) throw request.signal.reason;
     throw classifyModelError(error, errorContext);

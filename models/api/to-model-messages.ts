@@ -9,7 +9,9 @@ function toolResultsMessage(results: ToolResult[]): ModelMessage {
       type: 'tool-result' as const,
       toolCallId: result.callId,
       toolName: result.name,
-      output: result.isError ? { type: 'error-text' as const, value: result.output } : { type: 'text' as const, value: result.output },
+      output: result.isError
+        ? { type: 'error-text' as const, value: result.output }
+        : { type: 'text' as const, value: result.output },
     })),
   };
 }
@@ -28,7 +30,12 @@ export function toModelMessages(messages: ChatMessage[]): ModelMessage[] {
           role: 'assistant',
           content: [
             ...(message.text ? [{ type: 'text' as const, text: message.text }] : []),
-            ...message.toolCalls.map((call) => ({ type: 'tool-call' as const, toolCallId: call.id, toolName: call.name, input: call.input })),
+            ...message.toolCalls.map((call) => ({
+              type: 'tool-call' as const,
+              toolCallId: call.id,
+              toolName: call.name,
+              input: call.input,
+            })),
           ],
         };
       case 'tool':

@@ -49,7 +49,8 @@ export interface AgentProcessExit {
  */
 export async function runAgentProcess(options: AgentProcessOptions): Promise<AgentProcessExit> {
   const started = Date.now();
-  if (options.signal.aborted) return { exitCode: null, signal: null, timedOut: false, cancelled: true, durationMs: 0, stderr: '' };
+  if (options.signal.aborted)
+    return { exitCode: null, signal: null, timedOut: false, cancelled: true, durationMs: 0, stderr: '' };
   let spec = { file: options.command, args: options.args, env: options.env };
   if (options.sandbox) {
     const exposed = await exposeExecutable({ ...options.sandbox, env: options.env }, options.command, options.cwd);
@@ -66,7 +67,11 @@ export async function runAgentProcess(options: AgentProcessOptions): Promise<Age
     });
     const stderr = new BoundedOutput(options.stderrLimitBytes);
     const lines = new LineSplitter(options.maxLineBytes, options.onLine);
-    const supervision = superviseProcessGroup(child, { timeoutMs: options.timeoutMs, signal: options.signal, killGraceMs: options.killGraceMs });
+    const supervision = superviseProcessGroup(child, {
+      timeoutMs: options.timeoutMs,
+      signal: options.signal,
+      killGraceMs: options.killGraceMs,
+    });
 
     if (child.stdin) {
       // The CLI may exit without reading its input; that is not our failure.
@@ -77,14 +82,25 @@ export async function runAgentProcess(options: AgentProcessOptions): Promise<Age
     child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk));
     child.once('error', (err: NodeJS.ErrnoException) => {
       supervision.dispose();
-      reject(new CliUnavailableError(`cannot start ${options.command}: ${err.code === 'ENOENT' ? 'not found' : err.message}`, { cause: err }));
+      reject(
+        new CliUnavailableError(
+          `cannot start ${options.command}: ${err.code === 'ENOENT' ? 'not found' : err.message}`,
+          { cause: err },
+        ),
+      );
     });
     child.once('close', (code, signalCode) => {
       supervision.dispose();
       lines.end();
-      const { exitCode, signal } = options.sandbox?.kind === 'bubblewrap' ? sandboxExit(code, signalCode) : { exitCode: code, signal: signalCode };
+      const { exitCode, signal } =
+        options.sandbox?.kind === 'bubblewrap' ? sandboxExit(code, signalCode) : { exitCode: code, signal: signalCode };
       resolve({
-        exitCode, signal, timedOut: supervision.timedOut, cancelled: supervision.cancelled, durationMs: Date.now() - started, stderr: stderr.toString(),
+        exitCode,
+        signal,
+        timedOut: supervision.timedOut,
+        cancelled: supervision.cancelled,
+        durationMs: Date.now() - started,
+        stderr: stderr.toString(),
       });
     });
   });

@@ -22,12 +22,20 @@ const contentBlock = z.union([
   }),
   z.object({ type: z.string() }),
 ]);
-const systemEvent = z.object({ type: z.literal('system'), subtype: z.string(), model: z.string().optional(), session_id: z.string().optional() });
+const systemEvent = z.object({
+  type: z.literal('system'),
+  subtype: z.string(),
+  model: z.string().optional(),
+  session_id: z.string().optional(),
+});
 const assistantEvent = z.object({
   type: z.literal('assistant'),
   message: z.object({ id: z.string().optional(), content: z.array(contentBlock), usage: usageSchema.optional() }),
 });
-const userEvent = z.object({ type: z.literal('user'), message: z.object({ content: z.union([z.string(), z.array(contentBlock)]) }) });
+const userEvent = z.object({
+  type: z.literal('user'),
+  message: z.object({ content: z.union([z.string(), z.array(contentBlock)]) }),
+});
 const resultEvent = z.object({
   type: z.literal('result'),
   subtype: z.string(),
@@ -42,9 +50,15 @@ type Usage = z.infer<typeof usageSchema>;
 type ResultEvent = z.infer<typeof resultEvent>;
 
 /** Claude Code's file-writing tools and the input field naming the file. */
-const FILE_TOOLS: Record<string, string> = { Write: 'file_path', Edit: 'file_path', MultiEdit: 'file_path', NotebookEdit: 'notebook_path' };
+const FILE_TOOLS: Record<string, string> = {
+  Write: 'file_path',
+  Edit: 'file_path',
+  MultiEdit: 'file_path',
+  NotebookEdit: 'notebook_path',
+};
 
-const totalInput = (usage: Usage) => usage.input_tokens + (usage.cache_creation_input_tokens ?? 0) + (usage.cache_read_input_tokens ?? 0);
+const totalInput = (usage: Usage) =>
+  usage.input_tokens + (usage.cache_creation_input_tokens ?? 0) + (usage.cache_read_input_tokens ?? 0);
 
 const RESULT_SUBTYPES: Record<string, string> = {
   error_max_turns: 'reached its turn limit',
@@ -54,7 +68,8 @@ const RESULT_SUBTYPES: Record<string, string> = {
 
 function toolResultText(content: unknown): string {
   if (typeof content === 'string') return content;
-  if (Array.isArray(content)) return content.map((part) => (typeof part?.text === 'string' ? part.text : `[${part?.type}]`)).join('\n');
+  if (Array.isArray(content))
+    return content.map((part) => (typeof part?.text === 'string' ? part.text : `[${part?.type}]`)).join('\n');
   return '';
 }
 
@@ -67,7 +82,8 @@ function claudeInterpreter(worktree: string, log: (entry: string) => void): Stre
   const handlers = {
     system(event: unknown) {
       const parsed = systemEvent.safeParse(event);
-      if (parsed.success) log(`[system ${parsed.data.subtype}]${parsed.data.model ? ` model ${parsed.data.model}` : ''}`);
+      if (parsed.success)
+        log(`[system ${parsed.data.subtype}]${parsed.data.model ? ` model ${parsed.data.model}` : ''}`);
       return parsed.success;
     },
     assistant(event: unknown) {
@@ -79,7 +95,10 @@ function claudeInterpreter(worktree: string, log: (entry: string) => void): Stre
       if (usage) usageByMessage.set(key, usage);
       else if (!usageByMessage.has(key)) usageByMessage.set(key, { input_tokens: 0, output_tokens: 0 });
       tally.usage = [...usageByMessage.values()].reduce(
-        (sum, u) => ({ inputTokens: sum.inputTokens + totalInput(u), outputTokens: sum.outputTokens + u.output_tokens }),
+        (sum, u) => ({
+          inputTokens: sum.inputTokens + totalInput(u),
+          outputTokens: sum.outputTokens + u.output_tokens,
+        }),
         { inputTokens: 0, outputTokens: 0 },
       );
       for (const block of content) {
@@ -114,10 +133,13 @@ function claudeInterpreter(worktree: string, log: (entry: string) => void): Stre
       if (!parsed.success) return false;
       result = parsed.data;
       if (result.num_turns !== undefined) tally.turns = result.num_turns;
-      if (result.usage) tally.usage = { inputTokens: totalInput(result.usage), outputTokens: result.usage.output_tokens };
+      if (result.usage)
+        tally.usage = { inputTokens: totalInput(result.usage), outputTokens: result.usage.output_tokens };
       if (result.total_cost_usd !== undefined) tally.costUsd = result.total_cost_usd;
       const cost = result.total_cost_usd !== undefined ? `, $${result.total_cost_usd.toFixed(4)}` : '';
-      log(`[result ${result.subtype}${result.is_error ? ', error' : ''}] ${tally.turns} turn(s)${cost}${result.result ? `: ${result.result}` : ''}`);
+      log(
+        `[result ${result.subtype}${result.is_error ? ', error' : ''}] ${tally.turns} turn(s)${cost}${result.result ? `: ${result.result}` : ''}`,
+      );
       return true;
     },
   };
@@ -133,14 +155,18 @@ function claudeInterpreter(worktree: string, log: (entry: string) => void): Stre
       const turns = `after ${tally.turns} turn(s)`;
       if (!result) {
         const ended = exit.exitCode === 0 && !exit.signal ? 'ended' : describeExit(exit);
-        return { status: 'failed', summary: `claude-code ${ended} without a result event (${turns}${tally.activity ? `; last: ${clip(tally.activity, 200)}` : ''})` };
+        return {
+          status: 'failed',
+          summary: `claude-code ${ended} without a result event (${turns}${tally.activity ? `; last: ${clip(tally.activity, 200)}` : ''})`,
+        };
       }
       if (result.subtype !== 'success' || result.is_error) {
         const why = RESULT_SUBTYPES[result.subtype] ?? `stopped (${result.subtype})`;
         const detail = result.errors?.join('; ') || result.result;
         return { status: 'failed', summary: `claude-code ${why} ${turns}${detail ? `: ${clip(detail, 400)}` : ''}` };
       }
-      if (exit.exitCode !== 0) return { status: 'failed', summary: `claude-code reported success but ${describeExit(exit)}` };
+      if (exit.exitCode !== 0)
+        return { status: 'failed', summary: `claude-code reported success but ${describeExit(exit)}` };
       return { status: 'completed', summary: clip(result.result?.trim() || `claude-code finished ${turns}`, 600) };
     },
   };
@@ -156,7 +182,13 @@ export interface ClaudeCodeOptions extends CliAdapterOptions {
 }
 
 /** Variables Claude Code reads for credentials and endpoints. */
-const CLAUDE_ENV = ['ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN', 'ANTHROPIC_BASE_URL', 'ANTHROPIC_MODEL', 'CLAUDE_CONFIG_DIR'];
+const CLAUDE_ENV = [
+  'ANTHROPIC_API_KEY',
+  'ANTHROPIC_AUTH_TOKEN',
+  'ANTHROPIC_BASE_URL',
+  'ANTHROPIC_MODEL',
+  'CLAUDE_CONFIG_DIR',
+];
 
 /** Claude Code (`claude -p … --output-format stream-json --verbose`) as a ModelAdapter. */
 export function createClaudeCodeAdapter(options: ClaudeCodeOptions = {}): CliModelAdapter {
@@ -168,9 +200,11 @@ export function createClaudeCodeAdapter(options: ClaudeCodeOptions = {}): CliMod
       const args = [
         '-p',
         ...(inArgv ? [prompt] : []),
-        '--output-format', 'stream-json',
+        '--output-format',
+        'stream-json',
         '--verbose',
-        '--permission-mode', options.permissionMode ?? 'acceptEdits',
+        '--permission-mode',
+        options.permissionMode ?? 'acceptEdits',
         ...(options.model ? ['--model', options.model] : []),
         ...(options.maxTurns ? ['--max-turns', String(options.maxTurns)] : []),
         ...(options.allowedTools?.length ? ['--allowedTools', options.allowedTools.join(',')] : []),

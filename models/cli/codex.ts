@@ -127,10 +127,17 @@ function codexInterpreter(worktree: string, log: (entry: string) => void): Strea
       if (turnState === 'failed') return { status: 'failed', summary: `codex turn failed${why}` };
       if (turnState !== 'completed') {
         const ended = exit.exitCode === 0 && !exit.signal ? 'ended' : describeExit(exit);
-        return { status: 'failed', summary: `codex ${ended} before completing its turn (after ${tally.turns} step(s))${why}` };
+        return {
+          status: 'failed',
+          summary: `codex ${ended} before completing its turn (after ${tally.turns} step(s))${why}`,
+        };
       }
-      if (exit.exitCode !== 0) return { status: 'failed', summary: `codex completed its turn but ${describeExit(exit)}` };
-      return { status: 'completed', summary: clip(lastMessage?.trim() || `codex finished after ${tally.turns} step(s)`, 600) };
+      if (exit.exitCode !== 0)
+        return { status: 'failed', summary: `codex completed its turn but ${describeExit(exit)}` };
+      return {
+        status: 'completed',
+        summary: clip(lastMessage?.trim() || `codex finished after ${tally.turns} step(s)`, 600),
+      };
     },
   };
 }
@@ -153,7 +160,8 @@ export function createCodexAdapter(options: CodexOptions = {}): CliModelAdapter 
       const args = [
         'exec',
         '--json',
-        '--sandbox', options.sandbox ?? 'workspace-write',
+        '--sandbox',
+        options.sandbox ?? 'workspace-write',
         ...(options.model ? ['--model', options.model] : []),
         ...(options.extraArgs ?? []),
         // "-" makes codex read the prompt from stdin.

@@ -42,7 +42,10 @@ export function createCommandAdapter(options: CommandAdapterOptions): CliModelAd
       const transcript = new Transcript(options.transcriptLimitBytes ?? 512 * 1024, secretValues(env));
       const prompt = promptText(request);
       // The prompt file lives outside the worktree, so it is never committed with the agent's work.
-      const promptDir = options.promptVia === 'file' ? await mkdtemp(path.join(context.sandbox?.stateDir ?? tmpdir(), 'swarm-prompt-')) : undefined;
+      const promptDir =
+        options.promptVia === 'file'
+          ? await mkdtemp(path.join(context.sandbox?.stateDir ?? tmpdir(), 'swarm-prompt-'))
+          : undefined;
       // A sandboxed command reads the prompt file where the worker wrote it.
       const sandbox = context.sandbox && promptDir ? withReadOnly(context.sandbox, promptDir) : context.sandbox;
       try {
@@ -82,7 +85,9 @@ export function createCommandAdapter(options: CommandAdapterOptions): CliModelAd
         const status = exit.exitCode === 0 && !exit.timedOut ? ('completed' as const) : ('failed' as const);
         // A failing tool usually explains itself on stderr; a succeeding one ends with its result on stdout.
         const said = status === 'failed' ? stderr.split('\n').at(-1)?.trim() || lastLine : lastLine;
-        const how = exit.timedOut ? `timed out after ${Math.round(timeoutMs / 1_000)} s and was stopped` : describeExit(exit);
+        const how = exit.timedOut
+          ? `timed out after ${Math.round(timeoutMs / 1_000)} s and was stopped`
+          : describeExit(exit);
         const summary = transcript.redact(`${kind} ${how}${said ? `: ${clip(said, 300)}` : ''}`);
         transcript.add(`[outcome] ${status}: ${summary}`);
         return {

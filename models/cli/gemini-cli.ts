@@ -5,9 +5,23 @@ import { dispatchByType, StreamTally } from './stream-tally.js';
 import { clip } from './transcript.js';
 
 /** Events of `gemini -p … --output-format stream-json` (init, message, tool_use, tool_result, error, result). */
-const initEvent = z.object({ type: z.literal('init'), session_id: z.string().optional(), model: z.string().optional() });
-const messageEvent = z.object({ type: z.literal('message'), role: z.enum(['user', 'assistant']), content: z.string(), delta: z.boolean().optional() });
-const toolUseEvent = z.object({ type: z.literal('tool_use'), tool_name: z.string(), tool_id: z.string(), parameters: z.record(z.string(), z.unknown()).default({}) });
+const initEvent = z.object({
+  type: z.literal('init'),
+  session_id: z.string().optional(),
+  model: z.string().optional(),
+});
+const messageEvent = z.object({
+  type: z.literal('message'),
+  role: z.enum(['user', 'assistant']),
+  content: z.string(),
+  delta: z.boolean().optional(),
+});
+const toolUseEvent = z.object({
+  type: z.literal('tool_use'),
+  tool_name: z.string(),
+  tool_id: z.string(),
+  parameters: z.record(z.string(), z.unknown()).default({}),
+});
 const toolResultEvent = z.object({
   type: z.literal('tool_result'),
   tool_id: z.string(),
@@ -20,7 +34,13 @@ const resultEvent = z.object({
   type: z.literal('result'),
   status: z.enum(['success', 'error']),
   error: z.object({ type: z.string().optional(), message: z.string() }).optional(),
-  stats: z.object({ input_tokens: z.number().default(0), output_tokens: z.number().default(0), tool_calls: z.number().optional() }).optional(),
+  stats: z
+    .object({
+      input_tokens: z.number().default(0),
+      output_tokens: z.number().default(0),
+      tool_calls: z.number().optional(),
+    })
+    .optional(),
 });
 type ResultEvent = z.infer<typeof resultEvent>;
 
@@ -42,13 +62,15 @@ function geminiInterpreter(worktree: string, log: (entry: string) => void): Stre
     lastMessage = assistantText;
     assistantText = undefined;
   };
-  const parse = <T>(schema: z.ZodType<T>, use: (value: T) => void) => (event: unknown) => {
-    const parsed = schema.safeParse(event);
-    if (!parsed.success) return false;
-    if ((parsed.data as { type: string }).type !== 'message') flushAssistant();
-    use(parsed.data);
-    return true;
-  };
+  const parse =
+    <T>(schema: z.ZodType<T>, use: (value: T) => void) =>
+    (event: unknown) => {
+      const parsed = schema.safeParse(event);
+      if (!parsed.success) return false;
+      if ((parsed.data as { type: string }).type !== 'message') flushAssistant();
+      use(parsed.data);
+      return true;
+    };
 
   const handlers = {
     init: parse(initEvent, (e) => log(`[init]${e.model ? ` model ${e.model}` : ''}`)),
@@ -71,7 +93,11 @@ function geminiInterpreter(worktree: string, log: (entry: string) => void): Stre
       tally.activity = `${e.tool_name}${typeof target === 'string' ? ` ${target}` : ''}`;
     }),
     tool_result: parse(toolResultEvent, (e) =>
-      log(e.status === 'error' ? `[tool result error] ${clip(e.error?.message ?? e.output ?? '', 2_000)}` : `[tool result] ${clip(e.output ?? '', 2_000)}`),
+      log(
+        e.status === 'error'
+          ? `[tool result error] ${clip(e.error?.message ?? e.output ?? '', 2_000)}`
+          : `[tool result] ${clip(e.output ?? '', 2_000)}`,
+      ),
     ),
     error: parse(errorEvent, (e) => log(`[${e.severity ?? 'error'}] ${e.message}`)),
     result: parse(resultEvent, (e) => {
@@ -100,7 +126,8 @@ function geminiInterpreter(worktree: string, log: (entry: string) => void): Stre
         const detail = result.error ? `: ${[result.error.type, result.error.message].filter(Boolean).join(': ')}` : '';
         return { status: 'failed', summary: clip(`gemini-cli failed ${turns}${detail}`, 600) };
       }
-      if (exit.exitCode !== 0) return { status: 'failed', summary: `gemini-cli reported success but ${describeExit(exit)}` };
+      if (exit.exitCode !== 0)
+        return { status: 'failed', summary: `gemini-cli reported success but ${describeExit(exit)}` };
       return { status: 'completed', summary: clip(lastMessage?.trim() || `gemini-cli finished ${turns}`, 600) };
     },
   };
@@ -112,7 +139,14 @@ export interface GeminiCliOptions extends CliAdapterOptions {
 }
 
 /** Variables Gemini CLI reads for credentials (API key or Vertex AI). */
-const GEMINI_ENV = ['GEMINI_API_KEY', 'GOOGLE_API_KEY', 'GOOGLE_GENAI_USE_VERTEXAI', 'GOOGLE_CLOUD_PROJECT', 'GOOGLE_CLOUD_LOCATION', 'GOOGLE_APPLICATION_CREDENTIALS'];
+const GEMINI_ENV = [
+  'GEMINI_API_KEY',
+  'GOOGLE_API_KEY',
+  'GOOGLE_GENAI_USE_VERTEXAI',
+  'GOOGLE_CLOUD_PROJECT',
+  'GOOGLE_CLOUD_LOCATION',
+  'GOOGLE_APPLICATION_CREDENTIALS',
+];
 
 /** Gemini CLI (`gemini -p … --output-format stream-json`) as a ModelAdapter. */
 export function createGeminiCliAdapter(options: GeminiCliOptions = {}): CliModelAdapter {
@@ -123,9 +157,12 @@ export function createGeminiCliAdapter(options: GeminiCliOptions = {}): CliModel
       const inArgv = fitsInArgv(prompt);
       const args = [
         // With stdin, Gemini CLI appends the -p text to what it read there.
-        '-p', inArgv ? prompt : 'Carry out the task described above.',
-        '--output-format', 'stream-json',
-        '--approval-mode', options.approvalMode ?? 'yolo',
+        '-p',
+        inArgv ? prompt : 'Carry out the task described above.',
+        '--output-format',
+        'stream-json',
+        '--approval-mode',
+        options.approvalMode ?? 'yolo',
         ...(options.model ? ['--model', options.model] : []),
         ...(options.extraArgs ?? []),
       ];

@@ -56,11 +56,16 @@ const STDERR_LIMIT_BYTES = 16 * 1024;
 export const MAX_ARGV_PROMPT_BYTES = 100_000;
 
 /** The whole prompt as one text: the CLIs take a single prompt, and bring their own system prompt. */
-export const promptText = (request: AgentRequest) => `${request.prompt.system.trim()}\n\n${request.prompt.user.trim()}\n`;
+export const promptText = (request: AgentRequest) =>
+  `${request.prompt.system.trim()}\n\n${request.prompt.user.trim()}\n`;
 export const fitsInArgv = (prompt: string) => Buffer.byteLength(prompt) <= MAX_ARGV_PROMPT_BYTES;
 
 /** The CLI's environment: the sandbox's (or the base allowlist without one) plus the CLI's own variables. */
-export function cliEnv(context: AgentContext, source: Record<string, string | undefined>, names: readonly string[]): Record<string, string> {
+export function cliEnv(
+  context: AgentContext,
+  source: Record<string, string | undefined>,
+  names: readonly string[],
+): Record<string, string> {
   if (context.sandbox) return { ...context.sandbox.env, ...allowlistedEnv(source, names) };
   return allowlistedEnv(source, [...BASE_ENV_ALLOWLIST, ...names]);
 }
@@ -72,7 +77,12 @@ const lastLine = (text: string) => text.trim().split('\n').at(-1)?.trim() ?? '';
  * by line into the interpreter and the transcript, heartbeats with turns, files and tokens, and an
  * outcome decided by the interpreter. Cancellation kills the process group and rethrows the reason.
  */
-export async function runCliAgent(invocation: CliInvocation, options: CliAdapterOptions, request: AgentRequest, context: AgentContext): Promise<CliAgentOutcome> {
+export async function runCliAgent(
+  invocation: CliInvocation,
+  options: CliAdapterOptions,
+  request: AgentRequest,
+  context: AgentContext,
+): Promise<CliAgentOutcome> {
   const { kind } = invocation;
   const env = cliEnv(context, options.sourceEnv ?? process.env, [...invocation.envNames, ...(options.passEnv ?? [])]);
   const transcript = new Transcript(options.transcriptLimitBytes ?? 512 * 1024, secretValues(env));
@@ -89,7 +99,9 @@ export async function runCliAgent(invocation: CliInvocation, options: CliAdapter
     context.heartbeat({
       turn: interpreter.turns(),
       filesTouched: files,
-      message: transcript.redact(`${kind}: turn ${interpreter.turns()}, ${files} file(s), ${tokens} tokens${activity ? ` · ${clip(activity, 120)}` : ''}`),
+      message: transcript.redact(
+        `${kind}: turn ${interpreter.turns()}, ${files} file(s), ${tokens} tokens${activity ? ` · ${clip(activity, 120)}` : ''}`,
+      ),
     });
   };
   const onLine = (line: string, oversized: boolean) => {
@@ -128,7 +140,10 @@ export async function runCliAgent(invocation: CliInvocation, options: CliAdapter
   if (exit.cancelled) throw context.signal.reason;
 
   const verdict = exit.timedOut
-    ? { status: 'failed' as const, summary: `${kind} timed out after ${Math.round(timeoutMs / 1_000)} s and was stopped (after ${interpreter.turns()} turn(s))` }
+    ? {
+        status: 'failed' as const,
+        summary: `${kind} timed out after ${Math.round(timeoutMs / 1_000)} s and was stopped (after ${interpreter.turns()} turn(s))`,
+      }
     : interpreter.verdict(exit);
   const { status } = verdict;
   let { summary } = verdict;
@@ -140,5 +155,12 @@ export async function runCliAgent(invocation: CliInvocation, options: CliAdapter
   transcript.add(`[outcome] ${status}: ${summary}`);
 
   const touched = (await changedFiles(request.worktreePath)) ?? [...interpreter.filesTouched()].sort();
-  return { status, summary, transcript: transcript.toString(), filesTouched: touched, usage: interpreter.usage(), costUsd: interpreter.costUsd() };
+  return {
+    status,
+    summary,
+    transcript: transcript.toString(),
+    filesTouched: touched,
+    usage: interpreter.usage(),
+    costUsd: interpreter.costUsd(),
+  };
 }

@@ -15,13 +15,18 @@ export class StreamTally {
   touch(file: unknown): void {
     if (typeof file !== 'string' || file === '') return;
     const relative = path.relative(this.worktree, path.resolve(this.worktree, file));
-    if (relative && !relative.startsWith('..') && !path.isAbsolute(relative)) this.files.add(relative.split(path.sep).join('/'));
+    if (relative && !relative.startsWith('..') && !path.isAbsolute(relative))
+      this.files.add(relative.split(path.sep).join('/'));
   }
 }
 
 /** Parses `event` by its `type` field with the schema registered for that type. */
-export function dispatchByType<Handlers extends Record<string, (event: unknown) => boolean>>(event: unknown, handlers: Handlers) {
-  if (typeof event !== 'object' || event === null || typeof (event as { type?: unknown }).type !== 'string') return 'invalid' as const;
+export function dispatchByType<Handlers extends Record<string, (event: unknown) => boolean>>(
+  event: unknown,
+  handlers: Handlers,
+) {
+  if (typeof event !== 'object' || event === null || typeof (event as { type?: unknown }).type !== 'string')
+    return 'invalid' as const;
   const handler = handlers[(event as { type: string }).type];
   if (!handler) return 'unknown-type' as const;
   return handler(event) ? ('handled' as const) : ('invalid' as const);

@@ -2,7 +2,8 @@ import { BoundedOutput } from '../../process/bounded-output.js';
 import { redact } from '../env-allowlist.js';
 
 /** Clips one transcript entry so a single huge tool result cannot crowd out the rest. */
-export const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}… [${text.length - max} more characters]` : text);
+export const clip = (text: string, max: number) =>
+  text.length > max ? `${text.slice(0, max)}… [${text.length - max} more characters]` : text;
 
 /** A bounded, secret-free record of what a CLI agent said and did. */
 export class Transcript {

@@ -46,11 +46,13 @@ export function parseEditScript(text: string): EditInstruction[] {
     const words = infoRest.trim().split(/\s+/).filter(Boolean);
     const filePath = op === 'run' ? '' : (words.shift() ?? '');
     const where = `\`\`\`${op} ${filePath}`.trim();
-    if (op !== 'run' && (!filePath || filePath.includes('='))) throw new EditScriptError(`${where}: a file path must follow "${op}"`);
+    if (op !== 'run' && (!filePath || filePath.includes('=')))
+      throw new EditScriptError(`${where}: a file path must follow "${op}"`);
     let attempts: EditInstruction['attempts'] = null;
     for (const option of words) {
       const [key, value] = option.split('=');
-      if (key !== 'attempts' || !value) throw new EditScriptError(`${where}: unknown option "${option}" (only attempts=... is allowed)`);
+      if (key !== 'attempts' || !value)
+        throw new EditScriptError(`${where}: unknown option "${option}" (only attempts=... is allowed)`);
       attempts = parseAttempts(value, where);
     }
     edits.push({ op, path: filePath, content: body, attempts });

@@ -12,7 +12,11 @@ function attemptOf(messages: ChatMessage[]): number {
 }
 
 /** Sections the task prompt template (agent/prompts/task.md) puts after the description. */
-const SECTIONS_AFTER_DESCRIPTION = ['\n## Acceptance criteria\n', '\n## Relevant memories from earlier tasks\n', '\n## Feedback from the previous attempt\n'];
+const SECTIONS_AFTER_DESCRIPTION = [
+  '\n## Acceptance criteria\n',
+  '\n## Relevant memories from earlier tasks\n',
+  '\n## Feedback from the previous attempt\n',
+];
 
 /** Only the task's own description: memories and feedback may quote edit blocks of other attempts. */
 function taskDescriptionOf(messages: ChatMessage[]): string {
@@ -40,7 +44,11 @@ function toolCallFor(edit: EditInstruction): { name: string; input: unknown } {
 const FILE_TOOLS = new Set(['write_file', 'append_file', 'delete_file']);
 
 /** The summary counts only the file edits whose tool calls succeeded; a refused one fails the attempt. */
-function finishWithWhatApplied(respond: (text: string, call: { name: string; input: unknown }) => ChatResponse, edits: EditInstruction[], messages: ChatMessage[]) {
+function finishWithWhatApplied(
+  respond: (text: string, call: { name: string; input: unknown }) => ChatResponse,
+  edits: EditInstruction[],
+  messages: ChatMessage[],
+) {
   const results = messages.flatMap((m) => (m.role === 'tool' ? m.results : [])).filter((r) => FILE_TOOLS.has(r.name));
   const fileEdits = edits.filter((e) => e.op !== 'run');
   const refused = results.filter((r) => r.isError);
@@ -50,7 +58,10 @@ function finishWithWhatApplied(respond: (text: string, call: { name: string; inp
   const what = `applied ${applied.length} of ${fileEdits.length} file edit(s)${files.length > 0 ? `: ${files.join(', ')}` : ''}${commands > 0 ? `; ran ${commands} command(s)` : ''}`;
   if (refused.length > 0) {
     const reasons = refused.map((r) => r.output.split('\n')[0]).join('; ');
-    return respond(`Some edits were refused: ${reasons}`, { name: 'finish', input: { summary: `${what}; refused: ${reasons}`, success: false } });
+    return respond(`Some edits were refused: ${reasons}`, {
+      name: 'finish',
+      input: { summary: `${what}; refused: ${reasons}`, success: false },
+    });
   }
   return respond('All edits applied.', { name: 'finish', input: { summary: what, success: true } });
 }
@@ -84,7 +95,13 @@ export function createLocalChatModel(): ChatModel {
         });
       }
       if (edits.length === 0) {
-        return respond('', { name: 'finish', input: { summary: 'the task holds no edit blocks for this attempt, so the local model has nothing to do', success: false } });
+        return respond('', {
+          name: 'finish',
+          input: {
+            summary: 'the task holds no edit blocks for this attempt, so the local model has nothing to do',
+            success: false,
+          },
+        });
       }
       const done = request.messages.filter((m) => m.role === 'assistant').length;
       const next = edits[done];

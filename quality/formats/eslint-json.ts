@@ -45,7 +45,8 @@ export const eslintJson: FormatAdapter = {
   commandLine: (command, files) => `${command} --format json --output-file ${shellQuote(files.report)}`,
   async read({ exitCode, files, worktree }) {
     // 1 means "problems found"; anything else is a crash or a configuration error.
-    if (exitCode !== 0 && exitCode !== 1) throw new ToolReportError(`eslint exited with ${exitCode}, which means it could not lint`);
+    if (exitCode !== 0 && exitCode !== 1)
+      throw new ToolReportError(`eslint exited with ${exitCode}, which means it could not lint`);
     return { lint: parseEslintReport(await readReportFile(files.report), worktree) };
   },
 };

@@ -30,7 +30,11 @@ function unquote(value: string): string {
 }
 
 /** The top-level keys of a test point's YAML diagnostic block; `|-` blocks joined by newlines. */
-function readYamlBlock(lines: string[], start: number, indent: number): { fields: Record<string, string>; next: number } {
+function readYamlBlock(
+  lines: string[],
+  start: number,
+  indent: number,
+): { fields: Record<string, string>; next: number } {
   const fields: Record<string, string> = {};
   const pad = ' '.repeat(indent);
   const end = `${pad}...`;
@@ -44,7 +48,8 @@ function readYamlBlock(lines: string[], start: number, indent: number): { fields
     const [key = '', value = ''] = entry.slice(1);
     if (value === '|-' || value === '|') {
       const block: string[] = [];
-      while (i < lines.length && lines[i] !== end && (lines[i]!.startsWith(`${pad}  `) || lines[i]!.trim() === '')) block.push(lines[i++]!.slice(indent + 2));
+      while (i < lines.length && lines[i] !== end && (lines[i]!.startsWith(`${pad}  `) || lines[i]!.trim() === ''))
+        block.push(lines[i++]!.slice(indent + 2));
       fields[key] = block.join('\n');
     } else {
       fields[key] = value === '~' ? '' : unquote(value);
@@ -78,7 +83,7 @@ export function parseNodeTestTap(text: string, worktree: string): NodeTestReport
   let coverage: CoverageMetrics | null = null;
   let stderrLines: string[] = [];
 
-  for (let i = 0; i < lines.length; ) {
+  for (let i = 0; i < lines.length;) {
     const line = lines[i]!;
     const indent = line.length - line.trimStart().length;
     const body = line.trimStart();
@@ -101,7 +106,12 @@ export function parseNodeTestTap(text: string, worktree: string): NodeTestReport
       } else if (fields.failureType !== 'subtestsFailed') {
         const processFailed = 'exitCode' in fields && level === 0;
         const message = processFailed && stderrLines.length > 0 ? stderrLines.join('\n') : (fields.error ?? 'failed');
-        failures.push({ file: null, name, location: relativeLocation(worktree, fields.location), message: cleanMessage(message) });
+        failures.push({
+          file: null,
+          name,
+          location: relativeLocation(worktree, fields.location),
+          message: cleanMessage(message),
+        });
       }
       stderrLines = [];
       continue;
@@ -110,7 +120,8 @@ export function parseNodeTestTap(text: string, worktree: string): NodeTestReport
     const count = SUMMARY.exec(body);
     const total = COVERAGE_TOTAL.exec(body);
     if (count) summary[count[1]!] = Number(count[2]);
-    else if (total) coverage = { lines: Number(total[1]), branches: Number(total[2]), functions: Number(total[3]), statements: null };
+    else if (total)
+      coverage = { lines: Number(total[1]), branches: Number(total[2]), functions: Number(total[3]), statements: null };
     else stderrLines.push(body.slice(2));
   }
 

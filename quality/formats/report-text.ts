@@ -5,7 +5,6 @@ import { formatZodError } from '../../config/format-zod-error.js';
 import { ToolReportError } from './tool-report-error.js';
 
 const MAX_MESSAGE_CHARS = 2_000;
-// eslint-disable-next-line no-control-regex -- matching the ESC of ANSI colour codes is the point
 const ANSI_ESCAPE = /\x1b\[[0-9;]*[A-Za-z]/g;
 const STACK_FRAME = /^\s*at .+/;
 
@@ -13,8 +12,13 @@ export const stripAnsi = (text: string): string => text.replace(ANSI_ESCAPE, '')
 
 /** A failure message as an agent should read it: no colours, no stack frames, bounded. */
 export function cleanMessage(text: string): string {
-  const lines = stripAnsi(text).split('\n').filter((line) => !STACK_FRAME.test(line));
-  const message = lines.join('\n').replace(/\n{3,}/g, '\n\n').trim();
+  const lines = stripAnsi(text)
+    .split('\n')
+    .filter((line) => !STACK_FRAME.test(line));
+  const message = lines
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
   return message.length > MAX_MESSAGE_CHARS ? `${message.slice(0, MAX_MESSAGE_CHARS)}…` : message;
 }
 
@@ -42,9 +46,12 @@ export function parseJsonReport<S extends z.ZodType>(text: string, schema: S, wh
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new ToolReportError(`its ${what} is not valid JSON (garbage or truncated?): ${(err as Error).message}; it starts with ${JSON.stringify(text.slice(0, 120))}`);
+    throw new ToolReportError(
+      `its ${what} is not valid JSON (garbage or truncated?): ${(err as Error).message}; it starts with ${JSON.stringify(text.slice(0, 120))}`,
+    );
   }
   const parsed = schema.safeParse(json);
-  if (!parsed.success) throw new ToolReportError(`its ${what} does not have the expected shape: ${formatZodError(parsed.error)}`);
+  if (!parsed.success)
+    throw new ToolReportError(`its ${what} does not have the expected shape: ${formatZodError(parsed.error)}`);
   return parsed.data;
 }

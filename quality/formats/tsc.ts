@@ -38,7 +38,8 @@ export const tsc: FormatAdapter = {
   commandLine: (command, files) => `${command} --pretty false > ${shellQuote(files.report)}`,
   async read({ exitCode, files }) {
     const typecheck = parseTscOutput(await readReportFile(files.report).catch(() => ''));
-    if (exitCode !== 0 && typecheck.errors === 0) throw new ToolReportError(`tsc exited with ${exitCode} but printed no diagnostic`);
+    if (exitCode !== 0 && typecheck.errors === 0)
+      throw new ToolReportError(`tsc exited with ${exitCode} but printed no diagnostic`);
     return { typecheck };
   },
 };

@@ -29,9 +29,16 @@ let deps: AgentDeps;
 beforeAll(async () => {
   dir = tempDir('attempt-without-temporal');
   repo = await createFixtureRepo(path.join(dir, 'repo'), nodeProjectFiles());
-  store = await openStore({ mode: 'local', path: path.join(dir, 'data.db') }, { embeddingDimensions: DIMS, redactor: createRedactor() });
+  store = await openStore(
+    { mode: 'local', path: path.join(dir, 'data.db') },
+    { embeddingDimensions: DIMS, redactor: createRedactor() },
+  );
   const memory = await createMemoryStore({ db: store.db, embedder: createOfflineEmbedder({ dimensions: DIMS }) });
-  await memory.store({ content: 'Multiplication helpers live in src/mul.js and are exported by name.', type: 'codebase_knowledge', branch: 'main' });
+  await memory.store({
+    content: 'Multiplication helpers live in src/mul.js and are exported by name.',
+    type: 'codebase_knowledge',
+    branch: 'main',
+  });
   const models = createModelRegistry({
     local: modelSchema.parse({ adapter: 'local' }),
     script: modelSchema.parse({ adapter: 'command', command: 'cat > prompt-seen.txt; echo "wrote what it was told"' }),
@@ -47,8 +54,19 @@ afterAll(() => {
 /** A task row and its prepared worktree, as the workspace activity would leave them. */
 async function attemptOn(id: string, description: string, modelType: string): Promise<AttemptRequest> {
   const task: NewTask = {
-    id, title: `Task ${id}`, description, priority: 'medium', skills: [], acceptanceCriteria: [], repo, baseBranch: 'main', branch: `swarm/${id}`,
-    modelType, maxAttempts: 3, workflowId: `task-${id}`, budget: { maxTokens: null, maxCostUsd: null },
+    id,
+    title: `Task ${id}`,
+    description,
+    priority: 'medium',
+    skills: [],
+    acceptanceCriteria: [],
+    repo,
+    baseBranch: 'main',
+    branch: `swarm/${id}`,
+    modelType,
+    maxAttempts: 3,
+    workflowId: `task-${id}`,
+    budget: { maxTokens: null, maxCostUsd: null },
   };
   await store.tasks.insert(task);
   const worktreePath = path.join(dir, 'worktrees', id);
@@ -60,16 +78,26 @@ async function attemptOn(id: string, description: string, modelType: string): Pr
 function recordingContext(signal = new AbortController().signal) {
   const progress: AttemptProgress[] = [];
   const pids: number[] = [];
-  const context: AttemptContext = { signal, tryNumber: 1, heartbeat: (p) => progress.push(p), onProcessStart: (pid) => pids.push(pid) };
+  const context: AttemptContext = {
+    signal,
+    tryNumber: 1,
+    heartbeat: (p) => progress.push(p),
+    onProcessStart: (pid) => pids.push(pid),
+  };
   return { context, progress, pids };
 }
 
 describe('an agent attempt run by plain code, without Temporal', () => {
   it('runs the loop turn by turn to a committed outcome, reporting progress, started processes and recalled memories', async () => {
-    const request = await attemptOn('loop1', `Add mul.\n\n${writeBlock('src/mul.js', MUL)}\n\n\`\`\`run\necho ran > ran.txt\n\`\`\``, 'local');
+    const request = await attemptOn(
+      'loop1',
+      `Add mul.\n\n${writeBlock('src/mul.js', MUL)}\n\n\`\`\`run\necho ran > ran.txt\n\`\`\``,
+      'local',
+    );
     const { context, progress, pids } = recordingContext();
     const turns: TurnOutcome[] = [];
-    for (let turn = 1; turns.at(-1)?.done !== true; turn++) turns.push(await runAgentTurn(deps, { ...request, turn, maxTurns: 10 }, context));
+    for (let turn = 1; turns.at(-1)?.done !== true; turn++)
+      turns.push(await runAgentTurn(deps, { ...request, turn, maxTurns: 10 }, context));
 
     expect(turns.map((t) => t.done)).toEqual([false, false, true]);
     const outcome = turns.at(-1)!.outcome!;
@@ -82,10 +110,21 @@ describe('an agent attempt run by plain code, without Temporal', () => {
     expect(progress).toContainEqual({ turn: 2, toolCalls: 0, message: 'run_command' });
 
     const attempt = await store.attempts.get('loop1', 1);
-    expect(attempt).toMatchObject({ status: 'checking', agentId: AGENT_ID, filesChanged: ['ran.txt', 'src/mul.js'], commitSha: outcome.commitSha });
+    expect(attempt).toMatchObject({
+      status: 'checking',
+      agentId: AGENT_ID,
+      filesChanged: ['ran.txt', 'src/mul.js'],
+      commitSha: outcome.commitSha,
+    });
     expect(attempt!.memoryIds).toHaveLength(1);
-    expect(await store.artifacts.get(artifactId('loop1', 1, 'prompt'))).toContain('Multiplication helpers live in src/mul.js');
-    expect((await store.modelCalls.listForTask('loop1')).map((c) => [c.turn, c.try])).toEqual([[1, 1], [2, 1], [3, 1]]);
+    expect(await store.artifacts.get(artifactId('loop1', 1, 'prompt'))).toContain(
+      'Multiplication helpers live in src/mul.js',
+    );
+    expect((await store.modelCalls.listForTask('loop1')).map((c) => [c.turn, c.try])).toEqual([
+      [1, 1],
+      [2, 1],
+      [3, 1],
+    ]);
     expect((await store.tasks.get('loop1'))!.status).toBe('running_agent');
   });
 
@@ -94,7 +133,9 @@ describe('an agent attempt run by plain code, without Temporal', () => {
     const controller = new AbortController();
     const reason = new Error('cancelled by the test');
     controller.abort(reason);
-    await expect(runAgentTurn(deps, { ...request, turn: 1, maxTurns: 10 }, recordingContext(controller.signal).context)).rejects.toBe(reason);
+    await expect(
+      runAgentTurn(deps, { ...request, turn: 1, maxTurns: 10 }, recordingContext(controller.signal).context),
+    ).rejects.toBe(reason);
     expect((await store.agentTurns.list('loop2', 1)).map((t) => t.turn)).toEqual([0]);
   });
 
@@ -107,17 +148,25 @@ describe('an agent attempt run by plain code, without Temporal', () => {
     expect(outcome.summary).toContain('wrote what it was told');
     expect(outcome.commitSha).toBe(await git(request.worktreePath, ['rev-parse', 'HEAD']));
     expect(usage).toEqual({ inputTokens: 0, outputTokens: 0, costUsd: 0 });
-    expect(await readFile(path.join(request.worktreePath, 'prompt-seen.txt'), 'utf8')).toContain('Write down what you were told.');
+    expect(await readFile(path.join(request.worktreePath, 'prompt-seen.txt'), 'utf8')).toContain(
+      'Write down what you were told.',
+    );
     expect(progress.at(0)).toEqual({ message: 'starting' });
-    expect(await store.attempts.get('cli1', 1)).toMatchObject({ status: 'checking', filesChanged: ['prompt-seen.txt'], commitSha: outcome.commitSha });
+    expect(await store.attempts.get('cli1', 1)).toMatchObject({
+      status: 'checking',
+      filesChanged: ['prompt-seen.txt'],
+      commitSha: outcome.commitSha,
+    });
     expect(await store.artifacts.get(artifactId('cli1', 1, 'transcript'))).toContain('wrote what it was told');
   });
 
   it('refuses a model type of the other kind', async () => {
     const request = await attemptOn('mix1', 'Anything.', 'local');
-    await expect(runCliAttempt(deps, request, recordingContext().context)).rejects.toThrow('model type local runs as an agent loop, not as a CLI');
-    await expect(runAgentTurn(deps, { ...request, modelType: 'script', turn: 1, maxTurns: 5 }, recordingContext().context)).rejects.toThrow(
-      'model type script runs as a CLI, not as an agent loop',
+    await expect(runCliAttempt(deps, request, recordingContext().context)).rejects.toThrow(
+      'model type local runs as an agent loop, not as a CLI',
     );
+    await expect(
+      runAgentTurn(deps, { ...request, modelType: 'script', turn: 1, maxTurns: 5 }, recordingContext().context),
+    ).rejects.toThrow('model type script runs as a CLI, not as an agent loop');
   });
 });

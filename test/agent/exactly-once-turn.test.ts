@@ -19,7 +19,10 @@ import { tempDir } from '../helpers/test-env.js';
 
 const DIMS = 16;
 /** Three turns that each append one line, then the model finishes on turn 4. */
-const THREE_STEPS = ['Append three steps.', ...[1, 2, 3].map((n) => '```run\necho step ' + n + ' >> steps.txt\n```')].join('\n\n');
+const THREE_STEPS = [
+  'Append three steps.',
+  ...[1, 2, 3].map((n) => '```run\necho step ' + n + ' >> steps.txt\n```'),
+].join('\n\n');
 
 let dir: string;
 let repo: string;
@@ -29,11 +32,17 @@ let deps: AgentDeps;
 beforeAll(async () => {
   dir = tempDir('exactly-once-turn');
   repo = await createFixtureRepo(path.join(dir, 'repo'), nodeProjectFiles());
-  store = await openStore({ mode: 'local', path: path.join(dir, 'data.db') }, { embeddingDimensions: DIMS, redactor: createRedactor() });
+  store = await openStore(
+    { mode: 'local', path: path.join(dir, 'data.db') },
+    { embeddingDimensions: DIMS, redactor: createRedactor() },
+  );
   const memory = await createMemoryStore({ db: store.db, embedder: createOfflineEmbedder({ dimensions: DIMS }) });
   const models = createModelRegistry({
     local: modelSchema.parse({ adapter: 'local' }),
-    appender: modelSchema.parse({ adapter: 'command', command: 'cat > /dev/null; echo ran >> cli-runs.txt; echo "appended a line"' }),
+    appender: modelSchema.parse({
+      adapter: 'command',
+      command: 'cat > /dev/null; echo ran >> cli-runs.txt; echo "appended a line"',
+    }),
   });
   deps = { store, models, memory, recall: { limit: 3, threshold: -1 }, agentId: 'agent-under-test' };
 });
@@ -45,8 +54,19 @@ afterAll(() => {
 
 async function attemptOn(id: string, description: string, modelType: string): Promise<AttemptRequest> {
   const task: NewTask = {
-    id, title: `Task ${id}`, description, priority: 'medium', skills: [], acceptanceCriteria: [], repo, baseBranch: 'main', branch: `swarm/${id}`,
-    modelType, maxAttempts: 3, workflowId: `task-${id}`, budget: { maxTokens: null, maxCostUsd: null },
+    id,
+    title: `Task ${id}`,
+    description,
+    priority: 'medium',
+    skills: [],
+    acceptanceCriteria: [],
+    repo,
+    baseBranch: 'main',
+    branch: `swarm/${id}`,
+    modelType,
+    maxAttempts: 3,
+    workflowId: `task-${id}`,
+    budget: { maxTokens: null, maxCostUsd: null },
   };
   await store.tasks.insert(task);
   const worktreePath = path.join(dir, 'worktrees', id);
@@ -55,9 +75,15 @@ async function attemptOn(id: string, description: string, modelType: string): Pr
 }
 
 /** The context of one try of a step, as the activity gives it (its try number counts from 1). */
-const tryOf = (tryNumber: number): AttemptContext => ({ signal: new AbortController().signal, tryNumber, heartbeat: () => {}, onProcessStart: () => {} });
+const tryOf = (tryNumber: number): AttemptContext => ({
+  signal: new AbortController().signal,
+  tryNumber,
+  heartbeat: () => {},
+  onProcessStart: () => {},
+});
 
-const turnOf = (request: AttemptRequest, turn: number, tryNumber = 1) => runAgentTurn(deps, { ...request, turn, maxTurns: 10 }, tryOf(tryNumber));
+const turnOf = (request: AttemptRequest, turn: number, tryNumber = 1) =>
+  runAgentTurn(deps, { ...request, turn, maxTurns: 10 }, tryOf(tryNumber));
 const stepsIn = (request: AttemptRequest) => readFile(path.join(request.worktreePath, 'steps.txt'), 'utf8');
 const calls = async (taskId: string) => (await store.modelCalls.listForTask(taskId)).map((c) => `${c.turn}.${c.try}`);
 /** The subjects of the task branch's commits since main, oldest first. */
@@ -71,10 +97,17 @@ describe('exactly-once effects of an agent turn, without Temporal', () => {
     await turnOf(request, 2);
     // The try committed turn 2, then its database write was lost: the commit stays, the row does not.
     const orphan = (await store.agentTurns.get('lost-row', 1, 2))!.checkpointSha!;
-    await store.db.execute({ sql: 'DELETE FROM agent_turns WHERE task_id = ? AND attempt = 1 AND turn = 2', args: ['lost-row'] });
+    await store.db.execute({
+      sql: 'DELETE FROM agent_turns WHERE task_id = ? AND attempt = 1 AND turn = 2',
+      args: ['lost-row'],
+    });
 
     const progress: AttemptProgress[] = [];
-    const retried = await runAgentTurn(deps, { ...request, turn: 2, maxTurns: 10 }, { ...tryOf(2), heartbeat: (p) => progress.push(p) });
+    const retried = await runAgentTurn(
+      deps,
+      { ...request, turn: 2, maxTurns: 10 },
+      { ...tryOf(2), heartbeat: (p) => progress.push(p) },
+    );
     expect(retried).toMatchObject({ done: false, outcome: null });
     expect(await stepsIn(request)).toBe('step 1\nstep 2\n');
     expect(progress).toContainEqual({ turn: 2, message: `dropped the checkpoint of an earlier try: ${orphan}` });
@@ -85,10 +118,16 @@ describe('exactly-once effects of an agent turn, without Temporal', () => {
     expect(await branchSubjects(request)).toEqual([1, 2, 3].map((turn) => `swarm(lost-row): attempt 1, turn ${turn}`));
     // The model was called (and paid) twice for turn 2; every other turn once.
     expect(await calls('lost-row')).toEqual(['1.1', '2.1', '2.2', '3.1', '4.1']);
-    expect(last.outcome).toMatchObject({ status: 'completed', filesChanged: 1, commitSha: await git(request.worktreePath, ['rev-parse', 'HEAD']) });
+    expect(last.outcome).toMatchObject({
+      status: 'completed',
+      filesChanged: 1,
+      commitSha: await git(request.worktreePath, ['rev-parse', 'HEAD']),
+    });
     const turns = await store.agentTurns.list('lost-row', 1);
     expect(turns.map((t) => t.turn)).toEqual([0, 1, 2, 3, 4]);
-    expect(await git(repo, ['log', '-1', '--format=%(trailers:key=Swarm-Turn,valueonly)', turns[2]!.checkpointSha!])).toBe('lost-row/1/2');
+    expect(
+      await git(repo, ['log', '-1', '--format=%(trailers:key=Swarm-Turn,valueonly)', turns[2]!.checkpointSha!]),
+    ).toBe('lost-row/1/2');
   });
 
   it('returns the stored outcome of a turn whose row is stored, without calling the model or running its tools', async () => {
@@ -130,7 +169,10 @@ describe('exactly-once effects of a CLI attempt, without Temporal', () => {
     expect(await calls('cli-once')).toEqual(['1.1']);
 
     // Committed, then the outcome's write was lost: the retry starts over from the attempt's start.
-    await store.db.execute({ sql: 'DELETE FROM agent_turns WHERE task_id = ? AND attempt = 1 AND turn = 1', args: ['cli-once'] });
+    await store.db.execute({
+      sql: 'DELETE FROM agent_turns WHERE task_id = ? AND attempt = 1 AND turn = 1',
+      args: ['cli-once'],
+    });
     const rerun = await runCliAttempt(deps, request, tryOf(3));
     expect(rerun.outcome).toMatchObject({ status: 'completed', filesChanged: 1 });
     expect(await runs()).toBe('ran\n');

@@ -52,7 +52,9 @@ describe('run_command in the task sandbox', () => {
       tools: [],
       signal: new AbortController().signal,
     });
-    expect(response.toolCalls).toEqual([expect.objectContaining({ name: 'run_command', input: { command: 'cat /proc/1/environ' } })]);
+    expect(response.toolCalls).toEqual([
+      expect.objectContaining({ name: 'run_command', input: { command: 'cat /proc/1/environ' } }),
+    ]);
     const tools = createAgentToolbox({ worktree: fixture.worktree, sandbox: await fixture.sandboxOf('bubblewrap') });
     const outcome = await tools.execute('run_command', response.toolCalls[0]!.input);
     expect(outcome.output).toContain('CI=true');

@@ -36,7 +36,17 @@ const read = (file: string) => readFile(path.join(worktree, file), 'utf8');
 
 describe('tool specs', () => {
   it('describe every tool with a JSON schema of an object input', () => {
-    expect(tools.specs.map((s) => s.name)).toEqual(['read_file', 'write_file', 'edit_file', 'append_file', 'delete_file', 'list_directory', 'search', 'run_command', 'finish']);
+    expect(tools.specs.map((s) => s.name)).toEqual([
+      'read_file',
+      'write_file',
+      'edit_file',
+      'append_file',
+      'delete_file',
+      'list_directory',
+      'search',
+      'run_command',
+      'finish',
+    ]);
     for (const spec of tools.specs) {
       expect(spec.description.length).toBeGreaterThan(10);
       expect(spec.inputSchema).toMatchObject({ type: 'object' });
@@ -66,24 +76,38 @@ describe('input checking', () => {
 
 describe('read_file', () => {
   it('returns a small file whole', async () => {
-    expect(await tools.execute('read_file', { path: 'src/sum.js' })).toEqual({ ok: true, output: 'export const sum = (a, b) => a + b;' });
+    expect(await tools.execute('read_file', { path: 'src/sum.js' })).toEqual({
+      ok: true,
+      output: 'export const sum = (a, b) => a + b;',
+    });
   });
 
   it('pages long files and says which lines it shows', async () => {
-    await writeFile(path.join(worktree, 'long.txt'), Array.from({ length: 10 }, (_, i) => `line ${i + 1}`).join('\n') + '\n');
+    await writeFile(
+      path.join(worktree, 'long.txt'),
+      Array.from({ length: 10 }, (_, i) => `line ${i + 1}`).join('\n') + '\n',
+    );
     const outcome = await tools.execute('read_file', { path: 'long.txt', offset: 4, limit: 3 });
-    expect(outcome).toEqual({ ok: true, output: '[lines 4-6 of 10; pass offset to read more]\nline 4\nline 5\nline 6' });
+    expect(outcome).toEqual({
+      ok: true,
+      output: '[lines 4-6 of 10; pass offset to read more]\nline 4\nline 5\nline 6',
+    });
   });
 
   it('caps the page at the configured line limit', async () => {
     const small = createAgentToolbox({ worktree, limits: { maxReadLines: 2 } });
     await writeFile(path.join(worktree, 'long.txt'), 'a\nb\nc\nd\n');
-    expect((await small.execute('read_file', { path: 'long.txt', limit: 100 })).output).toBe('[lines 1-2 of 4; pass offset to read more]\na\nb');
+    expect((await small.execute('read_file', { path: 'long.txt', limit: 100 })).output).toBe(
+      '[lines 1-2 of 4; pass offset to read more]\na\nb',
+    );
   });
 
   it('refuses binary files', async () => {
     await writeFile(path.join(worktree, 'blob.bin'), Buffer.from([1, 0, 2, 3]));
-    expect(await tools.execute('read_file', { path: 'blob.bin' })).toEqual({ ok: false, output: 'blob.bin is a binary file (4 bytes); not shown' });
+    expect(await tools.execute('read_file', { path: 'blob.bin' })).toEqual({
+      ok: false,
+      output: 'blob.bin is a binary file (4 bytes); not shown',
+    });
   });
 
   it('reports a missing file with a worktree-relative path', async () => {
@@ -93,12 +117,15 @@ describe('read_file', () => {
 });
 
 describe('paths outside the worktree', () => {
-  it.each([['../outside/secret.txt'], ['/etc/passwd'], ['src/../../outside/secret.txt']])('refuses to read %s', async (requested) => {
-    const outcome = await tools.execute('read_file', { path: requested });
-    expect(outcome.ok).toBe(false);
-    expect(outcome.output).toContain('outside the worktree');
-    expect(outcome.output).not.toContain('outside secret');
-  });
+  it.each([['../outside/secret.txt'], ['/etc/passwd'], ['src/../../outside/secret.txt']])(
+    'refuses to read %s',
+    async (requested) => {
+      const outcome = await tools.execute('read_file', { path: requested });
+      expect(outcome.ok).toBe(false);
+      expect(outcome.output).toContain('outside the worktree');
+      expect(outcome.output).not.toContain('outside secret');
+    },
+  );
 
   it('refuses to write outside and leaves the outside untouched', async () => {
     const outcome = await tools.execute('write_file', { path: '../outside/new.txt', content: 'x' });
@@ -132,7 +159,10 @@ describe('paths outside the worktree', () => {
 
 describe('write_file', () => {
   it('creates the file and its directories and reports the changed path', async () => {
-    const outcome = await tools.execute('write_file', { path: 'src/lib/mul.js', content: 'export const mul = (a, b) => a * b;\n' });
+    const outcome = await tools.execute('write_file', {
+      path: 'src/lib/mul.js',
+      content: 'export const mul = (a, b) => a * b;\n',
+    });
     expect(outcome).toEqual({ ok: true, output: 'wrote 36 bytes to src/lib/mul.js', changedPath: 'src/lib/mul.js' });
     expect(await read('src/lib/mul.js')).toBe('export const mul = (a, b) => a * b;\n');
   });
@@ -140,21 +170,31 @@ describe('write_file', () => {
 
 describe('edit_file', () => {
   it('replaces the one exact occurrence', async () => {
-    const outcome = await tools.execute('edit_file', { path: 'src/sum.js', old_string: 'a + b', new_string: 'Number(a) + Number(b)' });
+    const outcome = await tools.execute('edit_file', {
+      path: 'src/sum.js',
+      old_string: 'a + b',
+      new_string: 'Number(a) + Number(b)',
+    });
     expect(outcome).toEqual({ ok: true, output: 'edited src/sum.js', changedPath: 'src/sum.js' });
     expect(await read('src/sum.js')).toBe('export const sum = (a, b) => Number(a) + Number(b);\n');
   });
 
   it('fails without changing the file when the old string is missing', async () => {
     const outcome = await tools.execute('edit_file', { path: 'src/sum.js', old_string: 'a - b', new_string: 'x' });
-    expect(outcome).toEqual({ ok: false, output: 'old_string was not found in src/sum.js; read the file and copy the text exactly' });
+    expect(outcome).toEqual({
+      ok: false,
+      output: 'old_string was not found in src/sum.js; read the file and copy the text exactly',
+    });
     expect(await read('src/sum.js')).toBe('export const sum = (a, b) => a + b;\n');
   });
 
   it('fails without changing the file when the old string is not unique', async () => {
     await writeFile(path.join(worktree, 'twice.txt'), 'x = 1\nx = 1\n');
     const outcome = await tools.execute('edit_file', { path: 'twice.txt', old_string: 'x = 1', new_string: 'x = 2' });
-    expect(outcome).toEqual({ ok: false, output: 'old_string appears 2 times in twice.txt; include more surrounding text so it is unique' });
+    expect(outcome).toEqual({
+      ok: false,
+      output: 'old_string appears 2 times in twice.txt; include more surrounding text so it is unique',
+    });
     expect(await read('twice.txt')).toBe('x = 1\nx = 1\n');
   });
 });
@@ -167,7 +207,9 @@ describe('list_directory', () => {
   it('bounds the number of entries', async () => {
     for (let i = 0; i < 5; i++) await writeFile(path.join(worktree, 'src', `f${i}.js`), '');
     const small = createAgentToolbox({ worktree, limits: { maxListEntries: 2 } });
-    expect((await small.execute('list_directory', { path: 'src' })).output).toBe('f0.js\nf1.js\n… [4 more entries not shown]');
+    expect((await small.execute('list_directory', { path: 'src' })).output).toBe(
+      'f0.js\nf1.js\n… [4 more entries not shown]',
+    );
   });
 });
 
@@ -187,14 +229,19 @@ describe('search', () => {
   });
 
   it('says so when nothing matches', async () => {
-    expect(await tools.execute('search', { pattern: 'no-such-text-anywhere' })).toEqual({ ok: true, output: 'no matches' });
+    expect(await tools.execute('search', { pattern: 'no-such-text-anywhere' })).toEqual({
+      ok: true,
+      output: 'no matches',
+    });
   });
 
   it('bounds the number of matches', async () => {
     await writeFile(path.join(worktree, 'many.txt'), Array.from({ length: 50 }, () => 'needle').join('\n') + '\n');
     const small = createAgentToolbox({ worktree, limits: { maxSearchMatches: 3 } });
     const outcome = await small.execute('search', { pattern: 'needle' });
-    expect(outcome.output).toBe('many.txt:1:needle\nmany.txt:2:needle\nmany.txt:3:needle\n… [more than 3 matches; narrow the pattern or the path]');
+    expect(outcome.output).toBe(
+      'many.txt:1:needle\nmany.txt:2:needle\nmany.txt:3:needle\n… [more than 3 matches; narrow the pattern or the path]',
+    );
   });
 
   it('refuses to search outside the worktree', async () => {

@@ -22,7 +22,9 @@ describe('the swarm CLI', () => {
 
   const swarm = async (args: string[], env: Record<string, string> = {}) => {
     try {
-      const { stdout, stderr } = await run(process.execPath, [SWARM_BIN, ...args], { env: { ...process.env, ...stack.env, ...env } });
+      const { stdout, stderr } = await run(process.execPath, [SWARM_BIN, ...args], {
+        env: { ...process.env, ...stack.env, ...env },
+      });
       return { code: 0, stdout, stderr };
     } catch (err) {
       const e = err as { code: number; stdout: string; stderr: string };
@@ -34,14 +36,31 @@ describe('the swarm CLI', () => {
     const worker = await stack.createWorker();
     const created = await worker.runUntil(
       swarm([
-        'task', 'create', '--title', 'CLI task', '--description', writeBlock('src/mul.js', 'export const mul = (a, b) => a * b;'),
-        '--priority', 'critical', '--skills', 'javascript', '--repo', repo, '--wait', '--json',
+        'task',
+        'create',
+        '--title',
+        'CLI task',
+        '--description',
+        writeBlock('src/mul.js', 'export const mul = (a, b) => a * b;'),
+        '--priority',
+        'critical',
+        '--skills',
+        'javascript',
+        '--repo',
+        repo,
+        '--wait',
+        '--json',
       ]),
     );
     expect(created.stderr).toBe('');
     expect(created.code).toBe(0);
     const shown = JSON.parse(created.stdout);
-    expect(shown.task).toMatchObject({ title: 'CLI task', priority: 'critical', status: 'succeeded', skills: ['javascript'] });
+    expect(shown.task).toMatchObject({
+      title: 'CLI task',
+      priority: 'critical',
+      status: 'succeeded',
+      skills: ['javascript'],
+    });
     expect(shown.result.status).toBe('succeeded');
     expect(shown.webUrl).toBe(`http://localhost:8233/namespaces/default/workflows/task-${shown.task.id}`);
 
@@ -59,13 +78,21 @@ describe('the swarm CLI', () => {
     const baseline = await swarm(['quality', 'baseline', 'set', '--repo', repo, '--json']);
     expect(baseline.stderr).toBe('');
     expect(baseline.code).toBe(0);
-    expect(JSON.parse(baseline.stdout)).toMatchObject({ kind: 'baseline', branch: 'main', commitSha: shown.result.mergeCommit });
-    expect(JSON.parse(baseline.stdout).snapshot.checks.map((c: { name: string; passed: boolean }) => [c.name, c.passed])).toEqual([
+    expect(JSON.parse(baseline.stdout)).toMatchObject({
+      kind: 'baseline',
+      branch: 'main',
+      commitSha: shown.result.mergeCommit,
+    });
+    expect(
+      JSON.parse(baseline.stdout).snapshot.checks.map((c: { name: string; passed: boolean }) => [c.name, c.passed]),
+    ).toEqual([
       ['test', true],
       ['build', true],
     ]);
     const agents = await swarm(['agents', 'list', '--all', '--json']);
-    expect(JSON.parse(agents.stdout)).toContainEqual(expect.objectContaining({ id: worker.agentId, status: 'offline', completed: 1 }));
+    expect(JSON.parse(agents.stdout)).toContainEqual(
+      expect.objectContaining({ id: worker.agentId, status: 'offline', completed: 1 }),
+    );
   });
 
   it('names the problem and exits 2 on bad input, writing nothing', async () => {
@@ -101,7 +128,9 @@ describe('the swarm CLI', () => {
     expect(demo.stdout).toMatch(/result\s+succeeded after 2 attempt\(s\)/);
     expect(demo.stdout).toMatch(/FAIL test: `node --test` exit 1/);
     expect(demo.stdout).toMatch(/gate: regression: 1 newFailingTest/);
-    expect(demo.stdout).toMatch(/See it in the Temporal Web UI: http:\/\/localhost:8233\/namespaces\/default\/workflows\/task-[a-z0-9]+/);
+    expect(demo.stdout).toMatch(
+      /See it in the Temporal Web UI: http:\/\/localhost:8233\/namespaces\/default\/workflows\/task-[a-z0-9]+/,
+    );
     expect(demo.stdout).toMatch(/swarm: merge task/);
   });
 });

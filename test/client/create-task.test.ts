@@ -24,17 +24,37 @@ describe('creating a task with invalid input', () => {
   };
 
   const cases: Array<[string, () => Record<string, unknown>, RegExp]> = [
-    ['an unknown priority', () => ({ ...valid(), priority: 'urgent' }), /priority: Invalid option: expected one of "low"\|"medium"\|"high"\|"critical"/],
+    [
+      'an unknown priority',
+      () => ({ ...valid(), priority: 'urgent' }),
+      /priority: Invalid option: expected one of "low"\|"medium"\|"high"\|"critical"/,
+    ],
     ['an empty title', () => ({ ...valid(), title: '   ' }), /title: title must not be empty/],
     ['a missing description', () => ({ title: 'x', repo }), /description: .*expected string/i],
     ['zero max attempts', () => ({ ...valid(), maxAttempts: 0 }), /maxAttempts: maxAttempts must be at least 1/],
     ['an unknown field', () => ({ ...valid(), colour: 'red' }), /Unrecognized key: "colour"/],
-    ['a skill that is not a word', () => ({ ...valid(), skills: ['Type Script'] }), /skills\.0: skills are short lowercase words/],
-    ['a repo that does not exist', () => ({ ...valid(), repo: '/nonexistent/repo' }), /repo \/nonexistent\/repo does not exist/],
+    [
+      'a skill that is not a word',
+      () => ({ ...valid(), skills: ['Type Script'] }),
+      /skills\.0: skills are short lowercase words/,
+    ],
+    [
+      'a repo that does not exist',
+      () => ({ ...valid(), repo: '/nonexistent/repo' }),
+      /repo \/nonexistent\/repo does not exist/,
+    ],
     ['a directory that is not a git repo', () => ({ ...valid(), repo: notGit() }), /is not a git repository/],
     ['a base branch the repo lacks', () => ({ ...valid(), baseBranch: 'develop' }), /has no branch "develop"/],
-    ['a model type that is not configured', () => ({ ...valid(), model: 'gpt' }), /model "gpt" is not configured \(configured: local\)/],
-    ['skills no model has', () => ({ ...valid(), skills: ['cobol'] }), /no configured model type has all the required skills: cobol/],
+    [
+      'a model type that is not configured',
+      () => ({ ...valid(), model: 'gpt' }),
+      /model "gpt" is not configured \(configured: local\)/,
+    ],
+    [
+      'skills no model has',
+      () => ({ ...valid(), skills: ['cobol'] }),
+      /no configured model type has all the required skills: cobol/,
+    ],
   ];
 
   it.each(cases)('rejects %s with a message naming the problem, and writes nothing', async (_name, input, message) => {
@@ -47,15 +67,24 @@ describe('creating a task with invalid input', () => {
   });
 
   it('starts no workflow for rejected input', async () => {
-    await expect(stack.client.createTask({ ...valid(), title: 'rejected-marker', priority: 'nope' })).rejects.toThrow(TaskInputError);
+    await expect(stack.client.createTask({ ...valid(), title: 'rejected-marker', priority: 'nope' })).rejects.toThrow(
+      TaskInputError,
+    );
     const found = [];
-    for await (const wf of stack.testEnv.client.workflow.list({ query: `JetpackRepo = "${repo}"` })) found.push(wf.workflowId);
+    for await (const wf of stack.testEnv.client.workflow.list({ query: `JetpackRepo = "${repo}"` }))
+      found.push(wf.workflowId);
     expect(found).toEqual([]);
   });
 
   it('accepts a valid task, defaulting the base branch to the repo’s current branch', async () => {
     const task = await stack.client.createTask({ ...valid(), skills: ['javascript'] });
-    expect(task).toMatchObject({ status: 'queued', baseBranch: 'main', modelType: 'local', priority: 'medium', maxAttempts: 3 });
+    expect(task).toMatchObject({
+      status: 'queued',
+      baseBranch: 'main',
+      modelType: 'local',
+      priority: 'medium',
+      maxAttempts: 3,
+    });
     await stack.testEnv.client.workflow.getHandle(task.workflowId).terminate('test done');
   });
 });

@@ -7,7 +7,12 @@ import { EmbeddingDimensionMismatchError, EmbeddingProviderError, MemoryInputErr
 
 describe('exitCodeFor', () => {
   it('is 2 for input and configuration errors', () => {
-    for (const err of [new TaskInputError('x'), new ConfigError('x'), new MemoryInputError('x'), new EmbeddingDimensionMismatchError('x')]) {
+    for (const err of [
+      new TaskInputError('x'),
+      new ConfigError('x'),
+      new MemoryInputError('x'),
+      new EmbeddingDimensionMismatchError('x'),
+    ]) {
       expect(exitCodeFor(err), err.name).toBe(2);
     }
   });

@@ -45,7 +45,10 @@ describe('fuzzing task input and configuration', () => {
       bigFile: file('big.md', 'x'.repeat(1024 * 1024 + 1)),
       nulFile: file('nul.md', 'write this\0and that\n'),
       latin1File: file('latin1.md', Buffer.from('caf\xe9 cr\xe8me\n', 'latin1')),
-      binaryFile: file('image.png', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0xff, 0xd8])),
+      binaryFile: file(
+        'image.png',
+        Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0xff, 0xd8]),
+      ),
       emptyFile: file('empty.md', ''),
       blankFile: file('blank.md', ' \n\t\n'),
       zeroLink,
@@ -59,9 +62,16 @@ describe('fuzzing task input and configuration', () => {
   async function refuse(c: FuzzCase): Promise<{ code: number; stdout: string; stderr: string; home: string }> {
     const home = mkdtempSync(path.join(root, 'home-'));
     const out = { stdout: '', stderr: '' };
-    const io: CliIo = { writeOut: (t) => void (out.stdout += t), writeErr: (t) => void (out.stderr += t), env: testProcessEnv(home, c.env), cwd: home };
+    const io: CliIo = {
+      writeOut: (t) => void (out.stdout += t),
+      writeErr: (t) => void (out.stderr += t),
+      env: testProcessEnv(home, c.env),
+      cwd: home,
+    };
     let timer: NodeJS.Timeout | undefined;
-    const hung = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`hung for ${CASE_TIMEOUT_MS} ms`)), CASE_TIMEOUT_MS)));
+    const hung = new Promise<never>(
+      (_, reject) => (timer = setTimeout(() => reject(new Error(`hung for ${CASE_TIMEOUT_MS} ms`)), CASE_TIMEOUT_MS)),
+    );
     try {
       return { code: await Promise.race([runCli(c.args, io), hung]), ...out, home };
     } finally {
@@ -86,7 +96,8 @@ describe('fuzzing task input and configuration', () => {
           !c.names.some((names) => names.test(stderr)) && `does not name ${c.names.join(' or ')}`,
           readdirSync(home).length > 0 && `wrote ${readdirSync(home).join(', ')} in its home`,
         ].filter(Boolean);
-        if (problems.length > 0) failures.push(`${label}: ${problems.join('; ')}; stderr ${JSON.stringify(stderr.slice(0, 300))}`);
+        if (problems.length > 0)
+          failures.push(`${label}: ${problems.join('; ')}; stderr ${JSON.stringify(stderr.slice(0, 300))}`);
       } catch (err) {
         failures.push(`${label}: ${(err as Error).message}`);
       }
@@ -101,7 +112,8 @@ describe('fuzzing task input and configuration', () => {
     const connection = await Connection.connect({ address: inject('temporalAddress') });
     try {
       const started: string[] = [];
-      for await (const wf of new Client({ connection }).workflow.list({ query: `JetpackRepo = "${paths.repo}"` })) started.push(wf.workflowId);
+      for await (const wf of new Client({ connection }).workflow.list({ query: `JetpackRepo = "${paths.repo}"` }))
+        started.push(wf.workflowId);
       expect(started).toEqual([]);
     } finally {
       await connection.close();

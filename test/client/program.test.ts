@@ -39,7 +39,17 @@ describe('the swarm program, in process', () => {
     const { io, captured } = captureIo({ SWARM_DB_MODE: 'cloud' });
     const program = buildProgram(new CliContext(io));
     expect(program.name()).toBe('swarm');
-    expect(program.commands.map((c) => c.name())).toEqual(['start', 'server', 'worker', 'demo', 'task', 'memory', 'quality', 'status', 'agents']);
+    expect(program.commands.map((c) => c.name())).toEqual([
+      'start',
+      'server',
+      'worker',
+      'demo',
+      'task',
+      'memory',
+      'quality',
+      'status',
+      'agents',
+    ]);
     expect(captured).toEqual({ stdout: '', stderr: '' });
   });
 
@@ -68,9 +78,17 @@ describe('the swarm program, in process', () => {
 
   it('refuses a task without a description with exit code 2 and one line, writing nothing', async () => {
     const noDescription = await swarm(['task', 'create', '--title', 't']);
-    expect(noDescription).toMatchObject({ code: 2, stdout: '', stderr: 'swarm: a description is needed: --description or --description-file\n' });
+    expect(noDescription).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr: 'swarm: a description is needed: --description or --description-file\n',
+    });
     const both = await swarm(['task', 'create', '--title', 't', '--description', 'd', '--description-file', 'd.md']);
-    expect(both).toMatchObject({ code: 2, stdout: '', stderr: 'swarm: give --description or --description-file, not both\n' });
+    expect(both).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr: 'swarm: give --description or --description-file, not both\n',
+    });
     const missingFile = await swarm(['task', 'create', '--title', 't', '--description-file', '/nonexistent/d.md']);
     expect(missingFile.code).toBe(2);
     expect(missingFile.stderr).toMatch(/^swarm: cannot read --description-file: ENOENT[^\n]*\n$/);
@@ -83,17 +101,33 @@ describe('the swarm program, in process', () => {
       "swarm: option '--priority <level>' argument 'urgent' is invalid. Allowed choices are low, medium, high, critical. (run with --help for usage)\n",
     );
     // Nested subcommands behave like the others (before the split, these three exited 1 without the hint).
-    for (const args of [['agents', 'list'], ['server', 'stop'], ['quality', 'baseline', 'set']]) {
+    for (const args of [
+      ['agents', 'list'],
+      ['server', 'stop'],
+      ['quality', 'baseline', 'set'],
+    ]) {
       const unknown = await swarm([...args, '--bogus']);
-      expect(unknown, args.join(' ')).toMatchObject({ code: 2, stdout: '', stderr: "swarm: unknown option '--bogus' (run with --help for usage)\n" });
+      expect(unknown, args.join(' ')).toMatchObject({
+        code: 2,
+        stdout: '',
+        stderr: "swarm: unknown option '--bogus' (run with --help for usage)\n",
+      });
     }
   });
 
   it('refuses a bad configuration with exit code 2 and one line', async () => {
     const badEnv = await swarm(['task', 'list'], { SWARM_DB_MODE: 'cloud' });
-    expect(badEnv).toMatchObject({ code: 2, stdout: '', stderr: 'swarm: SWARM_DB_MODE must be local, remote or replica, got "cloud"\n' });
+    expect(badEnv).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr: 'swarm: SWARM_DB_MODE must be local, remote or replica, got "cloud"\n',
+    });
     const unknownModel = await swarm(['start', '--models', 'local,gpt']);
-    expect(unknownModel).toMatchObject({ code: 2, stdout: '', stderr: 'swarm: unknown model type(s): gpt (configured: local)\n' });
+    expect(unknownModel).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr: 'swarm: unknown model type(s): gpt (configured: local)\n',
+    });
   });
 
   it('lists tasks of a fresh database without Temporal', async () => {
@@ -117,7 +151,9 @@ describe('the swarm program, in process', () => {
   it('refuses a home or database path it cannot create as a configuration error (exit 2)', async () => {
     const noHome = await swarm(['task', 'list'], { SWARM_HOME: '/dev/null/home' });
     expect(noHome).toMatchObject({ code: 2, stdout: '' });
-    expect(noHome.stderr).toMatch(/^swarm: invalid configuration: home: SWARM_HOME must not be under \/proc, \/sys, \/dev[^\n]*\n$/);
+    expect(noHome.stderr).toMatch(
+      /^swarm: invalid configuration: home: SWARM_HOME must not be under \/proc, \/sys, \/dev[^\n]*\n$/,
+    );
     const file = path.join(tempDir('cli-file'), 'plain');
     writeFileSync(file, 'x');
     const underFile = await swarm(['task', 'list'], { SWARM_DB_PATH: path.join(file, 'db', 'data.db') });

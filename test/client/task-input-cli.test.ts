@@ -25,7 +25,12 @@ describe('task input through the CLI, in process', () => {
 
   async function swarm(args: string[], env: Record<string, string> = {}) {
     const out = { stdout: '', stderr: '' };
-    const io: CliIo = { writeOut: (t) => void (out.stdout += t), writeErr: (t) => void (out.stderr += t), env: { ...stack.env, ...env }, cwd: stack.home };
+    const io: CliIo = {
+      writeOut: (t) => void (out.stdout += t),
+      writeErr: (t) => void (out.stderr += t),
+      env: { ...stack.env, ...env },
+      cwd: stack.home,
+    };
     const started = Date.now();
     const code = await runCli(args, io);
     return { code, ...out, ms: Date.now() - started };
@@ -48,7 +53,10 @@ describe('task input through the CLI, in process', () => {
       [file('big.md', 'x'.repeat(256 * 1024 + 1)), 'big.md is 257 KB, more than the 256 KB allowed'],
       [file('nul.md', 'do this\0and that'), 'nul.md contains NUL bytes: it is binary, not text'],
       [file('latin1.md', Buffer.from('caf\xe9', 'latin1')), 'latin1.md is not valid UTF-8 text'],
-      [file('binary.bin', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0xff, 0x00])), 'binary.bin contains NUL bytes'],
+      [
+        file('binary.bin', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0xff, 0x00])),
+        'binary.bin contains NUL bytes',
+      ],
     ];
     const before = await taskCount();
     for (const [descriptionFile, reason] of cases) {
@@ -64,21 +72,40 @@ describe('task input through the CLI, in process', () => {
   it('refuses NUL and control characters in titles, invisible titles, and control characters in criteria, skills, base and model', async () => {
     const before = await taskCount();
     const refused: Array<[string[], RegExp]> = [
-      [['--title', 'fix\x1b[2J\x1b]0;pwned\x07 it'], /title: title must not contain control characters \(found U\+001B\)/],
+      [
+        ['--title', 'fix\x1b[2J\x1b]0;pwned\x07 it'],
+        /title: title must not contain control characters \(found U\+001B\)/,
+      ],
       [['--title', 'line\rover'], /title must not contain control characters \(found U\+000D\)/],
       [['--title', 'bell\x07'], /found U\+0007/],
       [['--title', 'csi\x9b31m'], /found U\+009B/],
-      [['--title', 'abc\u202edcba'], /title must not contain bidirectional-control or line-separator characters \(found U\+202E\)/],
+      [
+        ['--title', 'abc\u202edcba'],
+        /title must not contain bidirectional-control or line-separator characters \(found U\+202E\)/,
+      ],
       [['--title', '\u200b'], /title: title must contain visible characters/],
       [['--title', '\u200b\u200d\ufeff \u2060'], /title must contain visible characters/],
       [['--title', '\u3164'], /title must contain visible characters/],
-      [['--criteria', 'passes\x1b[31m'], /acceptanceCriteria\.0: an acceptance criterion must not contain control characters/],
+      [
+        ['--criteria', 'passes\x1b[31m'],
+        /acceptanceCriteria\.0: an acceptance criterion must not contain control characters/,
+      ],
       [['--skills', 'type\x1bscript'], /skills\.0: skills are short lowercase words/],
       [['--base', 'main\x1b'], /baseBranch: baseBranch must be a valid git branch name/],
       [['--model', 'lo\x1bcal'], /model: model must not contain control characters/],
     ];
     for (const [args, message] of refused) {
-      const result = await swarm(['task', 'create', '--title', 'a task', '--description', 'd', '--repo', repo, ...args]);
+      const result = await swarm([
+        'task',
+        'create',
+        '--title',
+        'a task',
+        '--description',
+        'd',
+        '--repo',
+        repo,
+        ...args,
+      ]);
       expect(result, JSON.stringify(args)).toMatchObject({ code: 2, stdout: '' });
       expect(result.stderr, JSON.stringify(args)).toMatch(message);
       expect(result.stderr.split('\n'), JSON.stringify(args)).toHaveLength(2);
@@ -113,7 +140,9 @@ describe('task input through the CLI, in process', () => {
     }
     const unknownTask = await swarm(['task', 'cancel', 'NOT-AN-ID'], down);
     expect(unknownTask).toMatchObject({ code: 2, stdout: '' });
-    expect(unknownTask.stderr).toMatch(/^swarm: command-argument value 'NOT-AN-ID' is invalid for argument 'id'\. "NOT-AN-ID" is not a task id/);
+    expect(unknownTask.stderr).toMatch(
+      /^swarm: command-argument value 'NOT-AN-ID' is invalid for argument 'id'\. "NOT-AN-ID" is not a task id/,
+    );
     const emptyReason = await swarm(['task', 'reject', 'abcdef123', '--reason', ' '], down);
     expect(emptyReason).toMatchObject({ code: 2, stderr: 'swarm: a reason is needed to reject a budget\n' });
   });
@@ -124,27 +153,50 @@ describe('task input through the CLI, in process', () => {
     const { id, workflowId } = JSON.parse(created.stdout) as { id: string; workflowId: string };
     await stack.testEnv.client.workflow.getHandle(workflowId).terminate('finished for the test');
     const closed = await swarm(['task', 'cancel', id]);
-    expect(closed).toMatchObject({ code: 2, stdout: '', stderr: `swarm: task ${id} already finished (its workflow is terminated); there is nothing to cancel\n` });
+    expect(closed).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr: `swarm: task ${id} already finished (its workflow is terminated); there is nothing to cancel\n`,
+    });
     await stack.store.tasks.setStatus(id, 'failed', { failureReason: 'terminated' });
     const failed = await swarm(['task', 'cancel', id]);
-    expect(failed).toMatchObject({ code: 2, stdout: '', stderr: `swarm: task ${id} already finished (failed); there is nothing to cancel\n` });
+    expect(failed).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr: `swarm: task ${id} already finished (failed); there is nothing to cancel\n`,
+    });
   });
 
   it('neutralises stored escape sequences, CR, BEL and bidi overrides in task list and task show', async () => {
     const id = newTaskId();
     const evil = 'ok\x1b]8;;http://evil.example\x07click\x1b]8;;\x07\r\x1b[2K\x9b31mred\u202eevil';
     await stack.store.tasks.insert({
-      id, title: evil, description: 'd', priority: 'low', skills: ['x\x1b[1m'], acceptanceCriteria: [], repo: `${repo}\x07`,
-      baseBranch: 'main', branch: branchForTask(id), modelType: 'local', maxAttempts: 1, workflowId: workflowIdForTask(id),
+      id,
+      title: evil,
+      description: 'd',
+      priority: 'low',
+      skills: ['x\x1b[1m'],
+      acceptanceCriteria: [],
+      repo: `${repo}\x07`,
+      baseBranch: 'main',
+      branch: branchForTask(id),
+      modelType: 'local',
+      maxAttempts: 1,
+      workflowId: workflowIdForTask(id),
       budget: { maxTokens: null, maxCostUsd: null },
     });
     await stack.store.tasks.setStatus(id, 'failed', { failureReason: 'boom\x1b[31m\nsecond line' });
     const unsafe = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/;
-    for (const args of [['task', 'list'], ['task', 'show', id]]) {
+    for (const args of [
+      ['task', 'list'],
+      ['task', 'show', id],
+    ]) {
       const result = await swarm(args);
       expect(result, args.join(' ')).toMatchObject({ code: 0, stderr: '' });
       expect(result.stdout, args.join(' ')).not.toMatch(unsafe);
-      expect(result.stdout, args.join(' ')).toContain('ok\\x1b]8;;http://evil.example\\x07click\\x1b]8;;\\x07\\r\\x1b[2K\\x9b31mred\\u{202e}evil');
+      expect(result.stdout, args.join(' ')).toContain(
+        'ok\\x1b]8;;http://evil.example\\x07click\\x1b]8;;\\x07\\r\\x1b[2K\\x9b31mred\\u{202e}evil',
+      );
     }
     const shown = await swarm(['task', 'show', id]);
     expect(shown.stdout).toContain('failure     boom\\x1b[31m\\nsecond line');

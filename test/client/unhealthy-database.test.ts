@@ -22,17 +22,27 @@ function dir(prefix: string): string {
 function swarmProcess(args: string[], env: Record<string, string>, killAfterMs: number) {
   const started = Date.now();
   return new Promise<{ code: number | null; stdout: string; stderr: string; ms: number }>((resolve) => {
-    execFile(process.execPath, [SWARM_BIN, ...args], { env: { ...process.env, ...env }, timeout: killAfterMs, killSignal: 'SIGKILL' }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : null) : 0;
-      resolve({ code, stdout, stderr, ms: Date.now() - started });
-    });
+    execFile(
+      process.execPath,
+      [SWARM_BIN, ...args],
+      { env: { ...process.env, ...env }, timeout: killAfterMs, killSignal: 'SIGKILL' },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : null) : 0;
+        resolve({ code, stdout, stderr, ms: Date.now() - started });
+      },
+    );
   });
 }
 
 async function swarmInProcess(args: string[], env: Record<string, string>) {
   const home = dir('unhealthy-home');
   const out = { stdout: '', stderr: '' };
-  const io: CliIo = { writeOut: (t) => void (out.stdout += t), writeErr: (t) => void (out.stderr += t), env: testProcessEnv(home, env), cwd: home };
+  const io: CliIo = {
+    writeOut: (t) => void (out.stdout += t),
+    writeErr: (t) => void (out.stderr += t),
+    env: testProcessEnv(home, env),
+    cwd: home,
+  };
   const code = await runCli(args, io);
   return { code, ...out };
 }
@@ -46,7 +56,9 @@ describe('the CLI against an unhealthy database', () => {
       expect((await swarmProcess(['task', 'list'], env, 60_000)).code).toBe(0);
       sqld.process.kill('SIGSTOP');
       const listed = await swarmProcess(['task', 'list'], env, 30_000);
-      expect(listed.stderr).toBe(`swarm: error: the database at ${sqld.url} did not answer within 2 s (SWARM_CLI_TIMEOUT_SECONDS)\n`);
+      expect(listed.stderr).toBe(
+        `swarm: error: the database at ${sqld.url} did not answer within 2 s (SWARM_CLI_TIMEOUT_SECONDS)\n`,
+      );
       expect(listed.code).toBe(1);
       // 2 s of waiting plus starting node and tsx, on a busy machine; it hung forever before.
       expect(listed.ms).toBeLessThan(15_000);
@@ -64,7 +76,9 @@ describe('the CLI against an unhealthy database', () => {
     await new Promise((resolve) => sqld.process.once('exit', resolve));
     const listed = await swarmInProcess(['task', 'list'], { TURSO_DATABASE_URL: sqld.url });
     expect(listed.code).toBe(1);
-    expect(listed.stderr).toMatch(new RegExp(`^swarm: error: cannot reach the database at ${sqld.url}: connect ECONNREFUSED [^\\n]+\\n$`));
+    expect(listed.stderr).toMatch(
+      new RegExp(`^swarm: error: cannot reach the database at ${sqld.url}: connect ECONNREFUSED [^\\n]+\\n$`),
+    );
   });
 
   it('names the file of a corrupt local database', async () => {
@@ -77,14 +91,20 @@ describe('the CLI against an unhealthy database', () => {
     writeSync(fd, Buffer.alloc(6000, 0xa5), 0, 6000, 100);
     closeSync(fd);
     const listed = await swarmInProcess(['task', 'list'], { SWARM_DB_PATH: file });
-    expect(listed.stderr).toMatch(new RegExp(`^swarm: error: the database file ${file} is corrupt or not a libSQL database \\(SQLITE_CORRUPT\\w*\\)[^\\n]*\\n$`));
+    expect(listed.stderr).toMatch(
+      new RegExp(
+        `^swarm: error: the database file ${file} is corrupt or not a libSQL database \\(SQLITE_CORRUPT\\w*\\)[^\\n]*\\n$`,
+      ),
+    );
     expect(listed.code).toBe(1);
     const noDb = path.join(home, 'random.db');
     const fdRandom = openSync(noDb, 'w');
     writeSync(fdRandom, Buffer.alloc(8192, 0x5a));
     closeSync(fdRandom);
     const random = await swarmInProcess(['task', 'list'], { SWARM_DB_PATH: noDb });
-    expect(random.stderr).toMatch(new RegExp(`^swarm: error: the database file ${noDb} is corrupt or not a libSQL database \\(SQLITE_NOTADB\\)`));
+    expect(random.stderr).toMatch(
+      new RegExp(`^swarm: error: the database file ${noDb} is corrupt or not a libSQL database \\(SQLITE_NOTADB\\)`),
+    );
   });
 
   it('refuses a database path that is a directory, a device or under /proc as configuration (exit 2), at once', async () => {
@@ -92,10 +112,20 @@ describe('the CLI against an unhealthy database', () => {
     const started = Date.now();
     for (const [value, message] of [
       [home, `swarm: SWARM_DB_PATH ${home} is a directory, not a database file\n`],
-      ['/proc/self/swarm/data.db', 'swarm: invalid configuration: database.path: SWARM_DB_PATH must not be under /proc, /sys, /dev (kernel pseudo-filesystems)\n'],
-      ['/dev/null', 'swarm: invalid configuration: database.path: SWARM_DB_PATH must not be under /proc, /sys, /dev (kernel pseudo-filesystems)\n'],
+      [
+        '/proc/self/swarm/data.db',
+        'swarm: invalid configuration: database.path: SWARM_DB_PATH must not be under /proc, /sys, /dev (kernel pseudo-filesystems)\n',
+      ],
+      [
+        '/dev/null',
+        'swarm: invalid configuration: database.path: SWARM_DB_PATH must not be under /proc, /sys, /dev (kernel pseudo-filesystems)\n',
+      ],
     ]) {
-      expect(await swarmInProcess(['task', 'list'], { SWARM_DB_PATH: value! }), value).toMatchObject({ code: 2, stdout: '', stderr: message });
+      expect(await swarmInProcess(['task', 'list'], { SWARM_DB_PATH: value! }), value).toMatchObject({
+        code: 2,
+        stdout: '',
+        stderr: message,
+      });
     }
     expect(Date.now() - started).toBeLessThan(10_000);
   });

@@ -26,7 +26,11 @@ describe('the CLI against a Temporal server that stops answering', () => {
       logFile: path.join(dir, 'temporal.log'),
       detached: false,
     });
-    env = { ...testProcessEnv(path.join(dir, 'home')), TEMPORAL_ADDRESS: `127.0.0.1:${port}`, SWARM_CLI_TIMEOUT_SECONDS: '2' };
+    env = {
+      ...testProcessEnv(path.join(dir, 'home')),
+      TEMPORAL_ADDRESS: `127.0.0.1:${port}`,
+      SWARM_CLI_TIMEOUT_SECONDS: '2',
+    };
     repo = await createFixtureRepo(path.join(dir, 'repo'), nodeProjectFiles());
   });
   afterAll(() => {
@@ -37,13 +41,20 @@ describe('the CLI against a Temporal server that stops answering', () => {
 
   const capture = () => {
     const out = { stdout: '', stderr: '' };
-    const io: CliIo = { writeOut: (t) => void (out.stdout += t), writeErr: (t) => void (out.stderr += t), env, cwd: dir };
+    const io: CliIo = {
+      writeOut: (t) => void (out.stdout += t),
+      writeErr: (t) => void (out.stderr += t),
+      env,
+      cwd: dir,
+    };
     return { io, out };
   };
 
   it('bounds each call once connected, and the connection itself, by SWARM_CLI_TIMEOUT_SECONDS, naming the server', async () => {
     const { io, out } = capture();
-    expect(await runCli(['task', 'create', '--title', 'to cancel', '--description', 'd', '--repo', repo, '--json'], io)).toBe(0);
+    expect(
+      await runCli(['task', 'create', '--title', 'to cancel', '--description', 'd', '--repo', repo, '--json'], io),
+    ).toBe(0);
     const { id } = JSON.parse(out.stdout) as { id: string };
 
     const ctx = new CliContext(capture().io);
@@ -53,7 +64,9 @@ describe('the CLI against a Temporal server that stops answering', () => {
       const started = Date.now();
       const failed = await client.cancelTask(id).catch((err: unknown) => err);
       expect(Date.now() - started).toBeLessThan(8_000);
-      expect((ctx.explain(failed) as Error).message).toBe(`Temporal at ${env.TEMPORAL_ADDRESS} did not answer within 2 s (SWARM_CLI_TIMEOUT_SECONDS)`);
+      expect((ctx.explain(failed) as Error).message).toBe(
+        `Temporal at ${env.TEMPORAL_ADDRESS} did not answer within 2 s (SWARM_CLI_TIMEOUT_SECONDS)`,
+      );
     } finally {
       await ctx.close();
     }
@@ -62,7 +75,11 @@ describe('the CLI against a Temporal server that stops answering', () => {
     const started = Date.now();
     expect(await runCli(['task', 'cancel', id], again.io)).toBe(1);
     expect(Date.now() - started).toBeLessThan(8_000);
-    expect(again.out.stderr).toMatch(new RegExp(`^swarm: error: cannot reach Temporal at ${env.TEMPORAL_ADDRESS} \\(start it with "swarm start"\\): [^\\n]+\\n$`));
+    expect(again.out.stderr).toMatch(
+      new RegExp(
+        `^swarm: error: cannot reach Temporal at ${env.TEMPORAL_ADDRESS} \\(start it with "swarm start"\\): [^\\n]+\\n$`,
+      ),
+    );
     server.kill('SIGCONT');
   });
 });

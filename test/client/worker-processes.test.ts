@@ -17,7 +17,9 @@ describe('supervising the workers of "swarm start"', () => {
       { modelType: 'constructor', code: 2, signal: null },
       { modelType: 'gpt', code: 2, signal: null },
     ]);
-    expect(readFileSync(path.join(logDir, 'worker-constructor.log'), 'utf8')).toMatch(/model type "constructor" is not configured/);
+    expect(readFileSync(path.join(logDir, 'worker-constructor.log'), 'utf8')).toMatch(
+      /model type "constructor" is not configured/,
+    );
     expect(readFileSync(path.join(logDir, 'worker-gpt.log'), 'utf8')).toMatch(/model type "gpt" is not configured/);
   });
 

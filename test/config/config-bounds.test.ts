@@ -27,9 +27,12 @@ function configError(env: Record<string, string>): string {
 }
 
 describe('every numeric and address setting is bounded to what the runtime can represent', () => {
-  it.each(['2147484', '1e12', '1e309', 'NaN', '0', '-5', '1.5'])('refuses SWARM_CHECK_TIMEOUT_SECONDS=%s (Node timers stop at 2^31-1 ms)', (value) => {
-    expect(configError({ SWARM_CHECK_TIMEOUT_SECONDS: value })).toContain('SWARM_CHECK_TIMEOUT_SECONDS');
-  });
+  it.each(['2147484', '1e12', '1e309', 'NaN', '0', '-5', '1.5'])(
+    'refuses SWARM_CHECK_TIMEOUT_SECONDS=%s (Node timers stop at 2^31-1 ms)',
+    (value) => {
+      expect(configError({ SWARM_CHECK_TIMEOUT_SECONDS: value })).toContain('SWARM_CHECK_TIMEOUT_SECONDS');
+    },
+  );
 
   it('accepts the largest check timeout a timer can hold', () => {
     expect(loadConfig({ SWARM_CHECK_TIMEOUT_SECONDS: '2147483' }, cwd).checks.timeoutSeconds).toBe(2_147_483);
@@ -40,29 +43,46 @@ describe('every numeric and address setting is bounded to what the runtime can r
     expect(loadConfig({ SWARM_CLI_TIMEOUT_SECONDS: '2.5' }, cwd).cliTimeoutSeconds).toBe(2.5);
     writeFileSync(path.join(cwd, 'swarm.config.json'), JSON.stringify({ cli: { timeoutSeconds: 30 } }));
     expect(loadConfig({}, cwd).cliTimeoutSeconds).toBe(30);
-    for (const value of ['0', '-1', 'abc', '3000000', '1e309']) expect(configError({ SWARM_CLI_TIMEOUT_SECONDS: value })).toContain('SWARM_CLI_TIMEOUT_SECONDS');
+    for (const value of ['0', '-1', 'abc', '3000000', '1e309'])
+      expect(configError({ SWARM_CLI_TIMEOUT_SECONDS: value })).toContain('SWARM_CLI_TIMEOUT_SECONDS');
   });
 
-  it.each(['3', '0', '7', '8193', '1.5', '65536'])('refuses SWARM_EMBEDDING_DIMENSIONS=%s (the embedders make 8 to 8192)', (value) => {
-    expect(configError({ SWARM_EMBEDDING_DIMENSIONS: value })).toContain('SWARM_EMBEDDING_DIMENSIONS');
-  });
+  it.each(['3', '0', '7', '8193', '1.5', '65536'])(
+    'refuses SWARM_EMBEDDING_DIMENSIONS=%s (the embedders make 8 to 8192)',
+    (value) => {
+      expect(configError({ SWARM_EMBEDDING_DIMENSIONS: value })).toContain('SWARM_EMBEDDING_DIMENSIONS');
+    },
+  );
 
   it('accepts 8 and 8192 embedding dimensions', () => {
     expect(loadConfig({ SWARM_EMBEDDING_DIMENSIONS: '8' }, cwd).embeddingDimensions).toBe(8);
     expect(loadConfig({ SWARM_EMBEDDING_DIMENSIONS: '8192' }, cwd).embeddingDimensions).toBe(8192);
   });
 
-  it.each(['localhost:99999', 'localhost:0', 'localhost:65536', 'localhost:-1', ':7233', 'host:', '[::1]', '::1:7233', '[zz]:7233', 'a b:7233', 'http://host:7233'])(
-    'refuses TEMPORAL_ADDRESS=%s',
-    (value) => {
-      expect(configError({ TEMPORAL_ADDRESS: value })).toContain('TEMPORAL_ADDRESS must be host:port or [ipv6]:port with a port from 1 to 65535');
-    },
-  );
+  it.each([
+    'localhost:99999',
+    'localhost:0',
+    'localhost:65536',
+    'localhost:-1',
+    ':7233',
+    'host:',
+    '[::1]',
+    '::1:7233',
+    '[zz]:7233',
+    'a b:7233',
+    'http://host:7233',
+  ])('refuses TEMPORAL_ADDRESS=%s', (value) => {
+    expect(configError({ TEMPORAL_ADDRESS: value })).toContain(
+      'TEMPORAL_ADDRESS must be host:port or [ipv6]:port with a port from 1 to 65535',
+    );
+  });
 
   it('accepts bracketed IPv6 addresses and the extreme ports', () => {
     expect(loadConfig({ TEMPORAL_ADDRESS: '[::1]:7233' }, cwd).temporal.address).toBe('[::1]:7233');
     expect(loadConfig({ TEMPORAL_ADDRESS: '[fe80::1%eth0]:1' }, cwd).temporal.address).toBe('[fe80::1%eth0]:1');
-    expect(loadConfig({ TEMPORAL_ADDRESS: 'temporal.internal:65535' }, cwd).temporal.address).toBe('temporal.internal:65535');
+    expect(loadConfig({ TEMPORAL_ADDRESS: 'temporal.internal:65535' }, cwd).temporal.address).toBe(
+      'temporal.internal:65535',
+    );
     expect(parseHostPort('[::1]:7233')).toEqual({ host: '::1', port: 7233 });
     expect(parseHostPort('localhost:7233')).toEqual({ host: 'localhost', port: 7233 });
   });
@@ -74,18 +94,27 @@ describe('every numeric and address setting is bounded to what the runtime can r
     [{ TURSO_DATABASE_URL: 'libsql://db.example:70000' }, 'TURSO_DATABASE_URL'],
     [{ SWARM_EMBEDDING_BASE_URL: 'ftp://models.example' }, 'SWARM_EMBEDDING_BASE_URL'],
     [{ SWARM_EMBEDDER: 'word2vec' }, 'SWARM_EMBEDDER must be offline, openai or gemini'],
-    [{ SWARM_DB_MODE: 'replica', TURSO_DATABASE_URL: 'libsql://x.example', TURSO_SYNC_INTERVAL: '3000000' }, 'TURSO_SYNC_INTERVAL'],
+    [
+      { SWARM_DB_MODE: 'replica', TURSO_DATABASE_URL: 'libsql://x.example', TURSO_SYNC_INTERVAL: '3000000' },
+      'TURSO_SYNC_INTERVAL',
+    ],
   ])('refuses %j, naming the variable', (env, named) => {
     expect(configError(env)).toContain(named);
   });
 
-  it.each(['/proc/self/data.db', '/sys/swarm.db', '/dev/null/data.db', '/dev/data.db'])('refuses SWARM_DB_PATH=%s under a pseudo-filesystem', (value) => {
-    expect(configError({ SWARM_DB_PATH: value })).toContain('SWARM_DB_PATH must not be under /proc, /sys, /dev');
-  });
+  it.each(['/proc/self/data.db', '/sys/swarm.db', '/dev/null/data.db', '/dev/data.db'])(
+    'refuses SWARM_DB_PATH=%s under a pseudo-filesystem',
+    (value) => {
+      expect(configError({ SWARM_DB_PATH: value })).toContain('SWARM_DB_PATH must not be under /proc, /sys, /dev');
+    },
+  );
 
   it('refuses SWARM_HOME under /dev (its database and worktrees would be there), but not /dev/shm', () => {
     expect(configError({ SWARM_HOME: '/dev/null/home' })).toContain('SWARM_HOME must not be under');
-    expect(loadConfig({ SWARM_HOME: '/dev/shm/swarm' }, cwd).database).toEqual({ mode: 'local', path: '/dev/shm/swarm/data.db' });
+    expect(loadConfig({ SWARM_HOME: '/dev/shm/swarm' }, cwd).database).toEqual({
+      mode: 'local',
+      path: '/dev/shm/swarm/data.db',
+    });
   });
 });
 

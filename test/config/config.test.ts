@@ -39,7 +39,11 @@ describe('loadConfig', () => {
     const config = loadConfig({}, cwd);
     expect(config.home).toBe(path.join(cwd, '.swarm'));
     expect(config.database).toEqual({ mode: 'local', path: path.join(cwd, '.swarm', 'data.db') });
-    expect(config.temporal).toMatchObject({ address: 'localhost:7233', namespace: 'default', uiUrl: 'http://localhost:8233' });
+    expect(config.temporal).toMatchObject({
+      address: 'localhost:7233',
+      namespace: 'default',
+      uiUrl: 'http://localhost:8233',
+    });
     expect(config.defaultModel).toBe('local');
     expect(Object.keys(config.models)).toEqual(['local']);
     expect(config.models.local?.adapter).toBe('local');
@@ -66,13 +70,21 @@ describe('loadConfig', () => {
   });
 
   it('selects remote mode when only TURSO_DATABASE_URL is set, with the auth token', () => {
-    const config = loadConfig({ TURSO_DATABASE_URL: 'libsql://db.example.turso.io', TURSO_AUTH_TOKEN: 'secret-token' }, cwd);
+    const config = loadConfig(
+      { TURSO_DATABASE_URL: 'libsql://db.example.turso.io', TURSO_AUTH_TOKEN: 'secret-token' },
+      cwd,
+    );
     expect(config.database).toEqual({ mode: 'remote', url: 'libsql://db.example.turso.io', authToken: 'secret-token' });
   });
 
   it('selects replica mode with SWARM_DB_MODE=replica and reads TURSO_SYNC_INTERVAL', () => {
     const config = loadConfig(
-      { SWARM_DB_MODE: 'replica', TURSO_DATABASE_URL: 'https://db.example.com', TURSO_AUTH_TOKEN: 't', TURSO_SYNC_INTERVAL: '2.5' },
+      {
+        SWARM_DB_MODE: 'replica',
+        TURSO_DATABASE_URL: 'https://db.example.com',
+        TURSO_AUTH_TOKEN: 't',
+        TURSO_SYNC_INTERVAL: '2.5',
+      },
       cwd,
     );
     expect(config.database).toEqual({
@@ -107,7 +119,11 @@ describe('loadConfig', () => {
   });
 
   it.each(['abc', '0', '-3'])('rejects TURSO_SYNC_INTERVAL=%s in replica mode, naming the variable', (value) => {
-    const err = configError({ SWARM_DB_MODE: 'replica', TURSO_DATABASE_URL: 'libsql://x.example', TURSO_SYNC_INTERVAL: value });
+    const err = configError({
+      SWARM_DB_MODE: 'replica',
+      TURSO_DATABASE_URL: 'libsql://x.example',
+      TURSO_SYNC_INTERVAL: value,
+    });
     expect(err.message).toContain('TURSO_SYNC_INTERVAL');
     expect(err.message).toContain(`"${value}"`);
   });
@@ -205,7 +221,13 @@ describe('loadConfig', () => {
   });
 
   it('names what an adapter lacks: a model id, a base URL, a command', async () => {
-    await writeConfig({ models: { gpt: { adapter: 'openai' }, ollama: { adapter: 'openai-compatible', model: 'qwen' }, tool: { adapter: 'command' } } });
+    await writeConfig({
+      models: {
+        gpt: { adapter: 'openai' },
+        ollama: { adapter: 'openai-compatible', model: 'qwen' },
+        tool: { adapter: 'command' },
+      },
+    });
     const message = configError({}).message;
     expect(message).toContain('models.gpt.model: adapter "openai" needs a model id');
     expect(message).toContain('models.ollama.baseUrl: adapter "openai-compatible" needs a baseUrl');
@@ -213,9 +235,15 @@ describe('loadConfig', () => {
   });
 
   it('rejects a fallback to a model type that is not configured, or to itself', async () => {
-    await writeConfig({ models: { local: { adapter: 'local', fallback: { model: 'claude', afterFailedAttempts: 2 } } } });
-    expect(configError({}).message).toContain('model type "local" falls back to "claude", which is not configured (configured: local)');
-    await writeConfig({ models: { local: { adapter: 'local', fallback: { model: 'local', afterFailedAttempts: 2 } } } });
+    await writeConfig({
+      models: { local: { adapter: 'local', fallback: { model: 'claude', afterFailedAttempts: 2 } } },
+    });
+    expect(configError({}).message).toContain(
+      'model type "local" falls back to "claude", which is not configured (configured: local)',
+    );
+    await writeConfig({
+      models: { local: { adapter: 'local', fallback: { model: 'local', afterFailedAttempts: 2 } } },
+    });
     expect(configError({}).message).toContain('which is itself');
   });
 
@@ -247,10 +275,18 @@ describe('loadConfig', () => {
 
   it('caps stored output at 256 KiB per text, 1 MiB per JSON row and artifact by default, and reads limits from the file', async () => {
     expect(loadConfig({}, cwd).limits).toEqual({
-      textBytes: 256 * 1024, jsonBytes: 1024 * 1024, artifactBytes: 1024 * 1024, toolOutputChars: 64_000, fileWriteBytes: 5 * 1024 * 1024,
+      textBytes: 256 * 1024,
+      jsonBytes: 1024 * 1024,
+      artifactBytes: 1024 * 1024,
+      toolOutputChars: 64_000,
+      fileWriteBytes: 5 * 1024 * 1024,
     });
     await writeConfig({ limits: { textBytes: 65_536, fileWriteBytes: 1_048_576 } });
-    expect(loadConfig({}, cwd).limits).toMatchObject({ textBytes: 65_536, jsonBytes: 1024 * 1024, fileWriteBytes: 1_048_576 });
+    expect(loadConfig({}, cwd).limits).toMatchObject({
+      textBytes: 65_536,
+      jsonBytes: 1024 * 1024,
+      fileWriteBytes: 1_048_576,
+    });
     await writeConfig({ limits: { textBytes: 10 } });
     expect(configError({}).message).toContain('limits.textBytes');
     await writeConfig({ limits: { outputBytes: 1_000_000 } });
@@ -265,14 +301,19 @@ describe('sandbox configuration', () => {
 
   it('takes a kind from SWARM_SANDBOX or the file, and limits from the file, env winning', async () => {
     await writeConfig({ sandbox: { kind: 'bubblewrap', memoryMb: 2048, cpuSeconds: 600 } });
-    expect(loadConfig({}, cwd).sandbox).toEqual({ kind: 'bubblewrap', limits: { ...DEFAULT_SANDBOX_LIMITS, memoryMb: 2048, cpuSeconds: 600 } });
+    expect(loadConfig({}, cwd).sandbox).toEqual({
+      kind: 'bubblewrap',
+      limits: { ...DEFAULT_SANDBOX_LIMITS, memoryMb: 2048, cpuSeconds: 600 },
+    });
     expect(loadConfig({ SWARM_SANDBOX: 'none' }, cwd).sandbox.kind).toBe('none');
     await writeConfig({ sandbox: 'none' });
     expect(loadConfig({}, cwd).sandbox).toEqual({ kind: 'none', limits: DEFAULT_SANDBOX_LIMITS });
   });
 
   it('rejects an unknown kind, naming where it came from', async () => {
-    expect(configError({ SWARM_SANDBOX: 'docker' }).message).toBe('SWARM_SANDBOX must be "bubblewrap" or "none", got "docker"');
+    expect(configError({ SWARM_SANDBOX: 'docker' }).message).toBe(
+      'SWARM_SANDBOX must be "bubblewrap" or "none", got "docker"',
+    );
     await writeConfig({ sandbox: { kind: 'firejail' } });
     expect(configError({}).message).toContain('sandbox');
   });

@@ -3,7 +3,9 @@ import { toPositional } from '../../db/positional-args.js';
 
 describe('toPositional', () => {
   it('numbers each distinct name in order of first use, reusing numbers for repeats', () => {
-    expect(toPositional({ sql: 'UPDATE t SET a = :a, b = @b WHERE a = :a AND c = $c', args: { a: 1, b: 'x', c: null } })).toEqual({
+    expect(
+      toPositional({ sql: 'UPDATE t SET a = :a, b = @b WHERE a = :a AND c = $c', args: { a: 1, b: 'x', c: null } }),
+    ).toEqual({
       sql: 'UPDATE t SET a = ?1, b = ?2 WHERE a = ?1 AND c = ?3',
       args: [1, 'x', null],
     });

@@ -14,11 +14,26 @@ describe('an embedded replica with its primary down', () => {
   it('opens at once and reads what it synced before', async () => {
     const sqld = await startSqld(dir);
     stopSqld = () => sqld.process.kill('SIGKILL');
-    const config: DatabaseConfig = { mode: 'replica', path: path.join(dir, 'replica.db'), syncUrl: sqld.url, syncIntervalSeconds: 60 };
+    const config: DatabaseConfig = {
+      mode: 'replica',
+      path: path.join(dir, 'replica.db'),
+      syncUrl: sqld.url,
+      syncIntervalSeconds: 60,
+    };
     const online = await openStore(config, { embeddingDimensions: 8, redactor: createRedactor() });
     await online.tasks.insert({
-      id: 'offline1', title: 'Read me offline', description: 'd', priority: 'medium', skills: [], acceptanceCriteria: [],
-      repo: '/tmp/r', baseBranch: 'main', branch: 'swarm/offline1', modelType: 'local', maxAttempts: 1, workflowId: 'task-offline1',
+      id: 'offline1',
+      title: 'Read me offline',
+      description: 'd',
+      priority: 'medium',
+      skills: [],
+      acceptanceCriteria: [],
+      repo: '/tmp/r',
+      baseBranch: 'main',
+      branch: 'swarm/offline1',
+      modelType: 'local',
+      maxAttempts: 1,
+      workflowId: 'task-offline1',
       budget: { maxTokens: null, maxCostUsd: null },
     });
     await online.db.sync();
@@ -27,11 +42,16 @@ describe('an embedded replica with its primary down', () => {
     sqld.process.kill('SIGKILL');
     await new Promise((resolve) => sqld.process.once('exit', resolve));
     const db = (await import('../../db/client.js')).openDatabase(config);
-    const offline = await Promise.race([db, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('open blocked on the primary')), 5_000))]);
+    const offline = await Promise.race([
+      db,
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('open blocked on the primary')), 5_000)),
+    ]);
     try {
       const rows = await offline.execute({ sql: 'SELECT title FROM tasks WHERE id = ?', args: ['offline1'] });
       expect(rows.rows.map((r) => r.title)).toEqual(['Read me offline']);
-      await expect(offline.execute({ sql: 'DELETE FROM tasks', args: [] })).rejects.toThrow(`the primary database ${sqld.url} is unreachable`);
+      await expect(offline.execute({ sql: 'DELETE FROM tasks', args: [] })).rejects.toThrow(
+        `the primary database ${sqld.url} is unreachable`,
+      );
     } finally {
       offline.close();
     }

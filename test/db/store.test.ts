@@ -15,7 +15,9 @@ const DIMS = 8;
 /** The shared test sqld belongs to this suite: each remote-mode run starts from an empty database. */
 async function emptySqld(url: string): Promise<void> {
   const db = createClient({ url });
-  const tables = await db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'libsql_%'");
+  const tables = await db.execute(
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'libsql_%'",
+  );
   const drops = tables.rows.map((row) => `DROP TABLE IF EXISTS "${String(row.name)}";`).join('\n');
   await db.executeMultiple(`PRAGMA foreign_keys = OFF;\n${drops}\nPRAGMA foreign_keys = ON;`);
   db.close();
@@ -24,12 +26,30 @@ async function emptySqld(url: string): Promise<void> {
 const modes: Array<[DatabaseConfig['mode'], () => DatabaseConfig]> = [
   ['local', () => ({ mode: 'local', path: path.join(tempDir('db-local'), 'data.db') })],
   ['remote', () => ({ mode: 'remote', url: inject('sqldUrl') })],
-  ['replica', () => ({ mode: 'replica', path: path.join(tempDir('db-replica'), 'replica.db'), syncUrl: inject('sqldUrl'), syncIntervalSeconds: 60 })],
+  [
+    'replica',
+    () => ({
+      mode: 'replica',
+      path: path.join(tempDir('db-replica'), 'replica.db'),
+      syncUrl: inject('sqldUrl'),
+      syncIntervalSeconds: 60,
+    }),
+  ],
 ];
 
 const newTask = (id: string, overrides: Partial<NewTask> = {}): NewTask => ({
-  id, title: `Task ${id}`, description: 'do it', priority: 'medium', skills: ['typescript'], acceptanceCriteria: [],
-  repo: '/tmp/repo', baseBranch: 'main', branch: `swarm/${id}`, modelType: 'local', maxAttempts: 3, workflowId: `task-${id}`,
+  id,
+  title: `Task ${id}`,
+  description: 'do it',
+  priority: 'medium',
+  skills: ['typescript'],
+  acceptanceCriteria: [],
+  repo: '/tmp/repo',
+  baseBranch: 'main',
+  branch: `swarm/${id}`,
+  modelType: 'local',
+  maxAttempts: 3,
+  workflowId: `task-${id}`,
   budget: { maxTokens: null, maxCostUsd: null },
   ...overrides,
 });
@@ -63,14 +83,24 @@ describe.each(modes)('data layer in %s mode', (mode, makeConfig) => {
     expect(await store.tasks.insert(newTask('t1aaaaaa', { title: 'other' }))).toBe(false);
     expect(await store.tasks.insert(newTask('t1bbbbbb'))).toBe(true);
     const task = await store.tasks.get('t1aaaaaa');
-    expect(task).toMatchObject({ title: 'Task t1aaaaaa', priority: 'high', skills: ['typescript'], status: 'queued', currentAttempt: 0 });
+    expect(task).toMatchObject({
+      title: 'Task t1aaaaaa',
+      priority: 'high',
+      skills: ['typescript'],
+      status: 'queued',
+      currentAttempt: 0,
+    });
 
     await store.tasks.setStatus('t1aaaaaa', 'running_agent', { attempt: 2 });
     expect(await store.tasks.get('t1aaaaaa')).toMatchObject({ status: 'running_agent', currentAttempt: 2 });
     await store.tasks.setStatus('t1aaaaaa', 'failed', { failureReason: 'checks failed' });
     // A late retry of an earlier step must not move a finished task back.
     await store.tasks.setStatus('t1aaaaaa', 'checking', { attempt: 3 });
-    expect(await store.tasks.get('t1aaaaaa')).toMatchObject({ status: 'failed', currentAttempt: 2, failureReason: 'checks failed' });
+    expect(await store.tasks.get('t1aaaaaa')).toMatchObject({
+      status: 'failed',
+      currentAttempt: 2,
+      failureReason: 'checks failed',
+    });
 
     expect((await store.tasks.list({ status: 'failed' })).map((t) => t.id)).toEqual(['t1aaaaaa']);
     expect((await store.tasks.list()).map((t) => t.id).sort()).toEqual(['t1aaaaaa', 't1bbbbbb']);
@@ -80,22 +110,57 @@ describe.each(modes)('data layer in %s mode', (mode, makeConfig) => {
   it('keys attempts, check runs and artifacts so that retried writes never duplicate', async () => {
     await store.tasks.insert(newTask('t2aaaaaa'));
     for (let i = 0; i < 2; i++) {
-      await store.attempts.start({ taskId: 't2aaaaaa', attempt: 1, modelType: 'local', agentId: `agent-${i}`, feedbackArtifactId: null });
-      await store.checkRuns.record({
-        taskId: 't2aaaaaa', attempt: 1, round: 1, name: 'test', command: 'npm test', exitCode: i, passed: i === 0,
-        timedOut: false, durationMs: 10 + i, output: `run ${i}`, outputTruncated: false, result: { exitCode: i },
+      await store.attempts.start({
+        taskId: 't2aaaaaa',
+        attempt: 1,
+        modelType: 'local',
+        agentId: `agent-${i}`,
+        feedbackArtifactId: null,
       });
-      await store.artifacts.put({ id: 't2aaaaaa/1/prompt', taskId: 't2aaaaaa', kind: 'prompt', content: `prompt ${i}` });
+      await store.checkRuns.record({
+        taskId: 't2aaaaaa',
+        attempt: 1,
+        round: 1,
+        name: 'test',
+        command: 'npm test',
+        exitCode: i,
+        passed: i === 0,
+        timedOut: false,
+        durationMs: 10 + i,
+        output: `run ${i}`,
+        outputTruncated: false,
+        result: { exitCode: i },
+      });
+      await store.artifacts.put({
+        id: 't2aaaaaa/1/prompt',
+        taskId: 't2aaaaaa',
+        kind: 'prompt',
+        content: `prompt ${i}`,
+      });
     }
     await store.attempts.recordAgentOutcome({
-      taskId: 't2aaaaaa', attempt: 1, status: 'checking', promptArtifactId: 't2aaaaaa/1/prompt', transcriptArtifactId: 'x',
-      summary: 'did it', filesChanged: ['a.ts'], commitSha: 'abc', inputTokens: 5, outputTokens: 7,
+      taskId: 't2aaaaaa',
+      attempt: 1,
+      status: 'checking',
+      promptArtifactId: 't2aaaaaa/1/prompt',
+      transcriptArtifactId: 'x',
+      summary: 'did it',
+      filesChanged: ['a.ts'],
+      commitSha: 'abc',
+      inputTokens: 5,
+      outputTokens: 7,
     });
     await store.attempts.finishChecks('t2aaaaaa', 1, false);
 
     const attempts = await store.attempts.listForTask('t2aaaaaa');
     expect(attempts).toHaveLength(1);
-    expect(attempts[0]).toMatchObject({ agentId: 'agent-1', status: 'checks_failed', filesChanged: ['a.ts'], inputTokens: 5, outputTokens: 7 });
+    expect(attempts[0]).toMatchObject({
+      agentId: 'agent-1',
+      status: 'checks_failed',
+      filesChanged: ['a.ts'],
+      inputTokens: 5,
+      outputTokens: 7,
+    });
     const runs = await store.checkRuns.list('t2aaaaaa');
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ exitCode: 1, passed: false, output: 'run 1', result: { exitCode: 1 } });
@@ -106,10 +171,23 @@ describe.each(modes)('data layer in %s mode', (mode, makeConfig) => {
 
   it('records a result exactly once, with the final status and the agent counters', async () => {
     await store.tasks.insert(newTask('t3aaaaaa'));
-    await store.agents.register({ id: 'agent-r', modelType: 'local', taskQueue: 'jetpack.local', skills: ['x'], host: 'h', pid: 1 });
+    await store.agents.register({
+      id: 'agent-r',
+      modelType: 'local',
+      taskQueue: 'jetpack.local',
+      skills: ['x'],
+      host: 'h',
+      pid: 1,
+    });
     const result = {
-      taskId: 't3aaaaaa', status: 'succeeded' as const, attempts: 2, branch: 'swarm/t3aaaaaa', mergeCommit: 'def',
-      summary: 'landed', failureReason: null, agentId: 'agent-r',
+      taskId: 't3aaaaaa',
+      status: 'succeeded' as const,
+      attempts: 2,
+      branch: 'swarm/t3aaaaaa',
+      mergeCommit: 'def',
+      summary: 'landed',
+      failureReason: null,
+      agentId: 'agent-r',
     };
     expect(await store.results.recordOnce(result)).toBe(true);
     expect(await store.results.recordOnce({ ...result, summary: 'again' })).toBe(false);
@@ -120,8 +198,22 @@ describe.each(modes)('data layer in %s mode', (mode, makeConfig) => {
   });
 
   it('keeps the worker registry, marking stopped workers offline without deleting them', async () => {
-    await store.agents.register({ id: 'agent-a', modelType: 'local', taskQueue: 'jetpack.local', skills: ['ts'], host: 'h1', pid: 10 });
-    await store.agents.register({ id: 'agent-b', modelType: 'claude', taskQueue: 'jetpack.claude', skills: ['go'], host: 'h2', pid: 11 });
+    await store.agents.register({
+      id: 'agent-a',
+      modelType: 'local',
+      taskQueue: 'jetpack.local',
+      skills: ['ts'],
+      host: 'h1',
+      pid: 10,
+    });
+    await store.agents.register({
+      id: 'agent-b',
+      modelType: 'claude',
+      taskQueue: 'jetpack.claude',
+      skills: ['go'],
+      host: 'h2',
+      pid: 11,
+    });
     await store.agents.setCurrentTask('agent-a', 't1aaaaaa');
     expect((await store.agents.get('agent-a'))?.currentTaskId).toBe('t1aaaaaa');
     await store.agents.markOffline('agent-b');
@@ -132,18 +224,34 @@ describe.each(modes)('data layer in %s mode', (mode, makeConfig) => {
     expect((await store.agents.get('agent-b'))?.stoppedAt).not.toBeNull();
 
     // A worker that died without saying goodbye stops heartbeating: after 30 s it is lost, not online.
-    await store.db.execute({ sql: 'UPDATE agents SET last_seen_at = ? WHERE id = ?', args: [new Date(Date.now() - 60_000).toISOString(), 'agent-a'] });
+    await store.db.execute({
+      sql: 'UPDATE agents SET last_seen_at = ? WHERE id = ?',
+      args: [new Date(Date.now() - 60_000).toISOString(), 'agent-a'],
+    });
     expect((await store.agents.get('agent-a'))?.status).toBe('lost');
     expect((await store.agents.list()).map((a) => a.id)).not.toContain('agent-a');
     expect((await store.agents.list({ includeOffline: true })).map((a) => a.id)).toContain('agent-a');
   });
 
   it('upserts branch state', async () => {
-    const branch = { repo: '/r', name: 'swarm/x', taskId: 'x', baseBranch: 'main', baseSha: 'a', headSha: 'b', status: 'active' as const, worktreePath: '/w' };
+    const branch = {
+      repo: '/r',
+      name: 'swarm/x',
+      taskId: 'x',
+      baseBranch: 'main',
+      baseSha: 'a',
+      headSha: 'b',
+      status: 'active' as const,
+      worktreePath: '/w',
+    };
     await store.branches.upsert(branch);
     await store.branches.upsert({ ...branch, status: 'merged', mergeCommit: 'm' });
     await store.branches.upsert({ ...branch, status: 'merged', headSha: 'c' });
-    expect(await store.branches.get('/r', 'swarm/x')).toMatchObject({ status: 'merged', mergeCommit: 'm', headSha: 'c' });
+    expect(await store.branches.get('/r', 'swarm/x')).toMatchObject({
+      status: 'merged',
+      mergeCommit: 'm',
+      headSha: 'c',
+    });
   });
 
   it('has native vectors: F32_BLOB embeddings ranked by vector_distance_cos', async () => {
@@ -165,9 +273,17 @@ describe.each(modes)('data layer in %s mode', (mode, makeConfig) => {
 
   it('stores, merges and finds memories (the batched upsert with named parameters)', async () => {
     const memory = await createMemoryStore({ db: store.db, embedder: createOfflineEmbedder({ dimensions: DIMS }) });
-    const first = await memory.store({ content: 'flaky date tests need a fixed clock', type: 'learning', tags: ['dates'] });
+    const first = await memory.store({
+      content: 'flaky date tests need a fixed clock',
+      type: 'learning',
+      tags: ['dates'],
+    });
     expect(first.merged).toBe(false);
-    const again = await memory.store({ content: 'flaky date tests need a fixed clock', type: 'learning', tags: ['clock'] });
+    const again = await memory.store({
+      content: 'flaky date tests need a fixed clock',
+      type: 'learning',
+      tags: ['clock'],
+    });
     expect(again).toEqual({ id: first.id, merged: true });
     const hits = await memory.vectorSearch({ text: 'flaky date tests', limit: 10, threshold: -1 });
     expect(hits.map((h) => h.memory.id)).toContain(first.id);

@@ -30,7 +30,11 @@ describe('capJson', () => {
   it('caps each string and keeps the whole valid JSON within the row cap', () => {
     const value = {
       messages: [
-        { role: 'assistant', text: 'a'.repeat(10 * MB), toolCalls: [{ id: 'c1', name: 'write_file', input: { path: 'big.txt', content: 'b'.repeat(3 * MB) } }] },
+        {
+          role: 'assistant',
+          text: 'a'.repeat(10 * MB),
+          toolCalls: [{ id: 'c1', name: 'write_file', input: { path: 'big.txt', content: 'b'.repeat(3 * MB) } }],
+        },
         { role: 'tool', results: [{ callId: 'c1', name: 'write_file', output: 'wrote it', isError: false }] },
       ],
       count: 3,

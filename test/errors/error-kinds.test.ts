@@ -29,30 +29,54 @@ function sourceFiles(dir: string): string[] {
 describe('error kinds, declared where errors are defined', () => {
   it('every error class of the project declares a kind (extends SwarmError)', () => {
     const plain = sourceFiles(ROOT).flatMap((file) =>
-      [...readFileSync(file, 'utf8').matchAll(/class (\w+) extends Error\b/g)].map((m) => `${path.relative(ROOT, file)}: ${m[1]}`),
+      [...readFileSync(file, 'utf8').matchAll(/class (\w+) extends Error\b/g)].map(
+        (m) => `${path.relative(ROOT, file)}: ${m[1]}`,
+      ),
     );
     expect(plain.filter((entry) => !INTERNAL_ERRORS.some((name) => entry.endsWith(`: ${name}`)))).toEqual([]);
   });
 
   it('the activity mapping retries transient errors only, typed by class name', () => {
     const mapped = (err: Error) => toActivityFailure(err) as ApplicationFailure;
-    for (const err of [new TaskNotFoundError('x'), new RepoError('x'), new UnknownModelError('x'), new ModelAuthError('x', 'openai', 401)]) {
+    for (const err of [
+      new TaskNotFoundError('x'),
+      new RepoError('x'),
+      new UnknownModelError('x'),
+      new ModelAuthError('x', 'openai', 401),
+    ]) {
       expect(mapped(err)).toMatchObject({ type: err.name, nonRetryable: true });
     }
-    expect(mapped(new ModelServerError('x', 'openai', 503))).toMatchObject({ type: 'ModelServerError', nonRetryable: false });
-    expect(mapped(new DatabaseUnavailableError('x'))).toMatchObject({ type: 'DatabaseUnavailableError', nonRetryable: false });
-    expect(mapped(new ModelRateLimitError('x', 'openai', 429, 7))).toMatchObject({ nonRetryable: false, nextRetryDelay: '7s' });
-    expect(mapped(new EmbeddingProviderError('x', { provider: 'openai', retryable: true, retryAfterSeconds: 2.5 }))).toMatchObject({
+    expect(mapped(new ModelServerError('x', 'openai', 503))).toMatchObject({
+      type: 'ModelServerError',
+      nonRetryable: false,
+    });
+    expect(mapped(new DatabaseUnavailableError('x'))).toMatchObject({
+      type: 'DatabaseUnavailableError',
+      nonRetryable: false,
+    });
+    expect(mapped(new ModelRateLimitError('x', 'openai', 429, 7))).toMatchObject({
+      nonRetryable: false,
+      nextRetryDelay: '7s',
+    });
+    expect(
+      mapped(new EmbeddingProviderError('x', { provider: 'openai', retryable: true, retryAfterSeconds: 2.5 })),
+    ).toMatchObject({
       nonRetryable: false,
       nextRetryDelay: '3s',
     });
-    expect(mapped(new EmbeddingProviderError('x', { provider: 'openai', retryable: false }))).toMatchObject({ nonRetryable: true });
+    expect(mapped(new EmbeddingProviderError('x', { provider: 'openai', retryable: false }))).toMatchObject({
+      nonRetryable: true,
+    });
     const plain = new Error('unexpected');
     expect(toActivityFailure(plain)).toBe(plain);
   });
 
   it('the CLI exits 2 for what the user fixes (input, config), 1 otherwise', () => {
-    expect([new TaskInputError('x'), new ConfigError('x'), new UnknownModelError('x')].map(exitCodeFor)).toEqual([2, 2, 2]);
-    expect([new RepoError('x'), new ModelServerError('x', 'openai', 500), new Error('x')].map(exitCodeFor)).toEqual([1, 1, 1]);
+    expect([new TaskInputError('x'), new ConfigError('x'), new UnknownModelError('x')].map(exitCodeFor)).toEqual([
+      2, 2, 2,
+    ]);
+    expect([new RepoError('x'), new ModelServerError('x', 'openai', 500), new Error('x')].map(exitCodeFor)).toEqual([
+      1, 1, 1,
+    ]);
   });
 });

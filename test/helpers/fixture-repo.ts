@@ -22,8 +22,14 @@ export async function writeFiles(dir: string, files: Record<string, string>): Pr
 /** A small Node project whose `test` check runs node:test for real and whose build loads every module. */
 export function nodeProjectFiles(extra: Record<string, string> = {}): Record<string, string> {
   return {
-    'package.json': JSON.stringify({ name: 'fixture', private: true, type: 'module', scripts: { test: 'node --test', build: 'node build.js' } }),
-    'build.js': "import { readdirSync } from 'node:fs';\nfor (const f of readdirSync('src')) await import(`./src/${f}`);\n",
+    'package.json': JSON.stringify({
+      name: 'fixture',
+      private: true,
+      type: 'module',
+      scripts: { test: 'node --test', build: 'node build.js' },
+    }),
+    'build.js':
+      "import { readdirSync } from 'node:fs';\nfor (const f of readdirSync('src')) await import(`./src/${f}`);\n",
     'src/sum.js': 'export const sum = (a, b) => a + b;\n',
     'test/sum.test.js':
       "import test from 'node:test';\nimport assert from 'node:assert/strict';\nimport { sum } from '../src/sum.js';\n" +

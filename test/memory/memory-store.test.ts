@@ -134,7 +134,13 @@ describe.each(modes)('memory store in $name mode', (mode) => {
       importance: 0.7,
       tags: ['javascript', 'tests', 'tests'],
       branch: 'main',
-      provenance: { taskId: 'abc123', attempt: 2, commit: 'deadbeef', filesTouched: ['src/farewell.js'], failureSignature: 'failed: test' },
+      provenance: {
+        taskId: 'abc123',
+        attempt: 2,
+        commit: 'deadbeef',
+        filesTouched: ['src/farewell.js'],
+        failureSignature: 'failed: test',
+      },
     });
     expect(merged).toBe(false);
     expect(await memories.get(id)).toEqual({
@@ -143,7 +149,15 @@ describe.each(modes)('memory store in $name mode', (mode) => {
       type: 'error_pattern',
       importance: 0.7,
       tags: ['javascript', 'tests'],
-      provenance: [{ taskId: 'abc123', attempt: 2, commit: 'deadbeef', filesTouched: ['src/farewell.js'], failureSignature: 'failed: test' }],
+      provenance: [
+        {
+          taskId: 'abc123',
+          attempt: 2,
+          commit: 'deadbeef',
+          filesTouched: ['src/farewell.js'],
+          failureSignature: 'failed: test',
+        },
+      ],
       branch: 'main',
       embeddingModel: 'offline-hash-v1',
       createdAt: T0.toISOString(),
@@ -189,12 +203,16 @@ describe.each(modes)('memory store in $name mode', (mode) => {
     await memories.store({ content: 'near the query (0.8)', type: 'learning', branch: null });
     await memories.store({ content: 'far from the query (0.3)', type: 'learning', branch: 'feature/x' });
     const branchesFor = async (branch?: string | null) =>
-      (await memories.vectorSearch({ text: 'query: the farewell test', ...(branch === undefined ? {} : { branch }) })).map((h) => h.memory.branch);
+      (
+        await memories.vectorSearch({ text: 'query: the farewell test', ...(branch === undefined ? {} : { branch }) })
+      ).map((h) => h.memory.branch);
     expect(await branchesFor('main')).toEqual(['main', null]);
     expect(await branchesFor('feature/x')).toEqual([null, 'feature/x']);
     expect(await branchesFor(null)).toEqual([null]);
     expect(await branchesFor(undefined)).toEqual(['main', null, 'feature/x']);
-    expect((await memories.list({ branch: 'feature/x' })).map((m) => m.branch).sort()).toEqual(['feature/x', null].sort());
+    expect((await memories.list({ branch: 'feature/x' })).map((m) => m.branch).sort()).toEqual(
+      ['feature/x', null].sort(),
+    );
   });
 
   it('finds a rare type behind many nearer memories of other types (index over-fetch)', async () => {
@@ -210,11 +228,23 @@ describe.each(modes)('memory store in $name mode', (mode) => {
 
   it('merges a near-duplicate of the same type and branch into the existing memory', async () => {
     const first = await memories.store({
-      content: 'identical to the query', type: 'error_pattern', branch: 'main', importance: 0.4, tags: ['a'], provenance: { taskId: 'task1' }, ttlSeconds: 60,
+      content: 'identical to the query',
+      type: 'error_pattern',
+      branch: 'main',
+      importance: 0.4,
+      tags: ['a'],
+      provenance: { taskId: 'task1' },
+      ttlSeconds: 60,
     });
     clock = new Date(T0.getTime() + 1_000);
     const second = await memories.store({
-      content: 'close to the query (0.97)', type: 'error_pattern', branch: 'main', importance: 0.9, tags: ['b', 'a'], provenance: { taskId: 'task2', attempt: 3 }, ttlSeconds: 3_600,
+      content: 'close to the query (0.97)',
+      type: 'error_pattern',
+      branch: 'main',
+      importance: 0.9,
+      tags: ['b', 'a'],
+      provenance: { taskId: 'task2', attempt: 3 },
+      ttlSeconds: 3_600,
     });
     expect(second).toEqual({ id: first.id, merged: true });
     expect(await rowCount()).toBe(1);
@@ -229,15 +259,24 @@ describe.each(modes)('memory store in $name mode', (mode) => {
     });
 
     // Below the threshold (0.9 < 0.95), another type, or another branch: stored separately.
-    expect((await memories.store({ content: 'somewhat near the query (0.9)', type: 'error_pattern', branch: 'main' })).merged).toBe(false);
-    expect((await memories.store({ content: 'identical to the query', type: 'learning', branch: 'main' })).merged).toBe(false);
-    expect((await memories.store({ content: 'identical to the query', type: 'error_pattern', branch: null })).merged).toBe(false);
+    expect(
+      (await memories.store({ content: 'somewhat near the query (0.9)', type: 'error_pattern', branch: 'main' }))
+        .merged,
+    ).toBe(false);
+    expect((await memories.store({ content: 'identical to the query', type: 'learning', branch: 'main' })).merged).toBe(
+      false,
+    );
+    expect(
+      (await memories.store({ content: 'identical to the query', type: 'error_pattern', branch: null })).merged,
+    ).toBe(false);
     expect(await rowCount()).toBe(4);
   });
 
   it('merges concurrent stores of the same memory into one row', async () => {
     const results = await Promise.all(
-      Array.from({ length: 4 }, (_, i) => memories.store({ content: 'Run npm ci before the build', type: 'codebase_knowledge', tags: [`t${i}`] })),
+      Array.from({ length: 4 }, (_, i) =>
+        memories.store({ content: 'Run npm ci before the build', type: 'codebase_knowledge', tags: [`t${i}`] }),
+      ),
     );
     expect(new Set(results.map((r) => r.id)).size).toBe(1);
     expect(results.filter((r) => !r.merged)).toHaveLength(1);
@@ -257,13 +296,22 @@ describe.each(modes)('memory store in $name mode', (mode) => {
   });
 
   it('never returns expired memories, and deleteExpired removes them', async () => {
-    const shortLived = await memories.store({ content: 'identical to the query', type: 'task_context', ttlSeconds: 60 });
+    const shortLived = await memories.store({
+      content: 'identical to the query',
+      type: 'task_context',
+      ttlSeconds: 60,
+    });
     const lasting = await memories.store({ content: 'near the query (0.8)', type: 'task_context' });
-    expect((await memories.vectorSearch({ text: 'query: the farewell test' })).map((h) => h.memory.id)).toEqual([shortLived.id, lasting.id]);
+    expect((await memories.vectorSearch({ text: 'query: the farewell test' })).map((h) => h.memory.id)).toEqual([
+      shortLived.id,
+      lasting.id,
+    ]);
 
     clock = new Date(T0.getTime() + 60_000);
     for (const exact of [false, true]) {
-      expect((await memories.vectorSearch({ text: 'query: the farewell test', exact })).map((h) => h.memory.id)).toEqual([lasting.id]);
+      expect(
+        (await memories.vectorSearch({ text: 'query: the farewell test', exact })).map((h) => h.memory.id),
+      ).toEqual([lasting.id]);
     }
     expect(await memories.get(shortLived.id)).toBeUndefined();
     expect((await memories.list()).map((m) => m.id)).toEqual([lasting.id]);
@@ -289,13 +337,19 @@ describe.each(modes)('memory store in $name mode', (mode) => {
       await memories.store({ content: `memory number ${i} about ${type}`, type });
     }
     expect((await memories.list()).map((m) => m.content)).toEqual([
-      'memory number 2 about learning', 'memory number 1 about error_pattern', 'memory number 0 about learning',
+      'memory number 2 about learning',
+      'memory number 1 about error_pattern',
+      'memory number 0 about learning',
     ]);
-    expect((await memories.list({ type: 'learning', limit: 1 })).map((m) => m.content)).toEqual(['memory number 2 about learning']);
+    expect((await memories.list({ type: 'learning', limit: 1 })).map((m) => m.content)).toEqual([
+      'memory number 2 about learning',
+    ]);
   });
 
   it('refuses an embedder whose dimension differs from the table, naming both sizes and the fix', async () => {
-    const err = await createMemoryStore({ db, embedder: createOfflineEmbedder({ dimensions: 32 }) }).catch((e: unknown) => e);
+    const err = await createMemoryStore({ db, embedder: createOfflineEmbedder({ dimensions: 32 }) }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(EmbeddingDimensionMismatchError);
     expect((err as Error).message).toContain('makes 32-dimensional vectors');
     expect((err as Error).message).toContain(`F32_BLOB(${DIMS})`);
@@ -305,19 +359,43 @@ describe.each(modes)('memory store in $name mode', (mode) => {
 
   it('refuses bad input with messages naming the field, and writes nothing', async () => {
     const refusal = async (promise: Promise<unknown>) => {
-      const err = await promise.then(() => null, (e: unknown) => e);
+      const err = await promise.then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(MemoryInputError);
       return (err as Error).message;
     };
-    expect(await refusal(memories.store({ content: '   ', type: 'learning' }))).toContain('content: content must not be empty');
+    expect(await refusal(memories.store({ content: '   ', type: 'learning' }))).toContain(
+      'content: content must not be empty',
+    );
     expect(await refusal(memories.store({ content: 'x', type: 'gossip' as never }))).toMatch(/^invalid memory: type: /);
-    expect(await refusal(memories.store({ content: 'x', type: 'learning', importance: 1.5 }))).toContain('importance: importance is between 0 and 1');
-    expect(await refusal(memories.store({ content: 'x', type: 'learning', colour: 'red' } as never))).toContain('colour');
-    expect(await refusal(memories.store({ content: 'x', type: 'learning', provenance: { attempt: 0 } }))).toContain('provenance.attempt');
-    expect(await refusal(memories.store({ content: 'x'.repeat(8_001), type: 'learning' }))).toContain('content is limited to 8000 characters');
-    expect(await refusal(memories.storeMany([{ content: 'fine', type: 'learning' }, { content: '', type: 'learning' }]))).toContain('invalid memory 1: content');
-    expect(await refusal(memories.vectorSearch({ text: 'a', embedding: atSimilarity(1) }))).toContain('either text or embedding');
-    expect(await refusal(memories.vectorSearch({ embedding: new Float32Array(3) }))).toContain('embedding has 3 dimensions, expected 64');
+    expect(await refusal(memories.store({ content: 'x', type: 'learning', importance: 1.5 }))).toContain(
+      'importance: importance is between 0 and 1',
+    );
+    expect(await refusal(memories.store({ content: 'x', type: 'learning', colour: 'red' } as never))).toContain(
+      'colour',
+    );
+    expect(await refusal(memories.store({ content: 'x', type: 'learning', provenance: { attempt: 0 } }))).toContain(
+      'provenance.attempt',
+    );
+    expect(await refusal(memories.store({ content: 'x'.repeat(8_001), type: 'learning' }))).toContain(
+      'content is limited to 8000 characters',
+    );
+    expect(
+      await refusal(
+        memories.storeMany([
+          { content: 'fine', type: 'learning' },
+          { content: '', type: 'learning' },
+        ]),
+      ),
+    ).toContain('invalid memory 1: content');
+    expect(await refusal(memories.vectorSearch({ text: 'a', embedding: atSimilarity(1) }))).toContain(
+      'either text or embedding',
+    );
+    expect(await refusal(memories.vectorSearch({ embedding: new Float32Array(3) }))).toContain(
+      'embedding has 3 dimensions, expected 64',
+    );
     expect(await refusal(memories.vectorSearch({ text: 'a', limit: 0 }))).toContain('limit');
     expect(await refusal(createMemoryStore({ db, embedder, dedupThreshold: 2 }))).toContain('dedupThreshold');
     expect(embedder.calls).toBe(0);

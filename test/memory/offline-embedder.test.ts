@@ -39,7 +39,17 @@ describe('offline feature-hashing embedder', () => {
 
   it('splits camelCase and snake_case identifiers into their words', async () => {
     expect(words('parseConfigFile read_json_file HTTPServer')).toEqual([
-      'parse', 'config', 'file', 'parseconfigfile', 'read', 'json', 'file', 'readjsonfile', 'http', 'server', 'httpserver',
+      'parse',
+      'config',
+      'file',
+      'parseconfigfile',
+      'read',
+      'json',
+      'file',
+      'readjsonfile',
+      'http',
+      'server',
+      'httpserver',
     ]);
     const [identifier, prose] = await embedder.embed(['parseConfigFile', 'parse the config file']);
     expect(cosine(identifier!, prose!)).toBeGreaterThan(0.5);
@@ -49,8 +59,12 @@ describe('offline feature-hashing embedder', () => {
     const built = createEmbedder({ kind: 'offline', dimensions: 64 });
     expect(built.model).toBe('offline-hash-v1');
     expect(built.dimensions).toBe(64);
-    expect(() => createEmbedder({ kind: 'offline', dimensions: 64, model: 'text-embedding-3-small' } as never)).toThrow(EmbedderOptionsError);
-    expect(() => createEmbedder({ kind: 'offline', dimensions: 4 })).toThrow(/dimensions: dimensions must be at least 8/);
+    expect(() => createEmbedder({ kind: 'offline', dimensions: 64, model: 'text-embedding-3-small' } as never)).toThrow(
+      EmbedderOptionsError,
+    );
+    expect(() => createEmbedder({ kind: 'offline', dimensions: 4 })).toThrow(
+      /dimensions: dimensions must be at least 8/,
+    );
     expect(() => createEmbedder({ kind: 'bert' } as never)).toThrow(/invalid embedder options: kind/);
   });
 });

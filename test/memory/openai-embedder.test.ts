@@ -1,15 +1,25 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmbedder } from '../../memory/create-embedder.js';
 import { EmbeddingProviderError } from '../../memory/errors.js';
-import { fakeVector, startEmbeddingServer, type EmbeddingServer, type RecordedRequest, type Reply } from './embedding-server.js';
+import {
+  fakeVector,
+  startEmbeddingServer,
+  type EmbeddingServer,
+  type RecordedRequest,
+  type Reply,
+} from './embedding-server.js';
 
 const DIMS = 8;
 
 /** Answers like the OpenAI API, deliberately listing the vectors in reverse input order. */
 const openAiReply = (request: RecordedRequest, dimensions = DIMS): Reply => {
   const input = (request.body as { input: string[] }).input;
-  const data = input.map((_, index) => ({ object: 'embedding', index, embedding: fakeVector(index, dimensions) })).reverse();
-  return { body: { object: 'list', data, model: 'text-embedding-3-small', usage: { prompt_tokens: 3, total_tokens: 3 } } };
+  const data = input
+    .map((_, index) => ({ object: 'embedding', index, embedding: fakeVector(index, dimensions) }))
+    .reverse();
+  return {
+    body: { object: 'list', data, model: 'text-embedding-3-small', usage: { prompt_tokens: 3, total_tokens: 3 } },
+  };
 };
 
 describe('OpenAI-compatible embedder against a local HTTP server', () => {
@@ -25,7 +35,10 @@ describe('OpenAI-compatible embedder against a local HTTP server', () => {
     createEmbedder({ kind: 'openai', dimensions: DIMS, baseUrl: `${server.url}/v1/`, apiKey: 'sk-test', ...overrides });
 
   const failure = async (promise: Promise<unknown>): Promise<EmbeddingProviderError> => {
-    const err = await promise.then(() => null, (e: unknown) => e);
+    const err = await promise.then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(EmbeddingProviderError);
     return err as EmbeddingProviderError;
   };
@@ -40,7 +53,12 @@ describe('OpenAI-compatible embedder against a local HTTP server', () => {
     expect(request).toMatchObject({ method: 'POST', url: '/v1/embeddings' });
     expect(request!.headers.authorization).toBe('Bearer sk-test');
     expect(request!.headers['content-type']).toBe('application/json');
-    expect(request!.body).toEqual({ model: 'text-embedding-3-small', input: ['first text', 'second text'], encoding_format: 'float', dimensions: DIMS });
+    expect(request!.body).toEqual({
+      model: 'text-embedding-3-small',
+      input: ['first text', 'second text'],
+      encoding_format: 'float',
+      dimensions: DIMS,
+    });
     expect(vectors).toHaveLength(2);
     expect(vectors[0]).toBeInstanceOf(Float32Array);
     expect(Array.from(vectors[0]!)).toEqual(Array.from(Float32Array.from(fakeVector(0, DIMS))));
@@ -50,7 +68,13 @@ describe('OpenAI-compatible embedder against a local HTTP server', () => {
   it('sends no authorization header without a key, and no dimensions field when told not to (Ollama, vLLM)', async () => {
     reply = (request) => openAiReply(request);
     server.requests.length = 0;
-    const local = createEmbedder({ kind: 'openai', model: 'nomic-embed-text', dimensions: DIMS, baseUrl: `${server.url}/v1`, sendDimensions: false });
+    const local = createEmbedder({
+      kind: 'openai',
+      model: 'nomic-embed-text',
+      dimensions: DIMS,
+      baseUrl: `${server.url}/v1`,
+      sendDimensions: false,
+    });
     expect(local.model).toBe('nomic-embed-text');
     await local.embed(['x']);
     expect(server.requests[0]!.headers.authorization).toBeUndefined();
@@ -69,7 +93,10 @@ describe('OpenAI-compatible embedder against a local HTTP server', () => {
   });
 
   it('reports a rejected key (401) as not retryable, naming the provider', async () => {
-    reply = () => ({ status: 401, body: { error: { message: 'Incorrect API key provided: sk-test', type: 'invalid_request_error' } } });
+    reply = () => ({
+      status: 401,
+      body: { error: { message: 'Incorrect API key provided: sk-test', type: 'invalid_request_error' } },
+    });
     const err = await failure(embedder().embed(['x']));
     expect(err.status).toBe(401);
     expect(err.retryable).toBe(false);
@@ -80,7 +107,11 @@ describe('OpenAI-compatible embedder against a local HTTP server', () => {
   });
 
   it('reports a rate limit (429) as retryable with the Retry-After seconds', async () => {
-    reply = () => ({ status: 429, headers: { 'retry-after': '7' }, body: { error: { message: 'Rate limit reached' } } });
+    reply = () => ({
+      status: 429,
+      headers: { 'retry-after': '7' },
+      body: { error: { message: 'Rate limit reached' } },
+    });
     const err = await failure(embedder().embed(['x']));
     expect(err).toMatchObject({ status: 429, retryable: true, retryAfterSeconds: 7 });
     expect(err.message).toContain('rate limited');

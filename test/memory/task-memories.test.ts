@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { regressionFeedback } from '../../quality/feedback.js';
 import { normaliseFailureText } from '../../memory/failure-digest.js';
-import { digestFeedback, learningsFromTask, memoryQueryForTask, type TaskOutcomeForMemory } from '../../memory/index.js';
+import {
+  digestFeedback,
+  learningsFromTask,
+  memoryQueryForTask,
+  type TaskOutcomeForMemory,
+} from '../../memory/index.js';
 import { memoryInputSchema } from '../../memory/types.js';
 
 /** Feedback exactly as the quality gate writes it for a failing test and a new type error. */
@@ -11,12 +16,29 @@ const FEEDBACK = regressionFeedback({
   flaky: [],
   regressions: [
     {
-      rule: 'newFailingTest', check: 'test', severity: 'error', message: 'farewell says goodbye fails',
-      test: { file: 'test/farewell.test.js', name: 'farewell says goodbye', location: 'test/farewell.test.js:2:1', message: 'Expected values to be strictly equal:\n+ actual - expected' },
+      rule: 'newFailingTest',
+      check: 'test',
+      severity: 'error',
+      message: 'farewell says goodbye fails',
+      test: {
+        file: 'test/farewell.test.js',
+        name: 'farewell says goodbye',
+        location: 'test/farewell.test.js:2:1',
+        message: 'Expected values to be strictly equal:\n+ actual - expected',
+      },
     },
     {
-      rule: 'newTypeError', check: 'typecheck', severity: 'error', message: 'new type error',
-      diagnostic: { file: 'src/farewell.ts', line: 3, column: 5, code: 'TS2322', message: "Type 'number' is not assignable to type 'string'." },
+      rule: 'newTypeError',
+      check: 'typecheck',
+      severity: 'error',
+      message: 'new type error',
+      diagnostic: {
+        file: 'src/farewell.ts',
+        line: 3,
+        column: 5,
+        code: 'TS2322',
+        message: "Type 'number' is not assignable to type 'string'.",
+      },
     },
   ],
 });
@@ -50,7 +72,11 @@ describe('failure digest of check feedback', () => {
       '--- FAIL: TestMerge (0.00s)',
     ].join('\n');
     expect(digestFeedback(output).failingTests).toEqual([
-      'parses nested arrays', 'test/parser.test.ts > parser > handles empty input', 'Config › rejects a bad port', 'tests/test_api.py::test_login', 'TestMerge',
+      'parses nested arrays',
+      'test/parser.test.ts > parser > handles empty input',
+      'Config › rejects a bad port',
+      'tests/test_api.py::test_login',
+      'TestMerge',
     ]);
   });
 
@@ -75,8 +101,22 @@ describe('task memories', () => {
     finalStatus: 'succeeded',
     mergeCommit: '783eaceffd0123',
     attempts: [
-      { attempt: 2, status: 'checks_passed', summary: 'Capitalised Goodbye and fixed the return type', filesChanged: ['src/farewell.js'], commitSha: 'b663af5391', feedback: null },
-      { attempt: 1, status: 'checks_failed', summary: 'Added farewell()', filesChanged: ['src/farewell.js', 'test/farewell.test.js'], commitSha: 'e06ca22591', feedback: FEEDBACK },
+      {
+        attempt: 2,
+        status: 'checks_passed',
+        summary: 'Capitalised Goodbye and fixed the return type',
+        filesChanged: ['src/farewell.js'],
+        commitSha: 'b663af5391',
+        feedback: null,
+      },
+      {
+        attempt: 1,
+        status: 'checks_failed',
+        summary: 'Added farewell()',
+        filesChanged: ['src/farewell.js', 'test/farewell.test.js'],
+        commitSha: 'e06ca22591',
+        feedback: FEEDBACK,
+      },
     ],
   };
 
@@ -90,16 +130,26 @@ describe('task memories', () => {
       branch: 'main',
       importance: 0.8,
       tags: ['javascript', 'tests', 'typecheck', 'fixed'],
-      provenance: { taskId: 'task0001', attempt: 1, commit: 'e06ca22591', filesTouched: ['src/farewell.js', 'test/farewell.test.js'] },
+      provenance: {
+        taskId: 'task0001',
+        attempt: 1,
+        commit: 'e06ca22591',
+        filesTouched: ['src/farewell.js', 'test/farewell.test.js'],
+      },
     });
     expect(error!.provenance!.failureSignature).toContain('failed: tests, typecheck');
     expect(error!.content).toContain('Task "Add a farewell function"');
     expect(error!.content).toContain('Attempt 1 failed the tests, typecheck check(s) after: Added farewell()');
     expect(error!.content).toContain('Failing tests: farewell says goodbye');
     expect(error!.content).toContain('src/farewell.ts:3:5 TS2322');
-    expect(error!.content).toContain('Fixed in attempt 2: Capitalised Goodbye and fixed the return type (files: src/farewell.js)');
+    expect(error!.content).toContain(
+      'Fixed in attempt 2: Capitalised Goodbye and fixed the return type (files: src/farewell.js)',
+    );
 
-    expect(solution).toMatchObject({ branch: 'main', provenance: { taskId: 'task0001', attempt: 2, commit: '783eaceffd0123', filesTouched: ['src/farewell.js'] } });
+    expect(solution).toMatchObject({
+      branch: 'main',
+      provenance: { taskId: 'task0001', attempt: 2, commit: '783eaceffd0123', filesTouched: ['src/farewell.js'] },
+    });
     expect(solution!.content).toContain('Solved in 2 attempt(s) (commit 783eaceffd): Capitalised Goodbye');
     expect(solution!.content).toContain('Files changed: src/farewell.js');
   });
@@ -110,8 +160,22 @@ describe('task memories', () => {
       finalStatus: 'failed',
       mergeCommit: null,
       attempts: [
-        { attempt: 1, status: 'checks_failed', summary: 'Added farewell()', filesChanged: ['src/farewell.js'], commitSha: 'e06ca22591', feedback: FEEDBACK },
-        { attempt: 2, status: 'checks_failed', summary: 'Tried again', filesChanged: ['src/farewell.js'], commitSha: 'f00', feedback: FEEDBACK },
+        {
+          attempt: 1,
+          status: 'checks_failed',
+          summary: 'Added farewell()',
+          filesChanged: ['src/farewell.js'],
+          commitSha: 'e06ca22591',
+          feedback: FEEDBACK,
+        },
+        {
+          attempt: 2,
+          status: 'checks_failed',
+          summary: 'Tried again',
+          filesChanged: ['src/farewell.js'],
+          commitSha: 'f00',
+          feedback: FEEDBACK,
+        },
       ],
     });
     expect(memories.map((m) => m.type)).toEqual(['error_pattern', 'error_pattern', 'learning']);
@@ -124,10 +188,18 @@ describe('task memories', () => {
 
   it('learns nothing from a task that passed first time except its solution', () => {
     const memories = learningsFromTask({
-      task, branch: null, finalStatus: 'succeeded',
-      attempts: [{ attempt: 1, status: 'checks_passed', summary: 'Done', filesChanged: [], commitSha: null, feedback: null }],
+      task,
+      branch: null,
+      finalStatus: 'succeeded',
+      attempts: [
+        { attempt: 1, status: 'checks_passed', summary: 'Done', filesChanged: [], commitSha: null, feedback: null },
+      ],
     });
     expect(memories).toHaveLength(1);
-    expect(memories[0]).toMatchObject({ type: 'solution_pattern', branch: null, provenance: { taskId: 'task0001', attempt: 1 } });
+    expect(memories[0]).toMatchObject({
+      type: 'solution_pattern',
+      branch: null,
+      provenance: { taskId: 'task0001', attempt: 1 },
+    });
   });
 });

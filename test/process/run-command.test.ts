@@ -46,7 +46,9 @@ function readPid(file: string): number {
 }
 
 async function waitForFile(file: string): Promise<void> {
-  await expect.poll(() => existsSync(file) && readFileSync(file, 'utf8').trim() !== '', { timeout: 5_000, interval: 20 }).toBe(true);
+  await expect
+    .poll(() => existsSync(file) && readFileSync(file, 'utf8').trim() !== '', { timeout: 5_000, interval: 20 })
+    .toBe(true);
 }
 
 const expectGone = (pid: number) => expect.poll(() => isRunning(pid), { timeout: 5_000, interval: 25 }).toBe(false);
@@ -54,7 +56,14 @@ const expectGone = (pid: number) => expect.poll(() => isRunning(pid), { timeout:
 describe('runCommand', () => {
   it('reports a zero exit code and the output of a successful command', async () => {
     const result = await run('echo hello');
-    expect(result).toMatchObject({ exitCode: 0, signal: null, timedOut: false, cancelled: false, output: 'hello\n', outputTruncated: false });
+    expect(result).toMatchObject({
+      exitCode: 0,
+      signal: null,
+      timedOut: false,
+      cancelled: false,
+      output: 'hello\n',
+      outputTruncated: false,
+    });
     expect(result.durationMs).toBeGreaterThanOrEqual(0);
   });
 
@@ -67,19 +76,25 @@ describe('runCommand', () => {
   });
 
   it('interleaves stdout and stderr in the order they were written', async () => {
-    const result = await run('echo out-1; sleep 0.05; echo err-1 >&2; sleep 0.05; echo out-2; sleep 0.05; echo err-2 >&2');
+    const result = await run(
+      'echo out-1; sleep 0.05; echo err-1 >&2; sleep 0.05; echo out-2; sleep 0.05; echo err-2 >&2',
+    );
     expect(result.exitCode).toBe(0);
     expect(result.output).toBe('out-1\nerr-1\nout-2\nerr-2\n');
   });
 
   it('runs in cwd with the given env', async () => {
-    const result = await run('pwd; echo "$SWARM_TEST_VALUE"', { env: { ...process.env, SWARM_TEST_VALUE: 'from-env' } });
+    const result = await run('pwd; echo "$SWARM_TEST_VALUE"', {
+      env: { ...process.env, SWARM_TEST_VALUE: 'from-env' },
+    });
     expect(result.output).toBe(`${dir}\nfrom-env\n`);
   });
 
   it('bounds the output to the limit, keeping the head and the tail with an omitted marker', async () => {
     // 5 + 10_000 + 3 = 10_008 bytes against a 1_000 byte limit: 250 bytes of head, 750 of tail.
-    const result = await run("printf START; head -c 10000 /dev/zero | tr '\\0' x; printf END", { outputLimitBytes: 1_000 });
+    const result = await run("printf START; head -c 10000 /dev/zero | tr '\\0' x; printf END", {
+      outputLimitBytes: 1_000,
+    });
     expect(result.exitCode).toBe(0);
     expect(result.outputTruncated).toBe(true);
     const marker = '\n… [9008 bytes omitted] …\n';

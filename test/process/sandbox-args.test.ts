@@ -2,7 +2,13 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { clampToHost, hostHardLimits } from '../../process/host-limits.js';
-import { bubblewrapArgs, DEFAULT_SANDBOX_LIMITS, sandboxEnv, wrapCommand, type Sandbox } from '../../process/sandbox.js';
+import {
+  bubblewrapArgs,
+  DEFAULT_SANDBOX_LIMITS,
+  sandboxEnv,
+  wrapCommand,
+  type Sandbox,
+} from '../../process/sandbox.js';
 import { gitDirsOf } from '../../process/task-sandbox.js';
 import { git } from '../../workspace/git.js';
 import { createFixtureRepo } from '../helpers/fixture-repo.js';
@@ -26,33 +32,62 @@ const sandbox = (overrides: Partial<Sandbox> = {}): Sandbox => ({
 describe('bubblewrapArgs', () => {
   it('builds the whole argv: read-only host, hidden dirs, binds on top, namespaces, limits, command', () => {
     expect(bubblewrapArgs(sandbox(), ['/bin/sh', '-c', 'npm test'])).toEqual([
-      '--ro-bind', '/', '/',
-      '--dev', '/dev',
-      '--proc', '/proc',
-      '--bind', '/srv/swarm/sandboxes/t1/tmp', '/tmp',
-      '--tmpfs', '/home/me',
-      '--tmpfs', '/srv/swarm',
-      '--tmpfs', '/home/me/repo',
-      '--ro-bind', '/home/me/repo/.git', '/home/me/repo/.git',
-      '--bind', '/srv/swarm/worktrees/t1', '/srv/swarm/worktrees/t1',
-      '--bind', '/srv/swarm/sandboxes/t1/home', '/srv/swarm/sandboxes/t1/home',
-      '--remount-ro', '/home/me',
-      '--remount-ro', '/srv/swarm',
-      '--remount-ro', '/home/me/repo',
+      '--ro-bind',
+      '/',
+      '/',
+      '--dev',
+      '/dev',
+      '--proc',
+      '/proc',
+      '--bind',
+      '/srv/swarm/sandboxes/t1/tmp',
+      '/tmp',
+      '--tmpfs',
+      '/home/me',
+      '--tmpfs',
+      '/srv/swarm',
+      '--tmpfs',
+      '/home/me/repo',
+      '--ro-bind',
+      '/home/me/repo/.git',
+      '/home/me/repo/.git',
+      '--bind',
+      '/srv/swarm/worktrees/t1',
+      '/srv/swarm/worktrees/t1',
+      '--bind',
+      '/srv/swarm/sandboxes/t1/home',
+      '/srv/swarm/sandboxes/t1/home',
+      '--remount-ro',
+      '/home/me',
+      '--remount-ro',
+      '/srv/swarm',
+      '--remount-ro',
+      '/home/me/repo',
       '--unshare-all',
       '--die-with-parent',
       '--new-session',
-      '--cap-drop', 'ALL',
-      '--chdir', '/srv/swarm/worktrees/t1',
+      '--cap-drop',
+      'ALL',
+      '--chdir',
+      '/srv/swarm/worktrees/t1',
       '--',
-      'prlimit', '--data=8589934592', '--fsize=1073741824', '--cpu=3600', '--nofile=4096', '--nproc=4096', '--',
-      '/bin/sh', '-c', 'npm test',
+      'prlimit',
+      '--data=8589934592',
+      '--fsize=1073741824',
+      '--cpu=3600',
+      '--nofile=4096',
+      '--nproc=4096',
+      '--',
+      '/bin/sh',
+      '-c',
+      'npm test',
     ]);
   });
 
   it('puts a hidden directory below its parent’s bind and above the binds inside it', () => {
     const args = bubblewrapArgs(sandbox({ hidden: ['/srv/swarm/worktrees', '/srv'] }), ['true']);
-    const at = (flag: string, dest: string) => args.findIndex((arg, i) => arg === dest && args[i - (flag === '--tmpfs' ? 1 : 2)] === flag);
+    const at = (flag: string, dest: string) =>
+      args.findIndex((arg, i) => arg === dest && args[i - (flag === '--tmpfs' ? 1 : 2)] === flag);
     expect(at('--tmpfs', '/srv')).toBeLessThan(at('--tmpfs', '/srv/swarm/worktrees'));
     expect(at('--tmpfs', '/srv/swarm/worktrees')).toBeLessThan(at('--bind', '/srv/swarm/worktrees/t1'));
   });
@@ -65,7 +100,10 @@ describe('bubblewrapArgs', () => {
 
   it('shares the network only when allowed, and starts in the given directory', () => {
     const args = bubblewrapArgs(sandbox({ network: true }), ['true'], '/srv/swarm/worktrees/t1/pkg');
-    expect(args.slice(args.indexOf('--unshare-all'), args.indexOf('--unshare-all') + 2)).toEqual(['--unshare-all', '--share-net']);
+    expect(args.slice(args.indexOf('--unshare-all'), args.indexOf('--unshare-all') + 2)).toEqual([
+      '--unshare-all',
+      '--share-net',
+    ]);
     expect(args[args.indexOf('--chdir') + 1]).toBe('/srv/swarm/worktrees/t1/pkg');
   });
 
@@ -84,7 +122,9 @@ describe('bubblewrapArgs', () => {
 describe('wrapCommand with kind none', () => {
   it('runs the command itself with the sandbox env', () => {
     expect(wrapCommand(sandbox({ kind: 'none' }), 'npm test')).toEqual({
-      file: '/bin/sh', args: ['-c', 'npm test'], env: { PATH: '/usr/bin:/bin', HOME: '/srv/swarm/sandboxes/t1/home' },
+      file: '/bin/sh',
+      args: ['-c', 'npm test'],
+      env: { PATH: '/usr/bin:/bin', HOME: '/srv/swarm/sandboxes/t1/home' },
     });
     expect(wrapCommand(sandbox({ kind: 'none' }), ['claude', '-p', 'hi']).file).toBe('claude');
   });
@@ -92,14 +132,27 @@ describe('wrapCommand with kind none', () => {
 
 describe('sandboxEnv', () => {
   const source = {
-    PATH: '/work/swarm/node_modules/.bin:/usr/bin:/bin', LANG: 'C.UTF-8', TZ: 'UTC', HOME: '/root', USER: 'root',
-    OPENAI_API_KEY: 'sk-1', TURSO_AUTH_TOKEN: 't', HTTPS_PROXY: 'http://proxy:3128', ANTHROPIC_API_KEY: 'sk-2',
+    PATH: '/work/swarm/node_modules/.bin:/usr/bin:/bin',
+    LANG: 'C.UTF-8',
+    TZ: 'UTC',
+    HOME: '/root',
+    USER: 'root',
+    OPENAI_API_KEY: 'sk-1',
+    TURSO_AUTH_TOKEN: 't',
+    HTTPS_PROXY: 'http://proxy:3128',
+    ANTHROPIC_API_KEY: 'sk-2',
   };
   const base = { kind: 'bubblewrap' as const, homeDir: '/s/home', scratchDir: '/s/tmp' };
 
   it('is a cleared environment plus the allowlist', () => {
     expect(sandboxEnv(source, { ...base, network: false })).toEqual({
-      PATH: '/usr/bin:/bin', LANG: 'C.UTF-8', TZ: 'UTC', HOME: '/s/home', TMPDIR: '/tmp', CI: 'true', FORCE_COLOR: '0',
+      PATH: '/usr/bin:/bin',
+      LANG: 'C.UTF-8',
+      TZ: 'UTC',
+      HOME: '/s/home',
+      TMPDIR: '/tmp',
+      CI: 'true',
+      FORCE_COLOR: '0',
     });
   });
 
@@ -124,7 +177,11 @@ describe('host limits', () => {
   it('reads the hard limits and lowers the sandbox’s to them, since prlimit cannot raise them', () => {
     const hard = hostHardLimits(limitsText);
     expect(hard).toEqual({ memoryMb: 4096, processes: 96365, openFiles: 2048 });
-    expect(clampToHost(DEFAULT_SANDBOX_LIMITS, hard)).toEqual({ ...DEFAULT_SANDBOX_LIMITS, memoryMb: 4096, openFiles: 2048 });
+    expect(clampToHost(DEFAULT_SANDBOX_LIMITS, hard)).toEqual({
+      ...DEFAULT_SANDBOX_LIMITS,
+      memoryMb: 4096,
+      openFiles: 2048,
+    });
   });
 });
 

@@ -47,14 +47,31 @@ afterAll(async () => {
   if (fixture) rmSync(fixture.root, { recursive: true, force: true });
 });
 
-async function run(kind: SandboxKind, command: string, options: { network?: boolean; limits?: Partial<SandboxLimits>; timeoutMs?: number; signal?: AbortSignal } = {}) {
+async function run(
+  kind: SandboxKind,
+  command: string,
+  options: { network?: boolean; limits?: Partial<SandboxLimits>; timeoutMs?: number; signal?: AbortSignal } = {},
+) {
   const sandbox = await fixture.sandboxOf(kind, options);
-  return runCommand({ cwd: sandbox.worktree, command, sandbox, timeoutMs: options.timeoutMs ?? 30_000, outputLimitBytes: 256 * 1024, signal: options.signal });
+  return runCommand({
+    cwd: sandbox.worktree,
+    command,
+    sandbox,
+    timeoutMs: options.timeoutMs ?? 30_000,
+    outputLimitBytes: 256 * 1024,
+    signal: options.signal,
+  });
 }
 
 /** Runs `command` from a separate worker process whose own environment, from its start, holds the secret. */
 async function runFromWorker(kind: SandboxKind, command: string): Promise<string> {
-  const input = JSON.stringify({ kind, swarmHome: fixture.swarmHome, worktree: fixture.worktree, repo: fixture.repo, command });
+  const input = JSON.stringify({
+    kind,
+    swarmHome: fixture.swarmHome,
+    worktree: fixture.worktree,
+    repo: fixture.repo,
+    command,
+  });
   const { stdout } = await execFileAsync(process.execPath, [path.join(ROOT, 'bin/run-ts.js'), WORKER_COMMAND, input], {
     cwd: ROOT,
     env: { ...process.env, OPENAI_API_KEY: SECRET },
@@ -70,47 +87,77 @@ const connectTo = (p: number) =>
 describe.each(['bubblewrap', 'none'] as const)('a command with sandbox %s', (kind) => {
   const contained = kind === 'bubblewrap';
 
-  it(contained ? "cannot see the worker's environment, through env or /proc" : "sees the worker's environment through /proc", async () => {
-    const output = await runFromWorker(kind, 'env; tr "\\0" "\\n" < /proc/1/environ; tr "\\0" "\\n" < /proc/$PPID/environ; echo done');
-    expect(output).toContain('done');
-    expect(output).toContain('CI=true');
-    if (contained) expect(output).not.toContain(SECRET);
-    else expect(output).toContain(`OPENAI_API_KEY=${SECRET}`);
-  });
+  it(
+    contained
+      ? "cannot see the worker's environment, through env or /proc"
+      : "sees the worker's environment through /proc",
+    async () => {
+      const output = await runFromWorker(
+        kind,
+        'env; tr "\\0" "\\n" < /proc/1/environ; tr "\\0" "\\n" < /proc/$PPID/environ; echo done',
+      );
+      expect(output).toContain('done');
+      expect(output).toContain('CI=true');
+      if (contained) expect(output).not.toContain(SECRET);
+      else expect(output).toContain(`OPENAI_API_KEY=${SECRET}`);
+    },
+  );
 
-  it(contained ? 'writes /tmp into its own scratch dir and cannot write to the user repository' : 'writes to the host /tmp and the user repository', async () => {
-    const name = `jetpack-sandbox-tmp-${marker()}`;
-    const hostTmpFile = path.join(tmpdir(), name);
-    try {
-      const result = await run(kind, `echo scratch > /tmp/${name}; echo owned > ${fixture.repo}/owned.txt; echo hook >> ${fixture.repo}/.git/config; echo end`);
+  it(
+    contained
+      ? 'writes /tmp into its own scratch dir and cannot write to the user repository'
+      : 'writes to the host /tmp and the user repository',
+    async () => {
+      const name = `jetpack-sandbox-tmp-${marker()}`;
+      const hostTmpFile = path.join(tmpdir(), name);
+      try {
+        const result = await run(
+          kind,
+          `echo scratch > /tmp/${name}; echo owned > ${fixture.repo}/owned.txt; echo hook >> ${fixture.repo}/.git/config; echo end`,
+        );
+        expect(result.output).toContain('end');
+        const sandbox = await fixture.sandboxOf(kind);
+        expect(existsSync(hostTmpFile)).toBe(!contained);
+        expect(existsSync(path.join(sandbox.scratchDir, name))).toBe(contained);
+        expect(existsSync(path.join(fixture.repo, 'owned.txt'))).toBe(!contained);
+        expect(readFileSync(path.join(fixture.repo, '.git', 'config'), 'utf8').includes('hook')).toBe(!contained);
+        if (contained) expect(result.output).toMatch(/Read-only file system/);
+      } finally {
+        rmSync(hostTmpFile, { force: true });
+        rmSync(path.join(fixture.repo, 'owned.txt'), { force: true });
+      }
+    },
+  );
+
+  it(
+    contained
+      ? 'cannot read the database or another task’s worktree in SWARM_HOME'
+      : 'reads the database and another task’s worktree',
+    async () => {
+      const result = await run(
+        kind,
+        `cat ${fixture.swarmHome}/data.db; cat ${fixture.swarmHome}/worktrees/task-2/other.txt; echo end`,
+      );
       expect(result.output).toContain('end');
-      const sandbox = await fixture.sandboxOf(kind);
-      expect(existsSync(hostTmpFile)).toBe(!contained);
-      expect(existsSync(path.join(sandbox.scratchDir, name))).toBe(contained);
-      expect(existsSync(path.join(fixture.repo, 'owned.txt'))).toBe(!contained);
-      expect(readFileSync(path.join(fixture.repo, '.git', 'config'), 'utf8').includes('hook')).toBe(!contained);
-      if (contained) expect(result.output).toMatch(/Read-only file system/);
-    } finally {
-      rmSync(hostTmpFile, { force: true });
-      rmSync(path.join(fixture.repo, 'owned.txt'), { force: true });
-    }
-  });
+      expect(result.output.includes('the database')).toBe(!contained);
+      expect(result.output.includes('another task')).toBe(!contained);
+    },
+  );
 
-  it(contained ? 'cannot read the database or another task’s worktree in SWARM_HOME' : 'reads the database and another task’s worktree', async () => {
-    const result = await run(kind, `cat ${fixture.swarmHome}/data.db; cat ${fixture.swarmHome}/worktrees/task-2/other.txt; echo end`);
-    expect(result.output).toContain('end');
-    expect(result.output.includes('the database')).toBe(!contained);
-    expect(result.output.includes('another task')).toBe(!contained);
-  });
-
-  it(contained ? 'cannot reach a server on the host’s 127.0.0.1' : 'reaches a server on the host’s 127.0.0.1', async () => {
-    const result = await run(kind, connectTo(port));
-    expect(result.output).toContain(contained ? 'unreachable: ECONNREFUSED' : 'reached: hello from the host');
-  });
+  it(
+    contained ? 'cannot reach a server on the host’s 127.0.0.1' : 'reaches a server on the host’s 127.0.0.1',
+    async () => {
+      const result = await run(kind, connectTo(port));
+      expect(result.output).toContain(contained ? 'unreachable: ECONNREFUSED' : 'reached: hello from the host');
+    },
+  );
 
   it(contained ? 'leaves no setsid background loop behind' : 'leaves a setsid background loop running', async () => {
     const tag = marker();
-    const result = await run(kind, `setsid sh -c 'while :; do sleep 1; done; echo ${tag}' > /dev/null 2>&1 & sleep 0.5; echo started`);
+    const result = await run(
+      kind,
+      `setsid sh -c 'while :; do sleep 1; done; echo ${tag}' > /dev/null 2>&1 & sleep 0.5; echo started`,
+    );
     expect(result.output).toContain('started');
     await new Promise((resolve) => setTimeout(resolve, 300));
     const survivors = findProcesses(`echo ${tag}`);
@@ -129,12 +176,15 @@ describe.each(['bubblewrap', 'none'] as const)('a command with sandbox %s', (kin
 
 describe('a bubblewrap sandbox', () => {
   it('has a writable worktree in which git works, but cannot move the repository’s branches', async () => {
-    const result = await run('bubblewrap', [
-      'echo new > new.txt',
-      'git status --porcelain',
-      'git rev-parse --abbrev-ref HEAD',
-      'git update-ref refs/heads/main HEAD~0 2>&1 || echo "update-ref failed"',
-    ].join('; '));
+    const result = await run(
+      'bubblewrap',
+      [
+        'echo new > new.txt',
+        'git status --porcelain',
+        'git rev-parse --abbrev-ref HEAD',
+        'git update-ref refs/heads/main HEAD~0 2>&1 || echo "update-ref failed"',
+      ].join('; '),
+    );
     rmSync(path.join(fixture.worktree, 'new.txt'));
     expect(result.exitCode).toBe(0);
     expect(result.output).toContain('?? new.txt');
@@ -164,7 +214,9 @@ describe('a bubblewrap sandbox', () => {
     const timedOut = await run('bubblewrap', `sleep 30 && echo ${tag}`, { timeoutMs: 300 });
     expect(timedOut).toMatchObject({ timedOut: true });
     const controller = new AbortController();
-    const cancelled = run('bubblewrap', `setsid sh -c 'sleep 40; echo ${tag}-bg' & sleep 41 && echo ${tag}`, { signal: controller.signal });
+    const cancelled = run('bubblewrap', `setsid sh -c 'sleep 40; echo ${tag}-bg' & sleep 41 && echo ${tag}`, {
+      signal: controller.signal,
+    });
     setTimeout(() => controller.abort(), 300);
     expect(await cancelled).toMatchObject({ cancelled: true });
     await expect.poll(() => findProcesses(`echo ${tag}`).length, { timeout: 5_000 }).toBe(0);
@@ -174,9 +226,20 @@ describe('a bubblewrap sandbox', () => {
 describe('a worker SIGKILLed while its command runs', () => {
   it.each(['bubblewrap', 'none'] as const)('with sandbox %s', async (kind) => {
     const tag = `${marker()}.5`;
-    const input = JSON.stringify({ kind, swarmHome: fixture.swarmHome, worktree: fixture.worktree, repo: fixture.repo, command: `sleep ${tag}` });
-    const worker = spawn(process.execPath, [path.join(ROOT, 'bin/run-ts.js'), WORKER_COMMAND, input], { cwd: ROOT, stdio: 'ignore' });
-    await expect.poll(() => findProcesses(`sleep ${tag}`, { exact: true }).length, { timeout: 20_000, interval: 50 }).toBe(1);
+    const input = JSON.stringify({
+      kind,
+      swarmHome: fixture.swarmHome,
+      worktree: fixture.worktree,
+      repo: fixture.repo,
+      command: `sleep ${tag}`,
+    });
+    const worker = spawn(process.execPath, [path.join(ROOT, 'bin/run-ts.js'), WORKER_COMMAND, input], {
+      cwd: ROOT,
+      stdio: 'ignore',
+    });
+    await expect
+      .poll(() => findProcesses(`sleep ${tag}`, { exact: true }).length, { timeout: 20_000, interval: 50 })
+      .toBe(1);
     worker.kill('SIGKILL');
     await new Promise((resolve) => worker.once('exit', resolve));
     if (kind === 'bubblewrap') {

@@ -10,7 +10,10 @@ import { createFixtureRepo } from '../helpers/fixture-repo.js';
 import { tempDir } from '../helpers/test-env.js';
 import { memoryGateContext, type MemoryGateContext } from './memory-gate-context.js';
 
-const capturedVitestReport = readFileSync(path.join(import.meta.dirname, '../fixtures/quality/vitest-report.json'), 'utf8');
+const capturedVitestReport = readFileSync(
+  path.join(import.meta.dirname, '../fixtures/quality/vitest-report.json'),
+  'utf8',
+);
 
 /** Stands in for a reporter gone wrong: writes garbage, half a report, or nothing to its --outputFile. */
 const misbehavingReporter = `
@@ -59,33 +62,52 @@ describe('collection when a tool misbehaves', () => {
   });
 
   it('names the command whose report is truncated', () => {
-    expect(results.get('test-truncated')!.error).toMatch(/^check "test-truncated" \(`node misbehaving-reporter\.mjs truncated`\) .*not valid JSON \(garbage or truncated\?\)/);
+    expect(results.get('test-truncated')!.error).toMatch(
+      /^check "test-truncated" \(`node misbehaving-reporter\.mjs truncated`\) .*not valid JSON \(garbage or truncated\?\)/,
+    );
   });
 
   it('names the command that printed non-JSON instead of writing its report, with what it printed', () => {
-    expect(results.get('test-stdout-only')!.error).toMatch(/^check "test-stdout-only" \(`node misbehaving-reporter\.mjs stdout`\) gave no usable vitest-json report: it wrote no report to .*\. Output: Tests finished in 12ms \(this is not JSON\)$/);
+    expect(results.get('test-stdout-only')!.error).toMatch(
+      /^check "test-stdout-only" \(`node misbehaving-reporter\.mjs stdout`\) gave no usable vitest-json report: it wrote no report to .*\. Output: Tests finished in 12ms \(this is not JSON\)$/,
+    );
   });
 
   it('names the command whose binary is missing', () => {
     expect(results.get('lint')).toMatchObject({ passed: false, exitCode: 127, lint: null });
-    expect(results.get('lint')!.error).toMatch(/^check "lint" \(`eslint-that-is-not-installed \.`\) failed: command not found \(exit 127\).*eslint-that-is-not-installed: not found$/);
+    expect(results.get('lint')!.error).toMatch(
+      /^check "lint" \(`eslint-that-is-not-installed \.`\) failed: command not found \(exit 127\).*eslint-that-is-not-installed: not found$/,
+    );
   });
 
   it('names a type checker that failed without printing a diagnostic', () => {
-    expect(results.get('typecheck')!.error).toMatch(/^check "typecheck" \(`sh -c 'exit 2'`\) gave no usable tsc report: tsc exited with 2 but printed no diagnostic/);
+    expect(results.get('typecheck')!.error).toMatch(
+      /^check "typecheck" \(`sh -c 'exit 2'`\) gave no usable tsc report: tsc exited with 2 but printed no diagnostic/,
+    );
   });
 
   it('names a detected tool that is not installed in the worktree', async () => {
-    const bare = await createFixtureRepo(path.join(root, 'no-deps'), { 'package.json': JSON.stringify({ scripts: { lint: 'eslint src' } }) });
+    const bare = await createFixtureRepo(path.join(root, 'no-deps'), {
+      'package.json': JSON.stringify({ scripts: { lint: 'eslint src' } }),
+    });
     const [check] = detectQualityChecks(bare);
     const { result, output } = await collectCheck(check!, { ...options, worktree: bare });
-    expect(result.error).toMatch(/^check "lint" \(`eslint src`\) failed: command not found \(exit 127\); is the tool installed in the worktree \(node_modules\)\?/);
+    expect(result.error).toMatch(
+      /^check "lint" \(`eslint src`\) failed: command not found \(exit 127\); is the tool installed in the worktree \(node_modules\)\?/,
+    );
     expect(output).toContain('eslint: not found');
   });
 
   it('names a command that timed out', async () => {
-    const { result } = await collectCheck({ name: 'build', kind: 'build', format: 'exit-code', command: 'sleep 10', coverage: false }, { ...options, timeoutMs: 300 });
-    expect(result).toMatchObject({ passed: false, timedOut: true, error: expect.stringMatching(/^check "build" \(`sleep 10`\) timed out after 0.3s/) });
+    const { result } = await collectCheck(
+      { name: 'build', kind: 'build', format: 'exit-code', command: 'sleep 10', coverage: false },
+      { ...options, timeoutMs: 300 },
+    );
+    expect(result).toMatchObject({
+      passed: false,
+      timedOut: true,
+      error: expect.stringMatching(/^check "build" \(`sleep 10`\) timed out after 0.3s/),
+    });
   });
 
   it('makes the gate fail on every such check, with the error as feedback', () => {
@@ -105,7 +127,10 @@ describe('collection when a tool misbehaves', () => {
   it('stores the run of every such check, with what it printed', () => {
     expect(context.recorded).toEqual(['test-garbage', 'test-truncated', 'test-stdout-only', 'lint', 'typecheck']);
     expect(context.runs.get('test-stdout-only')).toMatchObject({
-      command: 'node misbehaving-reporter.mjs stdout', exitCode: 1, passed: false, output: expect.stringContaining('Tests finished in 12ms'),
+      command: 'node misbehaving-reporter.mjs stdout',
+      exitCode: 1,
+      passed: false,
+      output: expect.stringContaining('Tests finished in 12ms'),
       result: results.get('test-stdout-only'),
     });
   });

@@ -18,10 +18,15 @@ async function repoWith(files: Record<string, string>): Promise<string> {
 const packageJson = (content: object) => ({ 'package.json': JSON.stringify(content) });
 
 describe('detecting quality checks from package.json', () => {
-  it('gives each script that is a single tool invocation its tool\'s report, in lint, typecheck, test, build order', async () => {
+  it("gives each script that is a single tool invocation its tool's report, in lint, typecheck, test, build order", async () => {
     const dir = await repoWith(
       packageJson({
-        scripts: { build: 'tsc -p tsconfig.build.json', test: 'vitest run', typecheck: 'npx tsc --noEmit -p .', lint: 'eslint src' },
+        scripts: {
+          build: 'tsc -p tsconfig.build.json',
+          test: 'vitest run',
+          typecheck: 'npx tsc --noEmit -p .',
+          lint: 'eslint src',
+        },
         devDependencies: { vitest: '4.1.12', '@vitest/coverage-v8': '4.1.12' },
       }),
     );
@@ -39,11 +44,19 @@ describe('detecting quality checks from package.json', () => {
     const nodeTest = await repoWith(packageJson({ scripts: { test: 'node --test test/' } }));
     expect(detectQualityChecks(vitest)[0]).toMatchObject({ format: 'vitest-json', coverage: false });
     expect(detectQualityChecks(jest)[0]).toMatchObject({ format: 'jest-json', command: 'jest --ci', coverage: true });
-    expect(detectQualityChecks(nodeTest)[0]).toMatchObject({ format: 'node-test', command: 'node --test test/', coverage: true });
+    expect(detectQualityChecks(nodeTest)[0]).toMatchObject({
+      format: 'node-test',
+      command: 'node --test test/',
+      coverage: true,
+    });
   });
 
   it('runs compound scripts, and scripts of an unexpected tool, through npm judged by exit code', async () => {
-    const dir = await repoWith(packageJson({ scripts: { test: 'tsc && vitest run', lint: 'prettier --check .', typecheck: 'vitest typecheck' } }));
+    const dir = await repoWith(
+      packageJson({
+        scripts: { test: 'tsc && vitest run', lint: 'prettier --check .', typecheck: 'vitest typecheck' },
+      }),
+    );
     expect(detectQualityChecks(dir).map((c) => [c.name, c.format, c.command])).toEqual([
       ['lint', 'exit-code', 'npm run lint'],
       ['typecheck', 'exit-code', 'npm run typecheck'],
@@ -51,9 +64,12 @@ describe('detecting quality checks from package.json', () => {
     ]);
   });
 
-  it('falls back to the dev dependencies when there is no script, and skips npm\'s placeholder test script', async () => {
+  it("falls back to the dev dependencies when there is no script, and skips npm's placeholder test script", async () => {
     const dir = await repoWith({
-      ...packageJson({ scripts: { test: 'echo "Error: no test specified" && exit 1' }, devDependencies: { eslint: '10.15.0', typescript: '5.9.3', jest: '30.5.2' } }),
+      ...packageJson({
+        scripts: { test: 'echo "Error: no test specified" && exit 1' },
+        devDependencies: { eslint: '10.15.0', typescript: '5.9.3', jest: '30.5.2' },
+      }),
       'eslint.config.js': 'export default [];\n',
       'tsconfig.json': '{}',
     });
@@ -68,7 +84,10 @@ describe('detecting quality checks from package.json', () => {
 
 describe('the checks of .swarm.json', () => {
   it('keeps plain string commands as exit-code checks, of the kind their name says', async () => {
-    const dir = await repoWith({ '.swarm.json': JSON.stringify({ checks: { test: 'npm test', smoke: './smoke.sh' } }), ...packageJson({ scripts: { lint: 'eslint .' } }) });
+    const dir = await repoWith({
+      '.swarm.json': JSON.stringify({ checks: { test: 'npm test', smoke: './smoke.sh' } }),
+      ...packageJson({ scripts: { lint: 'eslint .' } }),
+    });
     expect(detectQualityChecks(dir)).toEqual([
       { name: 'test', kind: 'test', format: 'exit-code', command: 'npm test', coverage: false },
       { name: 'smoke', kind: 'generic', format: 'exit-code', command: './smoke.sh', coverage: false },
@@ -98,21 +117,32 @@ describe('the checks of .swarm.json', () => {
     const unknownFormat = await config({ test: { command: 'mocha', format: 'mocha-json' } });
     const unknownField = await config({ test: { command: 'mocha', reporter: 'json' } });
     expect(() => detectQualityChecks(mismatch)).toThrow(RepoConfigError);
-    expect(() => detectQualityChecks(mismatch)).toThrow(/invalid \.swarm\.json: checks\.test: kind does not match format/);
+    expect(() => detectQualityChecks(mismatch)).toThrow(
+      /invalid \.swarm\.json: checks\.test: kind does not match format/,
+    );
     expect(() => detectQualityChecks(unknownFormat)).toThrow(/checks\.test\.format/);
     expect(() => detectQualityChecks(unknownField)).toThrow(/checks\.test.*reporter/);
   });
 
   it('carries the gate policy overrides of the repository', async () => {
-    const dir = await repoWith({ '.swarm.json': JSON.stringify({ quality: { lintWarningIncrease: 'error', coverageDropPercent: 2.5 } }) });
+    const dir = await repoWith({
+      '.swarm.json': JSON.stringify({ quality: { lintWarningIncrease: 'error', coverageDropPercent: 2.5 } }),
+    });
     const policy = resolvePolicy(readRepoConfig(dir)?.quality);
-    expect(policy).toMatchObject({ lintWarningIncrease: 'error', coverageDropPercent: 2.5, newFailingTest: 'error', coverageDrop: 'warning' });
+    expect(policy).toMatchObject({
+      lintWarningIncrease: 'error',
+      coverageDropPercent: 2.5,
+      newFailingTest: 'error',
+      coverageDrop: 'warning',
+    });
     const bad = await repoWith({ '.swarm.json': JSON.stringify({ quality: { newFailingTest: 'fatal' } }) });
     expect(() => readRepoConfig(bad)).toThrow(/quality\.newFailingTest/);
   });
 
   it('reports a .swarm.json that is not JSON with its path', async () => {
     const dir = await repoWith({ '.swarm.json': '{ checks: ' });
-    expect(() => detectQualityChecks(dir)).toThrow(new RegExp(`cannot parse ${path.join(dir, '.swarm.json').replace(/[.]/g, '\\.')}`));
+    expect(() => detectQualityChecks(dir)).toThrow(
+      new RegExp(`cannot parse ${path.join(dir, '.swarm.json').replace(/[.]/g, '\\.')}`),
+    );
   });
 });

@@ -13,7 +13,11 @@ const empty = { checks: [] };
 
 describe('the gate refuses large and binary files (attack 7)', () => {
   it('reads what a change adds or modifies from git, with sizes and binary flags', async () => {
-    const repo = await createFixtureRepo(path.join(tempDir('file-rules'), 'repo'), { 'keep.txt': 'a\n', 'gone.txt': 'b\n', 'odd name*.txt': 'c\n' });
+    const repo = await createFixtureRepo(path.join(tempDir('file-rules'), 'repo'), {
+      'keep.txt': 'a\n',
+      'gone.txt': 'b\n',
+      'odd name*.txt': 'c\n',
+    });
     const base = await git(repo, ['rev-parse', 'HEAD']);
     writeFileSync(path.join(repo, 'keep.txt'), 'a\nb\n');
     writeFileSync(path.join(repo, 'logo.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 1, 2, 3]));
@@ -37,7 +41,9 @@ describe('the gate refuses large and binary files (attack 7)', () => {
       ['big.txt', 'tooLarge'],
       ['logo.png', 'binary'],
     ]);
-    expect(regressionFeedback(comparison)).toContain('logo.png is a binary file, which this repository does not accept');
+    expect(regressionFeedback(comparison)).toContain(
+      'logo.png is a binary file, which this repository does not accept',
+    );
   });
 
   it('follows the repository policy: a larger limit, binary files by extension or all', () => {
@@ -47,7 +53,9 @@ describe('the gate refuses large and binary files (attack 7)', () => {
       { path: 'big.txt', bytes: 2_000, binary: false },
     ];
     const refused = (overrides: Parameters<typeof resolvePolicy>[0]) =>
-      compareToBaseline(empty, empty, resolvePolicy(overrides), files).regressions.map((r) => (r.rule === 'fileRefused' ? r.file : r.rule));
+      compareToBaseline(empty, empty, resolvePolicy(overrides), files).regressions.map((r) =>
+        r.rule === 'fileRefused' ? r.file : r.rule,
+      );
     expect(refused({ maxFileBytes: 1_000, binaryFiles: ['.png'] })).toEqual(['tool.bin', 'big.txt']);
     expect(refused({ binaryFiles: 'allow' })).toEqual([]);
     expect(refused({ fileRefused: 'warning' })).toEqual(['assets/logo.PNG', 'tool.bin']);

@@ -19,11 +19,19 @@ export async function linkProjectTools(dir: string, packages: string[] = ['vites
     await mkdir(path.dirname(path.join(nodeModules, name)), { recursive: true });
     await symlink(path.join(PROJECT_NODE_MODULES, name), path.join(nodeModules, name));
   }
-  await writeFile(path.join(nodeModules, '.package-lock.json'), JSON.stringify({ name: 'quality-fixture', lockfileVersion: 3, packages: {} }));
+  await writeFile(
+    path.join(nodeModules, '.package-lock.json'),
+    JSON.stringify({ name: 'quality-fixture', lockfileVersion: 3, packages: {} }),
+  );
 }
 
 /** A new branch of `repo` checked out in its own worktree with `files` written and committed, like a task's worktree. */
-export async function changeInWorktree(repo: string, worktree: string, files: Record<string, string>, remove: string[] = []): Promise<string> {
+export async function changeInWorktree(
+  repo: string,
+  worktree: string,
+  files: Record<string, string>,
+  remove: string[] = [],
+): Promise<string> {
   const branch = path.basename(worktree);
   await git(repo, ['worktree', 'add', '--quiet', '-b', branch, worktree]);
   await writeFiles(worktree, files);
@@ -48,10 +56,20 @@ export function linkedToolsProjectFiles(): Record<string, string> {
       "import js from '@eslint/js';\n" +
       "export default [js.configs.recommended, { languageOptions: { globals: { console: 'readonly' } }, rules: { 'no-console': 'warn' } }];\n",
     'tsconfig.json': JSON.stringify({
-      compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, allowJs: true, checkJs: true, noEmit: true, types: [] },
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        strict: true,
+        allowJs: true,
+        checkJs: true,
+        noEmit: true,
+        types: [],
+      },
       include: ['src'],
     }),
-    'build.js': "import { readdirSync } from 'node:fs';\nfor (const f of readdirSync('src')) await import(`./src/${f}`);\n",
+    'build.js':
+      "import { readdirSync } from 'node:fs';\nfor (const f of readdirSync('src')) await import(`./src/${f}`);\n",
     'src/sum.js': '/** @param {number} a @param {number} b */\nexport const sum = (a, b) => a + b;\n',
     'src/greet.js': '/** @param {string} name */\nexport const greet = (name) => `Hello, ${name}!`;\n',
     'test/sum.test.js':

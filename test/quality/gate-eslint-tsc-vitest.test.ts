@@ -41,7 +41,12 @@ describe('quality gate on a project checked by eslint, tsc and vitest', () => {
     quality = qualityRepository(db);
     gate = readQualityGate(repo);
     baseline = await collectBaseline({ worktree: repo, gate, ...limits });
-    await quality.setBaseline({ repo, branch: 'main', commitSha: await git(repo, ['rev-parse', 'HEAD']), snapshot: baseline });
+    await quality.setBaseline({
+      repo,
+      branch: 'main',
+      commitSha: await git(repo, ['rev-parse', 'HEAD']),
+      snapshot: baseline,
+    });
   });
   afterAll(() => {
     db?.close();
@@ -55,7 +60,8 @@ describe('quality gate on a project checked by eslint, tsc and vitest', () => {
       ['test', 'vitest-json', 'vitest run'],
       ['build', 'exit-code', 'npm run build'],
     ]);
-    for (const check of baseline.checks) expect(check, check.error ?? check.outputTail).toMatchObject({ passed: true, error: null, exitCode: 0 });
+    for (const check of baseline.checks)
+      expect(check, check.error ?? check.outputTail).toMatchObject({ passed: true, error: null, exitCode: 0 });
     const [lint, typecheck, test] = baseline.checks;
     expect(lint!.lint).toEqual({ errors: 0, warnings: 0, problems: [] });
     expect(typecheck!.typecheck).toEqual({ errors: 0, diagnostics: [] });
@@ -66,20 +72,23 @@ describe('quality gate on a project checked by eslint, tsc and vitest', () => {
   it('passes a clean change against the baseline of its base branch', async () => {
     const { snapshot, comparison } = await evaluateChange('clean', {
       'src/mul.js': '/** @param {number} a @param {number} b */\nexport const mul = (a, b) => a * b;\n',
-      'test/mul.test.js': "import { expect, it } from 'vitest';\nimport { mul } from '../src/mul.js';\n\nit('multiplies', () => expect(mul(3, 4)).toBe(12));\n",
+      'test/mul.test.js':
+        "import { expect, it } from 'vitest';\nimport { mul } from '../src/mul.js';\n\nit('multiplies', () => expect(mul(3, 4)).toBe(12));\n",
     });
     expect(comparison).toEqual({ verdict: 'pass', regressions: [], flaky: [], hadBaseline: true });
     expect(snapshot.checks.find((c) => c.name === 'test')!.tests).toMatchObject({ passed: 4, failed: 0 });
   });
 
-  it('catches a change that breaks one test by that test\'s name, with its failure message', async () => {
+  it("catches a change that breaks one test by that test's name, with its failure message", async () => {
     const { comparison, feedback, failedChecks } = await evaluateChange('breaks-greet', {
       'src/greet.js': '/** @param {string} name */\nexport const greet = (name) => `Hi, ${name}!`;\n',
     });
     expect(comparison.verdict).toBe('regression');
     expect(comparison.regressions).toHaveLength(1);
     expect(comparison.regressions[0]).toMatchObject({
-      rule: 'newFailingTest', severity: 'error', check: 'test',
+      rule: 'newFailingTest',
+      severity: 'error',
+      check: 'test',
       test: { name: 'greet > greets by name', file: 'test/greet.test.js' },
     });
     expect(failedChecks).toEqual(['test']);
@@ -99,7 +108,10 @@ describe('quality gate on a project checked by eslint, tsc and vitest', () => {
     expect(comparison.verdict).toBe('pass');
     expect(comparison.regressions).toEqual([]);
     expect(comparison.flaky).toEqual([
-      { check: 'test', test: expect.objectContaining({ name: 'reads the cache once it is warm', file: 'test/cache.test.js' }) },
+      {
+        check: 'test',
+        test: expect.objectContaining({ name: 'reads the cache once it is warm', file: 'test/cache.test.js' }),
+      },
     ]);
     expect(snapshot.checks.find((c) => c.name === 'test')!.tests).toMatchObject({ passed: 4, failed: 0, failures: [] });
   });
@@ -111,8 +123,15 @@ describe('quality gate on a project checked by eslint, tsc and vitest', () => {
     expect(comparison.verdict).toBe('regression');
     expect(comparison.regressions).toEqual([
       expect.objectContaining({
-        rule: 'newTypeError', check: 'typecheck',
-        diagnostic: { file: 'src/count.js', line: 3, column: 14, code: 'TS2322', message: "Type 'string' is not assignable to type 'number'." },
+        rule: 'newTypeError',
+        check: 'typecheck',
+        diagnostic: {
+          file: 'src/count.js',
+          line: 3,
+          column: 14,
+          code: 'TS2322',
+          message: "Type 'string' is not assignable to type 'number'.",
+        },
       }),
     ]);
     expect(feedback).toContain("- src/count.js:3:14 TS2322: Type 'string' is not assignable to type 'number'.");

@@ -36,31 +36,56 @@ describe('quality gate on a node:test project', () => {
 
   it('collects node:test results with line coverage through the TAP reporter', () => {
     const [test, build] = baseline.checks;
-    expect(test).toMatchObject({ name: 'test', format: 'node-test', command: 'node --test', passed: true, error: null });
+    expect(test).toMatchObject({
+      name: 'test',
+      format: 'node-test',
+      command: 'node --test',
+      passed: true,
+      error: null,
+    });
     expect(test!.tests).toEqual({ passed: 1, failed: 0, skipped: 0, failures: [], flaky: [] });
     expect(test!.coverage).toEqual({ lines: 100, branches: 100, functions: 100, statements: null });
     expect(build).toMatchObject({ name: 'build', format: 'exit-code', command: 'npm run build', passed: true });
   });
 
   it('puts the reporter options before the file arguments of a `node --test <dir>` script', async () => {
-    const dir = await createFixtureRepo(path.join(root, 'with-dir'), nodeProjectFiles({
-      'package.json': JSON.stringify({ name: 'fixture', private: true, type: 'module', scripts: { test: 'node --test test/' } }),
-    }));
-    const { checks: [test] } = await baselineOf(dir);
+    const dir = await createFixtureRepo(
+      path.join(root, 'with-dir'),
+      nodeProjectFiles({
+        'package.json': JSON.stringify({
+          name: 'fixture',
+          private: true,
+          type: 'module',
+          scripts: { test: 'node --test test/' },
+        }),
+      }),
+    );
+    const {
+      checks: [test],
+    } = await baselineOf(dir);
     expect(test).toMatchObject({ command: 'node --test test/', error: null, tests: { passed: 1, failed: 0 } });
   });
 
   it('re-runs a new failing test once: one that then passes is flaky, not a regression', async () => {
     const marker = path.join(root, 'flaky-marker');
     const context = memoryGateContext();
-    const { snapshot, comparison, passed, feedback } = await evaluateChange('flaky', {
-      'test/flaky.test.js':
-        "import test from 'node:test';\nimport assert from 'node:assert/strict';\nimport { existsSync, writeFileSync } from 'node:fs';\n\n" +
-        `test('eventually consistent read', () => {\n  const settled = existsSync(${JSON.stringify(marker)});\n` +
-        `  writeFileSync(${JSON.stringify(marker)}, '');\n  assert.ok(settled, 'not settled yet');\n});\n`,
-    }, context);
+    const { snapshot, comparison, passed, feedback } = await evaluateChange(
+      'flaky',
+      {
+        'test/flaky.test.js':
+          "import test from 'node:test';\nimport assert from 'node:assert/strict';\nimport { existsSync, writeFileSync } from 'node:fs';\n\n" +
+          `test('eventually consistent read', () => {\n  const settled = existsSync(${JSON.stringify(marker)});\n` +
+          `  writeFileSync(${JSON.stringify(marker)}, '');\n  assert.ok(settled, 'not settled yet');\n});\n`,
+      },
+      context,
+    );
     expect(comparison).toMatchObject({ verdict: 'pass', regressions: [] });
-    expect(comparison.flaky).toEqual([{ check: 'test', test: expect.objectContaining({ name: 'eventually consistent read', location: 'test/flaky.test.js:5:1' }) }]);
+    expect(comparison.flaky).toEqual([
+      {
+        check: 'test',
+        test: expect.objectContaining({ name: 'eventually consistent read', location: 'test/flaky.test.js:5:1' }),
+      },
+    ]);
     expect(snapshot.checks[0]!.tests).toMatchObject({ passed: 2, failed: 0, failures: [] });
     expect([passed, feedback]).toEqual([true, null]);
     // The stored run is the first one, failure included; only the snapshot counts the test as flaky.
@@ -75,7 +100,13 @@ describe('quality gate on a node:test project', () => {
     });
     expect(comparison.verdict).toBe('regression');
     expect(comparison.regressions.map((r) => r.rule)).toEqual(['buildBroken', 'newFailingTest']);
-    expect(comparison.regressions[1]).toMatchObject({ test: { name: 'sum adds', location: 'test/sum.test.js:4:1', message: 'Expected values to be strictly equal:\n\n-1 !== 5' } });
+    expect(comparison.regressions[1]).toMatchObject({
+      test: {
+        name: 'sum adds',
+        location: 'test/sum.test.js:4:1',
+        message: 'Expected values to be strictly equal:\n\n-1 !== 5',
+      },
+    });
     expect(feedback).toContain('`sum adds` (test/sum.test.js:4:1)');
     expect(feedback).toContain('build is broken: `npm run build` exited with 1 (it passed on the baseline)');
     expect(feedback).toContain('SyntaxError');
@@ -87,7 +118,11 @@ describe('quality gate on a node:test project', () => {
       'src/sum.js': `export const sum = (a, b) => a + b;\nexport function unused() {\n  let total = 0;\n${uncovered}\n  return total;\n}\n`,
     });
     expect(comparison.verdict).toBe('pass');
-    expect(comparison.regressions).toEqual([expect.objectContaining({ rule: 'coverageDrop', severity: 'warning', baseline: 100 })]);
-    expect(comparison.regressions[0]!.message).toMatch(/^line coverage 100% → \d+(\.\d+)?% \(\d+(\.\d+)? points down, 1 allowed\)$/);
+    expect(comparison.regressions).toEqual([
+      expect.objectContaining({ rule: 'coverageDrop', severity: 'warning', baseline: 100 }),
+    ]);
+    expect(comparison.regressions[0]!.message).toMatch(
+      /^line coverage 100% → \d+(\.\d+)?% \(\d+(\.\d+)? points down, 1 allowed\)$/,
+    );
   });
 });

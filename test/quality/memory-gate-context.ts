@@ -12,7 +12,9 @@ export interface MemoryGateContext extends GateContext {
 }
 
 /** A fresh context over `runs` (pass a previous context's runs to resume after a "crash"). */
-export function memoryGateContext(options: { runs?: MemoryGateContext['runs']; onCommandStart?: (step: string, pid: number) => void } = {}): MemoryGateContext {
+export function memoryGateContext(
+  options: { runs?: MemoryGateContext['runs']; onCommandStart?: (step: string, pid: number) => void } = {},
+): MemoryGateContext {
   const runs: MemoryGateContext['runs'] = options.runs ?? new Map();
   const recorded: string[] = [];
   const started: Array<{ step: string; pid: number }> = [];

@@ -19,15 +19,36 @@ describe('eslint JSON report', () => {
     const lint = parseEslintReport(captured('eslint-report.json'), JS_PROJECT);
     expect(lint).toMatchObject({ errors: 3, warnings: 1 });
     expect(lint.problems).toContainEqual({
-      file: 'src/lint.js', line: 2, column: 9, rule: 'no-unused-vars', severity: 'error', message: "'unused' is assigned a value but never used.",
+      file: 'src/lint.js',
+      line: 2,
+      column: 9,
+      rule: 'no-unused-vars',
+      severity: 'error',
+      message: "'unused' is assigned a value but never used.",
     });
-    expect(lint.problems).toContainEqual({ file: 'src/lint.js', line: 3, column: 3, rule: 'no-console', severity: 'warning', message: 'Unexpected console statement.' });
-    expect(lint.problems).toContainEqual({ file: 'src/syntax.js', line: 1, column: 24, rule: null, severity: 'error', message: 'Parsing error: Unexpected token ;' });
+    expect(lint.problems).toContainEqual({
+      file: 'src/lint.js',
+      line: 3,
+      column: 3,
+      rule: 'no-console',
+      severity: 'warning',
+      message: 'Unexpected console statement.',
+    });
+    expect(lint.problems).toContainEqual({
+      file: 'src/syntax.js',
+      line: 1,
+      column: 24,
+      rule: null,
+      severity: 'error',
+      message: 'Parsing error: Unexpected token ;',
+    });
   });
 
   it('refuses a truncated report', () => {
     const text = captured('eslint-report.json');
-    expect(() => parseEslintReport(text.slice(0, text.length / 2), JS_PROJECT)).toThrow(/not valid JSON \(garbage or truncated\?\)/);
+    expect(() => parseEslintReport(text.slice(0, text.length / 2), JS_PROJECT)).toThrow(
+      /not valid JSON \(garbage or truncated\?\)/,
+    );
   });
 
   it('refuses JSON of another shape', () => {
@@ -40,7 +61,13 @@ describe('tsc --pretty false output', () => {
   it('reads each diagnostic with file, line, column, code and its whole message chain', () => {
     const typecheck = parseTscOutput(captured('tsc-output.txt'));
     expect(typecheck.errors).toBe(4);
-    expect(typecheck.diagnostics[1]).toEqual({ file: 'src/types.js', line: 2, column: 14, code: 'TS2322', message: "Type 'string' is not assignable to type 'number'." });
+    expect(typecheck.diagnostics[1]).toEqual({
+      file: 'src/types.js',
+      line: 2,
+      column: 14,
+      code: 'TS2322',
+      message: "Type 'string' is not assignable to type 'number'.",
+    });
     expect(typecheck.diagnostics[3]).toMatchObject({ file: 'src/types.js', line: 12, column: 28, code: 'TS2345' });
     expect(typecheck.diagnostics[3]!.message.split('\n')).toEqual([
       "Argument of type '{ inner: { depth: string; }; }' is not assignable to parameter of type '{ inner: { depth: number; }; }'.",
@@ -71,7 +98,9 @@ describe('vitest JSON report', () => {
 
   it('reports a test file that failed to load as one failure of that file', () => {
     expect(run.failures).toContainEqual({
-      file: 'test/broken.test.js', name: FILE_FAILED_TO_RUN, location: 'test/broken.test.js',
+      file: 'test/broken.test.js',
+      name: FILE_FAILED_TO_RUN,
+      location: 'test/broken.test.js',
       message: "Cannot find module '../src/missing.js' imported from /tmp/capture/js-project/test/broken.test.js",
     });
   });
@@ -83,7 +112,9 @@ describe('vitest JSON report', () => {
 
   it('refuses a truncated report', () => {
     const text = captured('vitest-report.json');
-    expect(() => parseJestStyleReport(text.slice(0, 700), JS_PROJECT, 'vitest JSON report')).toThrow(/vitest JSON report is not valid JSON/);
+    expect(() => parseJestStyleReport(text.slice(0, 700), JS_PROJECT, 'vitest JSON report')).toThrow(
+      /vitest JSON report is not valid JSON/,
+    );
   });
 });
 
@@ -93,7 +124,9 @@ describe('jest JSON report', () => {
   it('names failing tests like vitest does, with the matcher message', () => {
     const failure = run.failures.find((f) => f.name === 'sum > adds negatives');
     expect(failure).toMatchObject({ file: 'test/sum.test.js' });
-    expect(failure!.message).toBe('Error: expect(received).toBe(expected) // Object.is equality\n\nExpected: -5\nReceived: -4');
+    expect(failure!.message).toBe(
+      'Error: expect(received).toBe(expected) // Object.is equality\n\nExpected: -5\nReceived: -4',
+    );
   });
 
   it('reports the suite that failed to run, without terminal colours', () => {
@@ -113,12 +146,24 @@ describe('node:test TAP report', () => {
 
   it('takes the counts from the summary and names failing tests with their suites, message and location', () => {
     expect(tests).toMatchObject({ passed: 2, failed: 4, skipped: 2 });
-    expect(tests.failures).toContainEqual({ file: null, name: 'sum fails', location: 'test/sum.test.js:5:1', message: 'two and two\n\n4 !== 5' });
-    expect(tests.failures).toContainEqual({ file: null, name: 'group > nested "fail"', location: 'test/sum.test.js:8:3', message: 'boom\nsecond line' });
+    expect(tests.failures).toContainEqual({
+      file: null,
+      name: 'sum fails',
+      location: 'test/sum.test.js:5:1',
+      message: 'two and two\n\n4 !== 5',
+    });
+    expect(tests.failures).toContainEqual({
+      file: null,
+      name: 'group > nested "fail"',
+      location: 'test/sum.test.js:8:3',
+      message: 'boom\nsecond line',
+    });
   });
 
   it('unescapes names and quoted messages', () => {
-    expect(tests.failures).toContainEqual(expect.objectContaining({ name: "it's quoted # hash \\ back", message: "can't do it" }));
+    expect(tests.failures).toContainEqual(
+      expect.objectContaining({ name: "it's quoted # hash \\ back", message: "can't do it" }),
+    );
   });
 
   it('reports a test file that failed to load by its path, with the error it printed', () => {
@@ -137,14 +182,26 @@ describe('node:test TAP report', () => {
 
   it('refuses a report cut off before its summary, and output that is not TAP', () => {
     const text = captured('node-test-report.tap');
-    expect(() => parseNodeTestTap(text.slice(0, text.indexOf('# tests')), NODE_PROJECT)).toThrow(/no `# tests\/# pass\/# fail` summary/);
+    expect(() => parseNodeTestTap(text.slice(0, text.indexOf('# tests')), NODE_PROJECT)).toThrow(
+      /no `# tests\/# pass\/# fail` summary/,
+    );
     expect(() => parseNodeTestTap('✔ all good\n', NODE_PROJECT)).toThrow(/not TAP/);
   });
 });
 
 describe('istanbul coverage-summary.json', () => {
   it('reads the totals written by jest and by vitest', () => {
-    expect(parseCoverageSummary(captured('jest-coverage-summary.json'))).toEqual({ lines: 66.66, statements: 50, functions: 50, branches: 0 });
-    expect(parseCoverageSummary(captured('vitest-coverage-summary.json'))).toEqual({ lines: 50, statements: 40, functions: 50, branches: 0 });
+    expect(parseCoverageSummary(captured('jest-coverage-summary.json'))).toEqual({
+      lines: 66.66,
+      statements: 50,
+      functions: 50,
+      branches: 0,
+    });
+    expect(parseCoverageSummary(captured('vitest-coverage-summary.json'))).toEqual({
+      lines: 50,
+      statements: 40,
+      functions: 50,
+      branches: 0,
+    });
   });
 });

@@ -11,12 +11,14 @@ describe('reporter command lines', () => {
     expect(jestJson.commandLine('jest --ci', files, { coverage: true })).toBe(
       "jest --ci --json --outputFile='/tmp/q/report' --coverage --coverageReporters=json-summary --coverageDirectory='/tmp/q/coverage'",
     );
-    expect(jestJson.commandLine('jest', files, { coverage: false, onlyFiles: ['test/a.test.js', "test/it's (1).test.js"] })).toBe(
-      "jest --json --outputFile='/tmp/q/report' 'test/a\\.test\\.js' 'test/it'\\''s \\(1\\)\\.test\\.js'",
-    );
+    expect(
+      jestJson.commandLine('jest', files, { coverage: false, onlyFiles: ['test/a.test.js', "test/it's (1).test.js"] }),
+    ).toBe("jest --json --outputFile='/tmp/q/report' 'test/a\\.test\\.js' 'test/it'\\''s \\(1\\)\\.test\\.js'");
   });
 
   it('appends the node:test reporter options to a wrapper that passes them on', () => {
-    expect(nodeTest.commandLine('npm test --', files, { coverage: false })).toBe("npm test -- --test-reporter=tap --test-reporter-destination='/tmp/q/report'");
+    expect(nodeTest.commandLine('npm test --', files, { coverage: false })).toBe(
+      "npm test -- --test-reporter=tap --test-reporter-destination='/tmp/q/report'",
+    );
   });
 });

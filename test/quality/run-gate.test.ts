@@ -24,18 +24,34 @@ describe('the quality gate with its context port', () => {
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it('installs the dependencies, then runs and stores each check as it finishes, announcing every command', async () => {
-    const worktree = await createFixtureRepo(path.join(root, 'installs'), withLocalDependency({
-      'uses-dependency': `node -e "console.log('answer is', require('answer'))"`,
-      lint: 'echo 2 problems; exit 3',
-    }));
+    const worktree = await createFixtureRepo(
+      path.join(root, 'installs'),
+      withLocalDependency({
+        'uses-dependency': `node -e "console.log('answer is', require('answer'))"`,
+        lint: 'echo 2 problems; exit 3',
+      }),
+    );
     const context = memoryGateContext();
-    const outcome = await runQualityGate({ worktree, gate: readQualityGate(worktree), baseline: null, ...limits }, context);
+    const outcome = await runQualityGate(
+      { worktree, gate: readQualityGate(worktree), baseline: null, ...limits },
+      context,
+    );
 
     expect(context.started.map((s) => s.step)).toEqual(['install', 'uses-dependency', 'lint']);
     expect(new Set(context.started.map((s) => s.pid)).size).toBe(3);
     expect(context.recorded).toEqual(['uses-dependency', 'lint']);
-    expect(context.runs.get('uses-dependency')).toMatchObject({ command: "node -e \"console.log('answer is', require('answer'))\"", exitCode: 0, passed: true, output: 'answer is 42\n' });
-    expect(context.runs.get('lint')).toMatchObject({ exitCode: 3, passed: false, timedOut: false, result: { name: 'lint', passed: false, outputTail: '2 problems' } });
+    expect(context.runs.get('uses-dependency')).toMatchObject({
+      command: "node -e \"console.log('answer is', require('answer'))\"",
+      exitCode: 0,
+      passed: true,
+      output: 'answer is 42\n',
+    });
+    expect(context.runs.get('lint')).toMatchObject({
+      exitCode: 3,
+      passed: false,
+      timedOut: false,
+      result: { name: 'lint', passed: false, outputTail: '2 problems' },
+    });
     expect(outcome).toMatchObject({ passed: false, summary: 'regression: 1 checkBroken', failedChecks: ['lint'] });
     expect(outcome.snapshot.checks.map((c) => c.name)).toEqual(['uses-dependency', 'lint']);
     expect(outcome.feedback).toContain('check "lint" fails: `echo 2 problems; exit 3` exited with 3');
@@ -74,9 +90,14 @@ describe('the quality gate with its context port', () => {
 
   it('runs a check again whose stored result is not a check result', async () => {
     const log = path.join(root, 'unreadable.log');
-    const worktree = await createFixtureRepo(path.join(root, 'unreadable'), { '.swarm.json': swarmChecks({ build: `echo built >> ${log}` }) });
+    const worktree = await createFixtureRepo(path.join(root, 'unreadable'), {
+      '.swarm.json': swarmChecks({ build: `echo built >> ${log}` }),
+    });
     const context = memoryGateContext({ runs: new Map([['build', { name: 'build', result: { passed: true } }]]) });
-    const outcome = await runQualityGate({ worktree, gate: readQualityGate(worktree), baseline: null, ...limits }, context);
+    const outcome = await runQualityGate(
+      { worktree, gate: readQualityGate(worktree), baseline: null, ...limits },
+      context,
+    );
     expect(readFileSync(log, 'utf8')).toBe('built\n');
     expect(context.recorded).toEqual(['build']);
     expect(outcome.snapshot.checks[0]).toMatchObject({ name: 'build', passed: true, exitCode: 0 });
@@ -88,23 +109,35 @@ describe('the baseline side of the gate', () => {
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it('installs the dependencies and runs every check, storing nothing per check', async () => {
-    const dir = await createFixtureRepo(path.join(root, 'base'), withLocalDependency({ 'uses-dependency': `node -e "process.exit(require('answer') === 42 ? 0 : 1)"` }));
+    const dir = await createFixtureRepo(
+      path.join(root, 'base'),
+      withLocalDependency({ 'uses-dependency': `node -e "process.exit(require('answer') === 42 ? 0 : 1)"` }),
+    );
     const steps: string[] = [];
-    const snapshot = await collectBaseline({ worktree: dir, gate: readQualityGate(dir), ...limits }, { onCommandStart: (step) => steps.push(step) });
+    const snapshot = await collectBaseline(
+      { worktree: dir, gate: readQualityGate(dir), ...limits },
+      { onCommandStart: (step) => steps.push(step) },
+    );
     expect(steps).toEqual(['install', 'uses-dependency']);
     expect(snapshot.checks).toEqual([expect.objectContaining({ name: 'uses-dependency', passed: true, error: null })]);
   });
 
   it('throws the cancellation instead of returning the results of a cancelled collection', async () => {
-    const dir = await createFixtureRepo(path.join(root, 'cancelled'), { '.swarm.json': swarmChecks({ first: 'true', second: 'sleep 300' }) });
+    const dir = await createFixtureRepo(path.join(root, 'cancelled'), {
+      '.swarm.json': swarmChecks({ first: 'true', second: 'sleep 300' }),
+    });
     const controller = new AbortController();
     const steps: string[] = [];
     const onCommandStart = (step: string) => {
       steps.push(step);
       if (step === 'second') controller.abort(new Error('cancelled by the workflow'));
     };
-    await expect(collectBaseline({ worktree: dir, gate: readQualityGate(dir), ...limits }, { signal: controller.signal, onCommandStart }))
-      .rejects.toThrow('cancelled by the workflow');
+    await expect(
+      collectBaseline(
+        { worktree: dir, gate: readQualityGate(dir), ...limits },
+        { signal: controller.signal, onCommandStart },
+      ),
+    ).rejects.toThrow('cancelled by the workflow');
     expect(steps).toEqual(['first', 'second']);
   });
 });

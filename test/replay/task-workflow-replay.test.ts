@@ -23,7 +23,11 @@ describe('taskWorkflow replays its recorded histories', () => {
     // JSON histories (string event ids) are decoded by the worker itself.
     const history: unknown = JSON.parse(readFileSync(path.join(HISTORIES, file), 'utf8'));
     await expect(
-      Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history, path.basename(file, '.json')),
+      Worker.runReplayHistory(
+        { workflowBundle: { codePath: inject('workflowBundlePath') } },
+        history,
+        path.basename(file, '.json'),
+      ),
     ).resolves.toBeUndefined();
   });
 });

@@ -19,7 +19,12 @@ const PATTERN_KEYS = {
   jwt: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U',
 };
 
-const PEM = ['-----BEGIN RSA PRIVATE KEY-----', 'MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun', 'VTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxK', '-----END RSA PRIVATE KEY-----'].join('\n');
+const PEM = [
+  '-----BEGIN RSA PRIVATE KEY-----',
+  'MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun',
+  'VTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxK',
+  '-----END RSA PRIVATE KEY-----',
+].join('\n');
 
 describe('createRedactor', () => {
   it('replaces every occurrence of a known secret, and ignores values under 8 characters', () => {
@@ -30,7 +35,9 @@ describe('createRedactor', () => {
   it('replaces a known secret URL-encoded, JSON-escaped and base64-encoded at any alignment', () => {
     const odd = 'p@ss w/rd "quoted" \\ 12345';
     const r = createRedactor({ secrets: [odd], keyPatterns: false });
-    expect(r.redact(`https://x.test/?token=${encodeURIComponent(odd)}&a=1`)).toBe(`https://x.test/?token=${REDACTED}&a=1`);
+    expect(r.redact(`https://x.test/?token=${encodeURIComponent(odd)}&a=1`)).toBe(
+      `https://x.test/?token=${REDACTED}&a=1`,
+    );
     expect(r.redact(JSON.stringify({ password: odd }))).toBe(`{"password":"${REDACTED}"}`);
     for (const prefix of ['', 'u:', 'us:', 'use:']) {
       const basic = Buffer.from(`${prefix}${odd}`).toString('base64');
@@ -51,11 +58,15 @@ describe('createRedactor', () => {
     expect(redact(`before\n${PEM}\nafter`)).toBe(`before\n${REDACTED}\nafter`);
     const cut = PEM.split('\n').slice(0, 2).join('\n');
     expect(redact(`${cut}`)).toBe(REDACTED);
-    expect(redact('-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----')).toBe(REDACTED);
+    expect(
+      redact('-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----'),
+    ).toBe(REDACTED);
   });
 
   it('keeps the authorization header name and an environment variable name, replacing only the credential', () => {
-    expect(redact('curl -H "Authorization: Bearer abc.DEF-123_456~xyz" https://x')).toBe(`curl -H "Authorization: Bearer ${REDACTED}" https://x`);
+    expect(redact('curl -H "Authorization: Bearer abc.DEF-123_456~xyz" https://x')).toBe(
+      `curl -H "Authorization: Bearer ${REDACTED}" https://x`,
+    );
     expect(redact('authorization=Basic dXNlcjpwYXNzd29yZA==')).toBe(`authorization=Basic ${REDACTED}`);
     expect(redact('OPENAI_API_KEY=anything-at-all-1\nPATH=/usr/bin\nDB_PASSWORD="hunter2hunter2"')).toBe(
       `OPENAI_API_KEY=${REDACTED}\nPATH=/usr/bin\nDB_PASSWORD="${REDACTED}"`,
@@ -141,9 +152,22 @@ describe('redactHead', () => {
 describe('secretValuesFromEnv', () => {
   it('takes values of secret-looking names with 8+ characters', () => {
     const env = {
-      OPENAI_API_KEY: 'sk-value-12345', TURSO_AUTH_TOKEN: 'token-value-1', CLIENT_SECRET: 'secret-value', PGPASSWORD: 'pg-password',
-      AWS_CREDENTIALS: 'creds-value-1', GITHUB_TOKEN: 'short', PATH: '/usr/local/bin:/usr/bin', HOME: '/home/someone', UNSET: undefined,
+      OPENAI_API_KEY: 'sk-value-12345',
+      TURSO_AUTH_TOKEN: 'token-value-1',
+      CLIENT_SECRET: 'secret-value',
+      PGPASSWORD: 'pg-password',
+      AWS_CREDENTIALS: 'creds-value-1',
+      GITHUB_TOKEN: 'short',
+      PATH: '/usr/local/bin:/usr/bin',
+      HOME: '/home/someone',
+      UNSET: undefined,
     };
-    expect(secretValuesFromEnv(env).sort()).toEqual(['creds-value-1', 'pg-password', 'secret-value', 'sk-value-12345', 'token-value-1']);
+    expect(secretValuesFromEnv(env).sort()).toEqual([
+      'creds-value-1',
+      'pg-password',
+      'secret-value',
+      'sk-value-12345',
+      'token-value-1',
+    ]);
   });
 });

@@ -35,7 +35,9 @@ describe('a hostile task against a worker with its default sandbox', () => {
     repo = await createFixtureRepo(path.join(dir, 'repo'), nodeProjectFiles());
     writeFileSync(path.join(repo, 'user-notes.txt'), 'my own uncommitted notes\n');
     // SWARM_HOME inside the user's clone, as a user running `swarm` from their repo would have it.
-    stack = await createTestStack({ env: { OPENAI_API_KEY: SECRET, SWARM_WORKTREES_DIR: path.join(repo, '.swarm', 'worktrees') } });
+    stack = await createTestStack({
+      env: { OPENAI_API_KEY: SECRET, SWARM_WORKTREES_DIR: path.join(repo, '.swarm', 'worktrees') },
+    });
   });
   afterAll(async () => {
     await stack?.teardown();
@@ -44,11 +46,17 @@ describe('a hostile task against a worker with its default sandbox', () => {
   it('reaches no secret, no host path, no hook, no other repository, and leaves nothing running', async () => {
     const description = [
       // Attack 2: the worker's environment through /proc, and the command's own.
-      run('{ env; for f in /proc/$PPID/environ /proc/1/environ /proc/[0-9]*/environ; do tr "\\0" "\\n" < "$f"; done; } > env-dump.txt 2>/dev/null; wc -l env-dump.txt'),
+      run(
+        '{ env; for f in /proc/$PPID/environ /proc/1/environ /proc/[0-9]*/environ; do tr "\\0" "\\n" < "$f"; done; } > env-dump.txt 2>/dev/null; wc -l env-dump.txt',
+      ),
       // Attack 3: a hook planted in the repository's common git dir.
-      run(`hooks="$(git rev-parse --git-common-dir)/hooks"; printf '#!/bin/sh\\ntouch /tmp/${marker}-hook-ran\\n' > "$hooks/post-commit" && chmod +x "$hooks/post-commit"; echo "hook planted: $?"`),
+      run(
+        `hooks="$(git rev-parse --git-common-dir)/hooks"; printf '#!/bin/sh\\ntouch /tmp/${marker}-hook-ran\\n' > "$hooks/post-commit" && chmod +x "$hooks/post-commit"; echo "hook planted: $?"`,
+      ),
       // Attack 6: writes outside the worktree, and a process meant to outlive the task.
-      run(`echo escaped > /tmp/${marker}-escaped; echo escaped > ${repo}/escaped.txt; echo escaped > ${homedir()}/${marker}-escaped; true`),
+      run(
+        `echo escaped > /tmp/${marker}-escaped; echo escaped > ${repo}/escaped.txt; echo escaped > ${homedir()}/${marker}-escaped; true`,
+      ),
       run(`setsid sh -c 'while true; do sleep 1; done # ${marker}-orphan' > /dev/null 2>&1 < /dev/null & echo started`),
       // Attack 4: the worktree's .git deleted, so that git would find the enclosing (user's) repository.
       run('rm -f .git; echo removed'),
@@ -65,7 +73,13 @@ describe('a hostile task against a worker with its default sandbox', () => {
     worker.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4_000)));
     let task;
     try {
-      task = await stack.client.createTask({ title: 'Hostile but passing', description, repo, model: 'local', maxAttempts: 1 });
+      task = await stack.client.createTask({
+        title: 'Hostile but passing',
+        description,
+        repo,
+        model: 'local',
+        maxAttempts: 1,
+      });
       await stack.testEnv.client.workflow.getHandle(task.workflowId).result();
     } finally {
       worker.kill('SIGTERM');
@@ -80,8 +94,11 @@ describe('a hostile task against a worker with its default sandbox', () => {
     expect(dump).toContain('PATH=');
     expect(dump).not.toContain(SECRET);
     expect(await columnsContaining(stack.store.db, SECRET)).toEqual([]);
-    const history = JSON.stringify(await stack.testEnv.client.workflow.getHandle(task.workflowId).fetchHistory(), (key, value: unknown) =>
-      key === 'data' && typeof value === 'string' ? Buffer.from(value, 'base64').toString('utf8') : value);
+    const history = JSON.stringify(
+      await stack.testEnv.client.workflow.getHandle(task.workflowId).fetchHistory(),
+      (key, value: unknown) =>
+        key === 'data' && typeof value === 'string' ? Buffer.from(value, 'base64').toString('utf8') : value,
+    );
     expect(history).not.toContain(SECRET);
 
     // Attack 3: no hook in the user's repository, and none ran.
@@ -117,7 +134,10 @@ describe('a hostile task against a worker with its default sandbox', () => {
         model: 'local',
         maxAttempts: 1,
       });
-      await stack.testEnv.client.workflow.getHandle(task.workflowId).result().catch(() => undefined);
+      await stack.testEnv.client.workflow
+        .getHandle(task.workflowId)
+        .result()
+        .catch(() => undefined);
       return task;
     });
     const result = await stack.store.results.get(task.id);

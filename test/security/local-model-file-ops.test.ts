@@ -14,7 +14,12 @@ async function runLocalModel(worktree: string, description: string) {
   const toolbox = createAgentToolbox({ worktree });
   const messages: ChatMessage[] = [{ role: 'user', text: `Attempt 1 of 1\n\n## Description\n${description}` }];
   for (let turn = 0; turn < 20; turn++) {
-    const response = await model.step({ system: '', messages, tools: toolbox.specs, signal: new AbortController().signal });
+    const response = await model.step({
+      system: '',
+      messages,
+      tools: toolbox.specs,
+      signal: new AbortController().signal,
+    });
     messages.push({ role: 'assistant', text: response.text, toolCalls: response.toolCalls });
     const results: ToolResult[] = [];
     for (const call of response.toolCalls) {

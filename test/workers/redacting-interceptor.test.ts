@@ -10,13 +10,23 @@ const execute = (activity: () => Promise<unknown>) =>
 
 describe('redactingActivityInterceptor', () => {
   it('redacts every string an activity returns', async () => {
-    const result = await execute(async () => ({ summary: `done with ${TOKEN}`, ids: ['a/1/feedback'], count: 2, ok: true }));
+    const result = await execute(async () => ({
+      summary: `done with ${TOKEN}`,
+      ids: ['a/1/feedback'],
+      count: 2,
+      ok: true,
+    }));
     expect(result).toEqual({ summary: 'done with [redacted]', ids: ['a/1/feedback'], count: 2, ok: true });
   });
 
   it('redacts the message and stack of what an activity throws, and of its causes, keeping the failure type', async () => {
     const cause = new Error(`npm ci printed ${TOKEN}`);
-    const failure = ApplicationFailure.create({ message: `install failed: ${TOKEN}`, type: 'RepoError', nonRetryable: true, cause });
+    const failure = ApplicationFailure.create({
+      message: `install failed: ${TOKEN}`,
+      type: 'RepoError',
+      nonRetryable: true,
+      cause,
+    });
     const thrown = await execute(async () => {
       throw failure;
     }).catch((e: unknown) => e);

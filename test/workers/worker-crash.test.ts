@@ -16,7 +16,11 @@ const SWARM_BIN = fileURLToPath(new URL('../../bin/swarm.js', import.meta.url));
 async function heartbeatNames(handle: WorkflowHandle, pid: number): Promise<boolean> {
   const { raw } = await handle.describe();
   return (raw.pendingActivities ?? []).some((a) =>
-    (a.heartbeatDetails?.payloads ?? []).some((p) => Buffer.from(p.data ?? []).toString().includes(`"pid":${pid}`)),
+    (a.heartbeatDetails?.payloads ?? []).some((p) =>
+      Buffer.from(p.data ?? [])
+        .toString()
+        .includes(`"pid":${pid}`),
+    ),
   );
 }
 
@@ -37,7 +41,10 @@ describe('a worker SIGKILLed in the middle of a long activity', () => {
     const firstRunPid = path.join(dir, 'first-run.pid');
     // The first run of the check hangs (it is running when its worker dies); the retry passes.
     const check = `if [ -f ${firstRunPid} ]; then echo second run; exit 0; fi; echo $$ > ${firstRunPid}; exec sleep 300`;
-    const repo = await createFixtureRepo(path.join(dir, 'repo'), nodeProjectFiles({ '.swarm.json': JSON.stringify({ checks: { slow: check } }) }));
+    const repo = await createFixtureRepo(
+      path.join(dir, 'repo'),
+      nodeProjectFiles({ '.swarm.json': JSON.stringify({ checks: { slow: check } }) }),
+    );
 
     const first = spawn(process.execPath, [SWARM_BIN, 'worker', '--model', 'local'], {
       env: { ...process.env, ...stack.env },
@@ -46,7 +53,11 @@ describe('a worker SIGKILLed in the middle of a long activity', () => {
     let firstStderr = '';
     first.stderr.on('data', (chunk: Buffer) => (firstStderr += chunk.toString()));
     try {
-      const task = await stack.client.createTask({ title: 'Survive a crash', description: writeBlock('src/mul.js', 'export const mul = (a, b) => a * b;'), repo });
+      const task = await stack.client.createTask({
+        title: 'Survive a crash',
+        description: writeBlock('src/mul.js', 'export const mul = (a, b) => a * b;'),
+        repo,
+      });
       await expect.poll(() => existsSync(firstRunPid), { timeout: 60_000, interval: 200 }).toBe(true);
       const agentsBefore = await stack.store.agents.list();
       expect(agentsBefore.map((a) => a.pid)).toContain(first.pid);
@@ -63,7 +74,11 @@ describe('a worker SIGKILLed in the middle of a long activity', () => {
       await second.runUntil(handle.result());
 
       expect(await stack.store.results.count(task.id)).toBe(1);
-      expect(await stack.store.results.get(task.id)).toMatchObject({ status: 'succeeded', attempts: 1, agentId: second.agentId });
+      expect(await stack.store.results.get(task.id)).toMatchObject({
+        status: 'succeeded',
+        attempts: 1,
+        agentId: second.agentId,
+      });
       expect(await stack.store.attempts.listForTask(task.id)).toHaveLength(1);
       const runs = await stack.store.checkRuns.list(task.id);
       expect(runs.map((r) => [r.name, r.passed])).toEqual([['slow', true]]);
@@ -92,7 +107,10 @@ describe('a worker SIGKILLed in the middle of a long activity', () => {
       writeBlock('src/c.js', 'export const c = 3;'),
     ].join('\n');
 
-    const first = spawn(process.execPath, [SWARM_BIN, 'worker', '--model', 'local'], { env: { ...process.env, ...stack.env }, stdio: 'ignore' });
+    const first = spawn(process.execPath, [SWARM_BIN, 'worker', '--model', 'local'], {
+      env: { ...process.env, ...stack.env },
+      stdio: 'ignore',
+    });
     try {
       const task = await stack.client.createTask({ title: 'Loop survives a crash', description, repo });
       await expect.poll(() => existsSync(pidFile), { timeout: 60_000, interval: 200 }).toBe(true);
@@ -113,7 +131,8 @@ describe('a worker SIGKILLed in the middle of a long activity', () => {
       const turn3 = turns[3]!.messages.find((m) => m.role === 'tool');
       expect(turn3?.role === 'tool' && turn3.results[0]!.output).toContain('resumed');
       expect(isRunning(orphan)).toBe(false);
-      for (const file of ['a', 'b', 'c']) expect(await git(repo, ['show', `main:src/${file}.js`])).toContain(`export const ${file}`);
+      for (const file of ['a', 'b', 'c'])
+        expect(await git(repo, ['show', `main:src/${file}.js`])).toContain(`export const ${file}`);
       expect(await stack.store.results.count(task.id)).toBe(1);
     } finally {
       if (first.exitCode === null && first.signalCode === null) first.kill('SIGKILL');
@@ -129,12 +148,21 @@ describe('a worker SIGKILLed in the middle of a long activity', () => {
     const run = (command: string) => '```run\n' + command + '\n```';
     // Turn 2 appends its line, then (the first time only) waits until the test holds the database's write lock.
     const step2 = `echo step 2 >> steps.txt; if [ ! -f ${reached} ]; then touch ${reached}; while [ ! -f ${go} ]; do sleep 0.05; done; fi`;
-    const description = ['Append three steps.', run('echo step 1 >> steps.txt'), run(step2), run('echo step 3 >> steps.txt')].join('\n\n');
-    const subjects = async (branch: string) => (await git(repo, ['log', '--reverse', '--format=%s', `${base}..${branch}`])).split('\n').filter(Boolean);
+    const description = [
+      'Append three steps.',
+      run('echo step 1 >> steps.txt'),
+      run(step2),
+      run('echo step 3 >> steps.txt'),
+    ].join('\n\n');
+    const subjects = async (branch: string) =>
+      (await git(repo, ['log', '--reverse', '--format=%s', `${base}..${branch}`])).split('\n').filter(Boolean);
     const { database } = stack.config;
     if (database.mode !== 'local') throw new Error('this test locks the local database file');
 
-    const first = spawn(process.execPath, [SWARM_BIN, 'worker', '--model', 'local'], { env: { ...process.env, ...stack.env }, stdio: 'ignore' });
+    const first = spawn(process.execPath, [SWARM_BIN, 'worker', '--model', 'local'], {
+      env: { ...process.env, ...stack.env },
+      stdio: 'ignore',
+    });
     try {
       const task = await stack.client.createTask({ title: 'Killed after a checkpoint commit', description, repo });
       const handle = stack.testEnv.client.workflow.getHandle(task.workflowId);
@@ -145,7 +173,9 @@ describe('a worker SIGKILLed in the middle of a long activity', () => {
       try {
         writeFileSync(go, '');
         const turn2 = `swarm(${task.id}): attempt 1, turn 2`;
-        await expect.poll(async () => (await subjects(task.branch)).includes(turn2), { timeout: 30_000, interval: 20 }).toBe(true);
+        await expect
+          .poll(async () => (await subjects(task.branch)).includes(turn2), { timeout: 30_000, interval: 20 })
+          .toBe(true);
         first.kill('SIGKILL');
         await new Promise((resolve) => first.once('exit', resolve));
       } finally {
@@ -159,10 +189,16 @@ describe('a worker SIGKILLed in the middle of a long activity', () => {
 
       expect(await git(repo, ['show', 'main:steps.txt'])).toBe('step 1\nstep 2\nstep 3');
       // One commit per turn that changed files (turn 4 only finishes); the dead worker's turn 2 commit is gone.
-      expect(await subjects(task.branch)).toEqual([1, 2, 3].map((turn) => `swarm(${task.id}): attempt 1, turn ${turn}`));
+      expect(await subjects(task.branch)).toEqual(
+        [1, 2, 3].map((turn) => `swarm(${task.id}): attempt 1, turn ${turn}`),
+      );
       const calls = (await stack.store.modelCalls.listForTask(task.id)).map((c) => `${c.turn}.${c.try}`);
       expect(calls).toEqual(['1.1', '2.1', '2.2', '3.1', '4.1']);
-      expect(await stack.store.results.get(task.id)).toMatchObject({ status: 'succeeded', attempts: 1, agentId: second.agentId });
+      expect(await stack.store.results.get(task.id)).toMatchObject({
+        status: 'succeeded',
+        attempts: 1,
+        agentId: second.agentId,
+      });
     } finally {
       if (first.exitCode === null && first.signalCode === null) first.kill('SIGKILL');
     }

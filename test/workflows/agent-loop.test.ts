@@ -40,7 +40,8 @@ describe('the durable agent loop on real Temporal, with two worker kinds', () =>
     await stack?.teardown();
   });
 
-  const newRepo = (name: string) => createFixtureRepo(path.join(tempDir(name), 'repo'), nodeProjectFiles({ 'README.md': '# fixture\n' }));
+  const newRepo = (name: string) =>
+    createFixtureRepo(path.join(tempDir(name), 'repo'), nodeProjectFiles({ 'README.md': '# fixture\n' }));
   const result = (workflowId: string) => stack.testEnv.client.workflow.getHandle(workflowId).result();
 
   it('completes a multi-file change turn by turn, checkpointing every turn', async () => {
@@ -56,7 +57,12 @@ describe('the durable agent loop on real Temporal, with two worker kinds', () =>
       '```run\nnode --test test/mul.test.js\n```',
     ].join('\n');
     const task = await worker.runUntil(async () => {
-      const task = await stack.client.createTask({ title: 'Multi-file change', description, repo, skills: ['javascript'] });
+      const task = await stack.client.createTask({
+        title: 'Multi-file change',
+        description,
+        repo,
+        skills: ['javascript'],
+      });
       await result(task.workflowId);
       return task;
     });
@@ -65,8 +71,18 @@ describe('the durable agent loop on real Temporal, with two worker kinds', () =>
     // Turn 0 holds the prompt; six tool turns; the seventh calls finish.
     expect(turns.map((t) => t.turn)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     expect(turns.at(-1)?.done).toBe(true);
-    const toolNames = turns.slice(1).flatMap((t) => t.messages.flatMap((m) => (m.role === 'assistant' ? m.toolCalls.map((c) => c.name) : [])));
-    expect(toolNames).toEqual(['write_file', 'write_file', 'append_file', 'delete_file', 'delete_file', 'run_command', 'finish']);
+    const toolNames = turns
+      .slice(1)
+      .flatMap((t) => t.messages.flatMap((m) => (m.role === 'assistant' ? m.toolCalls.map((c) => c.name) : [])));
+    expect(toolNames).toEqual([
+      'write_file',
+      'write_file',
+      'append_file',
+      'delete_file',
+      'delete_file',
+      'run_command',
+      'finish',
+    ]);
     const runResult = turns[6]!.messages.find((m) => m.role === 'tool');
     expect(runResult?.role === 'tool' && runResult.results[0]!.output).toMatch(/pass 1/);
     // Each turn that changed files left a checkpoint commit on the task branch.
@@ -82,7 +98,13 @@ describe('the durable agent loop on real Temporal, with two worker kinds', () =>
     expect(await git(repo, ['show', 'main:README.md'])).toContain('`mul(a, b)` multiplies.');
     expect(await git(repo, ['ls-tree', '--name-only', '-r', 'main'])).not.toContain('src/sum.js');
     const [attempt] = await stack.store.attempts.listForTask(task.id);
-    expect(attempt!.filesChanged.sort()).toEqual(['README.md', 'src/mul.js', 'src/sum.js', 'test/mul.test.js', 'test/sum.test.js']);
+    expect(attempt!.filesChanged.sort()).toEqual([
+      'README.md',
+      'src/mul.js',
+      'src/sum.js',
+      'test/mul.test.js',
+      'test/sum.test.js',
+    ]);
     expect(await stack.store.artifacts.get(attempt!.transcriptArtifactId!)).toContain('[tool call write_file]');
     const shown = await stack.client.showTask(task.id);
     expect(shown?.usage.calls).toBe(7);
@@ -97,13 +119,26 @@ describe('the durable agent loop on real Temporal, with two worker kinds', () =>
         const online = await stack.store.agents.list();
         expect(online.map((a) => a.id).sort()).toEqual([docs.agentId, local.agentId].sort());
         expect(new Set(online.map((a) => a.modelType))).toEqual(new Set(['local', 'docs']));
-        const listed = await run(process.execPath, [SWARM_BIN, 'agents', 'list'], { env: { ...process.env, ...stack.env } });
-        for (const agent of [local, docs]) expect(listed.stdout).toMatch(new RegExp(`${agent.agentId}\\s+(local|docs)\\s+online`));
+        const listed = await run(process.execPath, [SWARM_BIN, 'agents', 'list'], {
+          env: { ...process.env, ...stack.env },
+        });
+        for (const agent of [local, docs])
+          expect(listed.stdout).toMatch(new RegExp(`${agent.agentId}\\s+(local|docs)\\s+online`));
 
-        const bySkill = await stack.client.createTask({ title: 'Docs', description: writeBlock('docs/guide.md', '# Guide'), skills: ['docs'], repo });
+        const bySkill = await stack.client.createTask({
+          title: 'Docs',
+          description: writeBlock('docs/guide.md', '# Guide'),
+          skills: ['docs'],
+          repo,
+        });
         expect(bySkill.modelType).toBe('docs');
         await result(bySkill.workflowId);
-        const byName = await stack.client.createTask({ title: 'Code', description: writeBlock('src/mul.js', MUL), model: 'local', repo });
+        const byName = await stack.client.createTask({
+          title: 'Code',
+          description: writeBlock('src/mul.js', MUL),
+          model: 'local',
+          repo,
+        });
         await result(byName.workflowId);
 
         expect((await stack.store.attempts.listForTask(bySkill.id))[0]?.agentId).toBe(docs.agentId);
@@ -112,9 +147,9 @@ describe('the durable agent loop on real Temporal, with two worker kinds', () =>
         expect(described.taskQueue).toBe(`${stack.config.temporal.taskQueuePrefix}.docs`);
       }),
     );
-    await expect(stack.client.createTask({ title: 'x', description: 'y', skills: ['docs'], model: 'local', repo })).rejects.toThrow(
-      /model "local" lacks the required skill\(s\): docs/,
-    );
+    await expect(
+      stack.client.createTask({ title: 'x', description: 'y', skills: ['docs'], model: 'local', repo }),
+    ).rejects.toThrow(/model "local" lacks the required skill\(s\): docs/);
   });
 
   it('falls back to the second model type after the configured number of failed attempts', async () => {
@@ -125,7 +160,11 @@ describe('the durable agent loop on real Temporal, with two worker kinds', () =>
       docs.runUntil(async () => {
         const task = await stack.client.createTask({
           title: 'Needs the fallback',
-          description: [writeBlock('src/mul.js', 'export const mul = () => 0;', '1'), writeBlock('src/mul.js', MUL, '2-'), writeBlock('test/mul.test.js', MUL_TEST)].join('\n'),
+          description: [
+            writeBlock('src/mul.js', 'export const mul = () => 0;', '1'),
+            writeBlock('src/mul.js', MUL, '2-'),
+            writeBlock('test/mul.test.js', MUL_TEST),
+          ].join('\n'),
           model: 'local',
           repo,
         });
@@ -153,7 +192,9 @@ describe('the durable agent loop on real Temporal, with two worker kinds', () =>
 
     const waitForPause = async (workflowId: string) => {
       const handle = stack.testEnv.client.workflow.getHandle(workflowId);
-      await expect.poll(async () => (await handle.query(statusQuery)).status, { timeout: 30_000 }).toBe('awaiting_approval');
+      await expect
+        .poll(async () => (await handle.query(statusQuery)).status, { timeout: 30_000 })
+        .toBe('awaiting_approval');
       return handle;
     };
 
@@ -188,14 +229,18 @@ describe('the durable agent loop on real Temporal, with two worker kinds', () =>
       const task = await overBudgetTask(repo);
       const outcome = await worker.runUntil(async () => {
         const handle = await waitForPause(task.workflowId);
-        await expect(stack.client.approveBudget(task.id, { addTokens: -5 })).rejects.toThrow(/addTokens must be a positive number/);
+        await expect(stack.client.approveBudget(task.id, { addTokens: -5 })).rejects.toThrow(
+          /addTokens must be a positive number/,
+        );
         await stack.client.rejectBudget(task.id, 'too expensive for a demo');
         return handle.result().catch((e: unknown) => e);
       });
       expect(outcome).toBeInstanceOf(WorkflowFailedError);
       const stored = await stack.store.results.get(task.id);
       expect(stored?.status).toBe('failed');
-      expect(stored?.failureReason).toMatch(/budget exceeded \(\d+ tokens, \$0\.0000\) and rejected: too expensive for a demo/);
+      expect(stored?.failureReason).toMatch(
+        /budget exceeded \(\d+ tokens, \$0\.0000\) and rejected: too expensive for a demo/,
+      );
       expect((await stack.store.tasks.get(task.id))?.status).toBe('failed');
       expect(await git(repo, ['rev-list', '--count', 'main'])).toBe('1');
     });

@@ -9,7 +9,10 @@ import { createFixtureRepo, nodeProjectFiles } from '../helpers/fixture-repo.js'
 import { createTestStack, tempDir, type TestStack } from '../helpers/test-env.js';
 
 /** Three turns that each append one line, then the model finishes on turn 4. */
-const THREE_STEPS = ['Append three steps.', ...[1, 2, 3].map((n) => '```run\necho step ' + n + ' >> steps.txt\n```')].join('\n\n');
+const THREE_STEPS = [
+  'Append three steps.',
+  ...[1, 2, 3].map((n) => '```run\necho step ' + n + ' >> steps.txt\n```'),
+].join('\n\n');
 
 describe('exactly-once effects when a step fails after its effect, on real Temporal', () => {
   let stack: TestStack;
@@ -41,7 +44,9 @@ describe('exactly-once effects when a step fails after its effect, on real Tempo
 
     expect(fired).toEqual(['agentTurns.save', 'agentTurns.save']);
     expect(await git(repo, ['show', 'main:steps.txt'])).toBe('step 1\nstep 2\nstep 3');
-    expect(await branchSubjects(repo, base, task.branch)).toEqual([1, 2, 3].map((turn) => `swarm(${task.id}): attempt 1, turn ${turn}`));
+    expect(await branchSubjects(repo, base, task.branch)).toEqual(
+      [1, 2, 3].map((turn) => `swarm(${task.id}): attempt 1, turn ${turn}`),
+    );
     // Turn 2's model call was made (and paid) again by its second try; turn 3's stored result was returned, not recomputed.
     const calls = (await stack.store.modelCalls.listForTask(task.id)).map((c) => `${c.turn}.${c.try}`);
     expect(calls).toEqual(['1.1', '2.1', '2.2', '3.1', '4.1']);
@@ -54,10 +59,20 @@ describe('exactly-once effects when a step fails after its effect, on real Tempo
     const log = path.join(dir, 'checks.log');
     // Says whether it checks the base (baseline) or the agent's work (which has steps.txt).
     const check = `if [ -f steps.txt ]; then echo attempt >> ${log}; else echo baseline >> ${log}; fi`;
-    const repo = await createFixtureRepo(path.join(dir, 'repo'), nodeProjectFiles({ '.swarm.json': JSON.stringify({ checks: { count: check } }) }));
+    const repo = await createFixtureRepo(
+      path.join(dir, 'repo'),
+      nodeProjectFiles({ '.swarm.json': JSON.stringify({ checks: { count: check } }) }),
+    );
     const fired: string[] = [];
     let store = failOnce(stack.store, 'attempts', 'finishChecks', () => true, 'after', fired);
-    store = failOnce(store, 'branches', 'upsert', (b: Omit<BranchRecord, 'updatedAt'>) => b.status === 'merged', 'after', fired);
+    store = failOnce(
+      store,
+      'branches',
+      'upsert',
+      (b: Omit<BranchRecord, 'updatedAt'>) => b.status === 'merged',
+      'after',
+      fired,
+    );
     // The check logs each run to a file outside the worktree, which only an unconfined check can write.
     const worker = await stack.createWorker('local', { store, unconfined: true });
     const task = await worker.runUntil(async () => {
@@ -68,7 +83,9 @@ describe('exactly-once effects when a step fails after its effect, on real Tempo
 
     expect(fired).toEqual(['attempts.finishChecks', 'branches.upsert']);
     expect(readFileSync(log, 'utf8')).toBe('baseline\nattempt\n');
-    expect((await stack.store.checkRuns.list(task.id)).map((r) => [r.attempt, r.round, r.name])).toEqual([[1, 1, 'count']]);
+    expect((await stack.store.checkRuns.list(task.id)).map((r) => [r.attempt, r.round, r.name])).toEqual([
+      [1, 1, 'count'],
+    ]);
     expect(await git(repo, ['rev-list', '--count', '--merges', 'main'])).toBe('1');
     const merged = await stack.store.results.get(task.id);
     expect(merged).toMatchObject({ status: 'succeeded', mergeCommit: await git(repo, ['rev-parse', 'main']) });

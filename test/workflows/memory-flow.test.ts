@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFixtureRepo, MUL_TEST, nodeProjectFiles, writeBlock } from '../helpers/fixture-repo.js';
 import { createTestStack, tempDir, type TestStack } from '../helpers/test-env.js';
 
-
 describe('shared memory flowing between tasks, on real Temporal and libSQL vectors', () => {
   let stack: TestStack;
   beforeAll(async () => {
@@ -26,7 +25,12 @@ describe('shared memory flowing between tasks, on real Temporal and libSQL vecto
       ].join('\n');
 
     const [first, second] = await worker.runUntil(async () => {
-      const first = await stack.client.createTask({ title: 'Add a multiply function', description: description(''), repo, skills: ['javascript'] });
+      const first = await stack.client.createTask({
+        title: 'Add a multiply function',
+        description: description(''),
+        repo,
+        skills: ['javascript'],
+      });
       await stack.testEnv.client.workflow.getHandle(first.workflowId).result();
       const second = await stack.client.createTask({
         title: 'Add a multiply function again',

@@ -34,7 +34,9 @@ const leakyTest = (passes: boolean) =>
     "import { readFileSync } from 'node:fs';",
     "const token = readFileSync('fixtures/deploy-token.txt', 'utf8').trim();",
     "test('deploys with the token', () => {",
-    passes ? '  return;' : "  throw new Error(`deploy refused: key ${readFileSync('fixtures/leaked-key.txt', 'utf8').trim()} token ${token}`);",
+    passes
+      ? '  return;'
+      : "  throw new Error(`deploy refused: key ${readFileSync('fixtures/leaked-key.txt', 'utf8').trim()} token ${token}`);",
     '});',
   ].join('\n');
 
@@ -45,7 +47,9 @@ describe('secrets printed by a check or a command stay out of the database', () 
   beforeAll(async () => {
     // Checks run with the worker process's environment: this test process is the worker.
     process.env.OPENAI_API_KEY = OPENAI_KEY;
-    stack = await createTestStack({ env: { OPENAI_API_KEY: OPENAI_KEY, JETPACK_E2E_DEPLOY_TOKEN: DEPLOY_TOKEN, SWARM_DEFAULT_MODEL: 'local' } });
+    stack = await createTestStack({
+      env: { OPENAI_API_KEY: OPENAI_KEY, JETPACK_E2E_DEPLOY_TOKEN: DEPLOY_TOKEN, SWARM_DEFAULT_MODEL: 'local' },
+    });
   });
   afterAll(async () => {
     if (savedKey === undefined) delete process.env.OPENAI_API_KEY;
@@ -56,7 +60,10 @@ describe('secrets printed by a check or a command stay out of the database', () 
   it('redacts the key and the token from check runs, snapshots, feedback, prompts, turns, results and memories', async () => {
     const repo = await createFixtureRepo(
       path.join(tempDir('leaky'), 'repo'),
-      nodeProjectFiles({ 'fixtures/deploy-token.txt': `${DEPLOY_TOKEN}\n`, 'fixtures/leaked-key.txt': `${OPENAI_KEY}\n` }),
+      nodeProjectFiles({
+        'fixtures/deploy-token.txt': `${DEPLOY_TOKEN}\n`,
+        'fixtures/leaked-key.txt': `${OPENAI_KEY}\n`,
+      }),
     );
     const worker = await stack.createWorker();
     const task = await worker.runUntil(async () => {
@@ -79,7 +86,9 @@ describe('secrets printed by a check or a command stay out of the database', () 
     // The run really printed the secrets: attempt 1 failed on the token, and the output shows where they were.
     expect((await stack.store.results.get(task.id))?.attempts).toBe(2);
     const [test, build] = await stack.store.checkRuns.list(task.id, 1);
-    expect(build?.output).toContain('env key: undefined\nleaked key: [redacted]\nrepo token: [redacted]\nshaped: [redacted]');
+    expect(build?.output).toContain(
+      'env key: undefined\nleaked key: [redacted]\nrepo token: [redacted]\nshaped: [redacted]',
+    );
     expect(JSON.stringify(test?.result)).toContain('deploy refused: key [redacted] token [redacted]');
     const attempts = await stack.store.attempts.listForTask(task.id);
     expect(attempts.map((a) => a.status)).toEqual(['checks_failed', 'checks_passed']);
@@ -93,16 +102,26 @@ describe('secrets printed by a check or a command stay out of the database', () 
       expect(await columnsContaining(stack.store.db, secret)).toEqual([]);
     }
     // The workflow history (Temporal's own store) carries ids and summaries, not outputs: none of them either.
-    const history = JSON.stringify(await stack.testEnv.client.workflow.getHandle(task.workflowId).fetchHistory(), (key, value: unknown) =>
-      key === 'data' && typeof value === 'string' ? Buffer.from(value, 'base64').toString('utf8') : value);
+    const history = JSON.stringify(
+      await stack.testEnv.client.workflow.getHandle(task.workflowId).fetchHistory(),
+      (key, value: unknown) =>
+        key === 'data' && typeof value === 'string' ? Buffer.from(value, 'base64').toString('utf8') : value,
+    );
     expect(history).toContain('Read the deploy token');
     for (const secret of [OPENAI_KEY, DEPLOY_TOKEN, GITHUB_TOKEN]) expect(history).not.toContain(secret);
 
     const redactedIn = await columnsContaining(stack.store.db, '[redacted]');
-    expect(redactedIn).toEqual(expect.arrayContaining([
-      'agent_turns.messages', 'artifacts.content', 'check_runs.output', 'check_runs.result', 'memories.content',
-      'quality_snapshots.comparison', 'quality_snapshots.metrics',
-    ]));
+    expect(redactedIn).toEqual(
+      expect.arrayContaining([
+        'agent_turns.messages',
+        'artifacts.content',
+        'check_runs.output',
+        'check_runs.result',
+        'memories.content',
+        'quality_snapshots.comparison',
+        'quality_snapshots.metrics',
+      ]),
+    );
   });
 });
 
@@ -114,7 +133,14 @@ describe('a coding-agent CLI that prints a secret in its summary', () => {
     // knows the keys it passes to the child; the token is a secret of the worker's environment.
     const dir = tempDir('cli-leak-config');
     const configFile = path.join(dir, 'swarm.config.json');
-    writeFileSync(configFile, JSON.stringify({ models: { cmd: { adapter: 'command', command: 'cat > /dev/null; echo note > notes.txt; cat fixtures/deploy-token.txt' } } }));
+    writeFileSync(
+      configFile,
+      JSON.stringify({
+        models: {
+          cmd: { adapter: 'command', command: 'cat > /dev/null; echo note > notes.txt; cat fixtures/deploy-token.txt' },
+        },
+      }),
+    );
     stack = await createTestStack({ configFile, env: { JETPACK_E2E_DEPLOY_TOKEN: DEPLOY_TOKEN } });
   });
   afterAll(async () => {
@@ -122,10 +148,17 @@ describe('a coding-agent CLI that prints a secret in its summary', () => {
   });
 
   it('keeps it out of the commit message, the workflow history and the database', async () => {
-    const repo = await createFixtureRepo(path.join(tempDir('cli-leaky'), 'repo'), nodeProjectFiles({ 'fixtures/deploy-token.txt': `${DEPLOY_TOKEN}\n` }));
+    const repo = await createFixtureRepo(
+      path.join(tempDir('cli-leaky'), 'repo'),
+      nodeProjectFiles({ 'fixtures/deploy-token.txt': `${DEPLOY_TOKEN}\n` }),
+    );
     const worker = await stack.createWorker('cmd');
     const task = await worker.runUntil(async () => {
-      const task = await stack.client.createTask({ title: 'Show the token', description: 'Print the deploy token.', repo });
+      const task = await stack.client.createTask({
+        title: 'Show the token',
+        description: 'Print the deploy token.',
+        repo,
+      });
       await stack.testEnv.client.workflow.getHandle(task.workflowId).result();
       return task;
     });
@@ -134,8 +167,11 @@ describe('a coding-agent CLI that prints a secret in its summary', () => {
     expect(attempt?.summary).toBe('command exited with code 0: [redacted]');
     expect(await git(repo, ['log', '--all', '--format=%B'])).toContain('command exited with code 0: [redacted]');
     expect(await git(repo, ['log', '--all', '--format=%B'])).not.toContain(DEPLOY_TOKEN);
-    const history = JSON.stringify(await stack.testEnv.client.workflow.getHandle(task.workflowId).fetchHistory(), (key, value: unknown) =>
-      key === 'data' && typeof value === 'string' ? Buffer.from(value, 'base64').toString('utf8') : value);
+    const history = JSON.stringify(
+      await stack.testEnv.client.workflow.getHandle(task.workflowId).fetchHistory(),
+      (key, value: unknown) =>
+        key === 'data' && typeof value === 'string' ? Buffer.from(value, 'base64').toString('utf8') : value,
+    );
     expect(history).toContain('command exited with code 0: [redacted]');
     expect(history).not.toContain(DEPLOY_TOKEN);
     expect(await columnsContaining(stack.store.db, DEPLOY_TOKEN)).toEqual([]);

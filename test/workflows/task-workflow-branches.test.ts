@@ -17,18 +17,38 @@ type Call = { name: string; input: Record<string, unknown> };
 type Script = Partial<{ [K in keyof Activities]: (input: Parameters<Activities[K]>[0]) => Promise<unknown> }>;
 
 const usage = { inputTokens: 10, outputTokens: 5, costUsd: 0 };
-const completed = { status: 'completed' as const, summary: 'done', commitSha: 'abc', filesChanged: 1, feedbackArtifactId: null };
+const completed = {
+  status: 'completed' as const,
+  summary: 'done',
+  commitSha: 'abc',
+  filesChanged: 1,
+  feedbackArtifactId: null,
+};
 
 function stubActivities(calls: Call[], script: Script) {
   const names = [
-    'prepareWorkspace', 'ensureBaseline', 'agentTurn', 'runAgent', 'runChecks', 'landChanges',
-    'recordLearnings', 'recordResult', 'recordTaskStatus', 'cleanupWorkspace',
+    'prepareWorkspace',
+    'ensureBaseline',
+    'agentTurn',
+    'runAgent',
+    'runChecks',
+    'landChanges',
+    'recordLearnings',
+    'recordResult',
+    'recordTaskStatus',
+    'cleanupWorkspace',
   ] as const;
   const defaults: Script = {
     prepareWorkspace: async () => ({ branch: 'swarm/x', baseSha: 'base' }),
     ensureBaseline: async () => ({ collected: false, checks: 1 }),
     agentTurn: async ({ turn }) => ({ done: turn >= 2, usage, outcome: turn >= 2 ? completed : null }),
-    runChecks: async () => ({ passed: true, quality: 'pass', summary: 'pass', failedChecks: [], feedbackArtifactId: null }),
+    runChecks: async () => ({
+      passed: true,
+      quality: 'pass',
+      summary: 'pass',
+      failedChecks: [],
+      feedbackArtifactId: null,
+    }),
     landChanges: async () => ({ status: 'merged', mergeCommit: 'merge' }),
     recordLearnings: async () => ({ stored: 0 }),
     recordResult: async () => ({ recorded: true }),
@@ -78,11 +98,16 @@ describe('taskWorkflow branches (stub activities, real server)', () => {
       ...overrides,
     };
     const handle = await env.client.workflow.start<typeof taskWorkflow>('taskWorkflow', {
-      taskQueue, workflowId: `task-${input.taskId}`, args: [input],
+      taskQueue,
+      workflowId: `task-${input.taskId}`,
+      args: [input],
     });
     // Queries need a live worker: the final state is read before the worker stops.
     const outcome = await worker.runUntil(async () => {
-      const settled = await handle.result().then((value) => ({ value, error: null }), (error: unknown) => ({ value: null, error }));
+      const settled = await handle.result().then(
+        (value) => ({ value, error: null }),
+        (error: unknown) => ({ value: null, error }),
+      );
       const state = await handle.query<{ budget: { usedTokens: number }; attempt: number }>('status');
       return { ...settled, state };
     });
@@ -115,7 +140,9 @@ describe('taskWorkflow branches (stub activities, real server)', () => {
   });
 
   it('fails with the conflicting files named when the base branch conflicts', async () => {
-    const { calls, error } = await run({ landChanges: async () => ({ status: 'conflict', files: ['src/a.js', 'src/b.js'] }) });
+    const { calls, error } = await run({
+      landChanges: async () => ({ status: 'conflict', files: ['src/a.js', 'src/b.js'] }),
+    });
     expect(failureMessage(error)).toContain('merge conflict with the base branch in: src/a.js, src/b.js');
     // A conflict is fatal today: one attempt, no retry of the agent.
     expect(named(calls, 'agentTurn').map((i) => i.attempt)).toEqual([1, 1]);
@@ -125,7 +152,9 @@ describe('taskWorkflow branches (stub activities, real server)', () => {
 
   it(`gives up after ${MAX_BASE_SYNC_ROUNDS} re-checks when the base keeps moving`, async () => {
     const { calls, error } = await run({ landChanges: async () => ({ status: 'needs_recheck', baseSha: 'moved' }) });
-    expect(failureMessage(error)).toContain(`the base branch kept moving; gave up after ${MAX_BASE_SYNC_ROUNDS} re-checks`);
+    expect(failureMessage(error)).toContain(
+      `the base branch kept moving; gave up after ${MAX_BASE_SYNC_ROUNDS} re-checks`,
+    );
     expect(named(calls, 'runChecks').map((i) => i.round)).toEqual([1, 2, 3, 4, 5]);
     expect(named(calls, 'landChanges')).toHaveLength(MAX_BASE_SYNC_ROUNDS);
     expect(named(calls, 'recordResult')).toEqual([expect.objectContaining({ status: 'failed' })]);
@@ -150,13 +179,22 @@ describe('taskWorkflow branches (stub activities, real server)', () => {
     const { calls, value } = await run({
       runChecks: async () =>
         ++gate === 1
-          ? { passed: false, quality: 'regression', summary: 'regression: 1 newFailingTest', failedChecks: ['test'], feedbackArtifactId: 'fb-1' }
+          ? {
+              passed: false,
+              quality: 'regression',
+              summary: 'regression: 1 newFailingTest',
+              failedChecks: ['test'],
+              feedbackArtifactId: 'fb-1',
+            }
           : { passed: true, quality: 'pass', summary: 'pass', failedChecks: [], feedbackArtifactId: null },
     });
     expect(value).toMatchObject({ status: 'succeeded', attempts: 2 });
     const turns = named(calls, 'agentTurn');
     expect(turns.map((t) => [t.attempt, t.turn, t.feedbackArtifactId])).toEqual([
-      [1, 1, null], [1, 2, null], [2, 1, 'fb-1'], [2, 2, 'fb-1'],
+      [1, 1, null],
+      [1, 2, null],
+      [2, 1, 'fb-1'],
+      [2, 2, 'fb-1'],
     ]);
   });
 });

@@ -4,12 +4,17 @@ import path from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statusQuery } from '../../workflows/task-workflow.js';
-import { JetpackAttempt, JetpackModel, JetpackPriority, JetpackQuality, JetpackStatus } from '../../workflows/search-attributes.js';
+import {
+  JetpackAttempt,
+  JetpackModel,
+  JetpackPriority,
+  JetpackQuality,
+  JetpackStatus,
+} from '../../workflows/search-attributes.js';
 import { git } from '../../workspace/git.js';
 import { createFixtureRepo, MUL, MUL_TEST, nodeProjectFiles, writeBlock } from '../helpers/fixture-repo.js';
 import { findProcesses, isRunning } from '../helpers/processes.js';
 import { createTestStack, tempDir, type TestStack } from '../helpers/test-env.js';
-
 
 describe('taskWorkflow on a real Temporal server, libSQL file and git repo', () => {
   let stack: TestStack;
@@ -66,7 +71,11 @@ describe('taskWorkflow on a real Temporal server, libSQL file and git repo', () 
     expect(checks[0]!.durationMs).toBeGreaterThan(0);
 
     const [attempt] = await stack.store.attempts.listForTask(task.id);
-    expect(attempt).toMatchObject({ attempt: 1, status: 'checks_passed', filesChanged: ['src/mul.js', 'test/mul.test.js'] });
+    expect(attempt).toMatchObject({
+      attempt: 1,
+      status: 'checks_passed',
+      filesChanged: ['src/mul.js', 'test/mul.test.js'],
+    });
     expect(await stack.store.artifacts.get(attempt!.promptArtifactId!)).toContain('Add a multiply function');
 
     const branch = await stack.store.branches.get(repo, task.branch);
@@ -114,14 +123,18 @@ describe('taskWorkflow on a real Temporal server, libSQL file and git repo', () 
     expect(attempts.map((a) => a.status)).toEqual(['checks_failed', 'checks_failed', 'checks_passed']);
     const verdicts = await Promise.all([1, 2, 3].map((n) => stack.store.quality.getAttempt(task.id, n)));
     expect(verdicts.map((s) => s?.comparison?.verdict)).toEqual(['regression', 'regression', 'pass']);
-    expect(verdicts[0]?.comparison?.regressions).toContainEqual(expect.objectContaining({ rule: 'newFailingTest', severity: 'error' }));
+    expect(verdicts[0]?.comparison?.regressions).toContainEqual(
+      expect.objectContaining({ rule: 'newFailingTest', severity: 'error' }),
+    );
     const prompts = await Promise.all(attempts.map((a) => stack.store.artifacts.get(a.promptArtifactId!)));
     expect(prompts[0]).not.toContain('Feedback from the previous attempt');
     // Attempt 2 saw attempt 1's real node:test failure (7 !== 12); attempt 3 saw attempt 2's (13 !== 12).
     expect(prompts[1]).toContain('Feedback from the previous attempt');
     expect(prompts[1]).toMatch(/7 !== 12/);
     // The gate names the failing test with its location and message, not just a failed command.
-    expect(prompts[1]).toContain('### Tests that fail now but not on the base branch (blocking)\n- `mul multiplies` (test/mul.test.js:4:1)');
+    expect(prompts[1]).toContain(
+      '### Tests that fail now but not on the base branch (blocking)\n- `mul multiplies` (test/mul.test.js:4:1)',
+    );
     expect(prompts[2]).toMatch(/13 !== 12/);
     expect(attempts[1]!.feedbackArtifactId).toBe(`${task.id}/1/feedback`);
 
@@ -139,13 +152,20 @@ describe('taskWorkflow on a real Temporal server, libSQL file and git repo', () 
       repo,
       maxAttempts: 2,
     });
-    const outcome = await worker.runUntil(stack.testEnv.client.workflow.getHandle(task.workflowId).result().catch((e: unknown) => e));
+    const outcome = await worker.runUntil(
+      stack.testEnv.client.workflow
+        .getHandle(task.workflowId)
+        .result()
+        .catch((e: unknown) => e),
+    );
     expect(outcome).toBeInstanceOf(WorkflowFailedError);
     expect(String((outcome as WorkflowFailedError).cause?.message)).toMatch(/gave up after 2 of 2 attempt\(s\)/);
 
     const stored = await stack.store.tasks.get(task.id);
     expect(stored?.status).toBe('failed');
-    expect(stored?.failureReason).toMatch(/gave up after 2 of 2 attempt\(s\); last failure: attempt 2: quality gate failed: regression: 1 newFailingTest/);
+    expect(stored?.failureReason).toMatch(
+      /gave up after 2 of 2 attempt\(s\); last failure: attempt 2: quality gate failed: regression: 1 newFailingTest/,
+    );
     const result = await stack.store.results.get(task.id);
     expect(result).toMatchObject({ status: 'failed', attempts: 2, mergeCommit: null });
     expect(await stack.store.checkRuns.list(task.id)).toHaveLength(4);
@@ -160,12 +180,21 @@ describe('taskWorkflow on a real Temporal server, libSQL file and git repo', () 
     const database = stack.config.database.mode === 'local' ? stack.config.database.path : stack.home;
     const repo = await newRepo('sandboxed', {
       // Passes only where the database is hidden and the user's clone is read-only.
-      '.swarm.json': JSON.stringify({ checks: { test: 'node --test', contained: `test ! -e ${database} && test ! -w "$(git rev-parse --git-common-dir)/.."` } }),
+      '.swarm.json': JSON.stringify({
+        checks: {
+          test: 'node --test',
+          contained: `test ! -e ${database} && test ! -w "$(git rev-parse --git-common-dir)/.."`,
+        },
+      }),
     });
     const look = `{ test -e ${database} && echo "database visible" || echo "database hidden"; } > seen.txt`;
     const worker = await stack.createWorker();
     const task = await worker.runUntil(async () => {
-      const task = await stack.client.createTask({ title: 'Look around', description: `${writeBlock('src/mul.js', MUL)}\n\`\`\`run\n${look}\n\`\`\``, repo });
+      const task = await stack.client.createTask({
+        title: 'Look around',
+        description: `${writeBlock('src/mul.js', MUL)}\n\`\`\`run\n${look}\n\`\`\``,
+        repo,
+      });
       await stack.testEnv.client.workflow.getHandle(task.workflowId).result();
       return task;
     });
@@ -177,13 +206,23 @@ describe('taskWorkflow on a real Temporal server, libSQL file and git repo', () 
     const repo = path.join(tempDir('moving-base'), 'repo');
     // The first `build` after the agent's change waits in the worktree until a teammate has committed
     // to main. The teammate is this test: a check is sandboxed and cannot touch the user's clone.
-    const waitForTeammate = 'if [ -f src/mul.js ] && [ ! -f .teammate-done ]; then touch .waiting; while [ ! -f .teammate-done ]; do sleep 0.1; done; fi';
-    await createFixtureRepo(repo, nodeProjectFiles({ '.swarm.json': JSON.stringify({ checks: { test: 'node --test', build: waitForTeammate } }) }));
+    const waitForTeammate =
+      'if [ -f src/mul.js ] && [ ! -f .teammate-done ]; then touch .waiting; while [ ! -f .teammate-done ]; do sleep 0.1; done; fi';
+    await createFixtureRepo(
+      repo,
+      nodeProjectFiles({ '.swarm.json': JSON.stringify({ checks: { test: 'node --test', build: waitForTeammate } }) }),
+    );
     const worker = await stack.createWorker();
     const task = await worker.runUntil(async () => {
-      const task = await stack.client.createTask({ title: 'Add mul while main moves', description: writeBlock('src/mul.js', MUL), repo });
+      const task = await stack.client.createTask({
+        title: 'Add mul while main moves',
+        description: writeBlock('src/mul.js', MUL),
+        repo,
+      });
       const worktree = path.join(stack.config.worktreesDir, task.id);
-      await expect.poll(() => existsSync(path.join(worktree, '.waiting')), { timeout: 60_000, interval: 100 }).toBe(true);
+      await expect
+        .poll(() => existsSync(path.join(worktree, '.waiting')), { timeout: 60_000, interval: 100 })
+        .toBe(true);
       await writeFile(path.join(repo, 'TEAMMATE.md'), 'teammate\n');
       await git(repo, ['add', 'TEAMMATE.md']);
       await git(repo, ['commit', '-qm', 'teammate change']);
@@ -195,18 +234,27 @@ describe('taskWorkflow on a real Temporal server, libSQL file and git repo', () 
     expect(checks.map((c) => `${c.round}:${c.name}`)).toEqual(['1:test', '1:build', '2:test', '2:build']);
     expect(await git(repo, ['show', 'main:TEAMMATE.md'])).toBe('teammate');
     expect(await git(repo, ['show', 'main:src/mul.js'])).toBe(MUL);
-    expect(await git(repo, ['log', '-1', '--format=%s', 'main'])).toBe(`swarm: merge task ${task.id}: Add mul while main moves`);
+    expect(await git(repo, ['log', '-1', '--format=%s', 'main'])).toBe(
+      `swarm: merge task ${task.id}: Add mul while main moves`,
+    );
   });
 
   it('cancels cleanly: the running check’s process group is killed and the result says cancelled', async () => {
     // A sleep no other test runs, found on the host by its command line (inside, the check sees only its own PID namespace).
     const sleep = `sleep 300.${process.pid}`;
-    const repo = await createFixtureRepo(path.join(tempDir('cancel'), 'repo'), nodeProjectFiles({
-      // Slow only once the agent's file exists, so the base branch's baseline collects quickly.
-      '.swarm.json': JSON.stringify({ checks: { slow: `if [ -f src/mul.js ]; then exec ${sleep}; fi` } }),
-    }));
+    const repo = await createFixtureRepo(
+      path.join(tempDir('cancel'), 'repo'),
+      nodeProjectFiles({
+        // Slow only once the agent's file exists, so the base branch's baseline collects quickly.
+        '.swarm.json': JSON.stringify({ checks: { slow: `if [ -f src/mul.js ]; then exec ${sleep}; fi` } }),
+      }),
+    );
     const worker = await stack.createWorker();
-    const task = await stack.client.createTask({ title: 'Slow checks', description: writeBlock('src/mul.js', MUL), repo });
+    const task = await stack.client.createTask({
+      title: 'Slow checks',
+      description: writeBlock('src/mul.js', MUL),
+      repo,
+    });
     const handle = stack.testEnv.client.workflow.getHandle(task.workflowId);
     await worker.runUntil(async () => {
       await expect.poll(() => findProcesses(sleep, { exact: true }).length, { timeout: 30_000 }).toBe(1);

@@ -7,15 +7,30 @@ import { createFixtureRepo } from '../helpers/fixture-repo.js';
 
 /** Every hook git could run during a commit, merge, checkout, ref update, index write or gc. */
 export const HOOK_NAMES = [
-  'pre-commit', 'prepare-commit-msg', 'commit-msg', 'post-commit', 'pre-merge-commit', 'post-merge', 'post-checkout',
-  'reference-transaction', 'post-index-change', 'pre-auto-gc', 'post-rewrite', 'fsmonitor-watchman',
+  'pre-commit',
+  'prepare-commit-msg',
+  'commit-msg',
+  'post-commit',
+  'pre-merge-commit',
+  'post-merge',
+  'post-checkout',
+  'reference-transaction',
+  'post-index-change',
+  'pre-auto-gc',
+  'post-rewrite',
+  'fsmonitor-watchman',
 ];
 
 /**
  * An executable that appends `name` to `marker` (and, as a `filter`, copies stdin to stdout). The
  * marker existing proves git ran something the "agent" planted.
  */
-export async function markerScript(file: string, name: string, marker: string, opts: { filter?: boolean } = {}): Promise<string> {
+export async function markerScript(
+  file: string,
+  name: string,
+  marker: string,
+  opts: { filter?: boolean } = {},
+): Promise<string> {
   await mkdir(path.dirname(file), { recursive: true });
   await writeFile(file, `#!/bin/sh\necho "${name} $*" >> '${marker}'\n${opts.filter ? 'cat\n' : ''}`);
   await chmod(file, 0o755);
@@ -38,12 +53,21 @@ export interface TaskRepo {
 }
 
 /** A repo on `main` with a task worktree prepared at `worktree` (which may be inside the repo). */
-export async function taskRepo(repo: string, worktree: (repo: string) => string, files = { 'a.txt': 'one\ntwo\nthree\nfour\nfive\n' }): Promise<TaskRepo> {
+export async function taskRepo(
+  repo: string,
+  worktree: (repo: string) => string,
+  files = { 'a.txt': 'one\ntwo\nthree\nfour\nfive\n' },
+): Promise<TaskRepo> {
   await createFixtureRepo(repo, files);
   const worktreePath = worktree(repo);
   const branch = `swarm/${path.basename(worktreePath)}`;
   await prepareWorktree({ repo, baseBranch: 'main', branch, worktreePath });
-  return { repo, worktree: worktreePath, branch, adminDir: path.join(repo, '.git', 'worktrees', path.basename(worktreePath)) };
+  return {
+    repo,
+    worktree: worktreePath,
+    branch,
+    adminDir: path.join(repo, '.git', 'worktrees', path.basename(worktreePath)),
+  };
 }
 
 /** Commits a file on `main` in the user's own checkout. */

@@ -10,7 +10,11 @@ import { taskRepo } from './attack-fixtures.js';
 // worker's secrets, nor a GIT_DIR that points git somewhere else.
 
 let root: string;
-const SECRETS = { OPENAI_API_KEY: 'sk-containment-openai', ANTHROPIC_API_KEY: 'sk-containment-anthropic', SWARM_DB_AUTH_TOKEN: 'containment-token' };
+const SECRETS = {
+  OPENAI_API_KEY: 'sk-containment-openai',
+  ANTHROPIC_API_KEY: 'sk-containment-anthropic',
+  SWARM_DB_AUTH_TOKEN: 'containment-token',
+};
 const saved: Record<string, string | undefined> = {};
 
 beforeAll(async () => {
@@ -28,7 +32,7 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-describe("the environment of git and what it spawns", () => {
+describe('the environment of git and what it spawns', () => {
   it("holds no secret from the worker's environment, in a task worktree and in the user's repo", async () => {
     const t = await taskRepo(path.join(root, 'repo'), () => path.join(root, 'worktrees', 'task'));
     for (const cwd of [t.worktree, t.repo]) {

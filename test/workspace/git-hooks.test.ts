@@ -35,7 +35,9 @@ async function workerCycle(t: TaskRepo & { marker: string }): Promise<void> {
   expect(await ran(t.marker), 'after syncWithBase').toBe('');
   await writeFile(path.join(t.worktree, 'feature.txt'), 'feature, revised\n');
   expect(await commitAll(t.worktree, 'turn 2')).not.toBeNull();
-  expect((await landOnBase({ repo: t.repo, worktree: t.worktree, baseBranch: 'main', message: 'land' })).status).toBe('merged');
+  expect((await landOnBase({ repo: t.repo, worktree: t.worktree, baseBranch: 'main', message: 'land' })).status).toBe(
+    'merged',
+  );
   expect(await ran(t.marker), 'after landOnBase').toBe('');
   expect(await readFile(path.join(t.repo, 'feature.txt'), 'utf8')).toBe('feature, revised\n');
 }
@@ -82,7 +84,12 @@ describe('config the agent set that would execute programs', () => {
 
   it('a merge driver never runs: the file is reported as a conflict instead', async () => {
     const t = await setup();
-    await git(t.worktree, ['config', '--local', 'merge.evil.driver', `${await markerScript(path.join(t.evil, 'driver'), 'driver', t.marker)} %O %A %B`]);
+    await git(t.worktree, [
+      'config',
+      '--local',
+      'merge.evil.driver',
+      `${await markerScript(path.join(t.evil, 'driver'), 'driver', t.marker)} %O %A %B`,
+    ]);
     await writeFile(path.join(t.worktree, '.gitattributes'), 'a.txt merge=evil\n');
     await writeFile(path.join(t.worktree, 'a.txt'), 'ONE\ntwo\nthree\nfour\nfive\n');
     await commitAll(t.worktree, 'task edits line 1');
@@ -111,7 +118,9 @@ describe('refs the agent planted', () => {
     const outcome = await landOnBase({ repo: t.repo, worktree: t.worktree, baseBranch: 'main', message: 'land' });
     expect(outcome.status).toBe('merged');
     const merge = (outcome as { mergeCommit: string }).mergeCommit;
-    expect(await git(t.repo, ['rev-parse', `${merge}^{tree}`])).toBe(await git(t.repo, ['rev-parse', `${checked}^{tree}`]));
+    expect(await git(t.repo, ['rev-parse', `${merge}^{tree}`])).toBe(
+      await git(t.repo, ['rev-parse', `${checked}^{tree}`]),
+    );
     expect(await git(t.repo, ['ls-tree', '--name-only', merge])).not.toContain('unchecked.txt');
   });
 });

@@ -24,7 +24,9 @@ interface UserRepo extends TaskRepo {
 }
 
 async function insideUserRepo(): Promise<UserRepo> {
-  const t = await taskRepo(path.join(root, `repo-${++n}`), (repo) => path.join(repo, '.swarm', 'worktrees', `task-${n}`));
+  const t = await taskRepo(path.join(root, `repo-${++n}`), (repo) =>
+    path.join(repo, '.swarm', 'worktrees', `task-${n}`),
+  );
   // The user's own uncommitted work and the swarm's database, in the same checkout.
   await writeFile(path.join(t.repo, 'a.txt'), 'the user is editing this\n');
   await writeFile(path.join(t.repo, 'notes.txt'), 'user notes\n');
@@ -39,7 +41,10 @@ async function userState(repo: string) {
   const status = await git(repo, ['status', '--porcelain', '--untracked-files=all']);
   return {
     main: await git(repo, ['rev-parse', 'refs/heads/main']),
-    status: status.split('\n').filter((line) => !line.startsWith('?? .swarm/')).join('\n'),
+    status: status
+      .split('\n')
+      .filter((line) => !line.startsWith('?? .swarm/'))
+      .join('\n'),
     staged: await git(repo, ['diff', '--cached', '--name-only']),
   };
 }
@@ -51,16 +56,22 @@ async function expectUserRepoUntouched(u: UserRepo): Promise<void> {
 }
 
 /** The checkpoint went onto the task branch, holding only the agent's work, and the gitfile is back. */
-async function expectCommittedOnTaskBranch(u: UserRepo, commit: { sha: string; files: string[] } | null): Promise<void> {
+async function expectCommittedOnTaskBranch(
+  u: UserRepo,
+  commit: { sha: string; files: string[] } | null,
+): Promise<void> {
   expect(commit).not.toBeNull();
   expect(commit!.files).toEqual(['feature.txt']);
   expect(await git(u.repo, ['rev-parse', `refs/heads/${u.branch}`])).toBe(commit!.sha);
-  expect((await git(u.repo, ['ls-tree', '-r', '--name-only', commit!.sha])).split('\n').sort()).toEqual(['a.txt', 'feature.txt']);
+  expect((await git(u.repo, ['ls-tree', '-r', '--name-only', commit!.sha])).split('\n').sort()).toEqual([
+    'a.txt',
+    'feature.txt',
+  ]);
   expect(await readFile(path.join(u.worktree, '.git'), 'utf8')).toBe(`gitdir: ${u.adminDir}\n`);
 }
 
 describe("commitAll after the agent tampered with the worktree's .git", () => {
-  it('restores a deleted gitfile and commits on the task branch, not on the user\'s main', async () => {
+  it("restores a deleted gitfile and commits on the task branch, not on the user's main", async () => {
     const u = await insideUserRepo();
     await rm(path.join(u.worktree, '.git'));
     const commit = await commitAll(u.worktree, 'checkpoint');
@@ -116,7 +127,12 @@ describe('other worker git on a worktree without its .git', () => {
   it('a retried prepareWorktree repairs the gitfile instead of pruning the worktree', async () => {
     const u = await insideUserRepo();
     await rm(path.join(u.worktree, '.git'));
-    const again = await prepareWorktree({ repo: u.repo, baseBranch: 'main', branch: u.branch, worktreePath: u.worktree });
+    const again = await prepareWorktree({
+      repo: u.repo,
+      baseBranch: 'main',
+      branch: u.branch,
+      worktreePath: u.worktree,
+    });
     expect(again.reused).toBe(true);
     expect(existsSync(path.join(u.worktree, 'feature.txt'))).toBe(true);
     await expectCommittedOnTaskBranch(u, await commitAll(u.worktree, 'checkpoint'));

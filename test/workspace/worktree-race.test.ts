@@ -18,7 +18,12 @@ describe('worktree admin operations of one repository, concurrently in one proce
         for (let round = 0; round < 4; round++) {
           const worktree = path.join(root, 'worktrees', `t${task}r${round}`);
           try {
-            await prepareWorktree({ repo, baseBranch: 'main', branch: `swarm/t${task}r${round}`, worktreePath: worktree });
+            await prepareWorktree({
+              repo,
+              baseBranch: 'main',
+              branch: `swarm/t${task}r${round}`,
+              worktreePath: worktree,
+            });
             await withDetachedCheckout(repo, 'main', path.join(root, 'checkouts'), async () => undefined);
             await removeWorktree(repo, worktree);
           } catch (err) {

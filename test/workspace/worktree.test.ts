@@ -56,9 +56,11 @@ async function commitOnMain(repo: string, file: string, content: string): Promis
 }
 
 const sha = (cwd: string, rev: string) => git(cwd, ['rev-parse', rev]);
-const parents = async (cwd: string, rev: string) => (await git(cwd, ['rev-list', '--parents', '-n', '1', rev])).split(' ').slice(1);
+const parents = async (cwd: string, rev: string) =>
+  (await git(cwd, ['rev-list', '--parents', '-n', '1', rev])).split(' ').slice(1);
 const status = (cwd: string) => git(cwd, ['status', '--porcelain']);
-const land = (s: Setup, message = 'swarm: land task') => landOnBase({ repo: s.repo, worktree: s.worktree, baseBranch: 'main', message });
+const land = (s: Setup, message = 'swarm: land task') =>
+  landOnBase({ repo: s.repo, worktree: s.worktree, baseBranch: 'main', message });
 
 describe('resolveRepo', () => {
   it('returns the top level of the repository containing the path', async () => {
@@ -100,7 +102,12 @@ describe('prepareWorktree', () => {
   it('creates the task branch from the base branch in a new worktree', async () => {
     const s = await freshRepo();
     const base = await sha(s.repo, 'main');
-    const prepared = await prepareWorktree({ repo: s.repo, baseBranch: 'main', branch: s.branch, worktreePath: s.worktree });
+    const prepared = await prepareWorktree({
+      repo: s.repo,
+      baseBranch: 'main',
+      branch: s.branch,
+      worktreePath: s.worktree,
+    });
     expect(prepared).toEqual({ worktreePath: s.worktree, baseSha: base, headSha: base, reused: false });
     expect(await currentBranch(s.worktree)).toBe(s.branch);
     expect(await sha(s.repo, s.branch)).toBe(base);
@@ -126,7 +133,12 @@ describe('prepareWorktree', () => {
     await removeWorktree(s.repo, s.worktree);
     expect(existsSync(s.worktree)).toBe(false);
 
-    const again = await prepareWorktree({ repo: s.repo, baseBranch: 'main', branch: s.branch, worktreePath: s.worktree });
+    const again = await prepareWorktree({
+      repo: s.repo,
+      baseBranch: 'main',
+      branch: s.branch,
+      worktreePath: s.worktree,
+    });
     expect(again.reused).toBe(true);
     expect(again.headSha).toBe(commit!.sha);
     expect(await readFile(path.join(s.worktree, 'b.txt'), 'utf8')).toBe('b\n');
@@ -134,18 +146,18 @@ describe('prepareWorktree', () => {
 
   it('rejects a missing base branch with a RepoError', async () => {
     const s = await freshRepo();
-    await expect(prepareWorktree({ repo: s.repo, baseBranch: 'develop', branch: s.branch, worktreePath: s.worktree })).rejects.toThrow(
-      'has no branch "develop"',
-    );
+    await expect(
+      prepareWorktree({ repo: s.repo, baseBranch: 'develop', branch: s.branch, worktreePath: s.worktree }),
+    ).rejects.toThrow('has no branch "develop"');
     expect(existsSync(s.worktree)).toBe(false);
   });
 
   it('refuses a branch already checked out at a different path', async () => {
     const s = await withWorktree();
     const elsewhere = path.join(path.dirname(s.worktree), 'other');
-    await expect(prepareWorktree({ repo: s.repo, baseBranch: 'main', branch: s.branch, worktreePath: elsewhere })).rejects.toThrow(
-      `branch ${s.branch} is already checked out at ${s.worktree}`,
-    );
+    await expect(
+      prepareWorktree({ repo: s.repo, baseBranch: 'main', branch: s.branch, worktreePath: elsewhere }),
+    ).rejects.toThrow(`branch ${s.branch} is already checked out at ${s.worktree}`);
   });
 });
 
@@ -184,7 +196,9 @@ describe('resetToCheckpoint', () => {
     await writeFile(path.join(s.worktree, 'a.txt'), 'half a turn\n');
     await writeFile(path.join(s.worktree, 'untracked.txt'), 'left behind\n');
 
-    expect(await resetToCheckpoint(s.worktree, checkpoint, 'Swarm-Turn')).toEqual([{ sha: orphan, trailers: ['t/1/2'] }]);
+    expect(await resetToCheckpoint(s.worktree, checkpoint, 'Swarm-Turn')).toEqual([
+      { sha: orphan, trailers: ['t/1/2'] },
+    ]);
     expect(await sha(s.repo, s.branch)).toBe(checkpoint);
     expect(await readFile(path.join(s.worktree, 'a.txt'), 'utf8')).toBe('turn 1\n');
     expect(existsSync(path.join(s.worktree, 'untracked.txt'))).toBe(false);
@@ -194,7 +208,9 @@ describe('resetToCheckpoint', () => {
 
   it('refuses a checkpoint that is not a commit of the repository', async () => {
     const s = await withWorktree();
-    await expect(resetToCheckpoint(s.worktree, '0123456789abcdef0123456789abcdef01234567', 'Swarm-Turn')).rejects.toThrow(RepoError);
+    await expect(
+      resetToCheckpoint(s.worktree, '0123456789abcdef0123456789abcdef01234567', 'Swarm-Turn'),
+    ).rejects.toThrow(RepoError);
   });
 });
 
@@ -241,7 +257,11 @@ describe('landOnBase', () => {
     await git(clone.repo, ['checkout', '--quiet', '-b', 'elsewhere']);
     const linked = path.join(root, `linked-${++repos}`);
     await git(clone.repo, ['worktree', 'add', '--quiet', linked, 'main']);
-    const s: Setup = { repo: linked, worktree: path.join(root, `worktrees-${repos}`, 'task'), branch: 'swarm/linked-task' };
+    const s: Setup = {
+      repo: linked,
+      worktree: path.join(root, `worktrees-${repos}`, 'task'),
+      branch: 'swarm/linked-task',
+    };
     await prepareWorktree({ repo: linked, baseBranch: 'main', branch: s.branch, worktreePath: s.worktree });
     expect(existsSync(path.join(clone.repo, '.git', 'worktrees', 'task'))).toBe(true);
     await writeFile(path.join(s.worktree, 'feature.txt'), 'feature\n');

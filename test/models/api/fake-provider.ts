@@ -25,19 +25,27 @@ export interface FakeProvider {
 }
 
 /** An SSE event as the providers write them: optional `event:` line, one JSON `data:` line, blank line. */
-export const sseEvent = (data: unknown, event?: string) => `${event ? `event: ${event}\n` : ''}data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`;
+export const sseEvent = (data: unknown, event?: string) =>
+  `${event ? `event: ${event}\n` : ''}data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`;
 
 /**
  * A local HTTP server standing in for a model provider: it records every request and answers with
  * the reply `respond` picks (a status with a body, or a server-sent event stream written piece by piece).
  */
-export async function startFakeProvider(respond: (request: RecordedRequest, index: number) => FakeReply): Promise<FakeProvider> {
+export async function startFakeProvider(
+  respond: (request: RecordedRequest, index: number) => FakeReply,
+): Promise<FakeProvider> {
   const requests: RecordedRequest[] = [];
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
-    const recorded: RecordedRequest = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: raw ? JSON.parse(raw) : undefined };
+    const recorded: RecordedRequest = {
+      method: req.method ?? '',
+      url: req.url ?? '',
+      headers: req.headers,
+      body: raw ? JSON.parse(raw) : undefined,
+    };
     requests.push(recorded);
     const reply = respond(recorded, requests.length - 1);
     if ('status' in reply) {
@@ -87,7 +95,10 @@ export function deltaGate(timeoutMs = 5_000) {
     },
     async wait() {
       const timedOut = Symbol('timed out');
-      const winner = await Promise.race([opened, new Promise((resolve) => setTimeout(() => resolve(timedOut), timeoutMs).unref())]);
+      const winner = await Promise.race([
+        opened,
+        new Promise((resolve) => setTimeout(() => resolve(timedOut), timeoutMs).unref()),
+      ]);
       deltaArrivedMidStream = winner !== timedOut;
     },
   };

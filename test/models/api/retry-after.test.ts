@@ -12,13 +12,26 @@ describe('retryAfterSeconds', () => {
     [{ 'retry-after-ms': '2500', 'retry-after': '9' }, 3],
     [{ 'x-ratelimit-reset-requests': '20ms' }, 1],
     [{ 'x-ratelimit-reset-requests': '1s', 'x-ratelimit-reset-tokens': '1h2m3.5s' }, 3_724],
-    [{ 'anthropic-ratelimit-requests-reset': '2025-06-01T12:00:10Z', 'anthropic-ratelimit-tokens-reset': '2025-06-01T12:00:40Z' }, 40],
+    [
+      {
+        'anthropic-ratelimit-requests-reset': '2025-06-01T12:00:10Z',
+        'anthropic-ratelimit-tokens-reset': '2025-06-01T12:00:40Z',
+      },
+      40,
+    ],
   ])('reads %j as %i s', (headers, expected) => {
     expect(retryAfterSeconds(headers, undefined, NOW)).toBe(expected);
   });
 
   it('reads the RetryInfo delay of a Gemini error body', () => {
-    const body = JSON.stringify({ error: { details: [{ '@type': 'type.googleapis.com/google.rpc.QuotaFailure' }, { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '12.5s' }] } });
+    const body = JSON.stringify({
+      error: {
+        details: [
+          { '@type': 'type.googleapis.com/google.rpc.QuotaFailure' },
+          { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '12.5s' },
+        ],
+      },
+    });
     expect(retryAfterSeconds({}, body, NOW)).toBe(13);
   });
 

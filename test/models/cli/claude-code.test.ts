@@ -3,7 +3,15 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CliUnavailableError, createClaudeCodeAdapter, type ClaudeCodeOptions } from '../../../models/cli/index.js';
-import { agentRequest, collectingContext, createScratch, expectGone, FIXTURES, killLeftovers, readPids } from './cli-test-kit.js';
+import {
+  agentRequest,
+  collectingContext,
+  createScratch,
+  expectGone,
+  FIXTURES,
+  killLeftovers,
+  readPids,
+} from './cli-test-kit.js';
 
 const API_KEY = 'sk-ant-api03-fixture-key-0123456789';
 const SECRET = 'libsql-token-that-must-stay-home';
@@ -37,7 +45,8 @@ function adapter(scenario: string, overrides: ClaudeCodeOptions = {}) {
     killGraceMs: 300,
     ...overrides,
   });
-  const recorded = () => JSON.parse(readFileSync(recordFile, 'utf8')) as { argv: string[]; cwd: string; prompt: string; via: string };
+  const recorded = () =>
+    JSON.parse(readFileSync(recordFile, 'utf8')) as { argv: string[]; cwd: string; prompt: string; via: string };
   return { claude, pidFile, recorded };
 }
 
@@ -60,7 +69,17 @@ describe('Claude Code adapter', () => {
     expect(via).toBe('argv');
     expect(argv.slice(0, 2)).toEqual(['-p', prompt]);
     expect(prompt).toBe('You are a careful engineer.\n\nAdd a greeting file.\n');
-    expect(argv).toEqual(expect.arrayContaining(['--output-format', 'stream-json', '--verbose', '--model', 'claude-sonnet-4-5', '--permission-mode', 'acceptEdits']));
+    expect(argv).toEqual(
+      expect.arrayContaining([
+        '--output-format',
+        'stream-json',
+        '--verbose',
+        '--model',
+        'claude-sonnet-4-5',
+        '--permission-mode',
+        'acceptEdits',
+      ]),
+    );
     expect(argv[argv.indexOf('--output-format') + 1]).toBe('stream-json');
 
     // A failed tool result inside a successful run is not a failed run.
@@ -73,7 +92,9 @@ describe('Claude Code adapter', () => {
     const turns = progress.map((p) => p.turn ?? 0);
     expect(turns).toEqual([...turns].sort((a, b) => a - b));
     expect(progress.at(-1)).toMatchObject({ turn: 3, filesTouched: 1 });
-    expect(progress.find((p) => p.message?.includes('Bash npm test'))?.message).toMatch(/^claude-code: turn 2, 1 file\(s\), \d+ tokens · Bash npm test$/);
+    expect(progress.find((p) => p.message?.includes('Bash npm test'))?.message).toMatch(
+      /^claude-code: turn 2, 1 file\(s\), \d+ tokens · Bash npm test$/,
+    );
   });
 
   it('passes a prompt too long for argv on stdin', async () => {
@@ -120,19 +141,35 @@ describe('Claude Code adapter', () => {
   });
 
   it('decides by the result event: error_max_turns fails, and so does success with a non-zero exit', async () => {
-    const maxTurns = await adapter('max-turns').claude.run(agentRequest(await scratch.worktree()), collectingContext().context);
-    expect(maxTurns).toMatchObject({ status: 'failed', summary: 'claude-code reached its turn limit after 2 turn(s)', usage: { inputTokens: 300, outputTokens: 10 } });
+    const maxTurns = await adapter('max-turns').claude.run(
+      agentRequest(await scratch.worktree()),
+      collectingContext().context,
+    );
+    expect(maxTurns).toMatchObject({
+      status: 'failed',
+      summary: 'claude-code reached its turn limit after 2 turn(s)',
+      usage: { inputTokens: 300, outputTokens: 10 },
+    });
 
-    const badExit = await adapter('success-then-exit-1').claude.run(agentRequest(await scratch.worktree()), collectingContext().context);
+    const badExit = await adapter('success-then-exit-1').claude.run(
+      agentRequest(await scratch.worktree()),
+      collectingContext().context,
+    );
     expect(badExit).toMatchObject({ status: 'failed', summary: 'claude-code reported success but exited with code 1' });
 
-    const noResult = await adapter('no-result').claude.run(agentRequest(await scratch.worktree()), collectingContext().context);
+    const noResult = await adapter('no-result').claude.run(
+      agentRequest(await scratch.worktree()),
+      collectingContext().context,
+    );
     expect(noResult).toMatchObject({ status: 'failed' });
     expect(noResult.summary).toMatch(/^claude-code ended without a result event/);
   });
 
   it('skips and reports malformed lines without failing the run', async () => {
-    const outcome = await adapter('malformed').claude.run(agentRequest(await scratch.worktree()), collectingContext().context);
+    const outcome = await adapter('malformed').claude.run(
+      agentRequest(await scratch.worktree()),
+      collectingContext().context,
+    );
     expect(outcome.status).toBe('completed');
     expect(outcome.summary).toBe('Finished despite noise. (3 unreadable output line(s) skipped)');
     expect(outcome.transcript).toContain('[unreadable output line] this is not json');

@@ -32,7 +32,13 @@ export async function createScratch(prefix: string) {
 
 export function agentRequest(worktreePath: string, user = 'Add a greeting file.'): AgentRequest {
   // Only the fields the CLI adapters read matter here.
-  const task = { id: 't-1', title: 'Add greeting', description: user, skills: ['general'], acceptanceCriteria: [] } as Partial<Task> as Task;
+  const task = {
+    id: 't-1',
+    title: 'Add greeting',
+    description: user,
+    skills: ['general'],
+    acceptanceCriteria: [],
+  } as Partial<Task> as Task;
   return { task, attempt: 1, worktreePath, prompt: { system: 'You are a careful engineer.', user } };
 }
 
@@ -46,13 +52,16 @@ export function collectingContext(signal: AbortSignal = new AbortController().si
 const seenPids: number[] = [];
 
 export async function readPids(file: string): Promise<{ cli: number; grandchild: number }> {
-  await expect.poll(() => existsSync(file) && readFileSync(file, 'utf8').length > 0, { timeout: 10_000, interval: 25 }).toBe(true);
+  await expect
+    .poll(() => existsSync(file) && readFileSync(file, 'utf8').length > 0, { timeout: 10_000, interval: 25 })
+    .toBe(true);
   const pids = JSON.parse(readFileSync(file, 'utf8')) as { cli: number; grandchild: number };
   seenPids.push(pids.cli, pids.grandchild);
   return pids;
 }
 
-export const expectGone = (pid: number) => expect.poll(() => isRunning(pid), { timeout: 10_000, interval: 25 }).toBe(false);
+export const expectGone = (pid: number) =>
+  expect.poll(() => isRunning(pid), { timeout: 10_000, interval: 25 }).toBe(false);
 
 export function killLeftovers(): void {
   for (const pid of seenPids) {
@@ -70,13 +79,19 @@ export const TEST_SECRET = 'libsql-token-that-must-stay-home';
  * Options pointing an adapter at a fixture CLI with a scenario, plus the files the fixture reports
  * through: its argv/prompt record and, for hanging scenarios, its pids.
  */
-export function fixtureOptions(scratch: { file(name: string): string }, fixture: string, scenario: string, keyEnv: Record<string, string>) {
+export function fixtureOptions(
+  scratch: { file(name: string): string },
+  fixture: string,
+  scenario: string,
+  keyEnv: Record<string, string>,
+) {
   const id = `${fixture}-${scenario}-${Math.random().toString(36).slice(2, 8)}`;
   const pidFile = scratch.file(`${id}.pids.json`);
   const recordFile = scratch.file(`${id}.record.json`);
   return {
     pidFile,
-    recorded: () => JSON.parse(readFileSync(recordFile, 'utf8')) as { argv: string[]; cwd: string; prompt: string; via: string },
+    recorded: () =>
+      JSON.parse(readFileSync(recordFile, 'utf8')) as { argv: string[]; cwd: string; prompt: string; via: string },
     options: {
       binary: path.join(FIXTURES, fixture),
       sourceEnv: {

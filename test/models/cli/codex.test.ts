@@ -2,7 +2,16 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCodexAdapter, type CodexOptions } from '../../../models/cli/index.js';
-import { agentRequest, collectingContext, createScratch, expectGone, fixtureOptions, killLeftovers, readPids, TEST_SECRET } from './cli-test-kit.js';
+import {
+  agentRequest,
+  collectingContext,
+  createScratch,
+  expectGone,
+  fixtureOptions,
+  killLeftovers,
+  readPids,
+  TEST_SECRET,
+} from './cli-test-kit.js';
 
 const API_KEY = 'sk-proj-codex-fixture-0123456789';
 let scratch: Awaited<ReturnType<typeof createScratch>>;
@@ -27,7 +36,12 @@ describe('Codex CLI adapter', () => {
     const { context, progress } = collectingContext();
     const outcome = await codex.run(agentRequest(worktree), context);
 
-    expect(outcome).toMatchObject({ status: 'completed', summary: 'Added src/greeting.txt.', usage: { inputTokens: 24_763, outputTokens: 122 }, costUsd: null });
+    expect(outcome).toMatchObject({
+      status: 'completed',
+      summary: 'Added src/greeting.txt.',
+      usage: { inputTokens: 24_763, outputTokens: 122 },
+      costUsd: null,
+    });
     expect(outcome.filesTouched).toEqual(['src/greeting.txt']);
     expect(await readFile(path.join(worktree, 'src/greeting.txt'), 'utf8')).toBe('hello\n');
 
@@ -47,7 +61,9 @@ describe('Codex CLI adapter', () => {
   it('passes a long prompt on stdin with "-"', async () => {
     const { codex, recorded } = adapter('success');
     const long = 'y'.repeat(120_000);
-    expect((await codex.run(agentRequest(await scratch.worktree(), long), collectingContext().context)).status).toBe('completed');
+    expect((await codex.run(agentRequest(await scratch.worktree(), long), collectingContext().context)).status).toBe(
+      'completed',
+    );
     const { argv, prompt, via } = recorded();
     expect(via).toBe('stdin');
     expect(argv.at(-1)).toBe('-');
@@ -62,21 +78,36 @@ describe('Codex CLI adapter', () => {
   });
 
   it('fails on turn.failed with the error message', async () => {
-    const outcome = await adapter('turn-failed').codex.run(agentRequest(await scratch.worktree()), collectingContext().context);
+    const outcome = await adapter('turn-failed').codex.run(
+      agentRequest(await scratch.worktree()),
+      collectingContext().context,
+    );
     expect(outcome.status).toBe('failed');
     expect(outcome.summary).toBe('codex turn failed: unexpected status 401 Unauthorized');
     expect(outcome.transcript).toContain('[error] stream disconnected before completion');
   });
 
   it('reports a crash before turn.completed as failed, with the exit code and stderr', async () => {
-    const outcome = await adapter('crash').codex.run(agentRequest(await scratch.worktree()), collectingContext().context);
+    const outcome = await adapter('crash').codex.run(
+      agentRequest(await scratch.worktree()),
+      collectingContext().context,
+    );
     expect(outcome.status).toBe('failed');
-    expect(outcome.summary).toBe('codex exited with code 101 before completing its turn (after 0 step(s)); stderr: thread main panicked (1 unreadable output line(s) skipped)');
+    expect(outcome.summary).toBe(
+      'codex exited with code 101 before completing its turn (after 0 step(s)); stderr: thread main panicked (1 unreadable output line(s) skipped)',
+    );
   });
 
   it('skips malformed lines and still completes', async () => {
-    const outcome = await adapter('malformed').codex.run(agentRequest(await scratch.worktree()), collectingContext().context);
-    expect(outcome).toMatchObject({ status: 'completed', summary: 'Done anyway. (2 unreadable output line(s) skipped)', usage: { inputTokens: 10, outputTokens: 5 } });
+    const outcome = await adapter('malformed').codex.run(
+      agentRequest(await scratch.worktree()),
+      collectingContext().context,
+    );
+    expect(outcome).toMatchObject({
+      status: 'completed',
+      summary: 'Done anyway. (2 unreadable output line(s) skipped)',
+      usage: { inputTokens: 10, outputTokens: 5 },
+    });
   });
 
   it('kills the process group at the timeout', async () => {

@@ -21,18 +21,32 @@ const adapter = (options: Pick<CommandAdapterOptions, 'command' | 'promptVia'> &
 describe('generic command adapter', () => {
   it('gives the prompt on stdin, runs in the worktree and succeeds on exit 0 with the last output line as summary', async () => {
     const worktree = await scratch.worktree();
-    const agent = adapter({ kind: 'my-agent', command: 'cat > received.txt; pwd; echo "wrote the file"', promptVia: 'stdin' });
+    const agent = adapter({
+      kind: 'my-agent',
+      command: 'cat > received.txt; pwd; echo "wrote the file"',
+      promptVia: 'stdin',
+    });
     const { context, progress } = collectingContext();
     const outcome = await agent.run(agentRequest(worktree), context);
-    expect(outcome).toMatchObject({ status: 'completed', summary: 'my-agent exited with code 0: wrote the file', usage: { inputTokens: 0, outputTokens: 0 }, filesTouched: ['received.txt'] });
-    expect(await readFile(path.join(worktree, 'received.txt'), 'utf8')).toBe('You are a careful engineer.\n\nAdd a greeting file.\n');
+    expect(outcome).toMatchObject({
+      status: 'completed',
+      summary: 'my-agent exited with code 0: wrote the file',
+      usage: { inputTokens: 0, outputTokens: 0 },
+      filesTouched: ['received.txt'],
+    });
+    expect(await readFile(path.join(worktree, 'received.txt'), 'utf8')).toBe(
+      'You are a careful engineer.\n\nAdd a greeting file.\n',
+    );
     expect(outcome.transcript).toContain(`${worktree}\nwrote the file\n`);
     expect(progress.map((p) => p.message)).toEqual([`my-agent: ${worktree}`, 'my-agent: wrote the file']);
   });
 
   it('puts the prompt in a file outside the worktree, named by {prompt_file} and $SWARM_PROMPT_FILE, and removes it after', async () => {
     const worktree = await scratch.worktree();
-    const agent = adapter({ command: 'cp {prompt_file} copy.md; echo "$SWARM_PROMPT_FILE" > where.txt', promptVia: 'file' });
+    const agent = adapter({
+      command: 'cp {prompt_file} copy.md; echo "$SWARM_PROMPT_FILE" > where.txt',
+      promptVia: 'file',
+    });
     const outcome = await agent.run(agentRequest(worktree), collectingContext().context);
     expect(outcome.status).toBe('completed');
     expect(await readFile(path.join(worktree, 'copy.md'), 'utf8')).toContain('Add a greeting file.');
@@ -44,11 +58,14 @@ describe('generic command adapter', () => {
   });
 
   it('fails on a non-zero exit, quoting stderr', async () => {
-    const outcome = await adapter({ command: 'echo working; echo "fatal: no model configured" >&2; exit 3', promptVia: 'stdin' }).run(
-      agentRequest(await scratch.worktree()),
-      collectingContext().context,
-    );
-    expect(outcome).toMatchObject({ status: 'failed', summary: 'command exited with code 3: fatal: no model configured' });
+    const outcome = await adapter({
+      command: 'echo working; echo "fatal: no model configured" >&2; exit 3',
+      promptVia: 'stdin',
+    }).run(agentRequest(await scratch.worktree()), collectingContext().context);
+    expect(outcome).toMatchObject({
+      status: 'failed',
+      summary: 'command exited with code 3: fatal: no model configured',
+    });
   });
 
   it('passes only allowlisted variables, and redacts the keys it passes', async () => {

@@ -2,7 +2,16 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGeminiCliAdapter, type GeminiCliOptions } from '../../../models/cli/index.js';
-import { agentRequest, collectingContext, createScratch, expectGone, fixtureOptions, killLeftovers, readPids, TEST_SECRET } from './cli-test-kit.js';
+import {
+  agentRequest,
+  collectingContext,
+  createScratch,
+  expectGone,
+  fixtureOptions,
+  killLeftovers,
+  readPids,
+  TEST_SECRET,
+} from './cli-test-kit.js';
 
 const API_KEY = 'AIzaSy-gemini-fixture-0123456789';
 let scratch: Awaited<ReturnType<typeof createScratch>>;
@@ -27,14 +36,27 @@ describe('Gemini CLI adapter', () => {
     const { context, progress } = collectingContext();
     const outcome = await gemini.run(agentRequest(worktree), context);
 
-    expect(outcome).toMatchObject({ status: 'completed', summary: 'Added src/greeting.txt.', usage: { inputTokens: 4_200, outputTokens: 310 } });
+    expect(outcome).toMatchObject({
+      status: 'completed',
+      summary: 'Added src/greeting.txt.',
+      usage: { inputTokens: 4_200, outputTokens: 310 },
+    });
     expect(outcome.filesTouched).toEqual(['src/greeting.txt']);
     expect(await readFile(path.join(worktree, 'src/greeting.txt'), 'utf8')).toBe('hello\n');
 
     const { argv, cwd, prompt, via } = recorded();
     expect(cwd).toBe(worktree);
     expect(via).toBe('argv');
-    expect(argv).toEqual(['-p', prompt, '--output-format', 'stream-json', '--approval-mode', 'yolo', '--model', 'gemini-2.5-pro']);
+    expect(argv).toEqual([
+      '-p',
+      prompt,
+      '--output-format',
+      'stream-json',
+      '--approval-mode',
+      'yolo',
+      '--model',
+      'gemini-2.5-pro',
+    ]);
 
     // Delta chunks of one assistant message become one transcript entry and one turn.
     expect(outcome.transcript).toContain('[assistant] I will add the file.');
@@ -43,14 +65,20 @@ describe('Gemini CLI adapter', () => {
   });
 
   it('sees only allowlisted variables, and the key is redacted', async () => {
-    const outcome = await adapter('env').gemini.run(agentRequest(await scratch.worktree()), collectingContext().context);
+    const outcome = await adapter('env').gemini.run(
+      agentRequest(await scratch.worktree()),
+      collectingContext().context,
+    );
     expect(outcome.summary).toBe('secret=absent key=[redacted]');
     expect(outcome.transcript).not.toContain(API_KEY);
     expect(outcome.transcript).not.toContain(TEST_SECRET);
   });
 
   it('fails on a result with status error, naming the error', async () => {
-    const outcome = await adapter('error').gemini.run(agentRequest(await scratch.worktree()), collectingContext().context);
+    const outcome = await adapter('error').gemini.run(
+      agentRequest(await scratch.worktree()),
+      collectingContext().context,
+    );
     expect(outcome).toMatchObject({
       status: 'failed',
       summary: 'gemini-cli failed after 1 turn(s): FatalTurnLimitedError: Reached max session turns',
@@ -60,12 +88,21 @@ describe('Gemini CLI adapter', () => {
   });
 
   it('explains documented exit codes when no result event came', async () => {
-    const outcome = await adapter('turn-limit-exit').gemini.run(agentRequest(await scratch.worktree()), collectingContext().context);
-    expect(outcome).toMatchObject({ status: 'failed', summary: 'gemini-cli reached its turn limit without a result event (after 0 turn(s))' });
+    const outcome = await adapter('turn-limit-exit').gemini.run(
+      agentRequest(await scratch.worktree()),
+      collectingContext().context,
+    );
+    expect(outcome).toMatchObject({
+      status: 'failed',
+      summary: 'gemini-cli reached its turn limit without a result event (after 0 turn(s))',
+    });
   });
 
   it('skips a plain-text line among the events', async () => {
-    const outcome = await adapter('malformed').gemini.run(agentRequest(await scratch.worktree()), collectingContext().context);
+    const outcome = await adapter('malformed').gemini.run(
+      agentRequest(await scratch.worktree()),
+      collectingContext().context,
+    );
     expect(outcome).toMatchObject({ status: 'completed', summary: 'Fine. (1 unreadable output line(s) skipped)' });
     expect(outcome.transcript).toContain('[unreadable output line] Loaded cached credentials.');
   });

@@ -26,7 +26,11 @@ afterAll(async () => {
 });
 
 /** The worker's env: the CLI's key, another provider's key and a database token. */
-const sourceEnv = () => ({ ...fixture.sourceEnv, ANTHROPIC_API_KEY: API_KEY, TURSO_AUTH_TOKEN: 'libsql-token-that-must-stay-home' });
+const sourceEnv = () => ({
+  ...fixture.sourceEnv,
+  ANTHROPIC_API_KEY: API_KEY,
+  TURSO_AUTH_TOKEN: 'libsql-token-that-must-stay-home',
+});
 
 async function sandboxedContext() {
   const { context } = collectingContext();
@@ -42,7 +46,12 @@ describe('a coding-agent CLI in the sandbox', () => {
       'echo work > done.txt',
       `echo owned > ${fixture.repo}/owned.txt`,
     ].join('; ');
-    const adapter = createCommandAdapter({ command: `${reveal}; true`, promptVia: 'file', sourceEnv: sourceEnv(), passEnv: ['ANTHROPIC_API_KEY'] });
+    const adapter = createCommandAdapter({
+      command: `${reveal}; true`,
+      promptVia: 'file',
+      sourceEnv: sourceEnv(),
+      passEnv: ['ANTHROPIC_API_KEY'],
+    });
     const outcome = await adapter.run(agentRequest(fixture.worktree), await sandboxedContext());
 
     expect(outcome.status).toBe('completed');
@@ -57,7 +66,10 @@ describe('a coding-agent CLI in the sandbox', () => {
 
   it('reads the prompt file the worker wrote for it', async () => {
     const adapter = createCommandAdapter({ command: 'cat {prompt_file}', promptVia: 'file', sourceEnv: sourceEnv() });
-    const outcome = await adapter.run(agentRequest(fixture.worktree, 'Add a sandboxed greeting.'), await sandboxedContext());
+    const outcome = await adapter.run(
+      agentRequest(fixture.worktree, 'Add a sandboxed greeting.'),
+      await sandboxedContext(),
+    );
     expect(outcome.status).toBe('completed');
     expect(outcome.transcript).toContain('Add a sandboxed greeting.');
   });
@@ -74,8 +86,13 @@ describe('a coding-agent CLI in the sandbox', () => {
   });
 
   it('is reported unavailable when its binary does not exist', async () => {
-    const claude = createClaudeCodeAdapter({ binary: path.join(fixture.root, 'no-such-claude'), sourceEnv: sourceEnv() });
-    await expect(claude.run(agentRequest(fixture.worktree), await sandboxedContext())).rejects.toThrow(CliUnavailableError);
+    const claude = createClaudeCodeAdapter({
+      binary: path.join(fixture.root, 'no-such-claude'),
+      sourceEnv: sourceEnv(),
+    });
+    await expect(claude.run(agentRequest(fixture.worktree), await sandboxedContext())).rejects.toThrow(
+      CliUnavailableError,
+    );
   });
 });
 
@@ -84,14 +101,30 @@ describe('a coding-agent CLI installed in a hidden directory', () => {
     const toolHome = path.join(fixture.root, 'tool-home');
     await mkdir(path.join(toolHome, 'bin'), { recursive: true });
     await writeFile(path.join(toolHome, 'credentials'), 'token');
-    await writeFile(path.join(toolHome, 'bin', 'my-cli'), `#!/bin/sh\necho "cli ran"; cat ${toolHome}/credentials; touch ${toolHome}/bin/x 2>/dev/null || echo "bin read-only"\n`);
+    await writeFile(
+      path.join(toolHome, 'bin', 'my-cli'),
+      `#!/bin/sh\necho "cli ran"; cat ${toolHome}/credentials; touch ${toolHome}/bin/x 2>/dev/null || echo "bin read-only"\n`,
+    );
     await chmod(path.join(toolHome, 'bin', 'my-cli'), 0o755);
     const base = await fixture.sandboxOf('bubblewrap', { network: true });
-    const sandbox = { ...base, hidden: [...base.hidden, toolHome], env: { ...base.env, PATH: `${toolHome}/bin:${base.env.PATH}` } };
+    const sandbox = {
+      ...base,
+      hidden: [...base.hidden, toolHome],
+      env: { ...base.env, PATH: `${toolHome}/bin:${base.env.PATH}` },
+    };
     const lines: string[] = [];
     const exit = await runAgentProcess({
-      command: 'my-cli', args: [], cwd: fixture.worktree, env: sandbox.env, sandbox, timeoutMs: 10_000, signal: new AbortController().signal,
-      killGraceMs: 100, maxLineBytes: 4096, stderrLimitBytes: 4096, onLine: (line) => lines.push(line),
+      command: 'my-cli',
+      args: [],
+      cwd: fixture.worktree,
+      env: sandbox.env,
+      sandbox,
+      timeoutMs: 10_000,
+      signal: new AbortController().signal,
+      killGraceMs: 100,
+      maxLineBytes: 4096,
+      stderrLimitBytes: 4096,
+      onLine: (line) => lines.push(line),
     });
     expect(exit.exitCode).toBe(0);
     expect(lines).toEqual(['cli ran', 'bin read-only']);

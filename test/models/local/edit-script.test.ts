@@ -28,7 +28,20 @@ describe('parseEditScript', () => {
 
   it('ignores ordinary fenced code blocks', () => {
     const edits = parseEditScript(
-      [`${fence}ts`, 'const x: number = 1;', fence, `${fence}sh`, 'rm -rf /', fence, `${fence}write a.txt`, 'A', fence, fence, 'plain', fence].join('\n'),
+      [
+        `${fence}ts`,
+        'const x: number = 1;',
+        fence,
+        `${fence}sh`,
+        'rm -rf /',
+        fence,
+        `${fence}write a.txt`,
+        'A',
+        fence,
+        fence,
+        'plain',
+        fence,
+      ].join('\n'),
     );
     expect(edits).toHaveLength(1);
     expect(edits[0]).toMatchObject({ op: 'write', path: 'a.txt', content: 'A\n' });
@@ -62,13 +75,15 @@ describe('parseEditScript', () => {
     expect(parse).toThrow(`"${spec}"`);
   });
 
-  it.each(['mode=fast', 'attempts', 'attempts=', 'verbose'])('rejects the unknown option %s, naming the block', (option) => {
-    const parse = () => parseEditScript(`${fence}append log.md ${option}\nA\n${fence}`);
-    expect(parse).toThrow(EditScriptError);
-    expect(parse).toThrow(`${fence}append log.md: unknown option "${option}"`);
-  });
+  it.each(['mode=fast', 'attempts', 'attempts=', 'verbose'])(
+    'rejects the unknown option %s, naming the block',
+    (option) => {
+      const parse = () => parseEditScript(`${fence}append log.md ${option}\nA\n${fence}`);
+      expect(parse).toThrow(EditScriptError);
+      expect(parse).toThrow(`${fence}append log.md: unknown option "${option}"`);
+    },
+  );
 });
-
 
 describe('run blocks', () => {
   it('reads a run block as a command with no path, honouring attempts', () => {
