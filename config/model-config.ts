@@ -53,6 +53,13 @@ export const modelSchema = z
       .positive()
       .max(MAX_TIMER_SECONDS, `timeoutSeconds is limited to ${MAX_TIMER_SECONDS}`)
       .default(3_600),
+    /** A model stream that sends nothing for this long is stopped, and the call retried as transient. */
+    idleTimeoutSeconds: z
+      .number()
+      .int()
+      .positive()
+      .max(MAX_TIMER_SECONDS, `idleTimeoutSeconds is limited to ${MAX_TIMER_SECONDS}`)
+      .default(120),
     pricing: pricingSchema.optional(),
     fallback: z
       .object({ model: modelTypeName, afterFailedAttempts: z.number().int().min(1) })

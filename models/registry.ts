@@ -52,6 +52,7 @@ function createRuntime(modelType: string, config: ModelConfig, env: Env): ModelR
         apiKey,
         baseUrl: config.baseUrl,
         apiKeyEnvVar: keyEnv,
+        idleTimeoutMs: config.idleTimeoutSeconds * 1000,
       });
       return { mode: 'loop', modelType, chatModel, pricing };
     }

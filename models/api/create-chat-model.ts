@@ -20,6 +20,8 @@ export interface ChatModelOptions {
   headers?: Record<string, string>;
   /** The env var the key came from, named in auth errors. Default: the provider's usual one. */
   apiKeyEnvVar?: string;
+  /** A stream that sends nothing for this long is stopped as a transient failure. Default 120 s. */
+  idleTimeoutMs?: number;
 }
 
 /** Base URLs are always passed explicitly so the SDK never falls back to reading process.env. */
@@ -64,6 +66,8 @@ function languageModel(options: ChatModelOptions, apiKey: string): LanguageModel
   }
 }
 
+const DEFAULT_IDLE_TIMEOUT_MS = 120_000;
+
 /** A ChatModel for one provider and model. Reads nothing from the environment: every setting is an option. */
 export function createChatModel(options: ChatModelOptions): ChatModel {
   const errorContext: ErrorContext = {
@@ -76,6 +80,6 @@ export function createChatModel(options: ChatModelOptions): ChatModel {
   return {
     provider: options.provider,
     model: options.model,
-    step: (request) => streamStep(model, request, errorContext),
+    step: (request) => streamStep(model, request, errorContext, options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS),
   };
 }

@@ -3,7 +3,7 @@ import type { JSONSchema7 } from '@ai-sdk/provider';
 import type { ChatFinishReason, ChatRequest, ChatResponse, ToolSpec } from '../chat-model.js';
 import type { ToolCall } from '../messages.js';
 import { isClosingChunk } from './stream-completion.js';
-import { classifyModelError, ModelResponseError, type ErrorContext } from './errors.js';
+import { classifyModelError, ModelResponseError, ModelServerError, type ErrorContext } from './errors.js';
 import { toModelMessages } from './to-model-messages.js';
 
 /** Tools without `execute`: the SDK reports the calls and stops, and the agent loop runs them. */
@@ -27,14 +27,16 @@ export async function streamStep(
   model: LanguageModel,
   request: ChatRequest,
   errorContext: ErrorContext,
+  idleTimeoutMs: number,
 ): Promise<ChatResponse> {
+  const idle = idleWatch(idleTimeoutMs, request.signal);
   const result = streamText({
     model,
     system: request.system,
     messages: toModelMessages(request.messages),
     tools: toToolSet(request.tools),
     maxOutputTokens: request.maxOutputTokens,
-    abortSignal: request.signal,
+    abortSignal: idle.signal,
     // Temporal retries the activity; the SDK's own retries would multiply attempts and hide failures.
     maxRetries: 0,
     // Errors arrive as stream parts and are thrown below; the default handler would also log them.
@@ -48,6 +50,7 @@ export async function streamStep(
   let closed = false;
   try {
     for await (const part of result.fullStream) {
+      idle.progress();
       if (part.type === 'raw') {
         closed ||= isClosingChunk(errorContext.provider, part.rawValue);
       } else if (part.type === 'text-delta') {
@@ -66,7 +69,7 @@ export async function streamStep(
       } else if (part.type === 'error') {
         throw part.error;
       } else if (part.type === 'abort') {
-        throw request.signal?.reason ?? new Error('the model call was aborted');
+        throw idle.signal.reason ?? new Error('the model call was aborted');
       }
     }
     if (!finish || !closed) {
@@ -84,6 +87,45 @@ export async function streamStep(
     };
   } catch (error) {
     if (request.signal?.aborted) throw request.signal.reason;
+    if (idle.timedOut) {
+      const seconds = Math.round(idleTimeoutMs / 1000);
+      throw new ModelServerError(
+        `${errorContext.provider} sent nothing for ${seconds} s; the stream was stopped`,
+        errorContext.provider,
+        undefined,
+      );
+    }
     throw classifyModelError(error, errorContext);
+  } finally {
+    idle.dispose();
   }
+}
+
+/** An abort signal that also fires when `progress` is not called for `ms`, or when `outer` aborts. */
+function idleWatch(ms: number, outer: AbortSignal | undefined) {
+  const controller = new AbortController();
+  let timedOut = false;
+  const onOuter = () => controller.abort(outer?.reason);
+  outer?.addEventListener('abort', onOuter, { once: true });
+  if (outer?.aborted) onOuter();
+  let timer: NodeJS.Timeout | undefined;
+  const progress = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort(new Error(`no data for ${ms} ms`));
+    }, ms);
+  };
+  progress();
+  return {
+    signal: controller.signal,
+    progress,
+    get timedOut() {
+      return timedOut;
+    },
+    dispose() {
+      clearTimeout(timer);
+      outer?.removeEventListener('abort', onOuter);
+    },
+  };
 }

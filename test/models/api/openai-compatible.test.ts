@@ -225,6 +225,27 @@ describe('openai-compatible ChatModel against a local Chat Completions endpoint'
     expect(error).toBeInstanceOf(ModelResponseError);
   });
 
+  it('stops a stream that goes quiet after its first chunk, as a retryable ModelServerError naming the wait', async () => {
+    let release: () => void = () => {};
+    const stalled = new Promise<void>((resolve) => (release = resolve));
+    provider = await startFakeProvider(() => ({
+      stream: [delta({ role: 'assistant', content: 'Hel' }), () => stalled],
+    }));
+    const quiet = createChatModel({
+      provider: 'openai-compatible',
+      model: MODEL,
+      baseUrl: `${provider.origin}/v1`,
+      idleTimeoutMs: 1_000,
+    });
+    const started = Date.now();
+    const error = await expectRejection(quiet.step({ system: SYSTEM, messages: [user('x')], tools: [] }));
+    release();
+    expect(error).toBeInstanceOf(ModelServerError);
+    expect(error).toMatchObject({ retryable: true });
+    expect(error.message).toBe('openai-compatible sent nothing for 1 s; the stream was stopped');
+    expect(Date.now() - started).toBeLessThan(30_000);
+  });
+
   it('turns an unreachable endpoint into a retryable ModelServerError', async () => {
     provider = await startFakeProvider(() => ({ status: 200, body: {} }));
     const { origin } = provider;
