@@ -43,7 +43,17 @@ export function formatTaskList(tasks: Task[]): string {
 const formatUsage = (u: UsageTotals) =>
   `${u.calls} call(s), ${u.inputTokens} in / ${u.outputTokens} out tokens, $${u.costUsd.toFixed(4)}`;
 
-export function formatTask({ task, attempts, checks, gates, result, usage, live, webUrl }: ShownTask): string {
+export function formatTask({
+  task,
+  attempts,
+  checks,
+  gates,
+  result,
+  usage,
+  live,
+  retrying,
+  webUrl,
+}: ShownTask): string {
   const lines = [
     `Task ${s(task.id)}: ${s(task.title)}`,
     `  status      ${s(task.status)}${live ? ` (workflow: ${s(live.status)}, attempt ${live.attempt}/${live.maxAttempts})` : ''}`,
@@ -57,6 +67,11 @@ export function formatTask({ task, attempts, checks, gates, result, usage, live,
   ].filter(Boolean);
   lines.push(`  usage       ${formatUsage(usage)}${limits.length ? ` (budget ${limits.join(', ')})` : ''}`);
   if (task.failureReason) lines.push(`  failure     ${s(task.failureReason)}`);
+  for (const r of retrying) {
+    lines.push(
+      `  waiting     ${s(r.waitingFor)}: ${s(r.step)}, try ${r.attempt} (last failure: ${s(r.lastFailure.split('\n')[0] ?? '')})`,
+    );
+  }
   for (const a of attempts) {
     lines.push(
       `  attempt ${a.attempt}: ${s(a.status)}${a.commitSha ? ` @ ${s(a.commitSha.slice(0, 10))}` : ''} — ${s(a.summary)}`,

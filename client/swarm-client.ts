@@ -23,6 +23,7 @@ import {
 import { qualitySummary } from '../quality/feedback.js';
 import { fallbackPlan, modelPlan } from './routing.js';
 import { validateTaskSubmission } from './task-submission.js';
+import { retryingSteps, type RetryingStep } from './retrying-steps.js';
 import { TaskInputError } from './task-input-error.js';
 
 const budgetApprovalSchema = z
@@ -135,13 +136,28 @@ export function createSwarmClient({ config, store, temporal }: SwarmClientDeps) 
         summary: s.comparison ? qualitySummary(s.comparison) : null,
       }));
       let live: TaskWorkflowState | null = null;
+      let retrying: RetryingStep[] = [];
       if (!result) {
-        live = await temporal.workflow
-          .getHandle(task.workflowId)
-          .query(statusQuery)
-          .catch(() => null);
+        const handle = temporal.workflow.getHandle(task.workflowId);
+        [live, retrying] = await Promise.all([
+          handle.query(statusQuery).catch(() => null),
+          handle
+            .describe()
+            .then(({ raw }) => retryingSteps(raw.pendingActivities ?? []))
+            .catch(() => []),
+        ]);
       }
-      return { task, attempts, checks, gates, result: result ?? null, usage, live, webUrl: workflowUrl(taskId) };
+      return {
+        task,
+        attempts,
+        checks,
+        gates,
+        result: result ?? null,
+        usage,
+        live,
+        retrying,
+        webUrl: workflowUrl(taskId),
+      };
     },
 
     /** Lets a task that went over its budget go on; without amounts, its limits are lifted. */
