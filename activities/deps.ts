@@ -37,8 +37,23 @@ export function sandboxFor(
   return taskSandbox(deps.sandbox, { key: task.id, worktree, repo: task.repo, network: options.network });
 }
 
+/** Syncs an embedded replica from its primary; false for other databases (they refuse to sync). */
+async function syncedReplica(store: Store): Promise<boolean> {
+  try {
+    await store.db.sync();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The task's record. An embedded replica may not have synced a task that was just created through
+ * another client: it syncs once before the task counts as missing (which fails the task for good).
+ */
 export async function loadTask(deps: ActivityDeps, taskId: string): Promise<Task> {
-  const task = await deps.store.tasks.get(taskId);
+  let task = await deps.store.tasks.get(taskId);
+  if (!task && (await syncedReplica(deps.store))) task = await deps.store.tasks.get(taskId);
   if (!task) throw new TaskNotFoundError(`task ${taskId} is not in the database`);
   return task;
 }
