@@ -6,6 +6,7 @@ import type { Sandbox } from '../process/sandbox.js';
 import { taskSandbox, type SandboxSettings } from '../process/task-sandbox.js';
 import type { Task } from '../tasks/task.js';
 import { prepareWorktree } from '../workspace/worktree.js';
+import { DatabaseUnavailableError } from '../db/offline-replica.js';
 import { TaskNotFoundError } from './errors.js';
 
 export interface ActivityDeps {
@@ -37,13 +38,20 @@ export function sandboxFor(
   return taskSandbox(deps.sandbox, { key: task.id, worktree, repo: task.repo, network: options.network });
 }
 
-/** Syncs an embedded replica from its primary; false for other databases (they refuse to sync). */
+/**
+ * Syncs an embedded replica from its primary; false for other databases (they refuse to sync). A
+ * replica that cannot reach its primary is an outage (retried), not a missing task.
+ */
 async function syncedReplica(store: Store): Promise<boolean> {
   try {
     await store.db.sync();
     return true;
-  } catch {
-    return false;
+  } catch (err) {
+    if (/sync.?not.?supported/i.test(`${(err as Error).message} ${(err as { code?: string }).code ?? ''}`))
+      return false;
+    throw new DatabaseUnavailableError(`cannot sync the replica from its primary: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
 }
 
