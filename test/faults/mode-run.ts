@@ -6,7 +6,7 @@ import { freePort } from '../../client/temporal-dev-server.js';
 import { loadConfig } from '../../config/config.js';
 import { openStore, type Store } from '../../db/index.js';
 import { judgeTask, leftoverWorktrees, orphans, type SubmittedTask, type TaskVerdict } from './measure.js';
-import { measureKillRecovery, measureResume, viewWorkflow, type Recovery } from './monitor.js';
+import { measureKillRecovery, measureResume, viewWorkflow, watchHeartbeatTimeouts, type Recovery } from './monitor.js';
 import { killMarkedProcesses, ProcessRegistry, type MarkedProcess } from './processes.js';
 import { seededRng, type Rng } from './rng.js';
 import { Sqld, TemporalServer } from './servers.js';
@@ -38,6 +38,8 @@ export interface PhaseReport {
   /** Worker kills: kill → retry started; infrastructure faults: end of the outage → next progress. */
   recoveries: Recovery[];
   outageMs?: number;
+  /** Activity tries timed out by heartbeat during the outage (and up to 15 s after it). */
+  heartbeatTimeouts?: string[];
 }
 
 export interface ModeReport {
@@ -220,9 +222,11 @@ export async function runMode(mode: DbMode, options: SuiteOptions, runDir: strin
         if (views.filter((v) => v?.activities.some((a) => a.type === 'agentTurn')).length >= Math.ceil(phase.taskIds.length / 2)) break;
         await sleep(500);
       }
+      // Kills pause from 5 s before the fault, so that their heartbeat timeouts are over before the outage's own could begin.
       infraBusy = true;
-      await sleep(2_000);
+      await sleep(5_000);
       const faultStart = Date.now();
+      const timeouts = watchHeartbeatTimeouts(temporalClient, runningIds, faultStart);
       if (phase.kind === 'temporal-restart') {
         say(`SIGKILL Temporal (pid ${temporal.pid}); ${options.downSeconds} s down, then restart on the same port and db file`);
         await temporal.kill();
@@ -249,7 +253,9 @@ export async function runMode(mode: DbMode, options: SuiteOptions, runDir: strin
       const resume = await measureResume(temporalClient, runningIds(), faultEnd, 180_000);
       phase.recoveries.push(...resume);
       say(`resume after ${phase.kind}: ${resume.map((r) => (r.ms === undefined ? 'none' : (r.ms / 1000).toFixed(1))).join(', ')} s`);
-      await sleep(10_000);
+      await sleep(Math.max(0, faultEnd + 15_000 - Date.now()));
+      phase.heartbeatTimeouts = await timeouts.stop();
+      if (phase.heartbeatTimeouts.length > 0) say(`heartbeat timeouts during ${phase.kind}: ${phase.heartbeatTimeouts.join('; ')}`);
       infraBusy = false;
     }
     infraDone = true;

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import { optionalTsToMs } from '@temporalio/common/lib/time.js';
 
 const STARTED = 2; // PENDING_ACTIVITY_STATE_STARTED
+const TIMEOUT_TYPE_HEARTBEAT = 4;
 
 export interface ActivityView {
   activityId: string;
@@ -11,6 +12,10 @@ export interface ActivityView {
   identity: string;
   startedMs: number | undefined;
   heartbeatMs: number | undefined;
+  /** When the server closed the previous try (for a killed worker's try: its heartbeat timeout). */
+  lastAttemptCompleteMs: number | undefined;
+  /** The previous try ended by a heartbeat timeout (its worker stopped heartbeating). */
+  heartbeatTimedOut: boolean;
 }
 
 export interface WorkflowView {
@@ -36,6 +41,8 @@ export async function viewWorkflow(temporal: Client, workflowId: string): Promis
         identity: a.lastWorkerIdentity ?? '',
         startedMs: optionalTsToMs(a.lastStartedTime),
         heartbeatMs: optionalTsToMs(a.lastHeartbeatTime),
+        lastAttemptCompleteMs: optionalTsToMs(a.lastAttemptCompleteTime),
+        heartbeatTimedOut: Number(a.lastFailure?.timeoutFailureInfo?.timeoutType ?? 0) === TIMEOUT_TYPE_HEARTBEAT,
       })),
     };
   } catch {
@@ -51,6 +58,8 @@ export interface Recovery {
   activity: string;
   /** ms from the fault (or from the end of the outage) to the task's next progress; undefined if none was seen. */
   ms: number | undefined;
+  /** Worker kills: ms from the kill until the server timed the dead try out (heartbeat timeout), when seen. */
+  detectedMs?: number;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -73,17 +82,21 @@ export async function measureKillRecovery(temporal: Client, workflowIds: string[
   return Promise.all(
     affected.map(async ({ workflowId, activityId, type }): Promise<Recovery> => {
       const deadline = Date.now() + timeoutMs;
+      let detectedMs: number | undefined;
       while (Date.now() < deadline) {
         await sleep(250);
         const view = await viewWorkflow(temporal, workflowId);
         if (!view) continue;
         const a = view.activities.find((x) => x.activityId === activityId);
-        if (view.status !== 'RUNNING' || !a) return { workflowId, activity: type, ms: Date.now() - killedAt };
+        if (view.status !== 'RUNNING' || !a) return { workflowId, activity: type, ms: Date.now() - killedAt, detectedMs };
+        if (detectedMs === undefined && a.lastAttemptCompleteMs !== undefined && a.lastAttemptCompleteMs > killedAt) {
+          detectedMs = a.lastAttemptCompleteMs - killedAt;
+        }
         if (a.startedMs !== undefined && a.startedMs > killedAt && !ranOn(a.identity, pid)) {
-          return { workflowId, activity: type, ms: a.startedMs - killedAt };
+          return { workflowId, activity: type, ms: a.startedMs - killedAt, detectedMs };
         }
       }
-      return { workflowId, activity: type, ms: undefined };
+      return { workflowId, activity: type, ms: undefined, detectedMs };
     }),
   );
 }
@@ -121,4 +134,34 @@ export async function measureResume(temporal: Client, workflowIds: string[], end
       return { workflowId: before.workflowId, activity: '', ms: undefined };
     }),
   );
+}
+
+/**
+ * Watches the running workflows while an outage lasts and collects the activity tries the server
+ * timed out for want of heartbeats in that window: the outage stopped a worker's heartbeats (its
+ * event loop blocked), and the step was handed to another worker while the first one still ran it.
+ */
+export function watchHeartbeatTimeouts(temporal: Client, workflowIds: () => string[], from: number) {
+  const seen = new Map<string, string>();
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      for (const view of await Promise.all(workflowIds().map((id) => viewWorkflow(temporal, id)))) {
+        for (const a of view?.activities ?? []) {
+          // A try whose heartbeats stopped when the outage began times out ≥ 8 s later (10 s timeout, 2 s throttle).
+          if (a.heartbeatTimedOut && (a.lastAttemptCompleteMs ?? 0) >= from + 7_000) {
+            seen.set(`${view!.workflowId}/${a.activityId}/${a.attempt}`, `${view!.workflowId} ${a.type} try ${a.attempt - 1}`);
+          }
+        }
+      }
+      await sleep(1_000);
+    }
+  })();
+  return {
+    async stop(): Promise<string[]> {
+      stopped = true;
+      await loop;
+      return [...seen.values()];
+    },
+  };
 }

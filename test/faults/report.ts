@@ -73,8 +73,9 @@ export function modeTable(report: ModeReport): string {
       continue;
     }
     const c = count(phase.taskIds.map((id) => byId.get(id)!).filter(Boolean));
+    const timeouts = phase.heartbeatTimeouts?.length ? `; ${phase.heartbeatTimeouts.length} heartbeat timeout(s)` : '';
     rows.push([
-      PHASE_TITLE[phase.kind], phase.fault, String(c.tasks), String(c.succeeded), String(c.failed), String(c.stuck), String(c.lost),
+      PHASE_TITLE[phase.kind], phase.fault + timeouts, String(c.tasks), String(c.succeeded), String(c.failed), String(c.stuck), String(c.lost),
       String(c.duplicates), String(c.doubleMerges), `${c.repeatedLines} / ${c.repeatedCheckpoints}`, String(orphanTags(phase)),
       String(worktreesOf(phase)), recoveryCell(phase),
     ]);
@@ -109,7 +110,9 @@ export function recoverySummary(report: ModeReport): string {
   const p50 = percentile(seen, 50);
   if (p50 === undefined) return `${report.mode}: no activity was running on a killed worker, so no recovery was measured`;
   const verdict = p50 <= RECOVERY_TARGET_MS ? 'met' : 'MISSED';
-  return `${report.mode}: recovery after a worker kill p50 ${secs(p50)}, max ${secs(Math.max(...seen))} over ${seen.length} interrupted activities; target ≤ 10 s heartbeat timeout + 5 s: ${verdict}`;
+  const detected = (kill?.recoveries ?? []).map((r) => r.detectedMs).filter((ms): ms is number => ms !== undefined);
+  const detection = detected.length > 0 ? `; the dead try was timed out after p50 ${secs(percentile(detected, 50))}, max ${secs(Math.max(...detected))} (the rest: retry backoff and waiting for a free worker slot)` : '';
+  return `${report.mode}: recovery after a worker kill (kill → retry started on another worker) p50 ${secs(p50)}, max ${secs(Math.max(...seen))} over ${seen.length} interrupted activities; target ≤ 10 s heartbeat timeout + 5 s: ${verdict}${detection}`;
 }
 
 export function extraCounts(report: ModeReport): string {

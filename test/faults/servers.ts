@@ -72,6 +72,10 @@ export class Sqld {
     }
   }
 
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   signal(signal: 'SIGSTOP' | 'SIGCONT'): void {
     if (this.child?.pid !== undefined && !exited(this.child)) process.kill(this.child.pid, signal);
   }
