@@ -26,6 +26,8 @@ export interface SuiteOptions {
   sqldStopSeconds: number;
   downSeconds: number;
   drainMinutes: number;
+  /** TURSO_SYNC_INTERVAL of the workers' replicas (replica mode); undefined keeps the product default (5 s). */
+  replicaSyncSeconds?: number;
 }
 
 export interface PhaseReport {
@@ -84,7 +86,10 @@ export async function runMode(mode: DbMode, options: SuiteOptions, runDir: strin
     appendFileSync(path.join(runDir, 'suite.log'), stamped + '\n');
     log(stamped);
   };
-  const rng: Rng = seededRng(options.seed * 1000 + ['local', 'remote', 'replica'].indexOf(mode));
+  // Two streams, so the kill schedule does not depend on how task planning interleaves with it.
+  const modeSeed = options.seed * 1000 + ['local', 'remote', 'replica'].indexOf(mode);
+  const rng: Rng = seededRng(modeSeed);
+  const killRng: Rng = seededRng(modeSeed + 500);
   const runId = `${mode}${options.seed}${started.toString(36)}`.replace(/[^a-z0-9]/gi, '');
   const marker = `JPFAULT_${runId}`;
   const registry = new ProcessRegistry();
@@ -135,7 +140,12 @@ export async function runMode(mode: DbMode, options: SuiteOptions, runDir: strin
       logDir: path.join(runDir, 'workers'),
       cwd: runDir,
       envFor: (slot) =>
-        mode === 'replica' ? { ...env, SWARM_DB_MODE: 'replica', SWARM_DB_PATH: path.join(home, `replica-${slot}.db`) } : env,
+        mode === 'replica'
+          ? {
+              ...env, SWARM_DB_MODE: 'replica', SWARM_DB_PATH: path.join(home, `replica-${slot}.db`),
+              ...(options.replicaSyncSeconds ? { TURSO_SYNC_INTERVAL: String(options.replicaSyncSeconds) } : {}),
+            }
+          : env,
       respawnDelayMs: 1_000,
       maxSpawns: options.workers + options.kills + 10,
       log: say,
@@ -188,13 +198,13 @@ export async function runMode(mode: DbMode, options: SuiteOptions, runDir: strin
     };
     const killLoop = (async () => {
       while (killsDone < options.kills) {
-        await sleep(rng.between(6_000, 16_000));
+        await sleep(killRng.between(6_000, 16_000));
         if (infraDone && (await allClosed())) break;
         while (infraBusy) await sleep(500);
         // Keep the pool serving: kill only while another ready worker survives the kill.
         const ready = pool!.ready();
         if (ready.length < 2) continue;
-        const victim = ready[rng.index(ready.length)]!;
+        const victim = ready[killRng.index(ready.length)]!;
         const kill = await pool!.kill(victim.slot);
         if (!kill) continue;
         killsDone++;
@@ -252,7 +262,11 @@ export async function runMode(mode: DbMode, options: SuiteOptions, runDir: strin
       say(`${phase.kind} over after ${(phase.outageMs / 1000).toFixed(1)} s`);
       const resume = await measureResume(temporalClient, runningIds(), faultEnd, 180_000);
       phase.recoveries.push(...resume);
-      say(`resume after ${phase.kind}: ${resume.map((r) => (r.ms === undefined ? 'none' : (r.ms / 1000).toFixed(1))).join(', ')} s`);
+      say(
+        resume.length === 0
+          ? `resume after ${phase.kind}: no task was running`
+          : `resume after ${phase.kind}: ${resume.map((r) => (r.ms === undefined ? 'none' : (r.ms / 1000).toFixed(1))).join(', ')} s`,
+      );
       await sleep(Math.max(0, faultEnd + 15_000 - Date.now()));
       phase.heartbeatTimeouts = await timeouts.stop();
       if (phase.heartbeatTimeouts.length > 0) say(`heartbeat timeouts during ${phase.kind}: ${phase.heartbeatTimeouts.join('; ')}`);

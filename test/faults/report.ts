@@ -54,7 +54,7 @@ function count(verdicts: TaskVerdict[]): Counts {
 }
 
 const HEADER = [
-  'phase', 'faults injected', 'tasks', 'succeeded', 'failed', 'stuck', 'lost', 'dup. results', 'double merges',
+  'phase', 'faults injected', 'tasks', 'succeeded', 'failed', 'stuck', 'lost', 'duplicate or inconsistent results', 'double merges',
   'repeated steps (lines / checkpoints)', 'orphans', 'leftover worktrees', 'recovery p50 / max',
 ];
 

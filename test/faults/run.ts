@@ -20,6 +20,7 @@ const USAGE = `usage: npm run test:faults -- [options]
   --sqld-stop-seconds N             SIGSTOP duration (default 60)
   --down-seconds N                  downtime after a SIGKILL of Temporal or sqld (default 5)
   --drain-minutes N                 after the last fault, how long tasks may take to end (default 5)
+  --replica-sync-seconds X          TURSO_SYNC_INTERVAL of the workers' replicas (default: the product's 5 s)
   --keep                            keep the run directory (it is always kept when the suite fails)`;
 
 function positiveInt(name: string, value: string | undefined, fallback: number, min = 1): number {
@@ -47,6 +48,7 @@ async function main(): Promise<number> {
         'sqld-stop-seconds': { type: 'string' },
         'down-seconds': { type: 'string' },
         'drain-minutes': { type: 'string' },
+        'replica-sync-seconds': { type: 'string' },
         keep: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
@@ -76,6 +78,14 @@ async function main(): Promise<number> {
     downSeconds: positiveInt('down-seconds', values['down-seconds'], 5, 0),
     drainMinutes: positiveInt('drain-minutes', values['drain-minutes'], 5),
   };
+  if (values['replica-sync-seconds'] !== undefined) {
+    const x = Number(values['replica-sync-seconds']);
+    if (!(x > 0)) {
+      console.error(`--replica-sync-seconds must be a positive number, got "${values['replica-sync-seconds']}"\n${USAGE}`);
+      return 2;
+    }
+    options.replicaSyncSeconds = x;
+  }
 
   const root = mkdtempSync(path.join(tmpdir(), 'jetpack-faults-'));
   const started = new Date();
