@@ -198,7 +198,7 @@ export async function runMode(mode: DbMode, options: SuiteOptions, runDir: strin
     };
     const killLoop = (async () => {
       while (killsDone < options.kills) {
-        await sleep(killRng.between(6_000, 16_000));
+        await sleep(killRng.between(5_000, 12_000));
         if (infraDone && (await allClosed())) break;
         while (infraBusy) await sleep(500);
         // Keep the pool serving: kill only while another ready worker survives the kill.

@@ -16,6 +16,8 @@ export interface ActivityView {
   lastAttemptCompleteMs: number | undefined;
   /** The previous try ended by a heartbeat timeout (its worker stopped heartbeating). */
   heartbeatTimedOut: boolean;
+  /** The previous try's failure, in words. */
+  lastFailure: string;
 }
 
 export interface WorkflowView {
@@ -42,7 +44,10 @@ export async function viewWorkflow(temporal: Client, workflowId: string): Promis
         startedMs: optionalTsToMs(a.lastStartedTime),
         heartbeatMs: optionalTsToMs(a.lastHeartbeatTime),
         lastAttemptCompleteMs: optionalTsToMs(a.lastAttemptCompleteTime),
-        heartbeatTimedOut: Number(a.lastFailure?.timeoutFailureInfo?.timeoutType ?? 0) === TIMEOUT_TYPE_HEARTBEAT,
+        heartbeatTimedOut:
+          Number(a.lastFailure?.timeoutFailureInfo?.timeoutType ?? 0) === TIMEOUT_TYPE_HEARTBEAT ||
+          Number(a.lastFailure?.cause?.timeoutFailureInfo?.timeoutType ?? 0) === TIMEOUT_TYPE_HEARTBEAT,
+        lastFailure: [a.lastFailure?.message, a.lastFailure?.cause?.message].filter(Boolean).join(': '),
       })),
     };
   } catch {
@@ -149,7 +154,9 @@ export function watchHeartbeatTimeouts(temporal: Client, workflowIds: () => stri
       for (const view of await Promise.all(workflowIds().map((id) => viewWorkflow(temporal, id)))) {
         for (const a of view?.activities ?? []) {
           // A try whose heartbeats stopped when the outage began times out ≥ 8 s later (10 s timeout, 2 s throttle).
-          if (a.heartbeatTimedOut && (a.lastAttemptCompleteMs ?? 0) >= from + 7_000) {
+          // The server leaves lastAttemptCompleteTime unset for a heartbeat timeout: then it happened just now.
+          const at = a.lastAttemptCompleteMs ?? Date.now();
+          if (a.attempt > 1 && a.heartbeatTimedOut && at >= from + 7_000) {
             seen.set(`${view!.workflowId}/${a.activityId}/${a.attempt}`, `${view!.workflowId} ${a.type} try ${a.attempt - 1}`);
           }
         }

@@ -13,7 +13,7 @@ const USAGE = `usage: npm run test:faults -- [options]
   --mode local|remote|replica|all   database mode(s) to run (default all)
   --tasks N                         tasks per mode (default 20)
   --workers N                       worker processes kept alive (default 3)
-  --kills N                         worker SIGKILLs per mode (default 8)
+  --kills N                         at most this many worker SIGKILLs per mode (default 10)
   --steps N                         run steps per task (default 4)
   --repos N                         fixture repos (each task has its own base branch; default 4)
   --seed N                          seed of the fault schedule (default 1)
@@ -70,7 +70,7 @@ async function main(): Promise<number> {
   const options: SuiteOptions = {
     tasks: positiveInt('tasks', values.tasks, 20),
     workers: positiveInt('workers', values.workers, 3, 2),
-    kills: positiveInt('kills', values.kills, 8, 0),
+    kills: positiveInt('kills', values.kills, 10, 0),
     steps: positiveInt('steps', values.steps, 4),
     repos: positiveInt('repos', values.repos, 4),
     seed: positiveInt('seed', values.seed, 1, 0),
