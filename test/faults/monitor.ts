@@ -75,17 +75,17 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * it was seen completed.
  */
 export async function measureKillRecovery(temporal: Client, workflowIds: string[], pid: number, killedAt: number, timeoutMs: number): Promise<Recovery[]> {
-  const affected: Array<{ workflowId: string; activityId: string; type: string }> = [];
+  const affected: Array<{ workflowId: string; activityId: string; type: string; attempt: number }> = [];
   for (const view of await Promise.all(workflowIds.map((id) => viewWorkflow(temporal, id)))) {
     if (!view || view.status !== 'RUNNING') continue;
     for (const a of view.activities) {
       if (a.state === STARTED && ranOn(a.identity, pid) && (a.startedMs ?? 0) <= killedAt) {
-        affected.push({ workflowId: view.workflowId, activityId: a.activityId, type: a.type });
+        affected.push({ workflowId: view.workflowId, activityId: a.activityId, type: a.type, attempt: a.attempt });
       }
     }
   }
   return Promise.all(
-    affected.map(async ({ workflowId, activityId, type }): Promise<Recovery> => {
+    affected.map(async ({ workflowId, activityId, type, attempt }): Promise<Recovery> => {
       const deadline = Date.now() + timeoutMs;
       let detectedMs: number | undefined;
       while (Date.now() < deadline) {
@@ -94,11 +94,13 @@ export async function measureKillRecovery(temporal: Client, workflowIds: string[
         if (!view) continue;
         const a = view.activities.find((x) => x.activityId === activityId);
         if (view.status !== 'RUNNING' || !a) return { workflowId, activity: type, ms: Date.now() - killedAt, detectedMs };
-        if (detectedMs === undefined && a.lastAttemptCompleteMs !== undefined && a.lastAttemptCompleteMs > killedAt) {
-          detectedMs = a.lastAttemptCompleteMs - killedAt;
+        // The dead try was timed out once the next try exists (the server may leave its completion time unset).
+        if (detectedMs === undefined && a.attempt > attempt) {
+          detectedMs = (a.lastAttemptCompleteMs !== undefined && a.lastAttemptCompleteMs > killedAt ? a.lastAttemptCompleteMs : Date.now()) - killedAt;
         }
         if (a.startedMs !== undefined && a.startedMs > killedAt && !ranOn(a.identity, pid)) {
-          return { workflowId, activity: type, ms: a.startedMs - killedAt, detectedMs };
+          const ms = a.startedMs - killedAt;
+          return { workflowId, activity: type, ms, detectedMs: detectedMs === undefined ? undefined : Math.min(detectedMs, ms) };
         }
       }
       return { workflowId, activity: type, ms: undefined, detectedMs };
