@@ -68,7 +68,7 @@ export class Sqld {
       await waitForPort('127.0.0.1', this.port, 30_000, child);
     } catch (err) {
       child.kill('SIGKILL');
-      throw new Error(`sqld did not start (log: ${path.join(this.dir, 'sqld.log')}): ${(err as Error).message}`);
+      throw new Error(`sqld did not start (log: ${path.join(this.dir, 'sqld.log')}): ${(err as Error).message}`, { cause: err });
     }
   }
 
