@@ -52,7 +52,7 @@ describe('every numeric and address setting is bounded to what the runtime can r
     expect(loadConfig({ SWARM_EMBEDDING_DIMENSIONS: '8192' }, cwd).embeddingDimensions).toBe(8192);
   });
 
-  it.each(['localhost:99999', 'localhost:0', 'localhost:65536', 'localhost:-1', ':7233', 'host:', '[::1]', '::1:7233', '[zz]:7233', 'a b:7233', 'http://host:7233'])(
+  it.each(['localhost:99999', 'localhost:0', 'localhost:65536', 'localhost:-1', ':7233', 'host:', '[::1]', '::1:7233', '[zz]:7233', '[fe80::1%eth0]:7233', 'a b:7233', 'http://host:7233'])(
     'refuses TEMPORAL_ADDRESS=%s',
     (value) => {
       expect(configError({ TEMPORAL_ADDRESS: value })).toContain('TEMPORAL_ADDRESS must be host:port or [ipv6]:port with a port from 1 to 65535');
@@ -61,7 +61,7 @@ describe('every numeric and address setting is bounded to what the runtime can r
 
   it('accepts bracketed IPv6 addresses and the extreme ports', () => {
     expect(loadConfig({ TEMPORAL_ADDRESS: '[::1]:7233' }, cwd).temporal.address).toBe('[::1]:7233');
-    expect(loadConfig({ TEMPORAL_ADDRESS: '[fe80::1%eth0]:1' }, cwd).temporal.address).toBe('[fe80::1%eth0]:1');
+    expect(loadConfig({ TEMPORAL_ADDRESS: '[2001:db8::1]:1' }, cwd).temporal.address).toBe('[2001:db8::1]:1');
     expect(loadConfig({ TEMPORAL_ADDRESS: 'temporal.internal:65535' }, cwd).temporal.address).toBe('temporal.internal:65535');
     expect(parseHostPort('[::1]:7233')).toEqual({ host: '::1', port: 7233 });
     expect(parseHostPort('localhost:7233')).toEqual({ host: 'localhost', port: 7233 });
