@@ -10,6 +10,8 @@ const FLAG_TYPE: Record<string, string> = {
 
 export interface DevServerOptions {
   cliPath: string;
+  /** The address it listens on (default 127.0.0.1; ::1 for an IPv6 TEMPORAL_ADDRESS). */
+  ip?: string;
   port: number;
   /** Web UI port; omit for a headless server. */
   uiPort?: number;
@@ -59,7 +61,7 @@ export async function startDevServer(options: DevServerOptions): Promise<ChildPr
   mkdirSync(path.dirname(options.logFile), { recursive: true });
   const args = [
     'server', 'start-dev',
-    '--ip', '127.0.0.1',
+    '--ip', options.ip ?? '127.0.0.1',
     '--port', String(options.port),
     '--db-filename', options.dbFile,
     '--log-level', 'warn',
@@ -70,7 +72,7 @@ export async function startDevServer(options: DevServerOptions): Promise<ChildPr
   const child = spawn(options.cliPath, args, { detached: options.detached, stdio: ['ignore', log, log] });
   if (options.detached) child.unref();
   try {
-    await waitForPort('127.0.0.1', options.port, 60_000, child);
+    await waitForPort(options.ip ?? '127.0.0.1', options.port, 60_000, child);
   } catch (err) {
     child.kill('SIGKILL');
     throw new Error(`Temporal dev server did not start (log: ${options.logFile}): ${(err as Error).message}`);
