@@ -7,10 +7,12 @@ import { z } from 'zod';
  * NUL (SQLite and C strings end there). No text may hold lone surrogates (UTF-8 cannot store them).
  * Whatever was stored before these rules is neutralised when printed (client/terminal-text.ts).
  */
+// eslint-disable-next-line no-control-regex -- control characters are what it matches
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/u;
 const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
 const LINE_SEPARATOR = /[\u2028\u2029]/u;
 /** Characters that show nothing: spaces, format characters (zero-width, soft hyphen, tags), fillers, variation selectors. */
+// eslint-disable-next-line no-misleading-character-class -- each combining or variation character is matched on its own
 const INVISIBLE = /[\p{Z}\p{Cf}\p{Cc}\s\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u2800\u3164\uffa0\ufe00-\ufe0f\u{e0100}-\u{e01ef}]/gu;
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;

@@ -10,6 +10,9 @@ import { newTaskId } from '../../tasks/task-id.js';
 import { createFixtureRepo, nodeProjectFiles } from '../helpers/fixture-repo.js';
 import { createTestStack, tempDir, type TestStack } from '../helpers/test-env.js';
 
+// eslint-disable-next-line no-control-regex -- control characters are what it matches
+const TERMINAL_ACTS_ON = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/;
+
 describe('task input through the CLI, in process', () => {
   let stack: TestStack;
   let repo: string;
@@ -83,7 +86,7 @@ describe('task input through the CLI, in process', () => {
       expect(result.stderr, JSON.stringify(args)).toMatch(message);
       expect(result.stderr.split('\n'), JSON.stringify(args)).toHaveLength(2);
       // What is echoed is neutralised too.
-      expect(result.stderr).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f\u202e]/);
+      expect(result.stderr).not.toMatch(TERMINAL_ACTS_ON);
     }
     expect(await taskCount()).toBe(before);
   });
@@ -139,18 +142,17 @@ describe('task input through the CLI, in process', () => {
       budget: { maxTokens: null, maxCostUsd: null },
     });
     await stack.store.tasks.setStatus(id, 'failed', { failureReason: 'boom\x1b[31m\nsecond line' });
-    const unsafe = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/;
     for (const args of [['task', 'list'], ['task', 'show', id]]) {
       const result = await swarm(args);
       expect(result, args.join(' ')).toMatchObject({ code: 0, stderr: '' });
-      expect(result.stdout, args.join(' ')).not.toMatch(unsafe);
+      expect(result.stdout, args.join(' ')).not.toMatch(TERMINAL_ACTS_ON);
       expect(result.stdout, args.join(' ')).toContain('ok\\x1b]8;;http://evil.example\\x07click\\x1b]8;;\\x07\\r\\x1b[2K\\x9b31mred\\u{202e}evil');
     }
     const shown = await swarm(['task', 'show', id]);
     expect(shown.stdout).toContain('failure     boom\\x1b[31m\\nsecond line');
     // JSON keeps the values exactly, with every control character escaped.
     const json = await swarm(['task', 'show', id, '--json']);
-    expect(json.stdout).not.toMatch(unsafe);
+    expect(json.stdout).not.toMatch(TERMINAL_ACTS_ON);
     expect(JSON.parse(json.stdout).task.title).toBe(evil);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { jsonForTerminal, safeForTerminal } from '../../client/terminal-text.js';
 import { oneLineProblem } from '../../tasks/text-rules.js';
 
+// eslint-disable-next-line no-control-regex -- control characters are what it matches
 const TERMINAL_ACTS_ON = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/;
 const everyCodeUnitUpTo = (last: number) => Array.from({ length: last + 1 }, (_, i) => String.fromCharCode(i)).join('');
 
