@@ -1,7 +1,9 @@
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
+import { SwarmError } from '../errors/swarm-error.js';
 
 /** A file the user named that cannot be used as text; the message names the file and the reason. */
-export class UserFileError extends Error {
+export class UserFileError extends SwarmError {
+  readonly kind = 'input' as const;
   override name = 'UserFileError';
 }
 
