@@ -12,7 +12,10 @@ export class DatabaseFileError extends SwarmError {
   override name = 'DatabaseFileError';
 }
 
-class CallTimedOut extends Error {}
+/** A database call that did not settle in time; explained below into a message naming the database. */
+class CallTimedOut extends SwarmError {
+  readonly kind = 'transient' as const;
+}
 
 /** How messages name the database: its URL, or its file. */
 export function databaseLabel(config: DatabaseConfig): string {
@@ -46,12 +49,12 @@ const NETWORK_CODES =
  * it cannot be reached, or its file is corrupt. Other errors (constraints, SQL) pass unchanged.
  */
 export function explainDatabaseError(err: unknown, config: DatabaseConfig, timeoutSeconds: number): unknown {
-  if (err instanceof SwarmError) return err;
   const label = databaseLabel(config);
   if (err instanceof CallTimedOut)
     return new DatabaseUnavailableError(
       `${label} did not answer within ${timeoutSeconds} s (SWARM_CLI_TIMEOUT_SECONDS)`,
     );
+  if (err instanceof SwarmError) return err;
   const chain = causes(err);
   const sqlite = chain.map(codeOf).find((code) => code?.startsWith('SQLITE_'));
   const where = config.mode === 'remote' ? label : `the database file ${config.path}`;

@@ -28,6 +28,7 @@ export async function ensureLocalTemporal(
   log(`starting the Temporal dev server on ${config.temporal.address} (Web UI ${config.temporal.uiUrl}) ...`);
   const child = await startDevServer({
     cliPath: temporalCliPath(config.temporal.cliPath),
+    ip: host === '::1' ? '::1' : '127.0.0.1',
     port,
     uiPort,
     dbFile: path.join(config.home, 'temporal.db'),

@@ -16,6 +16,8 @@ const FLAG_TYPE: Record<string, string> = {
 
 export interface DevServerOptions {
   cliPath: string;
+  /** The address it listens on (default 127.0.0.1; ::1 for an IPv6 TEMPORAL_ADDRESS). */
+  ip?: string;
   port: number;
   /** Web UI port; omit for a headless server. */
   uiPort?: number;
@@ -68,7 +70,7 @@ export async function startDevServer(options: DevServerOptions): Promise<ChildPr
     'server',
     'start-dev',
     '--ip',
-    '127.0.0.1',
+    options.ip ?? '127.0.0.1',
     '--port',
     String(options.port),
     '--db-filename',
@@ -82,7 +84,7 @@ export async function startDevServer(options: DevServerOptions): Promise<ChildPr
   const child = spawn(options.cliPath, args, { detached: options.detached, stdio: ['ignore', log, log] });
   if (options.detached) child.unref();
   try {
-    await waitForPort('127.0.0.1', options.port, 60_000, child);
+    await waitForPort(options.ip ?? '127.0.0.1', options.port, 60_000, child);
   } catch (err) {
     child.kill('SIGKILL');
     throw new Error(`Temporal dev server did not start (log: ${options.logFile}): ${(err as Error).message}`, {

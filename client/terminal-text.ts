@@ -5,7 +5,9 @@
  * and lone surrogates become U+FFFD. Multi-line text keeps its \n and \t.
  * The one function every printer uses: client/format.ts per field, the CLI context per line.
  */
+
 const UNSAFE_ONE_LINE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g;
+
 const UNSAFE_MULTI_LINE =
   /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;

@@ -20,9 +20,9 @@ export const timerSeconds = (name: string, options: { whole?: boolean } = {}) =>
   return options.whole ? base.int(what) : base;
 };
 
-/** host:port or [ipv6]:port, the port 1..65535. */
+/** host:port or [ipv6]:port, the port 1..65535 (as the Temporal client parses it: no IPv6 zone ids). */
 export function parseHostPort(address: string): { host: string; port: number } | null {
-  const match = /^(?:\[([0-9A-Fa-f:.]+(?:%[\w.-]+)?)\]|([^\s:[\]/]+)):(\d{1,5})$/.exec(address);
+  const match = /^(?:\[([0-9A-Fa-f:.]+)\]|([^\s:[\]/]+)):(\d{1,5})$/.exec(address);
   if (!match) return null;
   const port = Number(match[3]);
   if (port < 1 || port > 65_535) return null;

@@ -1,5 +1,5 @@
-import { SwarmError } from '../errors/swarm-error.js';
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
+import { SwarmError } from '../errors/swarm-error.js';
 
 /** A file the user named that cannot be used as text; the message names the file and the reason. */
 export class UserFileError extends SwarmError {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { formatZodError } from '../config/format-zod-error.js';
@@ -6,6 +6,7 @@ import { KIND_OF_FORMAT } from './quality-check.js';
 import { qualityPolicySchema } from './policy.js';
 import { checkKindSchema, reportFormatSchema } from './snapshot.js';
 import { SwarmError } from '../errors/swarm-error.js';
+import { readUserTextFile } from '../config/user-file.js';
 
 export class RepoConfigError extends SwarmError {
   readonly kind = 'config' as const;
@@ -47,9 +48,12 @@ const repoConfigSchema = z
 export type RepoConfig = z.output<typeof repoConfigSchema>;
 export type ConfiguredCheck = z.output<typeof checkObjectSchema>;
 
+/** Largest `.swarm.json` or package.json read: the repository is not trusted to keep them small, or regular. */
+const REPO_JSON_MAX_BYTES = 4 * 1024 * 1024;
+
 export function readJsonFile(file: string): unknown {
   try {
-    return JSON.parse(readFileSync(file, 'utf8'));
+    return JSON.parse(readUserTextFile(file, { maxBytes: REPO_JSON_MAX_BYTES }));
   } catch (err) {
     throw new RepoConfigError(`cannot parse ${file}: ${(err as Error).message}`);
   }

@@ -7,12 +7,13 @@ import { z } from 'zod';
  * NUL (SQLite and C strings end there). No text may hold lone surrogates (UTF-8 cannot store them).
  * Whatever was stored before these rules is neutralised when printed (client/terminal-text.ts).
  */
+
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/u;
 const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
 const LINE_SEPARATOR = /[\u2028\u2029]/u;
 /** Characters that show nothing: spaces, format characters (zero-width, soft hyphen, tags), fillers, variation selectors. */
-// Variation selectors are listed on purpose: a title made only of them shows nothing.
 const INVISIBLE =
+  // Each combining or variation character is matched on its own, on purpose.
   // eslint-disable-next-line no-misleading-character-class
   /[\p{Z}\p{Cf}\p{Cc}\s\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u2800\u3164\uffa0\ufe00-\ufe0f\u{e0100}-\u{e01ef}]/gu;
 

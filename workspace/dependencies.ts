@@ -1,5 +1,6 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { readUserTextFile } from '../config/user-file.js';
 import { runCommand } from '../process/run-command.js';
 import type { Sandbox } from '../process/sandbox.js';
 
@@ -19,7 +20,11 @@ export interface InstallOptions {
 export async function installDependencies(worktree: string, options: InstallOptions): Promise<string | null> {
   const manifest = path.join(worktree, 'package.json');
   if (!existsSync(manifest)) return null;
-  const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as { dependencies?: object; devDependencies?: object };
+  // The worktree is the agent's: its package.json may be anything (a FIFO, a link to /dev/zero).
+  const pkg = JSON.parse(readUserTextFile(manifest, { maxBytes: 4 * 1024 * 1024 })) as {
+    dependencies?: object;
+    devDependencies?: object;
+  };
   if (Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }).length === 0) return null;
   const lockfile = path.join(worktree, 'package-lock.json');
   const installed = path.join(worktree, 'node_modules', '.package-lock.json');

@@ -19,6 +19,7 @@ import { generateCases, type FuzzCase, type FuzzPaths } from './fuzz-cases.js';
 const SEED = 0x5eed_0010;
 const PAIRS = 150;
 const CASE_TIMEOUT_MS = 10_000;
+
 const TERMINAL_ACTS_ON = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/;
 
 describe('fuzzing task input and configuration', () => {

@@ -10,6 +10,8 @@ import { newTaskId } from '../../tasks/task-id.js';
 import { createFixtureRepo, nodeProjectFiles } from '../helpers/fixture-repo.js';
 import { createTestStack, tempDir, type TestStack } from '../helpers/test-env.js';
 
+const TERMINAL_ACTS_ON = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/;
+
 describe('task input through the CLI, in process', () => {
   let stack: TestStack;
   let repo: string;
@@ -110,7 +112,7 @@ describe('task input through the CLI, in process', () => {
       expect(result.stderr, JSON.stringify(args)).toMatch(message);
       expect(result.stderr.split('\n'), JSON.stringify(args)).toHaveLength(2);
       // What is echoed is neutralised too.
-      expect(result.stderr).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f\u202e]/);
+      expect(result.stderr).not.toMatch(TERMINAL_ACTS_ON);
     }
     expect(await taskCount()).toBe(before);
   });
@@ -186,14 +188,13 @@ describe('task input through the CLI, in process', () => {
       budget: { maxTokens: null, maxCostUsd: null },
     });
     await stack.store.tasks.setStatus(id, 'failed', { failureReason: 'boom\x1b[31m\nsecond line' });
-    const unsafe = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/;
     for (const args of [
       ['task', 'list'],
       ['task', 'show', id],
     ]) {
       const result = await swarm(args);
       expect(result, args.join(' ')).toMatchObject({ code: 0, stderr: '' });
-      expect(result.stdout, args.join(' ')).not.toMatch(unsafe);
+      expect(result.stdout, args.join(' ')).not.toMatch(TERMINAL_ACTS_ON);
       expect(result.stdout, args.join(' ')).toContain(
         'ok\\x1b]8;;http://evil.example\\x07click\\x1b]8;;\\x07\\r\\x1b[2K\\x9b31mred\\u{202e}evil',
       );
@@ -202,7 +203,7 @@ describe('task input through the CLI, in process', () => {
     expect(shown.stdout).toContain('failure     boom\\x1b[31m\\nsecond line');
     // JSON keeps the values exactly, with every control character escaped.
     const json = await swarm(['task', 'show', id, '--json']);
-    expect(json.stdout).not.toMatch(unsafe);
+    expect(json.stdout).not.toMatch(TERMINAL_ACTS_ON);
     expect(JSON.parse(json.stdout).task.title).toBe(evil);
   });
 });

@@ -69,6 +69,7 @@ describe('every numeric and address setting is bounded to what the runtime can r
     '[::1]',
     '::1:7233',
     '[zz]:7233',
+    '[fe80::1%eth0]:7233',
     'a b:7233',
     'http://host:7233',
   ])('refuses TEMPORAL_ADDRESS=%s', (value) => {
@@ -79,7 +80,7 @@ describe('every numeric and address setting is bounded to what the runtime can r
 
   it('accepts bracketed IPv6 addresses and the extreme ports', () => {
     expect(loadConfig({ TEMPORAL_ADDRESS: '[::1]:7233' }, cwd).temporal.address).toBe('[::1]:7233');
-    expect(loadConfig({ TEMPORAL_ADDRESS: '[fe80::1%eth0]:1' }, cwd).temporal.address).toBe('[fe80::1%eth0]:1');
+    expect(loadConfig({ TEMPORAL_ADDRESS: '[2001:db8::1]:1' }, cwd).temporal.address).toBe('[2001:db8::1]:1');
     expect(loadConfig({ TEMPORAL_ADDRESS: 'temporal.internal:65535' }, cwd).temporal.address).toBe(
       'temporal.internal:65535',
     );

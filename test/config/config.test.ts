@@ -153,8 +153,22 @@ describe('loadConfig', () => {
     });
     const config = loadConfig({}, cwd);
     expect(config.models).toEqual({
-      fast: { adapter: 'local', skills: ['docs'], concurrency: 2, maxTurns: 50, timeoutSeconds: 3600, idleTimeoutSeconds: 120 },
-      careful: { adapter: 'local', skills: [], concurrency: 4, maxTurns: 50, timeoutSeconds: 3600, idleTimeoutSeconds: 120 },
+      fast: {
+        adapter: 'local',
+        skills: ['docs'],
+        concurrency: 2,
+        maxTurns: 50,
+        timeoutSeconds: 3600,
+        idleTimeoutSeconds: 120,
+      },
+      careful: {
+        adapter: 'local',
+        skills: [],
+        concurrency: 4,
+        maxTurns: 50,
+        timeoutSeconds: 3600,
+        idleTimeoutSeconds: 120,
+      },
     });
     expect(config.defaultModel).toBe('careful');
     expect(config.temporal.address).toBe('filehost:7000');

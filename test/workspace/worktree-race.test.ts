@@ -12,20 +12,24 @@ describe('worktree admin operations of one repository, concurrently in one proce
   it('never see each other half done (prune or list racing an add: "could not open .git/worktrees/<id>/locked")', async () => {
     const repo = await createFixtureRepo(path.join(root, 'repo'), nodeProjectFiles());
     const errors: string[] = [];
-    // A worker runs several activities at once: prepare, a baseline's detached checkout, cleanup.
+    // A worker runs several activities at once: baselines' detached checkouts, task worktrees prepared and cleaned up.
+    // Without the lock about half of the runs of 5 rounds failed here, so 12 rounds nearly always do.
     await Promise.all(
-      Array.from({ length: 8 }, async (_, task) => {
-        for (let round = 0; round < 4; round++) {
-          const worktree = path.join(root, 'worktrees', `t${task}r${round}`);
+      Array.from({ length: 12 }, async (_, worker) => {
+        for (let round = 0; round < 12; round++) {
           try {
-            await prepareWorktree({
-              repo,
-              baseBranch: 'main',
-              branch: `swarm/t${task}r${round}`,
-              worktreePath: worktree,
-            });
-            await withDetachedCheckout(repo, 'main', path.join(root, 'checkouts'), async () => undefined);
-            await removeWorktree(repo, worktree);
+            if (worker % 2 === 0) {
+              await withDetachedCheckout(repo, 'main', path.join(root, 'checkouts'), async () => undefined);
+            } else {
+              const worktree = path.join(root, 'worktrees', `w${worker}r${round}`);
+              await prepareWorktree({
+                repo,
+                baseBranch: 'main',
+                branch: `swarm/w${worker}r${round}`,
+                worktreePath: worktree,
+              });
+              await removeWorktree(repo, worktree);
+            }
           } catch (err) {
             errors.push((err as Error).message.split('\n')[0]!);
           }
