@@ -42,6 +42,8 @@ export async function exposeExecutable(
   const found = await findExecutable(command, sandbox.env.PATH, cwd);
   if (!found) return null;
   const real = await realpath(found);
-  if (sandbox.kind === 'none' || !sandbox.hidden.some((dir) => isInside(real, dir))) return { sandbox, command };
+  // The sandbox's own /tmp (its scratch dir) covers the host's, so a program under /tmp is hidden too.
+  const covered = [...sandbox.hidden, '/tmp'];
+  if (sandbox.kind === 'none' || !covered.some((dir) => isInside(real, dir))) return { sandbox, command };
   return { sandbox: { ...sandbox, readOnly: [...sandbox.readOnly, path.dirname(real)] }, command: real };
 }
