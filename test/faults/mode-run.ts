@@ -111,7 +111,9 @@ export async function runMode(
     killMarkedProcesses(marker);
   };
   process.once('exit', exitHandler);
+  let finished = false;
   const cleanup = async () => {
+    finished = true;
     await pool?.stop().catch(() => undefined);
     await connection?.close().catch(() => undefined);
     store?.close();
@@ -225,10 +227,11 @@ export async function runMode(
       return views.every((v) => v !== undefined && v.status !== 'RUNNING');
     };
     const killLoop = (async () => {
-      while (killsDone < options.kills) {
+      while (killsDone < options.kills && !finished) {
         await sleep(killRng.between(5_000, 12_000));
-        if (infraDone && (await allClosed())) break;
-        while (infraBusy) await sleep(500);
+        if (finished || (infraDone && (await allClosed()))) break;
+        while (infraBusy && !finished) await sleep(500);
+        if (finished) break;
         // Keep the pool serving: kill only while another ready worker survives the kill.
         const ready = pool!.ready();
         if (ready.length < 2) continue;
@@ -250,11 +253,26 @@ export async function runMode(
     })();
 
     await submitBatch(killPhase, killBatch);
-    await sleep(30_000);
+    // The kill phase lasts until its kills are done or its tasks have ended (at least 30 s, at most 3 min).
+    const killPhaseStart = Date.now();
+    const batchClosed = async (phase: PhaseReport) =>
+      (await Promise.all(phase.taskIds.map((id) => viewWorkflow(temporalClient, `task-${id}`)))).every(
+        (v) => v && v.status !== 'RUNNING',
+      );
+    while (Date.now() < killPhaseStart + 180_000) {
+      await sleep(1_000);
+      if (Date.now() < killPhaseStart + 30_000) continue;
+      if (killsDone >= options.kills || (await batchClosed(killPhase))) break;
+    }
 
     let lastFaultEnd = Date.now();
     for (const phase of phases.slice(1)) {
       if (phase.notApplicable) continue;
+      // No worker kills from here until 15 s after the outage, and the last kill's retries have started
+      // before the batch goes in, so that each recovery is measured on its own.
+      infraBusy = true;
+      const lastKill = pool.kills.at(-1)?.at ?? 0;
+      await sleep(Math.max(0, lastKill + 20_000 - Date.now()));
       await submitBatch(phase, perInfra);
       // Inject once the batch is under way (its agents running), bounded.
       const until = Date.now() + 30_000;
@@ -267,11 +285,11 @@ export async function runMode(
           break;
         await sleep(500);
       }
-      // Kills pause from 5 s before the fault, so that their heartbeat timeouts are over before the outage's own could begin.
-      infraBusy = true;
-      await sleep(5_000);
+      await sleep(2_000);
       const faultStart = Date.now();
-      const timeouts = watchHeartbeatTimeouts(temporalClient, runningIds, faultStart);
+      const timeouts = watchHeartbeatTimeouts(temporalClient, runningIds, faultStart, (identity) =>
+        pool!.kills.some((k) => identity.includes(`-${k.pid}-`)),
+      );
       if (phase.kind === 'temporal-restart') {
         say(
           `SIGKILL Temporal (pid ${temporal.pid}); ${options.downSeconds} s down, then restart on the same port and db file`,

@@ -172,25 +172,40 @@ export async function measureResume(
  * Watches the running workflows while an outage lasts and collects the activity tries the server
  * timed out for want of heartbeats in that window: the outage stopped a worker's heartbeats (its
  * event loop blocked), and the step was handed to another worker while the first one still ran it.
+ * Tries of killed workers (`killedWorker(identity)`) and timeouts already pending at the start are not counted.
  */
-export function watchHeartbeatTimeouts(temporal: Client, workflowIds: () => string[], from: number) {
+export function watchHeartbeatTimeouts(
+  temporal: Client,
+  workflowIds: () => string[],
+  from: number,
+  killedWorker: (identity: string) => boolean,
+) {
   const seen = new Map<string, string>();
+  const attemptAtStart = new Map<string, number>();
+  let first = true;
   let stopped = false;
   const loop = (async () => {
     while (!stopped) {
       for (const view of await Promise.all(workflowIds().map((id) => viewWorkflow(temporal, id)))) {
         for (const a of view?.activities ?? []) {
+          const key = `${view!.workflowId}/${a.activityId}`;
+          if (first) attemptAtStart.set(key, a.attempt);
           // A try whose heartbeats stopped when the outage began times out ≥ 8 s later (10 s timeout, 2 s throttle).
-          // The server leaves lastAttemptCompleteTime unset for a heartbeat timeout: then it happened just now.
+          // The server leaves lastAttemptCompleteTime unset for a heartbeat timeout: then it happened about now.
           const at = a.lastAttemptCompleteMs ?? Date.now();
-          if (a.attempt > 1 && a.heartbeatTimedOut && at >= from + 7_000) {
-            seen.set(
-              `${view!.workflowId}/${a.activityId}/${a.attempt}`,
-              `${view!.workflowId} ${a.type} try ${a.attempt - 1}`,
-            );
+          const newTry = a.attempt > (attemptAtStart.get(key) ?? 1);
+          if (
+            newTry &&
+            a.heartbeatTimedOut &&
+            at >= from + 7_000 &&
+            !killedWorker(a.identity) &&
+            !seen.has(`${key}/${a.attempt}`)
+          ) {
+            seen.set(`${key}/${a.attempt}`, `${view!.workflowId} ${a.type} try ${a.attempt - 1}`);
           }
         }
       }
+      first = false;
       await sleep(1_000);
     }
   })();
