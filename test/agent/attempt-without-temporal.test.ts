@@ -3,19 +3,18 @@ import path from 'node:path';
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentDeps } from '../../agent/agent-deps.js';
-import type { AttemptContext, AttemptProgress, AttemptRequest } from '../../agent/attempt-context.js';
+import type { AttemptContext, AttemptProgress } from '../../agent/attempt-context.js';
 import { artifactId } from '../../agent/attempt-outcome.js';
 import { runCliAttempt } from '../../agent/run-cli-attempt.js';
 import { runAgentTurn, type TurnOutcome } from '../../agent/run-turn.js';
 import { modelSchema } from '../../config/model-config.js';
 import { openStore, type Store } from '../../db/index.js';
 import { createRedactor } from '../../secrets/redactor.js';
-import type { NewTask } from '../../db/tasks-repository.js';
 import { createMemoryStore, createOfflineEmbedder } from '../../memory/index.js';
 import { createModelRegistry } from '../../models/registry.js';
 import { git } from '../../workspace/git.js';
-import { prepareWorktree } from '../../workspace/worktree.js';
 import { createFixtureRepo, MUL, nodeProjectFiles, writeBlock } from '../helpers/fixture-repo.js';
+import { attemptOn as attemptOnRepo } from '../helpers/attempt-on.js';
 import { tempDir } from '../helpers/test-env.js';
 
 const DIMS = 16;
@@ -51,28 +50,8 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** A task row and its prepared worktree, as the workspace activity would leave them. */
-async function attemptOn(id: string, description: string, modelType: string): Promise<AttemptRequest> {
-  const task: NewTask = {
-    id,
-    title: `Task ${id}`,
-    description,
-    priority: 'medium',
-    skills: [],
-    acceptanceCriteria: [],
-    repo,
-    baseBranch: 'main',
-    branch: `swarm/${id}`,
-    modelType,
-    maxAttempts: 3,
-    workflowId: `task-${id}`,
-    budget: { maxTokens: null, maxCostUsd: null },
-  };
-  await store.tasks.insert(task);
-  const worktreePath = path.join(dir, 'worktrees', id);
-  await prepareWorktree({ repo, baseBranch: 'main', branch: task.branch, worktreePath });
-  return { task: (await store.tasks.get(id))!, worktreePath, attempt: 1, modelType, feedbackArtifactId: null };
-}
+const attemptOn = (id: string, description: string, modelType: string) =>
+  attemptOnRepo({ store, repo, dir }, id, description, modelType);
 
 /** A context as a test runner gives it: plain callbacks that record what they are told. */
 function recordingContext(signal = new AbortController().signal) {

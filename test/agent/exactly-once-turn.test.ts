@@ -9,12 +9,11 @@ import { runAgentTurn, type TurnOutcome } from '../../agent/run-turn.js';
 import { modelSchema } from '../../config/model-config.js';
 import { createRedactor } from '../../secrets/redactor.js';
 import { openStore, type Store } from '../../db/index.js';
-import type { NewTask } from '../../db/tasks-repository.js';
 import { createMemoryStore, createOfflineEmbedder } from '../../memory/index.js';
 import { createModelRegistry } from '../../models/registry.js';
 import { git } from '../../workspace/git.js';
-import { prepareWorktree } from '../../workspace/worktree.js';
 import { createFixtureRepo, nodeProjectFiles } from '../helpers/fixture-repo.js';
+import { attemptOn as attemptOnRepo } from '../helpers/attempt-on.js';
 import { tempDir } from '../helpers/test-env.js';
 
 const DIMS = 16;
@@ -52,27 +51,8 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function attemptOn(id: string, description: string, modelType: string): Promise<AttemptRequest> {
-  const task: NewTask = {
-    id,
-    title: `Task ${id}`,
-    description,
-    priority: 'medium',
-    skills: [],
-    acceptanceCriteria: [],
-    repo,
-    baseBranch: 'main',
-    branch: `swarm/${id}`,
-    modelType,
-    maxAttempts: 3,
-    workflowId: `task-${id}`,
-    budget: { maxTokens: null, maxCostUsd: null },
-  };
-  await store.tasks.insert(task);
-  const worktreePath = path.join(dir, 'worktrees', id);
-  await prepareWorktree({ repo, baseBranch: 'main', branch: task.branch, worktreePath });
-  return { task: (await store.tasks.get(id))!, worktreePath, attempt: 1, modelType, feedbackArtifactId: null };
-}
+const attemptOn = (id: string, description: string, modelType: string) =>
+  attemptOnRepo({ store, repo, dir }, id, description, modelType);
 
 /** The context of one try of a step, as the activity gives it (its try number counts from 1). */
 const tryOf = (tryNumber: number): AttemptContext => ({
