@@ -27,18 +27,7 @@ export const BASE_ENV_ALLOWLIST = [
   'NODE_EXTRA_CA_CERTS',
 ] as const;
 
-/** Copies only the named variables that are set. */
-export function allowlistedEnv(
-  source: Record<string, string | undefined>,
-  names: readonly string[],
-): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const name of new Set(names)) {
-    const value = source[name];
-    if (value !== undefined) env[name] = value;
-  }
-  return env;
-}
+export { allowlistedEnv } from '../process/sandbox-env.js';
 
 /** The values of variables whose names look like secrets, for redaction (secrets/env-secrets.ts). */
 export const secretValues = (env: Record<string, string>): string[] => secretValuesFromEnv(env);

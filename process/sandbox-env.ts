@@ -49,11 +49,7 @@ export function sandboxEnv(
     ...(options.network ? SANDBOX_NETWORK_ENV : []),
     ...(options.passEnv ?? []),
   ];
-  const env: Record<string, string> = {};
-  for (const name of names) {
-    const value = source[name];
-    if (value !== undefined) env[name] = value;
-  }
+  const env = allowlistedEnv(source, names);
   env.PATH = withoutNodeBinDirs(source.PATH).join(path.delimiter) || '/usr/local/bin:/usr/bin:/bin';
   env.HOME = options.homeDir;
   env.TMPDIR = options.kind === 'bubblewrap' ? '/tmp' : options.scratchDir;
@@ -64,8 +60,16 @@ export function sandboxEnv(
 
 /** Without a sandbox: the same allowlist read from `source`, keeping its HOME and TMPDIR. */
 export function allowlistOnly(source: Record<string, string | undefined>): Record<string, string> {
+  return allowlistedEnv(source, [...SANDBOX_ENV_PASSTHROUGH, 'HOME', 'TMPDIR', 'USER', 'LOGNAME']);
+}
+
+/** Copies only the named variables that are set: the one way any child's environment is picked. */
+export function allowlistedEnv(
+  source: Record<string, string | undefined>,
+  names: readonly string[],
+): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const name of [...SANDBOX_ENV_PASSTHROUGH, 'HOME', 'TMPDIR', 'USER', 'LOGNAME']) {
+  for (const name of new Set(names)) {
     const value = source[name];
     if (value !== undefined) env[name] = value;
   }
