@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { Client } from '@temporalio/client';
 import type { Store } from '../db/index.js';
 import type { MemoryStore } from '../memory/index.js';
 import type { ModelRegistry } from '../models/registry.js';
@@ -23,6 +24,17 @@ export interface ActivityDeps {
   toolLimits: { maxOutputChars: number; maxFileBytes: number };
   /** How agent commands, checks, installs and CLIs are confined (probed at worker start). */
   sandbox: SandboxSettings;
+  /** Starts and signals the merge queue and baseline workflows (over the worker's own connection). */
+  temporal: Client;
+  /** How many queued tasks the merge queue tests as one batch. */
+  landing: { batchSize: number };
+}
+
+/** The workflow running the current activity (activities always run for one here). */
+export function callerWorkflowId(info: { workflowExecution?: { workflowId: string } }): string {
+  const id = info.workflowExecution?.workflowId;
+  if (!id) throw new Error('this activity must run inside a workflow');
+  return id;
 }
 
 /**

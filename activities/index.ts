@@ -1,4 +1,5 @@
 import { createAgentActivities } from './agent-activities.js';
+import { createMergeQueueActivities } from './merge-queue-activities.js';
 import { createMemoryActivities } from './memory-activities.js';
 import { createQualityActivities } from './quality-activities.js';
 import type { ActivityDeps } from './deps.js';
@@ -15,6 +16,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createQualityActivities(deps),
     ...createResultActivities(deps),
     ...createMemoryActivities(deps),
+    ...createMergeQueueActivities(deps),
   };
 }
 export type Activities = ReturnType<typeof createActivities>;

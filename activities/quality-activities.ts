@@ -1,17 +1,17 @@
-import { hostname } from 'node:os';
 import { Context } from '@temporalio/activity';
 import { artifactId } from '../agent/attempt-outcome.js';
-import { collectBaseline, qualityGateSchema, readQualityGate, type QualityGate } from '../quality/baseline.js';
-import type { GateProgress } from '../quality/gate-context.js';
+import { collectBaseline, readQualityGate } from '../quality/baseline.js';
 import { runQualityGate } from '../quality/run-gate.js';
+import { BASELINE_WAITER_SIGNAL, BASELINE_WORKFLOW } from '../tasks/merge-queue.js';
+import { baselineWorkflowId } from '../tasks/merge-queue-id.js';
 import { changedFiles } from '../workspace/changed-files.js';
 import { git } from '../workspace/git.js';
-import type { Task } from '../tasks/task.js';
 import { withDetachedCheckout } from '../workspace/worktree.js';
-import { openWorkspace, sandboxFor, type ActivityDeps } from './deps.js';
+import { callerWorkflowId, loadTask, openWorkspace, type ActivityDeps } from './deps.js';
 import { defineActivity } from './errors.js';
-import { keepHeartbeating, killOrphanOfPreviousTry, type ProcessHeartbeat } from './heartbeat.js';
-import { runChecksInput, taskRef } from './schemas.js';
+import { gateArtifactId, gateConfinement, heartbeating, storedGate } from './gate-support.js';
+import { killOrphanOfPreviousTry } from './heartbeat.js';
+import { collectBaselineAtInput, runChecksInput, taskRef } from './schemas.js';
 
 export type QualityGateState = 'pass' | 'regression';
 
@@ -23,51 +23,19 @@ export interface RunChecksResult {
   feedbackArtifactId: string | null;
 }
 
-const gateArtifactId = (taskId: string) => artifactId(taskId, 0, 'quality-gate');
-
-/** Runs `work` with the activity's cancellation, heartbeating its running command (pid, host) so a retry after a crash can kill it. */
-async function heartbeating<T>(
-  progress: Record<string, unknown>,
-  work: (watch: GateProgress) => Promise<T>,
-): Promise<T> {
-  let beat: ProcessHeartbeat & Record<string, unknown> = { ...progress };
-  const stop = keepHeartbeating(() => beat);
-  try {
-    return await work({
-      signal: Context.current().cancellationSignal,
-      onCommandStart: (step, pid) => (beat = { ...progress, check: step, pid, host: hostname() }),
-    });
-  } finally {
-    stop();
-  }
-}
-
 export function createQualityActivities(deps: ActivityDeps) {
   const { store } = deps;
-  const limits = { timeoutMs: deps.checks.timeoutSeconds * 1000, outputLimitBytes: deps.checks.outputLimitBytes };
-  /** Checks run in the task's sandbox without the network; the dependency install gets it. */
-  const confined = async (task: Task, worktree: string) => ({
-    ...limits,
-    sandbox: await sandboxFor(deps, task, worktree, { network: false }),
-    installSandbox: await sandboxFor(deps, task, worktree, { network: true }),
-  });
-
-  const storedGate = async (taskId: string): Promise<QualityGate> => {
-    const stored = await store.artifacts.get(gateArtifactId(taskId));
-    if (!stored) throw new Error(`task ${taskId} has no quality gate; ensureBaseline must run first`);
-    return qualityGateSchema.parse(JSON.parse(stored));
-  };
-
   return {
     /**
-     * Fixes the task's gate (checks and policy from the base commit) and makes sure the base branch
-     * has a baseline for that commit, collecting one when it has none or an older one.
+     * Fixes the task's gate (checks and policy from the base commit) and makes sure the base commit
+     * has a baseline. When it has none, the one baseline workflow of that commit collects it
+     * (single-flight: started or joined with signal-with-start); `pending` tells the task to wait for
+     * its `baselineReady` signal.
      */
     ensureBaseline: defineActivity(taskRef, async ({ taskId }) => {
-      killOrphanOfPreviousTry();
       const ws = await openWorkspace(deps, taskId);
       const { task } = ws;
-      const atBase = async (dir: string) => {
+      const fixGate = async (dir: string) => {
         const gate = readQualityGate(dir);
         await store.artifacts.put({
           id: gateArtifactId(taskId),
@@ -75,19 +43,41 @@ export function createQualityActivities(deps: ActivityDeps) {
           kind: 'quality-gate',
           content: JSON.stringify(gate),
         });
-        const existing = await store.quality.getBaseline(task.repo, task.baseBranch);
-        if (existing?.commitSha === ws.baseSha) return { collected: false, checks: gate.checks.length };
-        const confinement = await confined(task, dir);
-        const snapshot = await heartbeating({ step: 'baseline' }, (watch) =>
-          collectBaseline({ worktree: dir, gate, ...confinement }, watch),
-        );
-        await store.quality.setBaseline({ repo: task.repo, branch: task.baseBranch, commitSha: ws.baseSha, snapshot });
-        return { collected: true, checks: gate.checks.length };
+        return gate.checks.length;
       };
       // Before the agent's first commit the worktree is the base commit; later, a temporary checkout is.
-      return ws.headSha === ws.baseSha
-        ? atBase(ws.worktreePath)
-        : withDetachedCheckout(task.repo, ws.baseSha, deps.worktreesDir, atBase);
+      const checks =
+        ws.headSha === ws.baseSha
+          ? await fixGate(ws.worktreePath)
+          : await withDetachedCheckout(task.repo, ws.baseSha, deps.worktreesDir, fixGate);
+      if (await store.quality.getBaselineAt(task.repo, task.baseBranch, ws.baseSha)) {
+        return { collected: false, checks, pending: false };
+      }
+      const { info } = Context.current();
+      await deps.temporal.workflow.signalWithStart(BASELINE_WORKFLOW, {
+        workflowId: baselineWorkflowId(task.repo, ws.baseSha),
+        taskQueue: info.taskQueue,
+        args: [{ taskId, commitSha: ws.baseSha }],
+        signal: BASELINE_WAITER_SIGNAL,
+        signalArgs: [callerWorkflowId(info)],
+      });
+      return { collected: false, checks, pending: true };
+    }),
+
+    /** Collects the baseline of one base commit by the requesting task's gate; nothing when it exists. */
+    collectBaselineAt: defineActivity(collectBaselineAtInput, async ({ taskId, commitSha }) => {
+      killOrphanOfPreviousTry();
+      const task = await loadTask(deps, taskId);
+      if (await store.quality.getBaselineAt(task.repo, task.baseBranch, commitSha)) return { collected: false };
+      const gate = await storedGate(deps, taskId);
+      const snapshot = await withDetachedCheckout(task.repo, commitSha, deps.worktreesDir, async (dir) => {
+        const confinement = await gateConfinement(deps, task, dir);
+        return heartbeating({ step: 'baseline' }, (watch) =>
+          collectBaseline({ worktree: dir, gate, ...confinement }, watch),
+        );
+      });
+      await store.quality.setBaseline({ repo: task.repo, branch: task.baseBranch, commitSha, snapshot });
+      return { collected: true };
     }),
 
     /** The quality gate (quality/run-gate.ts) after an agent attempt, its check runs and verdict stored. */
@@ -96,11 +86,11 @@ export function createQualityActivities(deps: ActivityDeps) {
       await store.tasks.setStatus(taskId, 'checking', { attempt });
       const ws = await openWorkspace(deps, taskId);
       const { task } = ws;
-      const gate = await storedGate(taskId);
+      const gate = await storedGate(deps, taskId);
       const baseline = (await store.quality.getBaseline(task.repo, task.baseBranch))?.snapshot ?? null;
       const forkPoint = await git(ws.worktreePath, ['merge-base', ws.baseSha, 'HEAD']);
       const changed = await changedFiles(ws.worktreePath, forkPoint);
-      const confinement = await confined(task, ws.worktreePath);
+      const confinement = await gateConfinement(deps, task, ws.worktreePath);
       const outcome = await heartbeating({ round }, (watch) =>
         runQualityGate(
           { worktree: ws.worktreePath, gate, baseline, changedFiles: changed, ...confinement },

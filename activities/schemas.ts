@@ -36,3 +36,4 @@ export const recordResultInput = z.object({
   summary: z.string(),
   failureReason: z.string().nullable(),
 });
+export const collectBaselineAtInput = z.object({ taskId: taskIdSchema, commitSha: z.string().regex(/^[0-9a-f]{40}$/) });

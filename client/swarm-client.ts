@@ -100,6 +100,7 @@ export function createSwarmClient({ config, store, temporal }: SwarmClientDeps) 
               fallback: fallbackPlan(config.models, modelType),
               budget: newTask.budget,
               outageWindowMinutes: config.outageWindowMinutes,
+              landing: config.landing.mode,
             },
           ],
           memo: { title: spec.title },

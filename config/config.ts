@@ -16,6 +16,7 @@ import { readUserTextFile } from './user-file.js';
 import { DEFAULT_LIMITS, limitsSchema } from './limits.js';
 import { defaultModels, modelSchema, modelTypeName, type ModelConfig } from './model-config.js';
 import { SwarmError } from '../errors/swarm-error.js';
+import { LANDING_MODES } from '../tasks/merge-queue.js';
 
 export class ConfigError extends SwarmError {
   readonly kind = 'config' as const;
@@ -78,6 +79,10 @@ const fileSchema = z
       .union([sandboxKindSchema, sandboxLimitsSchema.partial().extend({ kind: sandboxKindSchema.optional() }).strict()])
       .optional(),
     cli: z.object({ timeoutSeconds: z.number().positive().optional() }).strict().optional(),
+    landing: z
+      .object({ mode: z.enum(LANDING_MODES).optional(), batchSize: z.number().int().min(1).max(64).optional() })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -148,6 +153,15 @@ const configSchema = z.object({
   sandbox: z.object({ kind: sandboxKindSchema, limits: sandboxLimitsSchema }),
   /** How long the CLI waits for one database or Temporal call before it gives up (not for `--wait`). */
   cliTimeoutSeconds: timerSeconds('SWARM_CLI_TIMEOUT_SECONDS'),
+  /** How passing tasks land: through the base branch's merge queue (default) or each by itself. */
+  landing: z.object({
+    mode: z.enum(LANDING_MODES, 'SWARM_LANDING must be queue or direct'),
+    batchSize: z
+      .number()
+      .int('SWARM_MERGE_BATCH_SIZE must be a whole number from 1 to 64')
+      .min(1, 'SWARM_MERGE_BATCH_SIZE must be a whole number from 1 to 64')
+      .max(64, 'SWARM_MERGE_BATCH_SIZE must be a whole number from 1 to 64'),
+  }),
 });
 export type SwarmConfig = z.infer<typeof configSchema>;
 
@@ -261,6 +275,10 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     limits: { ...DEFAULT_LIMITS, ...file.limits },
     sandbox: { kind: sandboxKind, limits: { ...DEFAULT_SANDBOX_LIMITS, ...fileLimits } },
     cliTimeoutSeconds: positiveNumber(env, 'SWARM_CLI_TIMEOUT_SECONDS') ?? file.cli?.timeoutSeconds ?? 15,
+    landing: {
+      mode: env.SWARM_LANDING ?? file.landing?.mode ?? 'queue',
+      batchSize: positiveNumber(env, 'SWARM_MERGE_BATCH_SIZE') ?? file.landing?.batchSize ?? 8,
+    },
   };
   const parsed = configSchema.safeParse(candidate);
   if (!parsed.success) throw new ConfigError(`invalid configuration: ${formatZodError(parsed.error)}`);

@@ -66,7 +66,7 @@ const UPSERT_SNAPSHOT = `INSERT INTO quality_snapshots (id, kind, repo, branch, 
     comparison = excluded.comparison, created_at = excluded.created_at`;
 
 // Ids derive from what a snapshot is of, so a retried activity overwrites instead of adding a row.
-const baselineId = (b: NewBaseline) =>
+const baselineId = (b: Pick<NewBaseline, 'repo' | 'branch' | 'commitSha'>) =>
   `baseline-${createHash('sha256').update(`${b.repo}\0${b.branch}\0${b.commitSha}`).digest('hex').slice(0, 24)}`;
 const attemptId = (taskId: string, attempt: number, round: number) => `attempt-${taskId}-${attempt}-${round}`;
 
@@ -110,6 +110,15 @@ export function qualityRepository(db: Db, persist: Persist = createPersist()) {
       const rs = await db.execute({
         sql: `SELECT s.* FROM quality_baselines b JOIN quality_snapshots s ON s.id = b.snapshot_id WHERE b.repo = ? AND b.branch = ?`,
         args: [repo, branch],
+      });
+      return rs.rows[0] ? toStoredSnapshot(rs.rows[0]) : null;
+    },
+
+    /** The baseline collected for one commit of the branch, whether or not it is the branch's latest. */
+    async getBaselineAt(repo: string, branch: string, commitSha: string): Promise<StoredSnapshot | null> {
+      const rs = await db.execute({
+        sql: `SELECT * FROM quality_snapshots WHERE id = ?`,
+        args: [baselineId({ repo, branch, commitSha })],
       });
       return rs.rows[0] ? toStoredSnapshot(rs.rows[0]) : null;
     },

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { Client } from '@temporalio/client';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { ConfigError, type SwarmConfig } from '../config/config.js';
@@ -60,6 +61,8 @@ export async function createTaskWorker(options: TaskWorkerOptions): Promise<Task
     checks: config.checks,
     toolLimits: { maxOutputChars: config.limits.toolOutputChars, maxFileBytes: config.limits.fileWriteBytes },
     sandbox,
+    temporal: new Client({ connection: options.connection, namespace: config.temporal.namespace }),
+    landing: { batchSize: config.landing.batchSize },
   });
   const workerOptions: WorkerOptions = {
     connection: options.connection,

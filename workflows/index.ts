@@ -1,1 +1,3 @@
 export * from './task-workflow.js';
+export * from './merge-queue-workflow.js';
+export * from './baseline-workflow.js';

@@ -38,6 +38,9 @@ export function taskSteps(windowMinutes = DEFAULT_OUTAGE_WINDOW_MINUTES) {
   return {
     prepareWorkspace: short.prepareWorkspace,
     landChanges: short.landChanges,
+    enqueueForLanding: short.enqueueForLanding,
+    prepareConflictResolution: short.prepareConflictResolution,
+    findConflictMarkers: short.findConflictMarkers,
     cleanupWorkspace: short.cleanupWorkspace,
     recordResult: short.recordResult,
     recordTaskStatus: short.recordTaskStatus,

@@ -1,5 +1,6 @@
 import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { AttemptOutcome } from '../agent/attempt-outcome.js';
+import type { LandingVerdict } from '../tasks/merge-queue.js';
 import type { TaskStatus } from '../tasks/task.js';
 import { JetpackModel, JetpackQuality } from './search-attributes.js';
 import type { TaskSteps } from './task-activities.js';
@@ -73,17 +74,72 @@ export async function runAttempt(
 export type Landing =
   | { status: 'merged'; mergeCommit: string | null }
   | { status: 'retry'; reason: string; feedbackArtifactId: string | null }
+  /** The queue found a conflict with the base: the worktree holds the merge with markers for the next attempt. */
+  | { status: 'conflict'; reason: string; files: string[]; feedbackArtifactId: string | null }
   | { status: 'fatal'; reason: string };
 
-/** Runs the checks and lands; when the base moved meanwhile, merges it in and checks again. */
-export async function checkAndLand(
-  { input: { taskId }, moveTo, steps }: AttemptContext,
+/** The gate's verdict on the attempt's work, or the reason to retry. */
+async function gate({ input: { taskId }, moveTo, steps }: AttemptContext, attempt: number, round: number) {
+  moveTo('checking');
+  const checks = await steps.runChecks({ taskId, attempt, round });
+  upsertSearchAttributes([{ key: JetpackQuality, value: checks.quality }]);
+  return checks;
+}
+
+/**
+ * Runs the checks and hands the passing work to the base branch's merge queue, then waits for its
+ * verdict: merged, rejected by the queue's gate (feedback for the next attempt), or a conflict with
+ * the base (a conflict-resolution attempt follows). The base moving is the queue's business: a task
+ * whose gate passed is never failed for it.
+ */
+export async function checkAndEnqueue(
+  ctx: AttemptContext,
   attempt: number,
+  verdictFor: (head: string) => Promise<LandingVerdict>,
 ): Promise<Landing> {
+  const {
+    input: { taskId },
+    moveTo,
+    steps,
+  } = ctx;
+  for (let round = 1; ; round++) {
+    const checks = await gate(ctx, attempt, round);
+    if (!checks.passed) {
+      return {
+        status: 'retry',
+        reason: `quality gate failed: ${checks.summary}`,
+        feedbackArtifactId: checks.feedbackArtifactId,
+      };
+    }
+    moveTo('merging');
+    const { head } = await steps.enqueueForLanding({ taskId, attempt });
+    const verdict = await verdictFor(head);
+    if (verdict.status === 'merged') return { status: 'merged', mergeCommit: verdict.mergeCommit };
+    if (verdict.status === 'rejected') {
+      return { status: 'retry', reason: verdict.reason, feedbackArtifactId: verdict.feedbackArtifactId };
+    }
+    const prepared = await steps.prepareConflictResolution({ taskId, attempt });
+    if (prepared.status === 'conflict') {
+      return {
+        status: 'conflict',
+        reason: `merge conflict with the base branch in: ${prepared.files.join(', ')}`,
+        files: prepared.files,
+        feedbackArtifactId: prepared.feedbackArtifactId,
+      };
+    }
+    // The base merged in cleanly after all (the conflicting change went away): check and queue again.
+  }
+}
+
+/** Runs the checks and lands by itself (landing: 'direct'); when the base moved meanwhile, merges it in and checks again. */
+export async function checkAndLand(ctx: AttemptContext, attempt: number): Promise<Landing> {
+  const {
+    input: { taskId },
+    moveTo,
+    steps,
+  } = ctx;
   for (let round = 1; round <= MAX_BASE_SYNC_ROUNDS; round++) {
-    moveTo('checking');
-    const checks = await steps.runChecks({ taskId, attempt, round });
-    upsertSearchAttributes([{ key: JetpackQuality, value: checks.quality }]);
+    const checks = await gate(ctx, attempt, round);
     if (!checks.passed) {
       const after = round > 1 ? ' after merging the updated base branch' : '';
       return {

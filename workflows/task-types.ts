@@ -1,3 +1,4 @@
+import type { LandingMode } from '../tasks/merge-queue.js';
 import type { TaskStatus } from '../tasks/task.js';
 
 /** How one model type runs an attempt: a durable loop of turns (API and local models) or one CLI run. */
@@ -24,6 +25,8 @@ export interface TaskWorkflowInput {
   outageWindowMinutes?: number;
   /** Continue as new past this many history events (default 5,000); lowered only by tests. */
   continueAsNewAfterEvents?: number;
+  /** How a passing attempt lands: through the base branch's merge queue, or by itself (absent: direct, as before the queue). */
+  landing?: LandingMode;
   /** Set when the workflow continued as new: where to pick up. */
   resume?: ResumePoint;
 }

@@ -2,18 +2,26 @@ import {
   ActivityFailure,
   ApplicationFailure,
   CancellationScope,
+  condition,
   continueAsNew,
   defineQuery,
+  defineSignal,
   defineUpdate,
   isCancellation,
   log,
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
+import {
+  BASELINE_READY_SIGNAL,
+  LANDING_VERDICT_SIGNAL,
+  type LandingMode,
+  type LandingVerdict,
+} from '../tasks/merge-queue.js';
 import type { TaskStatus } from '../tasks/task.js';
 import { JetpackAttempt, JetpackStatus } from './search-attributes.js';
 import { taskSteps, type TaskSteps } from './task-activities.js';
-import { checkAndLand, runAttempt, type AttemptContext } from './task-attempt.js';
+import { checkAndEnqueue, checkAndLand, runAttempt, type AttemptContext, type Landing } from './task-attempt.js';
 import { BudgetRejected, createBudgetGate } from './task-budget.js';
 import type {
   BudgetApproval,
@@ -30,6 +38,13 @@ export { MAX_BASE_SYNC_ROUNDS } from './task-attempt.js';
 export const statusQuery = defineQuery<TaskWorkflowState>('status');
 export const approveBudgetUpdate = defineUpdate<BudgetState, [BudgetApproval]>('approveBudget');
 export const rejectBudgetUpdate = defineUpdate<BudgetState, [BudgetRejection]>('rejectBudget');
+/** The merge queue's answer about an entry this task enqueued. */
+export const landingVerdictSignal = defineSignal<[LandingVerdict]>(LANDING_VERDICT_SIGNAL);
+/** The baseline workflow collected the baseline this task waits for (error: why it could not). */
+export const baselineReadySignal = defineSignal<[{ error: string | null }]>(BASELINE_READY_SIGNAL);
+
+/** Histories from before the merge queue carry no `landing`: they landed directly. */
+const landingMode = (input: TaskWorkflowInput): LandingMode => input.landing ?? 'direct';
 
 /**
  * One development task: worktree → agent → checks → (feedback and retry) → land on base → result.
@@ -50,6 +65,18 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskWorkfl
   setHandler(statusQuery, () => state);
   setHandler(approveBudgetUpdate, budget.approve, { validator: (_: BudgetApproval) => budget.requireAwaiting() });
   setHandler(rejectBudgetUpdate, budget.reject, { validator: (_: BudgetRejection) => budget.requireAwaiting() });
+  const verdicts: LandingVerdict[] = [];
+  setHandler(landingVerdictSignal, (verdict) => void verdicts.push(verdict));
+  let baselineReady: { error: string | null } | null = null;
+  setHandler(baselineReadySignal, (ready) => void (baselineReady = ready));
+  /** Waits for the queue's verdict on `head` (a duplicate verdict about an older head is ignored). */
+  const verdictFor = async (head: string): Promise<LandingVerdict> => {
+    await condition(() => verdicts.some((v) => v.head === head));
+    return verdicts.splice(
+      verdicts.findIndex((v) => v.head === head),
+      1,
+    )[0]!;
+  };
   const attempts: AttemptContext = {
     input,
     state,
@@ -82,9 +109,20 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskWorkfl
   try {
     moveTo('preparing');
     await steps.prepareWorkspace({ taskId });
-    await steps.ensureBaseline({ taskId });
+    const baseline = await steps.ensureBaseline({ taskId });
+    if (baseline.pending) {
+      await condition(() => baselineReady !== null);
+      const failure = baselineReady!.error;
+      if (failure !== null) {
+        const reason = `could not collect the base branch's baseline: ${failure}`;
+        await finish('failed', reason, reason);
+        throw ApplicationFailure.nonRetryable(reason, 'TaskFailed');
+      }
+    }
 
     let feedbackArtifactId: string | null = resume?.feedbackArtifactId ?? null;
+    /** The files of the last merge conflict, whose markers the next attempt must have resolved. */
+    let conflicted: string[] = [];
     for (let attempt = resume?.attempt ?? 1; attempt <= maxAttempts; attempt++) {
       state.attempt = attempt;
       moveTo('running_agent');
@@ -96,7 +134,20 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskWorkfl
         continue;
       }
 
-      const landing = await checkAndLand(attempts, attempt);
+      if (conflicted.length > 0) {
+        const markers = await steps.findConflictMarkers({ taskId, attempt, files: conflicted });
+        if (markers.remaining.length > 0) {
+          state.lastFailure = `attempt ${attempt}: conflict markers left in: ${markers.remaining.join(', ')}`;
+          feedbackArtifactId = markers.feedbackArtifactId;
+          continue;
+        }
+        conflicted = [];
+      }
+
+      const landing: Landing =
+        landingMode(input) === 'queue'
+          ? await checkAndEnqueue(attempts, attempt, verdictFor)
+          : await checkAndLand(attempts, attempt);
       if (landing.status === 'merged') {
         state.mergeCommit = landing.mergeCommit;
         await finish('succeeded', `landed after ${attempt} attempt(s): ${agent.summary}`, null);
@@ -104,6 +155,7 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskWorkfl
       }
       state.lastFailure = `attempt ${attempt}: ${landing.reason}`;
       if (landing.status === 'fatal') break;
+      if (landing.status === 'conflict') conflicted = landing.files;
       feedbackArtifactId = landing.feedbackArtifactId;
     }
 

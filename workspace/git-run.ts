@@ -53,3 +53,28 @@ export async function runGitMaybe(ctx: GitContext, args: string[]): Promise<stri
     throw err;
   }
 }
+
+/** Runs git and returns its exit code with its output, for commands whose non-zero exit is an answer (merge-tree). */
+export function runGitWithCode(ctx: GitContext, args: string[]): Promise<{ code: number; stdout: string }> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      'git',
+      args,
+      { cwd: ctx.cwd, maxBuffer: 64 * 1024 * 1024, env: gitEnv(ctx.vars, ctx.config) },
+      (err, stdout, stderr) => {
+        const code = err ? (err as { code?: unknown }).code : 0;
+        if (typeof code !== 'number') {
+          reject(
+            new GitError(
+              `git ${args.join(' ')} failed in ${ctx.cwd}: ${(stderr || String(err)).trim()}`,
+              args,
+              stderr,
+              null,
+            ),
+          );
+        } else resolve({ code, stdout: stdout.trimEnd() });
+      },
+    );
+    child.stdin?.end();
+  });
+}

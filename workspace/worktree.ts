@@ -61,12 +61,12 @@ async function requireBranchIn(ctx: GitContext, repo: RepoGit, branch: string): 
   return sha;
 }
 
-async function isAncestor(ctx: GitContext, ancestor: string, descendant: string): Promise<boolean> {
+export async function isAncestor(ctx: GitContext, ancestor: string, descendant: string): Promise<boolean> {
   return (await runGitMaybe(ctx, ['merge-base', '--is-ancestor', ancestor, descendant])) !== null;
 }
 
 /** The user's repository, pinned, with its own drivers neutralised. */
-async function repoGit(repoPath: string): Promise<{ repo: RepoGit; ctx: GitContext }> {
+export async function repoGit(repoPath: string): Promise<{ repo: RepoGit; ctx: GitContext }> {
   const repo = await openRepo(repoPath);
   return { repo, ctx: await withoutRepoDrivers(repoContext(repo)) };
 }
@@ -115,7 +115,7 @@ async function bindWorktree(
 }
 
 /** A worktree prepareWorktree registered in this process (of `repo` when given), verified. */
-async function openWorktree(worktree: string, repoPath?: string): Promise<{ wt: WorktreeGit; ctx: GitContext }> {
+export async function openWorktree(worktree: string, repoPath?: string): Promise<{ wt: WorktreeGit; ctx: GitContext }> {
   const wt = registeredWorktree(worktree);
   if (!wt) throw new RepoError(`${worktree} is not a task worktree this worker prepared; refusing to run git there`);
   if (repoPath !== undefined && (await openRepo(repoPath)).commonDir !== wt.repo.commonDir) {
@@ -288,40 +288,58 @@ export async function landOnBase(opts: {
 
   const tree = await runGit(ctx, ['rev-parse', 'HEAD^{tree}']);
   const merge = await runGit(ctx, ['commit-tree', tree, '-p', baseSha, '-p', head, '-m', opts.message]);
-  const checkout = (await withRepoLock(wt.repo.commonDir, () => checkouts(repoCtx))).find(
-    (c) => c.branch === opts.baseBranch,
-  );
+  const moved = await advanceBase(opts.repo, opts.baseBranch, baseSha, merge, opts.message);
+  return moved === 'moved' ? { status: 'merged', mergeCommit: merge } : { status: 'base_moved' };
+}
+
+/**
+ * Moves the base branch from `expected` to `target` (a descendant), only if it still points at
+ * `expected` (compare-and-swap). When the base branch is checked out somewhere (e.g. the user's own
+ * clone), that working tree is fast-forwarded instead, keeping it consistent with its ref.
+ */
+export async function advanceBase(
+  repoPath: string,
+  baseBranch: string,
+  expected: string,
+  target: string,
+  message: string,
+): Promise<'moved' | 'base_moved'> {
+  const { repo, ctx: repoCtx } = await repoGit(repoPath);
+  const checkout = (await withRepoLock(repo.commonDir, () => checkouts(repoCtx))).find((c) => c.branch === baseBranch);
   if (checkout) {
-    const checkoutCtx = await checkoutGit(wt.repo, checkout);
+    const checkoutCtx = await checkoutGit(repo, checkout);
     const checkedOutHead = await runGit(checkoutCtx, ['rev-parse', 'HEAD']);
-    if (checkedOutHead !== baseSha) return { status: 'base_moved' };
+    if (checkedOutHead !== expected) return 'base_moved';
     try {
-      await runGit(checkoutCtx, ['merge', '--ff-only', '--quiet', '--no-stat', merge]);
+      await runGit(checkoutCtx, ['merge', '--ff-only', '--quiet', '--no-stat', target]);
     } catch (err) {
-      if ((await runGit(checkoutCtx, ['rev-parse', 'HEAD'])) !== baseSha) return { status: 'base_moved' };
+      if ((await runGit(checkoutCtx, ['rev-parse', 'HEAD'])) !== expected) return 'base_moved';
       throw new RepoError(
-        `cannot fast-forward ${opts.baseBranch} checked out at ${checkout.path}: ${(err as Error).message}`,
+        `cannot fast-forward ${baseBranch} checked out at ${checkout.path}: ${(err as Error).message}`,
       );
     }
-  } else {
-    const swapped = await runGitMaybe(repoCtx, [
-      'update-ref',
-      '-m',
-      opts.message,
-      `refs/heads/${opts.baseBranch}`,
-      merge,
-      baseSha,
-    ]);
-    if (swapped === null) return { status: 'base_moved' };
+    return 'moved';
   }
-  return { status: 'merged', mergeCommit: merge };
+  const swapped = await runGitMaybe(repoCtx, [
+    'update-ref',
+    '-m',
+    message,
+    `refs/heads/${baseBranch}`,
+    target,
+    expected,
+  ]);
+  return swapped === null ? 'base_moved' : 'moved';
 }
 
 /**
  * When a previous run already landed `head` (and then crashed before reporting it), returns that
  * merge commit; a head already contained in base without a merge commit yields null.
  */
-async function findLandingMerge(ctx: GitContext, baseSha: string, head: string): Promise<string | null | undefined> {
+export async function findLandingMerge(
+  ctx: GitContext,
+  baseSha: string,
+  head: string,
+): Promise<string | null | undefined> {
   if (baseSha === head || !(await isAncestor(ctx, head, baseSha))) return undefined;
   const merges = await runGit(ctx, ['rev-list', '--merges', '--parents', '-n', '200', baseSha]);
   for (const line of merges.split('\n')) {

@@ -1,0 +1,203 @@
+import { Context } from '@temporalio/activity';
+import { z } from 'zod';
+import { artifactId } from '../agent/attempt-outcome.js';
+import { conflictFeedback } from '../agent/conflict-feedback.js';
+import { collectBaseline } from '../quality/baseline.js';
+import { runQualityGate } from '../quality/run-gate.js';
+import { qualitySnapshotSchema, type QualitySnapshot } from '../quality/snapshot.js';
+import { ENQUEUE_SIGNAL, MERGE_QUEUE_WORKFLOW } from '../tasks/merge-queue.js';
+import { mergeQueueId } from '../tasks/merge-queue-id.js';
+import { taskIdSchema } from '../tasks/task-spec.js';
+import { changedFiles } from '../workspace/changed-files.js';
+import { baseContains, combineOnBase, type CombinedBatch } from '../workspace/merge-batch.js';
+import { filesWithConflictMarkers, mergeBaseKeepingConflicts } from '../workspace/merge-conflict.js';
+import { advanceBase, withDetachedCheckout } from '../workspace/worktree.js';
+import { callerWorkflowId, loadTask, openWorkspace, type ActivityDeps } from './deps.js';
+import { defineActivity } from './errors.js';
+import { gateConfinement, heartbeating, storedGate } from './gate-support.js';
+import { killOrphanOfPreviousTry } from './heartbeat.js';
+
+const sha = z.string().regex(/^[0-9a-f]{40}$/);
+const attempt = z.number().int().min(1).max(100);
+const taskAttempt = z.object({ taskId: taskIdSchema, attempt });
+const batchRef = z.object({
+  queueId: z.string().min(1),
+  repo: z.string().min(1),
+  baseBranch: z.string().min(1),
+  /** The queue's batch number and the try within it (bisection halves, rebuilds): check runs are keyed by them. */
+  batch: z.number().int().min(1),
+  round: z.number().int().min(1),
+});
+const buildInput = batchRef.extend({ entries: z.array(taskAttempt.extend({ head: sha })).min(1) });
+const testInput = batchRef.extend({ baseSha: sha, tip: sha, entries: z.array(taskAttempt).min(1) });
+const landInput = batchRef.extend({ baseSha: sha, tip: sha, entries: z.array(taskAttempt).min(1) });
+const conflictCheckInput = taskAttempt.extend({ files: z.array(z.string()) });
+
+export interface MergeBatchTest {
+  passed: boolean;
+  summary: string;
+  /** Stored for the entry when the batch held only it (what its task's next attempt reads). */
+  feedbackArtifactId: string | null;
+}
+
+/** The queue's gate runs are keyed by the combined commit too: a queue that restarted its numbering never reuses them. */
+const gateKey = (queueId: string, tip: string) => `${queueId}@${tip}`;
+const snapshotArtifactId = (queueId: string, tip: string) => `${gateKey(queueId, tip)}/snapshot`;
+
+export function createMergeQueueActivities(deps: ActivityDeps) {
+  const { store } = deps;
+
+  /** The baseline of the base commit the batch is built on, collected here when nobody has yet (e.g. a push by hand). */
+  const baselineAt = async (taskId: string, repo: string, baseBranch: string, baseSha: string) => {
+    const stored = await store.quality.getBaselineAt(repo, baseBranch, baseSha);
+    if (stored) return stored.snapshot;
+    const task = await loadTask(deps, taskId);
+    const gate = await storedGate(deps, taskId);
+    const snapshot = await withDetachedCheckout(repo, baseSha, deps.worktreesDir, async (dir) =>
+      heartbeating({ step: 'baseline' }, async (watch) =>
+        collectBaseline({ worktree: dir, gate, ...(await gateConfinement(deps, task, dir)) }, watch),
+      ),
+    );
+    await store.quality.setBaseline({ repo, branch: baseBranch, commitSha: baseSha, snapshot });
+    return snapshot;
+  };
+
+  return {
+    /**
+     * Hands the task's checked head to its base branch's merge queue, starting the queue when it is
+     * not running (signal-with-start: there is never a second one). The queue answers with a
+     * `landingVerdict` signal; a retried enqueue is deduplicated by the queue.
+     */
+    enqueueForLanding: defineActivity(taskAttempt, async ({ taskId, attempt }) => {
+      const ws = await openWorkspace(deps, taskId);
+      const { task } = ws;
+      await store.tasks.setStatus(taskId, 'merging', { attempt });
+      const queueId = mergeQueueId(task.repo, task.baseBranch);
+      const { info } = Context.current();
+      await deps.temporal.workflow.signalWithStart(MERGE_QUEUE_WORKFLOW, {
+        workflowId: queueId,
+        taskQueue: info.taskQueue,
+        args: [{ repo: task.repo, baseBranch: task.baseBranch, batchSize: deps.landing.batchSize }],
+        signal: ENQUEUE_SIGNAL,
+        signalArgs: [
+          { taskId, attempt, priority: task.priority, head: ws.headSha, workflowId: callerWorkflowId(info) },
+        ],
+      });
+      return { queueId, head: ws.headSha };
+    }),
+
+    /** Builds the batch's combined commit (base tip + each entry merged in order), touching no worktree. */
+    buildMergeBatch: defineActivity(buildInput, async ({ repo, baseBranch, entries }): Promise<CombinedBatch> => {
+      const heads = [];
+      for (const { taskId, attempt, head } of entries) {
+        const task = await loadTask(deps, taskId);
+        const message = `swarm: merge task ${task.id}: ${task.title}\n\nBranch ${task.branch}, attempt ${attempt}, landed by the merge queue.`;
+        heads.push({ key: taskId, head, message });
+      }
+      return combineOnBase(repo, baseBranch, heads);
+    }),
+
+    /**
+     * Runs the quality gate once on the combined commit (the gate the first entry's task fixed from
+     * its base commit), compared with the baseline of the base commit. Check runs are stored under
+     * (queue, batch, round), so a retry reruns nothing already stored.
+     */
+    testMergeBatch: defineActivity(testInput, async (input): Promise<MergeBatchTest> => {
+      killOrphanOfPreviousTry();
+      const { queueId, repo, baseBranch, batch, round, baseSha, tip, entries } = input;
+      const first = entries[0]!;
+      const task = await loadTask(deps, first.taskId);
+      const gate = await storedGate(deps, first.taskId);
+      const baseline = await baselineAt(first.taskId, repo, baseBranch, baseSha);
+      const outcome = await withDetachedCheckout(repo, tip, deps.worktreesDir, async (dir) => {
+        const confinement = await gateConfinement(deps, task, dir);
+        const changed = await changedFiles(dir, baseSha);
+        return heartbeating({ batch, round }, (watch) =>
+          runQualityGate(
+            { worktree: dir, gate, baseline, changedFiles: changed, ...confinement },
+            {
+              ...watch,
+              previousRuns: () => store.checkRuns.list(gateKey(queueId, tip), batch, round),
+              recordRun: (run) =>
+                store.checkRuns.record({ taskId: gateKey(queueId, tip), attempt: batch, round, ...run }),
+            },
+          ),
+        );
+      });
+      await store.artifacts.put({
+        id: snapshotArtifactId(queueId, tip),
+        taskId: first.taskId,
+        kind: 'queue-snapshot',
+        content: JSON.stringify(outcome.snapshot),
+      });
+      const feedbackArtifactId =
+        outcome.feedback !== null && entries.length === 1
+          ? await store.artifacts.put({
+              id: artifactId(first.taskId, first.attempt, 'queue-feedback'),
+              taskId: first.taskId,
+              kind: 'feedback',
+              content: `The merge queue tested your change on the current ${baseBranch} (${baseSha.slice(0, 12)}) and it did not pass:\n\n${outcome.feedback}`,
+            })
+          : null;
+      return { passed: outcome.passed, summary: outcome.summary, feedbackArtifactId };
+    }),
+
+    /**
+     * Lands a tested batch: moves the base ref from the commit it was built on to the combined commit
+     * (compare-and-swap; a checked-out base is fast-forwarded) and stores the gate's snapshot as the
+     * new baseline. Idempotent: when the base already contains the combined commit it reports merged.
+     */
+    landMergeBatch: defineActivity(landInput, async (input) => {
+      const { queueId, repo, baseBranch, batch, baseSha, tip, entries } = input;
+      if (!(await baseContains(repo, baseBranch, tip))) {
+        const message = `swarm: merge queue batch ${batch} (${entries.map((e) => e.taskId).join(', ')})`;
+        if ((await advanceBase(repo, baseBranch, baseSha, tip, message)) === 'base_moved') {
+          return { status: 'base_moved' as const };
+        }
+      }
+      const stored = await store.artifacts.get(snapshotArtifactId(queueId, tip));
+      if (stored) {
+        const snapshot: QualitySnapshot = qualitySnapshotSchema.parse(JSON.parse(stored));
+        await store.quality.setBaseline({ repo, branch: baseBranch, commitSha: tip, snapshot });
+      }
+      return { status: 'merged' as const };
+    }),
+
+    /**
+     * After a conflict verdict: merges the current base into the task branch, committing the conflict
+     * markers, and stores what the next attempt reads (each file with both sides, the base commits).
+     */
+    prepareConflictResolution: defineActivity(taskAttempt, async ({ taskId, attempt }) => {
+      const ws = await openWorkspace(deps, taskId);
+      const { task } = ws;
+      const merged = await mergeBaseKeepingConflicts(
+        ws.worktreePath,
+        task.repo,
+        task.baseBranch,
+        `${taskId}/${attempt}`,
+      );
+      if (merged.status === 'clean') return { status: 'clean' as const, files: [], feedbackArtifactId: null };
+      const feedbackArtifactId = await store.artifacts.put({
+        id: artifactId(taskId, attempt, 'conflict'),
+        taskId,
+        kind: 'feedback',
+        content: conflictFeedback({ baseBranch: task.baseBranch, ...merged }),
+      });
+      return { status: 'conflict' as const, files: merged.files.map((f) => f.path), feedbackArtifactId };
+    }),
+
+    /** The conflicted files whose markers the agent left; feedback naming them when any. */
+    findConflictMarkers: defineActivity(conflictCheckInput, async ({ taskId, attempt, files }) => {
+      const ws = await openWorkspace(deps, taskId);
+      const remaining = await filesWithConflictMarkers(ws.worktreePath, files);
+      if (remaining.length === 0) return { remaining, feedbackArtifactId: null };
+      const feedbackArtifactId = await store.artifacts.put({
+        id: artifactId(taskId, attempt, 'feedback'),
+        taskId,
+        kind: 'feedback',
+        content: `Conflict markers are still in ${remaining.join(', ')}: resolve every conflict and remove the markers.\n\n${(await store.artifacts.get(artifactId(taskId, attempt - 1, 'conflict'))) ?? ''}`,
+      });
+      return { remaining, feedbackArtifactId };
+    }),
+  };
+}
