@@ -30,7 +30,11 @@ const batchRef = z.object({
 });
 const buildInput = batchRef.extend({ entries: z.array(taskAttempt.extend({ head: sha })).min(1) });
 const testInput = batchRef.extend({ baseSha: sha, tip: sha, entries: z.array(taskAttempt).min(1) });
-const landInput = batchRef.extend({ baseSha: sha, tip: sha, entries: z.array(taskAttempt).min(1) });
+const landInput = batchRef.extend({
+  baseSha: sha,
+  tip: sha,
+  entries: z.array(taskAttempt.extend({ head: sha, mergeCommit: sha })).min(1),
+});
 const conflictCheckInput = taskAttempt.extend({ files: z.array(z.string()) });
 
 export interface MergeBatchTest {
@@ -40,9 +44,14 @@ export interface MergeBatchTest {
   feedbackArtifactId: string | null;
 }
 
-/** The queue's gate runs are keyed by the combined commit too: a queue that restarted its numbering never reuses them. */
-const gateKey = (queueId: string, tip: string) => `${queueId}@${tip}`;
-const snapshotArtifactId = (queueId: string, tip: string) => `${gateKey(queueId, tip)}/snapshot`;
+/**
+ * The queue's gate runs are stored with the batch's first entry (task, attempt) and a round above
+ * every task's own rounds, derived from the combined commit: a retry finds its runs, a different
+ * combined commit never reuses them.
+ */
+export const QUEUE_ROUND_BASE = 1_000_000;
+export const queueRound = (tip: string) => QUEUE_ROUND_BASE + parseInt(tip.slice(0, 6), 16);
+const snapshotArtifactId = (queueId: string, tip: string) => `${queueId}@${tip}/snapshot`;
 
 export function createMergeQueueActivities(deps: ActivityDeps) {
   const { store } = deps;
@@ -117,9 +126,14 @@ export function createMergeQueueActivities(deps: ActivityDeps) {
             { worktree: dir, gate, baseline, changedFiles: changed, ...confinement },
             {
               ...watch,
-              previousRuns: () => store.checkRuns.list(gateKey(queueId, tip), batch, round),
+              previousRuns: () => store.checkRuns.list(first.taskId, first.attempt, queueRound(tip)),
               recordRun: (run) =>
-                store.checkRuns.record({ taskId: gateKey(queueId, tip), attempt: batch, round, ...run }),
+                store.checkRuns.record({
+                  taskId: first.taskId,
+                  attempt: first.attempt,
+                  round: queueRound(tip),
+                  ...run,
+                }),
             },
           ),
         );
@@ -159,6 +173,11 @@ export function createMergeQueueActivities(deps: ActivityDeps) {
       if (stored) {
         const snapshot: QualitySnapshot = qualitySnapshotSchema.parse(JSON.parse(stored));
         await store.quality.setBaseline({ repo, branch: baseBranch, commitSha: tip, snapshot });
+      }
+      for (const { taskId, head, mergeCommit } of entries) {
+        const task = await loadTask(deps, taskId);
+        const branch = await store.branches.get(task.repo, task.branch);
+        if (branch) await store.branches.upsert({ ...branch, headSha: head, status: 'merged', mergeCommit });
       }
       return { status: 'merged' as const };
     }),

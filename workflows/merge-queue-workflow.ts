@@ -150,7 +150,10 @@ export async function mergeQueueWorkflow(input: MergeQueueInput): Promise<void> 
     const test = await steps.testMergeBatch(tested);
     if (test.passed) {
       state.phase = 'landing';
-      const landed = await steps.landMergeBatch(tested);
+      const landed = await steps.landMergeBatch({
+        ...tested,
+        entries: combined.map(({ entry, mergeCommit }) => ({ ...about(entry), mergeCommit })),
+      });
       // The base moved under the batch (a push by hand): its entries stay queued and are built again.
       if (landed.status === 'base_moved') return;
       for (const { entry, mergeCommit } of combined) {

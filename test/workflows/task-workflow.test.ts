@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QUEUE_ROUND_BASE } from '../../activities/merge-queue-activities.js';
 import { statusQuery } from '../../workflows/task-workflow.js';
 import {
   JetpackAttempt,
@@ -61,10 +62,17 @@ describe('taskWorkflow on a real Temporal server, libSQL file and git repo', () 
     expect(readFileSync(path.join(repo, 'src/mul.js'), 'utf8').trim()).toBe(MUL);
     expect(await git(repo, ['status', '--porcelain'])).toBe('');
 
-    const checks = await stack.store.checkRuns.list(task.id);
+    const runs = await stack.store.checkRuns.list(task.id);
+    const checks = runs.filter((c) => c.round === 1);
     expect(checks.map((c) => [c.name, c.passed, c.exitCode])).toEqual([
       ['test', true, 0],
       ['build', true, 0],
+    ]);
+    // The merge queue ran the gate once more, on the combined commit it landed.
+    const queueRuns = runs.filter((c) => c.round >= QUEUE_ROUND_BASE);
+    expect(queueRuns.map((c) => [c.name, c.passed])).toEqual([
+      ['test', true],
+      ['build', true],
     ]);
     // node:test's report was parsed: both tests (the fixture's and the agent's) counted.
     expect(checks[0]!.result).toMatchObject({ kind: 'test', format: 'node-test', tests: { passed: 2, failed: 0 } });
@@ -202,12 +210,13 @@ describe('taskWorkflow on a real Temporal server, libSQL file and git repo', () 
     expect(await git(repo, ['show', 'main:seen.txt'])).toBe('database hidden');
   });
 
-  it('merges a base branch that moved meanwhile, re-runs the checks, then lands both changes', async () => {
+  it('lands on a base branch that moved meanwhile: the queue tests the change on the new base and lands both', async () => {
     const repo = path.join(tempDir('moving-base'), 'repo');
-    // The first `build` after the agent's change waits in the worktree until a teammate has committed
+    // The task's `build` after the agent's change waits in the worktree until a teammate has committed
     // to main. The teammate is this test: a check is sandboxed and cannot touch the user's clone.
+    // The queue's gate runs in a temporary checkout (checkout-*), where it does not wait.
     const waitForTeammate =
-      'if [ -f src/mul.js ] && [ ! -f .teammate-done ]; then touch .waiting; while [ ! -f .teammate-done ]; do sleep 0.1; done; fi';
+      'case "$PWD" in */checkout-*) exit 0;; esac; if [ -f src/mul.js ] && [ ! -f .teammate-done ]; then touch .waiting; while [ ! -f .teammate-done ]; do sleep 0.1; done; fi';
     await createFixtureRepo(
       repo,
       nodeProjectFiles({ '.swarm.json': JSON.stringify({ checks: { test: 'node --test', build: waitForTeammate } }) }),
@@ -231,7 +240,14 @@ describe('taskWorkflow on a real Temporal server, libSQL file and git repo', () 
       return task;
     });
     const checks = await stack.store.checkRuns.list(task.id);
-    expect(checks.map((c) => `${c.round}:${c.name}`)).toEqual(['1:test', '1:build', '2:test', '2:build']);
+    // The task's own gate once; the queue's once, on main with the teammate's commit and the change merged.
+    expect(checks.map((c) => `${c.round >= QUEUE_ROUND_BASE ? 'queue' : c.round}:${c.name}`)).toEqual([
+      '1:test',
+      '1:build',
+      'queue:test',
+      'queue:build',
+    ]);
+    expect(await git(repo, ['log', '-1', '--format=%s', 'main^1'])).toBe('teammate change');
     expect(await git(repo, ['show', 'main:TEAMMATE.md'])).toBe('teammate');
     expect(await git(repo, ['show', 'main:src/mul.js'])).toBe(MUL);
     expect(await git(repo, ['log', '-1', '--format=%s', 'main'])).toBe(
