@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import { WorkflowFailedError } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
@@ -33,6 +33,9 @@ function stubActivities(calls: Call[], script: Script) {
     'runAgent',
     'runChecks',
     'landChanges',
+    'enqueueForLanding',
+    'prepareConflictResolution',
+    'findConflictMarkers',
     'recordLearnings',
     'recordResult',
     'recordTaskStatus',
@@ -139,18 +142,18 @@ describe('taskWorkflow branches (stub activities, real server)', () => {
     expect(named(calls, 'recordResult')).toHaveLength(1);
   });
 
-  it('fails with the conflicting files named when the base branch conflicts', async () => {
+  it('fails with the conflicting files named when the base branch conflicts (direct landing)', async () => {
     const { calls, error } = await run({
       landChanges: async () => ({ status: 'conflict', files: ['src/a.js', 'src/b.js'] }),
     });
     expect(failureMessage(error)).toContain('merge conflict with the base branch in: src/a.js, src/b.js');
-    // A conflict is fatal today: one attempt, no retry of the agent.
+    // Landing directly, a conflict is fatal: one attempt, no retry of the agent.
     expect(named(calls, 'agentTurn').map((i) => i.attempt)).toEqual([1, 1]);
     expect(named(calls, 'recordResult')).toEqual([expect.objectContaining({ status: 'failed', attempts: 1 })]);
     expect(named(calls, 'cleanupWorkspace')).toHaveLength(1);
   });
 
-  it(`gives up after ${MAX_BASE_SYNC_ROUNDS} re-checks when the base keeps moving`, async () => {
+  it(`gives up after ${MAX_BASE_SYNC_ROUNDS} re-checks when the base keeps moving (direct landing)`, async () => {
     const { calls, error } = await run({ landChanges: async () => ({ status: 'needs_recheck', baseSha: 'moved' }) });
     expect(failureMessage(error)).toContain(
       `the base branch kept moving; gave up after ${MAX_BASE_SYNC_ROUNDS} re-checks`,
@@ -196,5 +199,118 @@ describe('taskWorkflow branches (stub activities, real server)', () => {
       [2, 1, 'fb-1'],
       [2, 2, 'fb-1'],
     ]);
+  });
+
+  describe('landing through the merge queue', () => {
+    /** An enqueue whose verdict the test scripts: it signals the task as the queue would. */
+    const queueAnswers = (answer: (n: number, head: string) => Record<string, unknown>) => {
+      let n = 0;
+      return async ({ taskId, attempt }: { taskId: string; attempt: number }) => {
+        const head = `head-${++n}`;
+        const { workflowExecution } = Context.current().info;
+        await env.client.workflow
+          .getHandle(workflowExecution!.workflowId)
+          .signal('landingVerdict', { taskId, attempt, head, ...answer(n, head) });
+        return { queueId: 'merge-queue-x-main', head };
+      };
+    };
+
+    it('waits for the queue and succeeds with its merge commit, never landing by itself', async () => {
+      const { calls, value } = await run(
+        { enqueueForLanding: queueAnswers(() => ({ status: 'merged', mergeCommit: 'm1' })) },
+        { landing: 'queue' },
+      );
+      expect(value).toMatchObject({ status: 'succeeded', attempts: 1, mergeCommit: 'm1' });
+      expect(named(calls, 'landChanges')).toEqual([]);
+      expect(named(calls, 'runChecks')).toHaveLength(1);
+    });
+
+    it('takes a rejection by the queue as feedback for the next attempt', async () => {
+      const { calls, value } = await run(
+        {
+          enqueueForLanding: queueAnswers((n) =>
+            n === 1
+              ? { status: 'rejected', reason: 'queue gate failed', feedbackArtifactId: 'qfb-1' }
+              : { status: 'merged', mergeCommit: 'm2' },
+          ),
+        },
+        { landing: 'queue' },
+      );
+      expect(value).toMatchObject({ status: 'succeeded', attempts: 2, mergeCommit: 'm2' });
+      expect(named(calls, 'agentTurn').map((t) => [t.attempt, t.feedbackArtifactId])).toContainEqual([2, 'qfb-1']);
+    });
+
+    it('gives a conflict to the agent as a conflict-resolution attempt, then lands', async () => {
+      const { calls, value } = await run(
+        {
+          enqueueForLanding: queueAnswers((n) =>
+            n === 1
+              ? { status: 'conflict', files: ['src/a.js'], baseCommits: ['c1'] }
+              : { status: 'merged', mergeCommit: 'm3' },
+          ),
+          prepareConflictResolution: async () => ({
+            status: 'conflict',
+            files: ['src/a.js'],
+            feedbackArtifactId: 'conflict-1',
+          }),
+          findConflictMarkers: async () => ({ remaining: [], feedbackArtifactId: null }),
+        },
+        { landing: 'queue' },
+      );
+      expect(value).toMatchObject({ status: 'succeeded', attempts: 2, mergeCommit: 'm3' });
+      expect(named(calls, 'prepareConflictResolution')).toEqual([expect.objectContaining({ attempt: 1 })]);
+      expect(named(calls, 'agentTurn').map((t) => [t.attempt, t.feedbackArtifactId])).toContainEqual([
+        2,
+        'conflict-1',
+      ]);
+      // The resolving attempt is checked for leftover markers before its gate.
+      expect(named(calls, 'findConflictMarkers')).toEqual([
+        expect.objectContaining({ attempt: 2, files: ['src/a.js'] }),
+      ]);
+    });
+
+    it('fails naming the conflicted files when conflicts outlast its attempts', async () => {
+      const { calls, error } = await run(
+        {
+          enqueueForLanding: queueAnswers(() => ({ status: 'conflict', files: ['src/a.js'], baseCommits: ['c1'] })),
+          prepareConflictResolution: async () => ({
+            status: 'conflict',
+            files: ['src/a.js'],
+            feedbackArtifactId: 'conflict',
+          }),
+          findConflictMarkers: async () => ({ remaining: [], feedbackArtifactId: null }),
+        },
+        { landing: 'queue', maxAttempts: 2 },
+      );
+      expect(failureMessage(error)).toContain('merge conflict with the base branch in: src/a.js');
+      expect(named(calls, 'recordResult')).toEqual([expect.objectContaining({ status: 'failed', attempts: 2 })]);
+    });
+
+    it('waits for the single-flight baseline when its base commit has none yet', async () => {
+      let signalled = false;
+      const agentStartedAfter: boolean[] = [];
+      const { value } = await run(
+        {
+          ensureBaseline: async () => {
+            const { workflowExecution } = Context.current().info;
+            // The baseline workflow would signal once collected; here the stub does, a moment later.
+            setTimeout(() => {
+              signalled = true;
+              void env.client.workflow.getHandle(workflowExecution!.workflowId).signal('baselineReady', { error: null });
+            }, 500);
+            return { collected: false, checks: 1, pending: true };
+          },
+          agentTurn: async ({ turn }) => {
+            agentStartedAfter.push(signalled);
+            return { done: turn >= 2, usage, outcome: turn >= 2 ? completed : null };
+          },
+          enqueueForLanding: queueAnswers(() => ({ status: 'merged', mergeCommit: 'm4' })),
+        },
+        { landing: 'queue' },
+      );
+      expect(value).toMatchObject({ status: 'succeeded' });
+      expect(agentStartedAfter).toEqual([true, true]);
+    });
+  });
   });
 });
