@@ -25,7 +25,9 @@ export const DEFAULT_API_KEY_ENV: Partial<Record<ModelAdapterKind, string>> = {
   'gemini-cli': 'GEMINI_API_KEY',
 };
 
-const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'names an environment variable, e.g. "CLAUDE_CODE_OAUTH_TOKEN"');
+const envName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'names an environment variable, e.g. "CLAUDE_CODE_OAUTH_TOKEN"');
 
 /**
  * Variables a CLI must never get, whatever the config says: the swarm's own database and service

@@ -29,6 +29,11 @@ const systemEvent = z.object({
   subtype: z.string(),
   model: z.string().optional(),
   session_id: z.string().optional(),
+  // api_retry: a failed API call Claude Code is about to retry.
+  attempt: z.number().optional(),
+  max_retries: z.number().optional(),
+  error_status: z.number().nullish(),
+  error: z.string().nullish(),
 });
 const assistantEvent = z.object({
   type: z.literal('assistant'),
@@ -108,8 +113,15 @@ function claudeInterpreter(worktree: string, log: (entry: string) => void): Stre
       const parsed = systemEvent.safeParse(event);
       if (!parsed.success) return false;
       // The init event names the model really used; other system events (retries, hooks) are no progress.
-      if (parsed.data.subtype === 'init' && parsed.data.model) tally.model = parsed.data.model;
-      log(`[system ${parsed.data.subtype}]${parsed.data.model ? ` model ${parsed.data.model}` : ''}`);
+      const { subtype, model, error_status: status, error, attempt, max_retries: retries } = parsed.data;
+      if (subtype === 'init' && model) tally.model = model;
+      if (subtype === 'api_retry') {
+        const message = `API request failed (${status ? `HTTP ${status}` : 'no response'}${error ? `, ${error}` : ''}); retry ${attempt ?? '?'} of ${retries ?? '?'}`;
+        tally.error(message);
+        log(`[system api_retry] ${message}`);
+        return true;
+      }
+      log(`[system ${subtype}]${model ? ` model ${model}` : ''}`);
       return true;
     },
     assistant(event: unknown) {
@@ -118,7 +130,9 @@ function claudeInterpreter(worktree: string, log: (entry: string) => void): Stre
       const { id, content, usage } = parsed.data.message;
       if (parsed.data.error) {
         // Claude Code reports a failed API call as an assistant message carrying an error.
-        const text = content.map((block) => ('text' in block && typeof block.text === 'string' ? block.text : '')).join(' ');
+        const text = content
+          .map((block) => ('text' in block && typeof block.text === 'string' ? block.text : ''))
+          .join(' ');
         tally.error(text.trim() || parsed.data.error);
         log(`[api error ${parsed.data.error}] ${text}`);
         return true;

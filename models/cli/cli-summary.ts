@@ -28,6 +28,6 @@ export function informativeLine(stderr: string): string | undefined {
 
 /** Whether a CLI's error text says the provider refused its credentials (retrying cannot help). */
 export const isAuthFailure = (text: string) =>
-  /\b(401|403)\b|unauthori[sz]ed|authentication[_ ]error|invalid[ _-]?(x-)?api[ _-]?key|api key not valid|UNAUTHENTICATED|PERMISSION_DENIED|invalid auth method/i.test(
+  /\b(401|403)\b|unauthori[sz]ed|authentication[_ ](error|failed)|invalid[ _-]?(x-)?api[ _-]?key|api key not valid|UNAUTHENTICATED|PERMISSION_DENIED|invalid auth method/i.test(
     text,
   );

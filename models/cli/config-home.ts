@@ -9,7 +9,10 @@ import type { AgentContext } from './adapter.js';
  * it, and it goes with the task), else a temporary directory removed after the run. Never the
  * user's global configuration.
  */
-export async function createConfigHome(context: AgentContext, kind: string): Promise<{ dir: string; dispose(): Promise<void> }> {
+export async function createConfigHome(
+  context: AgentContext,
+  kind: string,
+): Promise<{ dir: string; dispose(): Promise<void> }> {
   if (context.sandbox) {
     const dir = path.join(context.sandbox.homeDir, `.swarm-${kind}`);
     await rm(dir, { recursive: true, force: true });

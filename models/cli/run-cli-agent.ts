@@ -67,7 +67,10 @@ export interface CliInvocation {
    * Writes the run's own configuration into `home` (a fresh private directory) and returns the
    * variables and arguments pointing the CLI at it; `env` is the CLI's environment so far.
    */
-  configure?(home: string, env: Readonly<Record<string, string>>): Promise<{ env?: Record<string, string>; args?: string[] }>;
+  configure?(
+    home: string,
+    env: Readonly<Record<string, string>>,
+  ): Promise<{ env?: Record<string, string>; args?: string[] }>;
   /** Makes the stream's interpreter, which writes its transcript entries through `log`. */
   interpret(log: (entry: string) => void): StreamInterpreter;
 }
@@ -125,7 +128,13 @@ export async function runCliAgent(
   try {
     const configured = home ? await invocation.configure!(home.dir, env) : {};
     Object.assign(env, configured.env);
-    return await runConfigured({ ...invocation, args: [...invocation.args, ...(configured.args ?? [])] }, env, options, request, context);
+    return await runConfigured(
+      { ...invocation, args: [...invocation.args, ...(configured.args ?? [])] },
+      env,
+      options,
+      request,
+      context,
+    );
   } finally {
     await home?.dispose();
   }
@@ -162,6 +171,9 @@ async function runConfigured(
 
   // The stall rule: only real progress (turns, tool calls, tokens) moves the clock, never retries or chatter.
   const stall = new AbortController();
+  // A CLI retrying a request the provider refused for its credentials is stopped at once: no retry can help.
+  const refused = new AbortController();
+  let errorsSeen = 0;
   let lastProgress = interpreter.progress();
   let progressAt = Date.now();
   const stallTimer = setInterval(
@@ -186,6 +198,11 @@ async function runConfigured(
       malformed++;
       transcript.add(`[malformed event] ${clip(line, 500)}`);
     }
+    const errors = interpreter.errors();
+    if (errors.length !== errorsSeen) {
+      errorsSeen = errors.length;
+      if (isAuthFailure(errors.at(-1)!)) refused.abort();
+    }
     if (interpreter.progress() !== lastProgress) {
       lastProgress = interpreter.progress();
       progressAt = Date.now();
@@ -203,7 +220,7 @@ async function runConfigured(
       sandbox: context.sandbox,
       stdin: invocation.stdin,
       timeoutMs,
-      signal: AbortSignal.any([context.signal, stall.signal]),
+      signal: AbortSignal.any([context.signal, stall.signal, refused.signal]),
       killGraceMs: options.killGraceMs ?? 5_000,
       maxLineBytes: MAX_LINE_BYTES,
       stderrLimitBytes: STDERR_LIMIT_BYTES,
@@ -213,7 +230,8 @@ async function runConfigured(
     clearInterval(stallTimer);
   }
   if (exit.cancelled && context.signal.aborted) throw context.signal.reason;
-  const stalled = exit.cancelled;
+  const stopped = exit.cancelled ? (refused.signal.aborted ? 'refused' : 'stalled') : undefined;
+  const stalled = stopped === 'stalled';
 
   const stderr = exit.stderr.trim();
   if (stderr) transcript.add(`[stderr]\n${stderr}`);
@@ -222,20 +240,26 @@ async function runConfigured(
   const stderrLine = stderr ? informativeLine(stderr) : undefined;
   const cause = cliError ?? stderrLine;
   const after = `after ${interpreter.turns()} turn(s)`;
-  const verdict = stalled
-    ? {
-        status: 'failed' as const,
-        summary: `${kind} made no progress for ${Math.round(stallMs / 1_000)} s and was stopped (${after})${cause ? `; last error: ${clip(cleanText(cause), 300)}` : ''}`,
-      }
-    : exit.timedOut
+  const verdict =
+    stopped === 'refused'
       ? {
           status: 'failed' as const,
-          summary: `${kind} timed out after ${Math.round(timeoutMs / 1_000)} s and was stopped (${after})${cause ? `; last error: ${clip(cleanText(cause), 300)}` : ''}`,
+          summary: `${kind} was stopped: the provider refused its credentials (${after}): ${clip(cleanText(cliError ?? ''), 300)}`,
         }
-      : interpreter.verdict(exit);
+      : stalled
+        ? {
+            status: 'failed' as const,
+            summary: `${kind} made no progress for ${Math.round(stallMs / 1_000)} s and was stopped (${after})${cause ? `; last error: ${clip(cleanText(cause), 300)}` : ''}`,
+          }
+        : exit.timedOut
+          ? {
+              status: 'failed' as const,
+              summary: `${kind} timed out after ${Math.round(timeoutMs / 1_000)} s and was stopped (${after})${cause ? `; last error: ${clip(cleanText(cause), 300)}` : ''}`,
+            }
+          : interpreter.verdict(exit);
   const { status } = verdict;
   let summary = cleanText(verdict.summary);
-  if (status === 'failed' && !stalled && !exit.timedOut && !cliError && stderrLine)
+  if (status === 'failed' && !stopped && !exit.timedOut && !cliError && stderrLine)
     summary += `; stderr: ${clip(stderrLine, 300)}`;
   if (malformed > 0) summary += ` (${malformed} unreadable output line(s) skipped)`;
   summary = transcript.redact(summary);

@@ -11,7 +11,10 @@ const INSTALLER = path.resolve(import.meta.dirname, '../../scripts/install-agent
  * installs it; a test run without setup installs it here, once).
  */
 export function agentCli(name: AgentCliName): string {
-  return execFileSync(process.execPath, [INSTALLER, name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+  return execFileSync(process.execPath, [INSTALLER, name], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  }).trim();
 }
 
 export const agentCliVersion = (name: AgentCliName) => pins[name].version;

@@ -113,9 +113,19 @@ export function anthropicServer(script: AgentScript): Promise<ProviderServer> {
       const id = `msg_${++ids}`;
       const block =
         step === 0
-          ? { type: 'tool_use', id: `toolu_${ids}`, name: 'Write', input: { file_path: script.file, content: script.content } }
+          ? {
+              type: 'tool_use',
+              id: `toolu_${ids}`,
+              name: 'Write',
+              input: { file_path: script.file, content: script.content },
+            }
           : step === 1
-            ? { type: 'tool_use', id: `toolu_${ids}`, name: 'Bash', input: { command: script.command, description: 'run' } }
+            ? {
+                type: 'tool_use',
+                id: `toolu_${ids}`,
+                name: 'Bash',
+                input: { command: script.command, description: 'run' },
+              }
             : { type: 'text', text: agentic ? script.finalText : 'Title' };
       const usage = {
         input_tokens: USAGE.input - USAGE.cached,
@@ -127,7 +137,15 @@ export function anthropicServer(script: AgentScript): Promise<ProviderServer> {
       if (!body.stream) {
         res.writeHead(200, { 'content-type': 'application/json' });
         return res.end(
-          JSON.stringify({ id, type: 'message', role: 'assistant', model, content: [block], stop_reason: stopReason, usage }),
+          JSON.stringify({
+            id,
+            type: 'message',
+            role: 'assistant',
+            model,
+            content: [block],
+            stop_reason: stopReason,
+            usage,
+          }),
         );
       }
       const start = block.type === 'tool_use' ? { ...block, input: {} } : { type: 'text', text: '' };
@@ -140,7 +158,15 @@ export function anthropicServer(script: AgentScript): Promise<ProviderServer> {
           event: 'message_start',
           data: {
             type: 'message_start',
-            message: { id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, usage: { ...usage, output_tokens: 1 } },
+            message: {
+              id,
+              type: 'message',
+              role: 'assistant',
+              model,
+              content: [],
+              stop_reason: null,
+              usage: { ...usage, output_tokens: 1 },
+            },
           },
         },
         { event: 'content_block_start', data: { type: 'content_block_start', index: 0, content_block: start } },
@@ -148,7 +174,11 @@ export function anthropicServer(script: AgentScript): Promise<ProviderServer> {
         { event: 'content_block_stop', data: { type: 'content_block_stop', index: 0 } },
         {
           event: 'message_delta',
-          data: { type: 'message_delta', delta: { stop_reason: stopReason, stop_sequence: null }, usage: { output_tokens: USAGE.output } },
+          data: {
+            type: 'message_delta',
+            delta: { stop_reason: stopReason, stop_sequence: null },
+            usage: { output_tokens: USAGE.output },
+          },
         },
         { event: 'message_stop', data: { type: 'message_stop' } },
       ]);
@@ -193,15 +223,43 @@ function codexCall(step: number, tools: ResponsesTool[], script: AgentScript, n:
   if (step === 0) {
     const applyPatch = named('apply_patch');
     if (applyPatch?.type === 'custom')
-      return { type: 'custom_tool_call', id: `ctc_${n}`, call_id: `call_${n}`, name: 'apply_patch', input: patch, status: 'completed' };
+      return {
+        type: 'custom_tool_call',
+        id: `ctc_${n}`,
+        call_id: `call_${n}`,
+        name: 'apply_patch',
+        input: patch,
+        status: 'completed',
+      };
     if (applyPatch)
-      return { type: 'function_call', id: `fc_${n}`, call_id: `call_${n}`, name: 'apply_patch', arguments: JSON.stringify({ input: patch }), status: 'completed' };
+      return {
+        type: 'function_call',
+        id: `fc_${n}`,
+        call_id: `call_${n}`,
+        name: 'apply_patch',
+        arguments: JSON.stringify({ input: patch }),
+        status: 'completed',
+      };
   }
   const command = step === 0 ? `cat > ${script.file} <<'EOF'\n${script.content}EOF` : script.command;
   if (named('exec_command'))
-    return { type: 'function_call', id: `fc_${n}`, call_id: `call_${n}`, name: 'exec_command', arguments: JSON.stringify({ cmd: command }), status: 'completed' };
+    return {
+      type: 'function_call',
+      id: `fc_${n}`,
+      call_id: `call_${n}`,
+      name: 'exec_command',
+      arguments: JSON.stringify({ cmd: command }),
+      status: 'completed',
+    };
   if (named('shell_command'))
-    return { type: 'function_call', id: `fc_${n}`, call_id: `call_${n}`, name: 'shell_command', arguments: JSON.stringify({ command }), status: 'completed' };
+    return {
+      type: 'function_call',
+      id: `fc_${n}`,
+      call_id: `call_${n}`,
+      name: 'shell_command',
+      arguments: JSON.stringify({ command }),
+      status: 'completed',
+    };
   return {
     type: 'function_call',
     id: `fc_${n}`,
@@ -244,7 +302,14 @@ export function openAiResponsesServer(script: AgentScript): Promise<ProviderServ
               status: 'completed',
               content: [{ type: 'output_text', text: script.finalText, annotations: [] }],
             };
-      const response = { id: `resp_${n}`, object: 'response', created_at: 0, model: String(body.model ?? 'gpt-5'), status: 'in_progress', output: [] as unknown[] };
+      const response = {
+        id: `resp_${n}`,
+        object: 'response',
+        created_at: 0,
+        model: String(body.model ?? 'gpt-5'),
+        status: 'in_progress',
+        output: [] as unknown[],
+      };
       const usage = {
         input_tokens: USAGE.input,
         input_tokens_details: { cached_tokens: USAGE.cached },
@@ -254,18 +319,30 @@ export function openAiResponsesServer(script: AgentScript): Promise<ProviderServ
       };
       sse(res, [
         { event: 'response.created', data: { type: 'response.created', sequence_number: 0, response } },
-        { event: 'response.output_item.added', data: { type: 'response.output_item.added', sequence_number: 1, output_index: 0, item } },
-        { event: 'response.output_item.done', data: { type: 'response.output_item.done', sequence_number: 2, output_index: 0, item } },
+        {
+          event: 'response.output_item.added',
+          data: { type: 'response.output_item.added', sequence_number: 1, output_index: 0, item },
+        },
+        {
+          event: 'response.output_item.done',
+          data: { type: 'response.output_item.done', sequence_number: 2, output_index: 0, item },
+        },
         {
           event: 'response.completed',
-          data: { type: 'response.completed', sequence_number: 3, response: { ...response, status: 'completed', output: [item], usage } },
+          data: {
+            type: 'response.completed',
+            sequence_number: 3,
+            response: { ...response, status: 'completed', output: [item], usage },
+          },
         },
       ]);
     },
     (res) => {
       res.writeHead(401, { 'content-type': 'application/json' });
       res.end(
-        JSON.stringify({ error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' } }),
+        JSON.stringify({
+          error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' },
+        }),
       );
     },
   );
@@ -291,10 +368,21 @@ export function geminiServer(script: AgentScript): Promise<ProviderServer> {
         .flatMap((t) => t.functionDeclarations ?? [])
         .map((d) => d.name);
       const agentic = declared.includes('write_file') && declared.includes('run_shell_command');
-      const wantsJson = (body.generationConfig as { responseMimeType?: string } | undefined)?.responseMimeType === 'application/json';
+      const wantsJson =
+        (body.generationConfig as { responseMimeType?: string } | undefined)?.responseMimeType === 'application/json';
       const step = stepOf(countGeminiFunctionResponses(body));
       const part = !agentic
-        ? { text: wantsJson ? JSON.stringify({ next_speaker: 'user', reasoning: 'done', model_choice: 'flash', complexity_reasoning: 'simple', complexity_score: 10 }) : 'ok' }
+        ? {
+            text: wantsJson
+              ? JSON.stringify({
+                  next_speaker: 'user',
+                  reasoning: 'done',
+                  model_choice: 'flash',
+                  complexity_reasoning: 'simple',
+                  complexity_score: 10,
+                })
+              : 'ok',
+          }
         : step === 0
           ? { functionCall: { name: 'write_file', args: { file_path: script.file, content: script.content } } }
           : step === 1
@@ -318,7 +406,9 @@ export function geminiServer(script: AgentScript): Promise<ProviderServer> {
     (res) => {
       res.writeHead(401, { 'content-type': 'application/json' });
       res.end(
-        JSON.stringify({ error: { code: 401, message: 'API key not valid. Please pass a valid API key.', status: 'UNAUTHENTICATED' } }),
+        JSON.stringify({
+          error: { code: 401, message: 'API key not valid. Please pass a valid API key.', status: 'UNAUTHENTICATED' },
+        }),
       );
     },
   );

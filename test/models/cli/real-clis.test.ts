@@ -5,6 +5,7 @@ import {
   createClaudeCodeAdapter,
   createCodexAdapter,
   createGeminiCliAdapter,
+  type CliAdapterOptions,
   type CliModelAdapter,
 } from '../../../models/cli/index.js';
 import { git } from '../../../workspace/git.js';
@@ -28,7 +29,11 @@ const script: AgentScript = {
   command: 'cat notes/hello.txt',
   finalText: 'Wrote notes/hello.txt and checked it.',
 };
-const KEYS = { ANTHROPIC_API_KEY: 'sk-ant-api03-real-cli-key-0123456789', OPENAI_API_KEY: 'sk-proj-real-cli-key-0123456789', GEMINI_API_KEY: 'AIzaSyRealCliKey0123456789abcdefghijk' };
+const KEYS = {
+  ANTHROPIC_API_KEY: 'sk-ant-api03-real-cli-key-0123456789',
+  OPENAI_API_KEY: 'sk-proj-real-cli-key-0123456789',
+  GEMINI_API_KEY: 'AIzaSyRealCliKey0123456789abcdefghijk',
+};
 
 let fixture: SandboxFixture;
 beforeAll(async () => {
@@ -49,21 +54,46 @@ async function run(adapter: CliModelAdapter) {
 
 const sourceEnv = () => ({ ...fixture.sourceEnv, ...KEYS, SWARM_TEST_SECRET: SECRET });
 
-const cases: { name: string; server: (s: AgentScript) => Promise<ProviderServer>; adapter: (url: string) => CliModelAdapter }[] = [
+const cases: {
+  name: string;
+  server: (s: AgentScript) => Promise<ProviderServer>;
+  adapter: (url: string, more?: Partial<CliAdapterOptions>) => CliModelAdapter;
+}[] = [
   {
     name: 'claude-code',
     server: anthropicServer,
-    adapter: (url) => createClaudeCodeAdapter({ binary: agentCli('claude-code'), baseUrl: url, sourceEnv: sourceEnv(), passEnv: ['ANTHROPIC_API_KEY'] }),
+    adapter: (url, more) =>
+      createClaudeCodeAdapter({
+        binary: agentCli('claude-code'),
+        baseUrl: url,
+        sourceEnv: sourceEnv(),
+        passEnv: ['ANTHROPIC_API_KEY'],
+        ...more,
+      }),
   },
   {
     name: 'codex',
     server: openAiResponsesServer,
-    adapter: (url) => createCodexAdapter({ binary: agentCli('codex'), baseUrl: `${url}/v1`, sourceEnv: sourceEnv(), passEnv: ['OPENAI_API_KEY'] }),
+    adapter: (url, more) =>
+      createCodexAdapter({
+        binary: agentCli('codex'),
+        baseUrl: `${url}/v1`,
+        sourceEnv: sourceEnv(),
+        passEnv: ['OPENAI_API_KEY'],
+        ...more,
+      }),
   },
   {
     name: 'gemini-cli',
     server: geminiServer,
-    adapter: (url) => createGeminiCliAdapter({ binary: agentCli('gemini-cli'), baseUrl: url, sourceEnv: sourceEnv(), passEnv: ['GEMINI_API_KEY'] }),
+    adapter: (url, more) =>
+      createGeminiCliAdapter({
+        binary: agentCli('gemini-cli'),
+        baseUrl: url,
+        sourceEnv: sourceEnv(),
+        passEnv: ['GEMINI_API_KEY'],
+        ...more,
+      }),
   },
 ];
 
@@ -81,9 +111,39 @@ describe.each(cases)('the real $name in the sandbox', ({ name, server: startServ
       expect(outcome.usage.inputTokens).toBeGreaterThanOrEqual(3 * SCRIPTED_USAGE.input);
       expect(progress.length).toBeGreaterThan(0);
       expect(server.requests.length).toBeGreaterThan(0);
-      console.log(name, server.requests.map((r) => `${r.method} ${r.path} ${r.key}`));
+      console.log(
+        name,
+        server.requests.map((r) => `${r.method} ${r.path} ${r.key}`),
+      );
     } finally {
       await server.close();
     }
+  });
+
+  it('fails at once, as an authentication failure, when the provider answers 401', async () => {
+    const server = await startServer(script);
+    server.rejectAll();
+    try {
+      const started = Date.now();
+      const { outcome } = await run(adapter(server.url, { stallTimeoutMs: 20_000 }));
+      console.log(name, 'AUTH', Date.now() - started, outcome.summary, outcome.authFailure);
+      console.log(outcome.transcript.slice(0, 3000));
+      expect(outcome.status).toBe('failed');
+      expect(outcome.authFailure).toBe(true);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('is stopped by the stall rule when the provider is unreachable, with the cause', async () => {
+    const server = await startServer(script);
+    const url = server.url;
+    await server.close();
+    const started = Date.now();
+    const { outcome } = await run(adapter(url, { stallTimeoutMs: 4_000 }));
+    console.log(name, 'STALL', Date.now() - started, outcome.summary);
+    console.log(outcome.transcript.slice(0, 3000));
+    expect(outcome.status).toBe('failed');
+    expect(outcome.summary).toContain('made no progress for 4 s');
   });
 });
