@@ -1,3 +1,4 @@
+import { SwarmError } from '../errors/swarm-error.js';
 import { costOf, type CallUsage } from '../models/usage.js';
 import { git } from '../workspace/git.js';
 import { commitAll } from '../workspace/worktree.js';
@@ -8,6 +9,12 @@ import { buildAttemptPrompt, savePromptArtifact } from './attempt-prompt.js';
 import { markAttemptRunning } from './mark-attempt-running.js';
 import { recordAttemptOutcome } from './record-attempt-outcome.js';
 import { checkpointMessage, rewindBeforeTurn, saveAttemptStart, storedTurn } from './turn-checkpoint.js';
+
+/** The provider refused the CLI's credentials: a configuration problem, never retried. */
+export class CliAuthError extends SwarmError {
+  readonly kind = 'config' as const;
+  override name = 'CliAuthError';
+}
 
 export interface CliAttemptResult {
   outcome: AttemptOutcome;
@@ -51,7 +58,9 @@ export async function runCliAttempt(
       sandbox: context.sandbox,
     },
   );
-  const usage: CallUsage = { ...result.usage, costUsd: costOf(result.usage, runtime.pricing) };
+  // The CLI's own reported cost (Claude Code's total_cost_usd) beats an estimate from list prices.
+  const costUsd = result.costUsd ?? costOf(result.usage, runtime.pricing);
+  const usage: CallUsage = { inputTokens: result.usage.inputTokens, outputTokens: result.usage.outputTokens, costUsd };
   await store.modelCalls.record({
     taskId: task.id,
     attempt,
@@ -59,7 +68,7 @@ export async function runCliAttempt(
     try: context.tryNumber,
     modelType,
     provider: runtime.adapter.kind,
-    model: modelType,
+    model: result.model ?? modelType,
     inputTokens: usage.inputTokens,
     outputTokens: usage.outputTokens,
     costUsd: usage.costUsd,
@@ -79,6 +88,8 @@ export async function runCliAttempt(
     commitSha: commit?.sha ?? null,
     usage: result.usage,
   });
+  // The provider refused the credentials: no other attempt can succeed, so the task fails at once.
+  if (result.authFailure) throw new CliAuthError(`${runtime.adapter.kind} could not authenticate: ${result.summary}`);
   // The attempt's last write: once it is stored, a retry returns this outcome instead of running the CLI again.
   await store.agentTurns.save({
     taskId: task.id,

@@ -25,6 +25,30 @@ export const DEFAULT_API_KEY_ENV: Partial<Record<ModelAdapterKind, string>> = {
   'gemini-cli': 'GEMINI_API_KEY',
 };
 
+const envName = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'names an environment variable, e.g. "CLAUDE_CODE_OAUTH_TOKEN"');
+
+/**
+ * Variables a CLI must never get, whatever the config says: the swarm's own database and service
+ * credentials and the variables that steer its workers.
+ */
+const RESERVED_ENV = /^(SWARM_|TURSO_|LIBSQL_|TEMPORAL_|DATABASE_URL$|NODE_OPTIONS$|LD_PRELOAD$|LD_LIBRARY_PATH$)/;
+
+/** Which adapters each adapter-specific setting means something to; any other adapter refuses it. */
+const SETTING_ADAPTERS = {
+  baseUrl: ['anthropic', 'openai', 'google', 'openai-compatible', 'claude-code', 'codex', 'gemini-cli'],
+  passEnv: ['claude-code', 'codex', 'gemini-cli', 'command'],
+  allowedTools: ['claude-code'],
+  permissionMode: ['claude-code'],
+  extraArgs: ['claude-code', 'codex', 'gemini-cli'],
+  stallTimeoutSeconds: ['claude-code', 'codex', 'gemini-cli'],
+  idleTimeoutSeconds: ['anthropic', 'openai', 'google', 'openai-compatible'],
+} as const satisfies Record<string, readonly string[]>;
+
+/** Flags the adapters set themselves: an extraArgs repeating one would contradict them. */
+const ADAPTER_FLAGS = ['-p', '--print', '--output-format', '--json', '--prompt'];
+
 const pricingSchema = z
   .object({ inputPerMTok: z.number().min(0), outputPerMTok: z.number().min(0) })
   .strict()
@@ -42,6 +66,21 @@ export const modelSchema = z
       .optional(),
     /** The CLI binary (claude-code, codex, gemini-cli) or the whole command line (command). */
     command: z.string().min(1).optional(),
+    /** CLI adapters: further variables handed to the CLI, and only to it (Bedrock/Vertex settings, OAuth tokens, proxies). */
+    passEnv: z.array(envName).max(64).optional(),
+    /** claude-code: --allowedTools, the tools and commands it may use, e.g. ["Bash(npm test:*)"]. */
+    allowedTools: z.array(z.string().min(1).max(200)).max(100).optional(),
+    /** claude-code: --permission-mode. */
+    permissionMode: z.enum(['default', 'acceptEdits', 'bypassPermissions', 'plan']).optional(),
+    /** claude-code, codex, gemini-cli: appended to the arguments the adapter builds. */
+    extraArgs: z.array(z.string().max(1_000)).max(64).optional(),
+    /** CLI adapters: a run with no turn, tool call or token report for this long is stopped (the stall rule). */
+    stallTimeoutSeconds: z
+      .number()
+      .int()
+      .positive()
+      .max(MAX_TIMER_SECONDS, `stallTimeoutSeconds is limited to ${MAX_TIMER_SECONDS}`)
+      .optional(),
     skills: z.array(z.string().min(1)).default([]),
     concurrency: z.number().int().min(1).max(64).default(2),
     /** Temporal task-queue rate limit for this model type's activities, across all its workers. */
@@ -53,13 +92,13 @@ export const modelSchema = z
       .positive()
       .max(MAX_TIMER_SECONDS, `timeoutSeconds is limited to ${MAX_TIMER_SECONDS}`)
       .default(3_600),
-    /** A model stream that sends nothing for this long is stopped, and the call retried as transient. */
+    /** API adapters: a model stream that sends nothing for this long is stopped, and the call retried as transient (default 120). */
     idleTimeoutSeconds: z
       .number()
       .int()
       .positive()
       .max(MAX_TIMER_SECONDS, `idleTimeoutSeconds is limited to ${MAX_TIMER_SECONDS}`)
-      .default(120),
+      .optional(),
     pricing: pricingSchema.optional(),
     fallback: z
       .object({ model: modelTypeName, afterFailedAttempts: z.number().int().min(1) })
@@ -84,6 +123,30 @@ export const modelSchema = z
     }
     if (m.adapter === 'command' && !m.command)
       ctx.addIssue({ code: 'custom', path: ['command'], message: 'adapter "command" needs a command' });
+    for (const [setting, adapters] of Object.entries(SETTING_ADAPTERS)) {
+      if (m[setting as keyof typeof m] === undefined || (adapters as readonly string[]).includes(m.adapter)) continue;
+      ctx.addIssue({
+        code: 'custom',
+        path: [setting],
+        message: `"${setting}" means nothing to adapter "${m.adapter}"; it is a setting of: ${adapters.join(', ')}`,
+      });
+    }
+    for (const [index, name] of (m.passEnv ?? []).entries()) {
+      if (RESERVED_ENV.test(name))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['passEnv', index],
+          message: `"${name}" belongs to the swarm itself (its database, Temporal or worker settings) and is never passed to an agent`,
+        });
+    }
+    for (const [index, arg] of (m.extraArgs ?? []).entries()) {
+      if (ADAPTER_FLAGS.includes(arg.split('=')[0]!))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['extraArgs', index],
+          message: `"${arg}" is set by the adapter itself (prompt and event stream); remove it`,
+        });
+    }
   });
 export type ModelConfig = z.infer<typeof modelSchema>;
 

@@ -6,7 +6,7 @@ import {
   createCodexAdapter,
   createCommandAdapter,
   createGeminiCliAdapter,
-  type ModelAdapter,
+  type CliModelAdapter,
 } from './cli/index.js';
 import { createLocalChatModel } from './local/local-chat-model.js';
 import type { ModelPricing } from './usage.js';
@@ -20,7 +20,7 @@ export class UnknownModelError extends SwarmError {
 /** What a worker needs to run attempts on one model type. */
 export type ModelRuntime =
   | { mode: 'loop'; modelType: string; chatModel: ChatModel; pricing: ModelPricing }
-  | { mode: 'single'; modelType: string; adapter: ModelAdapter; pricing: ModelPricing };
+  | { mode: 'single'; modelType: string; adapter: CliModelAdapter; pricing: ModelPricing };
 
 export interface ModelRegistry {
   get(modelType: string): ModelRuntime;
@@ -32,13 +32,19 @@ function createRuntime(modelType: string, config: ModelConfig, env: Env): ModelR
   const pricing = pricingOf(config);
   const keyEnv = config.apiKeyEnv ?? DEFAULT_API_KEY_ENV[config.adapter];
   const apiKey = keyEnv ? env[keyEnv] : undefined;
+  // Secrets reach only the CLI's own process: its key variable and what passEnv names, nothing else.
   const cli = {
     model: config.model,
+    binary: config.command,
     timeoutMs: config.timeoutSeconds * 1000,
-    passEnv: keyEnv ? [keyEnv] : [],
+    ...(config.stallTimeoutSeconds ? { stallTimeoutMs: config.stallTimeoutSeconds * 1000 } : {}),
+    apiKeyEnv: config.apiKeyEnv,
+    baseUrl: config.baseUrl,
+    passEnv: [...(keyEnv ? [keyEnv] : []), ...(config.passEnv ?? [])],
+    extraArgs: config.extraArgs,
     sourceEnv: env,
   };
-  const single = (adapter: ModelAdapter): ModelRuntime => ({ mode: 'single', modelType, adapter, pricing });
+  const single = (adapter: CliModelAdapter): ModelRuntime => ({ mode: 'single', modelType, adapter, pricing });
   switch (config.adapter) {
     case 'local':
       return { mode: 'loop', modelType, chatModel: createLocalChatModel(), pricing };
@@ -52,16 +58,23 @@ function createRuntime(modelType: string, config: ModelConfig, env: Env): ModelR
         apiKey,
         baseUrl: config.baseUrl,
         apiKeyEnvVar: keyEnv,
-        idleTimeoutMs: config.idleTimeoutSeconds * 1000,
+        idleTimeoutMs: (config.idleTimeoutSeconds ?? 120) * 1000,
       });
       return { mode: 'loop', modelType, chatModel, pricing };
     }
     case 'claude-code':
-      return single(createClaudeCodeAdapter({ ...cli, binary: config.command, maxTurns: config.maxTurns }));
+      return single(
+        createClaudeCodeAdapter({
+          ...cli,
+          maxTurns: config.maxTurns,
+          allowedTools: config.allowedTools,
+          permissionMode: config.permissionMode,
+        }),
+      );
     case 'codex':
-      return single(createCodexAdapter({ ...cli, binary: config.command }));
+      return single(createCodexAdapter(cli));
     case 'gemini-cli':
-      return single(createGeminiCliAdapter({ ...cli, binary: config.command }));
+      return single(createGeminiCliAdapter(cli));
     case 'command':
       return single(
         createCommandAdapter({

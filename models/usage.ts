@@ -1,7 +1,13 @@
 /** Tokens one model call (or one CLI run) used. */
 export interface TokenUsage {
+  /** All input tokens, cached ones included. */
   inputTokens: number;
+  /** All output tokens, reasoning (thinking) ones included. */
   outputTokens: number;
+  /** Of the input, read from the provider's cache (when it says). */
+  cachedInputTokens?: number;
+  /** Of the output, spent on reasoning (when it says). */
+  reasoningTokens?: number;
 }
 
 export interface CallUsage extends TokenUsage {

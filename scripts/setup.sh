@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what the project needs on a fresh machine: npm packages and the pinned Temporal CLI.
+# Installs what the project needs on a fresh machine: npm packages, the pinned Temporal CLI and the
+# pinned coding-agent CLIs the tests run.
 # Quick when everything is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,6 +10,8 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund >&2
 fi
 bash scripts/install-temporal.sh >/dev/null
+# The real coding-agent CLIs the tests drive (pinned in scripts/agent-clis.json; ~25 s and ~900 MB once).
+node scripts/install-agent-clis.mjs >/dev/null
 
 # The sandbox for agent commands and checks (process/sandbox.ts) needs bubblewrap's `bwrap`.
 if ! command -v bwrap >/dev/null 2>&1; then

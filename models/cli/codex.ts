@@ -1,3 +1,5 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { z } from 'zod';
 import { fitsInArgv, promptText, runCliAgent, type CliAdapterOptions, type CliModelAdapter } from './run-cli-agent.js';
 import { describeExit, type StreamInterpreter } from './stream-interpreter.js';
@@ -24,7 +26,12 @@ const threadStarted = z.object({ type: z.literal('thread.started'), thread_id: z
 const turnStarted = z.object({ type: z.literal('turn.started') });
 const turnCompleted = z.object({
   type: z.literal('turn.completed'),
-  usage: z.object({ input_tokens: z.number(), cached_input_tokens: z.number().default(0), output_tokens: z.number() }),
+  usage: z.object({
+    input_tokens: z.number(),
+    cached_input_tokens: z.number().default(0),
+    output_tokens: z.number(),
+    reasoning_output_tokens: z.number().default(0),
+  }),
 });
 const turnFailed = z.object({ type: z.literal('turn.failed'), error: z.object({ message: z.string() }) });
 const errorEvent = z.object({ type: z.literal('error'), message: z.string() });
@@ -58,7 +65,6 @@ function codexInterpreter(worktree: string, log: (entry: string) => void): Strea
   const tally = new StreamTally(worktree);
   let turnState: 'running' | 'completed' | 'failed' | undefined;
   let lastMessage: string | undefined;
-  const errors: string[] = [];
 
   const handlers = {
     'thread.started': (event: unknown) => {
@@ -75,24 +81,33 @@ function codexInterpreter(worktree: string, log: (entry: string) => void): Strea
       const parsed = turnCompleted.safeParse(event);
       if (!parsed.success) return false;
       turnState = 'completed';
-      const { input_tokens: input, output_tokens: output, cached_input_tokens: cached } = parsed.data.usage;
-      // Codex's input_tokens already include the cached ones.
-      tally.usage = { inputTokens: tally.usage.inputTokens + input, outputTokens: tally.usage.outputTokens + output };
-      log(`[turn completed] ${input} input tokens (${cached} cached), ${output} output tokens`);
+      tally.advance();
+      const u = parsed.data.usage;
+      // Codex's input_tokens include the cached ones, its output_tokens the reasoning ones.
+      tally.usage = {
+        inputTokens: tally.usage.inputTokens + u.input_tokens,
+        outputTokens: tally.usage.outputTokens + u.output_tokens,
+        cachedInputTokens: (tally.usage.cachedInputTokens ?? 0) + u.cached_input_tokens,
+        reasoningTokens: (tally.usage.reasoningTokens ?? 0) + u.reasoning_output_tokens,
+      };
+      log(
+        `[turn completed] ${u.input_tokens} input tokens (${u.cached_input_tokens} cached), ${u.output_tokens} output tokens (${u.reasoning_output_tokens} reasoning)`,
+      );
       return true;
     },
     'turn.failed': (event: unknown) => {
       const parsed = turnFailed.safeParse(event);
       if (!parsed.success) return false;
       turnState = 'failed';
-      errors.push(parsed.data.error.message);
+      tally.error(parsed.data.error.message);
       log(`[turn failed] ${parsed.data.error.message}`);
       return true;
     },
     error: (event: unknown) => {
       const parsed = errorEvent.safeParse(event);
       if (!parsed.success) return false;
-      errors.push(parsed.data.message);
+      // Also "Reconnecting... 2/5": a retry, never progress.
+      tally.error(parsed.data.message);
       log(`[error] ${parsed.data.message}`);
       return true;
     },
@@ -103,6 +118,15 @@ function codexInterpreter(worktree: string, log: (entry: string) => void): Strea
           const parsed = itemEvent.safeParse(event);
           if (!parsed.success) return false;
           const current = parsed.data.item;
+          if (current.type === 'error') {
+            // An error item ("Falling back from WebSockets…") reports trouble, not work.
+            if (parsed.data.type === 'item.completed') {
+              tally.error(current.message ?? 'error');
+              log(describeItem(current));
+            }
+            return true;
+          }
+          tally.advance();
           if (current.type === 'command_execution' && current.command) tally.activity = `$ ${current.command}`;
           if (parsed.data.type !== 'item.completed') return true;
           log(describeItem(current));
@@ -117,13 +141,9 @@ function codexInterpreter(worktree: string, log: (entry: string) => void): Strea
 
   return {
     handle: (event) => dispatchByType(event, handlers),
-    turns: () => tally.turns,
-    usage: () => tally.usage,
-    filesTouched: () => tally.files,
-    lastActivity: () => tally.activity,
-    costUsd: () => null,
+    ...tally.readers(),
     verdict(exit) {
-      const why = errors.length > 0 ? `: ${clip(errors.at(-1)!, 400)}` : '';
+      const why = tally.errors.length > 0 ? `: ${clip(tally.errors.at(-1)!, 400)}` : '';
       if (turnState === 'failed') return { status: 'failed', summary: `codex turn failed${why}` };
       if (turnState !== 'completed') {
         const ended = exit.exitCode === 0 && !exit.signal ? 'ended' : describeExit(exit);
@@ -143,12 +163,40 @@ function codexInterpreter(worktree: string, log: (entry: string) => void): Strea
 }
 
 export interface CodexOptions extends CliAdapterOptions {
-  /** --sandbox; default "workspace-write" (edits inside the worktree, commands without network). */
+  /**
+   * --sandbox. Default: "danger-full-access" inside the bubblewrap sandbox (which confines it; Codex's
+   * own sandbox cannot nest in it), "workspace-write" when unconfined.
+   */
   sandbox?: 'read-only' | 'workspace-write' | 'danger-full-access';
 }
 
-/** Variables Codex reads for credentials and its home directory. */
-const CODEX_ENV = ['OPENAI_API_KEY', 'CODEX_API_KEY', 'OPENAI_BASE_URL', 'CODEX_HOME'];
+/** Variables Codex reads for credentials. Its home (CODEX_HOME) is generated per run, never the user's. */
+const CODEX_ENV = ['CODEX_API_KEY', 'OPENAI_API_KEY'];
+
+const tomlString = (text: string) => JSON.stringify(text);
+
+/**
+ * The run's `$CODEX_HOME/config.toml`: with a base URL, a provider of its own pointing there (the
+ * built-in one would first try a WebSocket the gateway may not speak), keyed by CODEX_API_KEY.
+ */
+export function codexConfigToml(baseUrl: string | undefined): string {
+  const lines = [
+    "# Generated by Jetpack Cloud for one run; the user's ~/.codex is not read.",
+    'check_for_update_on_startup = false',
+  ];
+  if (baseUrl)
+    lines.push(
+      'model_provider = "swarm"',
+      '',
+      '[model_providers.swarm]',
+      'name = "Jetpack Cloud gateway"',
+      `base_url = ${tomlString(baseUrl)}`,
+      'env_key = "CODEX_API_KEY"',
+      'wire_api = "responses"',
+      'supports_websockets = false',
+    );
+  return `${lines.join('\n')}\n`;
+}
 
 /** The OpenAI Codex CLI (`codex exec --json`) as a ModelAdapter. */
 export function createCodexAdapter(options: CodexOptions = {}): CliModelAdapter {
@@ -160,8 +208,9 @@ export function createCodexAdapter(options: CodexOptions = {}): CliModelAdapter 
       const args = [
         'exec',
         '--json',
+        '--skip-git-repo-check',
         '--sandbox',
-        options.sandbox ?? 'workspace-write',
+        options.sandbox ?? (context.sandbox?.kind === 'bubblewrap' ? 'danger-full-access' : 'workspace-write'),
         ...(options.model ? ['--model', options.model] : []),
         ...(options.extraArgs ?? []),
         // "-" makes codex read the prompt from stdin.
@@ -174,6 +223,12 @@ export function createCodexAdapter(options: CodexOptions = {}): CliModelAdapter 
           args,
           stdin: inArgv ? undefined : prompt,
           envNames: CODEX_ENV,
+          // `codex exec` authenticates with CODEX_API_KEY only, not OPENAI_API_KEY.
+          apiKey: { name: 'CODEX_API_KEY', from: ['OPENAI_API_KEY'] },
+          async configure(home) {
+            await writeFile(path.join(home, 'config.toml'), codexConfigToml(options.baseUrl), { mode: 0o600 });
+            return { env: { CODEX_HOME: home } };
+          },
           interpret: (log) => codexInterpreter(request.worktreePath, log),
         },
         options,

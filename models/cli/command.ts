@@ -5,6 +5,7 @@ import { withReadOnly } from '../../process/sandbox.js';
 import { secretValues } from '../env-allowlist.js';
 import { runAgentProcess } from './agent-process.js';
 import { changedFiles } from './changed-files.js';
+import { cleanText, informativeLine } from './cli-summary.js';
 import { cliEnv, DEFAULT_CLI_TIMEOUT_MS, promptText, type CliModelAdapter } from './run-cli-agent.js';
 import { describeExit } from './stream-interpreter.js';
 import { clip, Transcript } from './transcript.js';
@@ -84,7 +85,7 @@ export function createCommandAdapter(options: CommandAdapterOptions): CliModelAd
         if (stderr) transcript.add(`[stderr]\n${stderr}`);
         const status = exit.exitCode === 0 && !exit.timedOut ? ('completed' as const) : ('failed' as const);
         // A failing tool usually explains itself on stderr; a succeeding one ends with its result on stdout.
-        const said = status === 'failed' ? stderr.split('\n').at(-1)?.trim() || lastLine : lastLine;
+        const said = cleanText(status === 'failed' ? (informativeLine(stderr) ?? lastLine) : lastLine);
         const how = exit.timedOut
           ? `timed out after ${Math.round(timeoutMs / 1_000)} s and was stopped`
           : describeExit(exit);

@@ -1,3 +1,5 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { z } from 'zod';
 import { fitsInArgv, promptText, runCliAgent, type CliAdapterOptions, type CliModelAdapter } from './run-cli-agent.js';
 import { describeExit, type StreamInterpreter } from './stream-interpreter.js';
@@ -36,9 +38,12 @@ const resultEvent = z.object({
   error: z.object({ type: z.string().optional(), message: z.string() }).optional(),
   stats: z
     .object({
+      total_tokens: z.number().optional(),
       input_tokens: z.number().default(0),
       output_tokens: z.number().default(0),
+      cached: z.number().optional(),
       tool_calls: z.number().optional(),
+      models: z.record(z.string(), z.object({ total_tokens: z.number().default(0) })).optional(),
     })
     .optional(),
 });
@@ -48,7 +53,19 @@ type ResultEvent = z.infer<typeof resultEvent>;
 const FILE_TOOLS = new Set(['write_file', 'replace', 'edit']);
 
 /** Documented exit codes of headless mode besides 0 and 1. */
-const EXIT_CODES: Record<number, string> = { 42: 'rejected its input', 53: 'reached its turn limit' };
+const EXIT_CODES: Record<number, string> = {
+  41: 'could not authenticate (exit code 41)',
+  42: 'rejected its input',
+  52: 'found its configuration invalid (exit code 52)',
+  53: 'reached its turn limit',
+  55: 'refused to run in an untrusted folder (exit code 55)',
+};
+
+type Stats = NonNullable<ResultEvent['stats']>;
+
+/** The model that did most of the work: routing calls go to a small model first. */
+const mainModel = (stats: Stats) =>
+  Object.entries(stats.models ?? {}).sort(([, a], [, b]) => b.total_tokens - a.total_tokens)[0]?.[0];
 
 function geminiInterpreter(worktree: string, log: (entry: string) => void): StreamInterpreter {
   const tally = new StreamTally(worktree);
@@ -73,7 +90,11 @@ function geminiInterpreter(worktree: string, log: (entry: string) => void): Stre
     };
 
   const handlers = {
-    init: parse(initEvent, (e) => log(`[init]${e.model ? ` model ${e.model}` : ''}`)),
+    init: parse(initEvent, (e) => {
+      // "auto" is the router, not a model; the result's stats name the models used.
+      if (e.model && e.model !== 'auto') tally.model = e.model;
+      log(`[init]${e.model ? ` model ${e.model}` : ''}`);
+    }),
     message: parse(messageEvent, (e) => {
       if (e.role === 'user') {
         flushAssistant();
@@ -81,39 +102,54 @@ function geminiInterpreter(worktree: string, log: (entry: string) => void): Stre
       }
       if (assistantText === undefined) {
         tally.turns++;
+        tally.advance();
         assistantText = '';
       }
       assistantText += e.content;
       tally.activity = assistantText;
     }),
     tool_use: parse(toolUseEvent, (e) => {
+      tally.advance();
       log(`[tool ${e.tool_name}] ${clip(JSON.stringify(e.parameters), 1_000)}`);
       if (FILE_TOOLS.has(e.tool_name)) tally.touch(e.parameters.file_path);
       const target = e.parameters.file_path ?? e.parameters.command;
       tally.activity = `${e.tool_name}${typeof target === 'string' ? ` ${target}` : ''}`;
     }),
-    tool_result: parse(toolResultEvent, (e) =>
+    tool_result: parse(toolResultEvent, (e) => {
+      tally.advance();
       log(
         e.status === 'error'
           ? `[tool result error] ${clip(e.error?.message ?? e.output ?? '', 2_000)}`
           : `[tool result] ${clip(e.output ?? '', 2_000)}`,
-      ),
-    ),
-    error: parse(errorEvent, (e) => log(`[${e.severity ?? 'error'}] ${e.message}`)),
+      );
+    }),
+    error: parse(errorEvent, (e) => {
+      if (e.severity !== 'warning') tally.error(e.message);
+      log(`[${e.severity ?? 'error'}] ${e.message}`);
+    }),
     result: parse(resultEvent, (e) => {
       result = e;
-      if (e.stats) tally.usage = { inputTokens: e.stats.input_tokens, outputTokens: e.stats.output_tokens };
+      tally.advance();
+      if (e.error) tally.error(e.error.message);
+      if (e.stats) {
+        const { input_tokens: input, output_tokens: output, total_tokens: total } = e.stats;
+        // output_tokens leave out the thinking, which is billed as output: the rest of the total.
+        const thoughts = total !== undefined ? Math.max(0, total - input - output) : 0;
+        tally.usage = {
+          inputTokens: input,
+          outputTokens: output + thoughts,
+          cachedInputTokens: e.stats.cached ?? 0,
+          reasoningTokens: thoughts,
+        };
+        tally.model = mainModel(e.stats) ?? tally.model;
+      }
       log(`[result ${e.status}]${e.error ? ` ${e.error.message}` : ''}`);
     }),
   };
 
   return {
     handle: (event) => dispatchByType(event, handlers),
-    turns: () => tally.turns,
-    usage: () => tally.usage,
-    filesTouched: () => tally.files,
-    lastActivity: () => tally.activity,
-    costUsd: () => null,
+    ...tally.readers(),
     verdict(exit) {
       flushAssistant();
       const turns = `after ${tally.turns} turn(s)`;
@@ -138,15 +174,26 @@ export interface GeminiCliOptions extends CliAdapterOptions {
   approvalMode?: 'default' | 'auto_edit' | 'yolo';
 }
 
-/** Variables Gemini CLI reads for credentials (API key or Vertex AI). */
+/** Variables Gemini CLI reads for credentials (API key or Vertex AI) and its endpoint. */
 const GEMINI_ENV = [
   'GEMINI_API_KEY',
+  'GOOGLE_GEMINI_BASE_URL',
   'GOOGLE_API_KEY',
   'GOOGLE_GENAI_USE_VERTEXAI',
   'GOOGLE_CLOUD_PROJECT',
   'GOOGLE_CLOUD_LOCATION',
   'GOOGLE_APPLICATION_CREDENTIALS',
 ];
+
+/**
+ * The run's own Gemini CLI settings (in GEMINI_CLI_HOME, never the user's ~/.gemini): the auth type
+ * the environment provides, which headless mode cannot ask for (without it: exit 41, "Invalid auth
+ * method selected"), and no usage statistics.
+ */
+export function geminiSettings(env: Readonly<Record<string, string>>): string {
+  const selectedType = env.GOOGLE_GENAI_USE_VERTEXAI === 'true' ? 'vertex-ai' : 'gemini-api-key';
+  return `${JSON.stringify({ security: { auth: { selectedType } }, privacy: { usageStatisticsEnabled: false } }, null, 2)}\n`;
+}
 
 /** Gemini CLI (`gemini -p … --output-format stream-json`) as a ModelAdapter. */
 export function createGeminiCliAdapter(options: GeminiCliOptions = {}): CliModelAdapter {
@@ -163,6 +210,9 @@ export function createGeminiCliAdapter(options: GeminiCliOptions = {}): CliModel
         'stream-json',
         '--approval-mode',
         options.approvalMode ?? 'yolo',
+        // Trusts this worktree for this run only; an untrusted folder would refuse to run (exit 55)
+        // and turn yolo back into default. Folder trust stays on for everything else.
+        '--skip-trust',
         ...(options.model ? ['--model', options.model] : []),
         ...(options.extraArgs ?? []),
       ];
@@ -173,6 +223,13 @@ export function createGeminiCliAdapter(options: GeminiCliOptions = {}): CliModel
           args,
           stdin: inArgv ? undefined : prompt,
           envNames: GEMINI_ENV,
+          apiKey: { name: 'GEMINI_API_KEY' },
+          env: options.baseUrl ? { GOOGLE_GEMINI_BASE_URL: options.baseUrl } : {},
+          async configure(home, env) {
+            await mkdir(path.join(home, '.gemini'), { mode: 0o700 });
+            await writeFile(path.join(home, '.gemini', 'settings.json'), geminiSettings(env), { mode: 0o600 });
+            return { env: { GEMINI_CLI_HOME: home } };
+          },
           interpret: (log) => geminiInterpreter(request.worktreePath, log),
         },
         options,

@@ -2,6 +2,8 @@ import type { AgentContext, AgentOutcome, AgentRequest, ModelAdapter } from './a
 import { allowlistedEnv, BASE_ENV_ALLOWLIST, secretValues } from '../env-allowlist.js';
 import { runAgentProcess } from './agent-process.js';
 import { changedFiles } from './changed-files.js';
+import { cleanText, informativeLine, isAuthFailure } from './cli-summary.js';
+import { createConfigHome } from './config-home.js';
 import type { StreamInterpreter } from './stream-interpreter.js';
 import { clip, Transcript } from './transcript.js';
 
@@ -13,6 +15,15 @@ export interface CliAdapterOptions {
   model?: string;
   /** Whole-run limit; the process group is stopped after it. Default 60 min. */
   timeoutMs?: number;
+  /**
+   * The stall rule: a run with no real progress (no turn, tool call or token report) for this long
+   * is stopped, with the last error the CLI printed as the reason. Default 10 min.
+   */
+  stallTimeoutMs?: number;
+  /** The variable holding the API key, when not the CLI's own (e.g. "MY_OPENAI_KEY"). */
+  apiKeyEnv?: string;
+  /** The provider's endpoint (a gateway or proxy), handed to the CLI its own way. */
+  baseUrl?: string;
   /** Grace between SIGTERM and SIGKILL. Default 5 s. */
   killGraceMs?: number;
   /** Further environment variables passed through, beyond the base allowlist and the CLI's own. */
@@ -29,6 +40,10 @@ export interface CliAdapterOptions {
 export interface CliAgentOutcome extends AgentOutcome {
   /** Cost the CLI reported (Claude Code does), else null. */
   costUsd: number | null;
+  /** The model the CLI reported using, when it did. */
+  model?: string;
+  /** The provider refused the credentials: another attempt cannot succeed. */
+  authFailure?: boolean;
 }
 
 /** A ModelAdapter whose outcome also carries the CLI's reported cost. */
@@ -44,11 +59,24 @@ export interface CliInvocation {
   stdin?: string;
   /** The CLI's own variables (API keys, config dirs) added to the base allowlist. */
   envNames: readonly string[];
+  /** The variable the CLI reads its API key from, and others it may be taken from when unset (e.g. OPENAI_API_KEY). */
+  apiKey?: { name: string; from?: readonly string[] };
+  /** Variables the adapter sets itself (a base URL, switches that turn off updates and telemetry). */
+  env?: Record<string, string>;
+  /**
+   * Writes the run's own configuration into `home` (a fresh private directory) and returns the
+   * variables and arguments pointing the CLI at it; `env` is the CLI's environment so far.
+   */
+  configure?(
+    home: string,
+    env: Readonly<Record<string, string>>,
+  ): Promise<{ env?: Record<string, string>; args?: string[] }>;
   /** Makes the stream's interpreter, which writes its transcript entries through `log`. */
   interpret(log: (entry: string) => void): StreamInterpreter;
 }
 
 export const DEFAULT_CLI_TIMEOUT_MS = 60 * 60_000;
+export const DEFAULT_CLI_STALL_MS = 10 * 60_000;
 const MAX_LINE_BYTES = 8 * 1024 * 1024;
 const STDERR_LIMIT_BYTES = 16 * 1024;
 
@@ -70,8 +98,6 @@ export function cliEnv(
   return allowlistedEnv(source, [...BASE_ENV_ALLOWLIST, ...names]);
 }
 
-const lastLine = (text: string) => text.trim().split('\n').at(-1)?.trim() ?? '';
-
 /**
  * Runs one CLI invocation as an agent attempt: a restricted environment, its event stream read line
  * by line into the interpreter and the transcript, heartbeats with turns, files and tokens, and an
@@ -84,9 +110,47 @@ export async function runCliAgent(
   context: AgentContext,
 ): Promise<CliAgentOutcome> {
   const { kind } = invocation;
-  const env = cliEnv(context, options.sourceEnv ?? process.env, [...invocation.envNames, ...(options.passEnv ?? [])]);
+  const env = {
+    ...cliEnv(context, options.sourceEnv ?? process.env, [
+      ...invocation.envNames,
+      ...(options.apiKeyEnv ? [options.apiKeyEnv] : []),
+      ...(options.passEnv ?? []),
+    ]),
+    ...invocation.env,
+  };
+  if (invocation.apiKey) {
+    // The configured key variable wins; then the CLI's own; then the fallbacks.
+    const { name, from = [] } = invocation.apiKey;
+    const source = [options.apiKeyEnv, name, ...from].find((n) => n !== undefined && env[n] !== undefined);
+    if (source) env[name] = env[source]!;
+  }
+  const home = invocation.configure ? await createConfigHome(context, kind) : undefined;
+  try {
+    const configured = home ? await invocation.configure!(home.dir, env) : {};
+    Object.assign(env, configured.env);
+    return await runConfigured(
+      { ...invocation, args: [...invocation.args, ...(configured.args ?? [])] },
+      env,
+      options,
+      request,
+      context,
+    );
+  } finally {
+    await home?.dispose();
+  }
+}
+
+async function runConfigured(
+  invocation: CliInvocation,
+  env: Record<string, string>,
+  options: CliAdapterOptions,
+  request: AgentRequest,
+  context: AgentContext,
+): Promise<CliAgentOutcome> {
+  const { kind } = invocation;
   const transcript = new Transcript(options.transcriptLimitBytes ?? 512 * 1024, secretValues(env));
   const timeoutMs = options.timeoutMs ?? DEFAULT_CLI_TIMEOUT_MS;
+  const stallMs = options.stallTimeoutMs ?? DEFAULT_CLI_STALL_MS;
   const shownArgs = invocation.args.map((arg) => (arg.length > 200 ? `<${arg.length} characters>` : arg));
   transcript.add(`$ ${invocation.binary} ${shownArgs.join(' ')}${invocation.stdin !== undefined ? ' < prompt' : ''}`);
   const interpreter = invocation.interpret((entry) => transcript.add(entry));
@@ -100,10 +164,24 @@ export async function runCliAgent(
       turn: interpreter.turns(),
       filesTouched: files,
       message: transcript.redact(
-        `${kind}: turn ${interpreter.turns()}, ${files} file(s), ${tokens} tokens${activity ? ` · ${clip(activity, 120)}` : ''}`,
+        `${kind}: turn ${interpreter.turns()}, ${files} file(s), ${tokens} tokens${activity ? ` · ${clip(cleanText(activity), 120)}` : ''}`,
       ),
     });
   };
+
+  // The stall rule: only real progress (turns, tool calls, tokens) moves the clock, never retries or chatter.
+  const stall = new AbortController();
+  // A CLI retrying a request the provider refused for its credentials is stopped at once: no retry can help.
+  const refused = new AbortController();
+  let errorsSeen = 0;
+  let lastProgress = interpreter.progress();
+  let progressAt = Date.now();
+  const stallTimer = setInterval(
+    () => {
+      if (Date.now() - progressAt >= stallMs) stall.abort();
+    },
+    Math.min(1_000, Math.max(50, stallMs / 4)),
+  );
   const onLine = (line: string, oversized: boolean) => {
     if (line.trim() === '') return;
     let event: unknown;
@@ -120,38 +198,72 @@ export async function runCliAgent(
       malformed++;
       transcript.add(`[malformed event] ${clip(line, 500)}`);
     }
-    if (handling === 'handled') reportProgress();
+    const errors = interpreter.errors();
+    if (errors.length !== errorsSeen) {
+      errorsSeen = errors.length;
+      if (isAuthFailure(errors.at(-1)!)) refused.abort();
+    }
+    if (interpreter.progress() !== lastProgress) {
+      lastProgress = interpreter.progress();
+      progressAt = Date.now();
+      reportProgress();
+    }
   };
 
-  const exit = await runAgentProcess({
-    command: invocation.binary,
-    args: invocation.args,
-    cwd: request.worktreePath,
-    env,
-    sandbox: context.sandbox,
-    stdin: invocation.stdin,
-    timeoutMs,
-    signal: context.signal,
-    killGraceMs: options.killGraceMs ?? 5_000,
-    maxLineBytes: MAX_LINE_BYTES,
-    stderrLimitBytes: STDERR_LIMIT_BYTES,
-    onLine,
-  });
-  if (exit.cancelled) throw context.signal.reason;
+  let exit;
+  try {
+    exit = await runAgentProcess({
+      command: invocation.binary,
+      args: invocation.args,
+      cwd: request.worktreePath,
+      env,
+      sandbox: context.sandbox,
+      stdin: invocation.stdin,
+      timeoutMs,
+      signal: AbortSignal.any([context.signal, stall.signal, refused.signal]),
+      killGraceMs: options.killGraceMs ?? 5_000,
+      maxLineBytes: MAX_LINE_BYTES,
+      stderrLimitBytes: STDERR_LIMIT_BYTES,
+      onLine,
+    });
+  } finally {
+    clearInterval(stallTimer);
+  }
+  if (exit.cancelled && context.signal.aborted) throw context.signal.reason;
+  const stopped = exit.cancelled ? (refused.signal.aborted ? 'refused' : 'stalled') : undefined;
+  const stalled = stopped === 'stalled';
 
-  const verdict = exit.timedOut
-    ? {
-        status: 'failed' as const,
-        summary: `${kind} timed out after ${Math.round(timeoutMs / 1_000)} s and was stopped (after ${interpreter.turns()} turn(s))`,
-      }
-    : interpreter.verdict(exit);
-  const { status } = verdict;
-  let { summary } = verdict;
   const stderr = exit.stderr.trim();
   if (stderr) transcript.add(`[stderr]\n${stderr}`);
-  if (status === 'failed' && stderr && !exit.timedOut) summary += `; stderr: ${clip(lastLine(stderr), 300)}`;
+  // The CLI's own error message (from its stream) explains best; else the most telling stderr line.
+  const cliError = interpreter.errors().at(-1);
+  const stderrLine = stderr ? informativeLine(stderr) : undefined;
+  const cause = cliError ?? stderrLine;
+  const after = `after ${interpreter.turns()} turn(s)`;
+  const verdict =
+    stopped === 'refused'
+      ? {
+          status: 'failed' as const,
+          summary: `${kind} was stopped: the provider refused its credentials (${after}): ${clip(cleanText(cliError ?? ''), 300)}`,
+        }
+      : stalled
+        ? {
+            status: 'failed' as const,
+            summary: `${kind} made no progress for ${Math.round(stallMs / 1_000)} s and was stopped (${after})${cause ? `; last error: ${clip(cleanText(cause), 300)}` : ''}`,
+          }
+        : exit.timedOut
+          ? {
+              status: 'failed' as const,
+              summary: `${kind} timed out after ${Math.round(timeoutMs / 1_000)} s and was stopped (${after})${cause ? `; last error: ${clip(cleanText(cause), 300)}` : ''}`,
+            }
+          : interpreter.verdict(exit);
+  const { status } = verdict;
+  let summary = cleanText(verdict.summary);
+  if (status === 'failed' && !stopped && !exit.timedOut && !cliError && stderrLine)
+    summary += `; stderr: ${clip(stderrLine, 300)}`;
   if (malformed > 0) summary += ` (${malformed} unreadable output line(s) skipped)`;
   summary = transcript.redact(summary);
+  const authFailure = status === 'failed' && !stalled && isAuthFailure([summary, ...interpreter.errors()].join('\n'));
   transcript.add(`[outcome] ${status}: ${summary}`);
 
   const touched = (await changedFiles(request.worktreePath)) ?? [...interpreter.filesTouched()].sort();
@@ -162,5 +274,7 @@ export async function runCliAgent(
     filesTouched: touched,
     usage: interpreter.usage(),
     costUsd: interpreter.costUsd(),
+    ...((interpreter.model() ?? options.model) ? { model: interpreter.model() ?? options.model } : {}),
+    ...(authFailure ? { authFailure } : {}),
   };
 }

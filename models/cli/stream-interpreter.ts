@@ -23,6 +23,12 @@ export interface StreamInterpreter {
   lastActivity(): string | undefined;
   /** Cost the CLI reported, when it reports one. */
   costUsd(): number | null;
+  /** The model the CLI says it used (its init event), when it says. */
+  model(): string | undefined;
+  /** Grows with each real step of work (a turn, a tool call, tokens used); retries and chatter leave it. */
+  progress(): number;
+  /** The error messages the CLI printed in its stream, oldest first. */
+  errors(): readonly string[];
   /** Called once the process ended by itself (not by timeout or cancel). */
   verdict(exit: AgentProcessExit): StreamVerdict;
 }

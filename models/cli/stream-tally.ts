@@ -8,8 +8,37 @@ export class StreamTally {
   readonly files = new Set<string>();
   activity: string | undefined;
   costUsd: number | null = null;
+  model: string | undefined;
+  /** Real steps of work seen (turns, tool calls, token reports): what the stall rule watches. */
+  progress = 0;
+  readonly errors: string[] = [];
 
   constructor(private readonly worktree: string) {}
+
+  /** Notes one real step of work. */
+  advance(): void {
+    this.progress++;
+  }
+
+  /** Notes an error the CLI printed (kept for summaries and the stall rule's reason). */
+  error(message: string): void {
+    this.errors.push(message);
+    if (this.errors.length > 20) this.errors.shift();
+  }
+
+  /** The interpreter methods every CLI shares, read from this tally. */
+  readers() {
+    return {
+      turns: () => this.turns,
+      usage: () => this.usage,
+      filesTouched: () => this.files,
+      lastActivity: () => this.activity,
+      costUsd: () => this.costUsd,
+      model: () => this.model,
+      progress: () => this.progress,
+      errors: () => this.errors,
+    };
+  }
 
   /** Records a file the agent wrote, if the path lies inside the worktree. */
   touch(file: unknown): void {
