@@ -9,23 +9,31 @@ const SUMMARY_COMMENT = /^#\s*(tests|pass|fail|ok|skip|todo|cancelled|suites|dur
 
 type Diag = Record<string, unknown> | null;
 
+const asText = (value: unknown): string =>
+  typeof value === 'string' ? value : value === undefined ? '' : JSON.stringify(value, null, 2);
+
+/** The failure as the runner described it: node's `error`, ava's `message`/`details`, tap's `diff`, tape's expected/actual. */
 function failureMessage(result: Result): string {
   const diag = result.diag as Diag;
   if (!diag) return 'failed';
-  const text = [diag.error, diag.message].find((v): v is string => typeof v === 'string') ?? '';
-  const compared = (['wanted', 'found', 'expected', 'actual'] as const)
-    .filter((key) => key in diag)
-    .map((key) => `${key}: ${typeof diag[key] === 'string' ? diag[key] : JSON.stringify(diag[key])}`);
-  return [text, ...compared].filter(Boolean).join('\n') || 'failed';
+  const parts = [asText(diag.error) || asText(diag.message) || asText(diag.assertion)];
+  if (diag.details && typeof diag.details === 'object')
+    parts.push(...Object.entries(diag.details).map(([label, value]) => `${label}\n${asText(value)}`));
+  if (typeof diag.diff === 'string') parts.push(diag.diff);
+  for (const key of ['wanted', 'found', 'expected', 'actual'])
+    if (key in diag && typeof diag.diff !== 'string') parts.push(`${key}: ${asText(diag[key])}`);
+  return parts.filter(Boolean).join('\n') || 'failed';
 }
 
 function failureLocation(result: Result, worktree: string): string | null {
   const diag = result.diag as Diag;
   const at = diag?.location ?? diag?.at;
-  if (typeof at === 'string') return relativeLocation(worktree, at);
-  if (at && typeof at === 'object' && 'file' in at && typeof at.file === 'string') {
-    const line = 'line' in at ? `:${String(at.line)}` : '';
-    return relativeToWorktree(worktree, at.file) + line;
+  if (typeof at === 'string') return relativeLocation(worktree, at.replace(/\s+/g, ' ').trim());
+  if (at && typeof at === 'object') {
+    const { file, fileName, line, lineNumber } = at as Record<string, unknown>;
+    const where = typeof file === 'string' ? file : typeof fileName === 'string' ? fileName : null;
+    const row = line ?? lineNumber;
+    if (where) return relativeToWorktree(worktree, where) + (row === undefined ? '' : `:${String(row)}`);
   }
   return null;
 }
@@ -45,13 +53,13 @@ function relativeLocation(worktree: string, location: string): string {
  */
 export function parseTapReport(text: string, worktree: string): TestRun {
   const run: TestRun = { passed: 0, failed: 0, skipped: 0, failures: [], passing: [] };
-  let sawTap = false;
+  // tap-parser makes up a version line and an empty plan for any input, so look at the text itself.
+  const sawTap = /^\s*(TAP version \d+|\d+\.\.\d+|(not )?ok\b)/m.test(text);
   const parser = new Parser({ passes: true });
 
   const watch = (p: Parser, prefix: string[]) => {
     let lastChild: { name: string; failed: () => number } | null = null;
     let comment: string | null = null;
-    p.on('plan', () => (sawTap = true));
     p.on('comment', (line: string) => {
       if (!SUMMARY_COMMENT.test(line)) comment = line.replace(/^#\s*/, '').trim();
     });
@@ -63,7 +71,6 @@ export function parseTapReport(text: string, worktree: string): TestRun {
       watch(child, [...prefix, child.name.trim()]);
     });
     p.on('assert', (result: Result) => {
-      sawTap = true;
       const closesChild = lastChild !== null && lastChild.name.trim() === result.name.trim();
       const childFailures = closesChild ? lastChild!.failed() : 0;
       lastChild = null;
