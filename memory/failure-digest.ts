@@ -65,6 +65,8 @@ const SECTION_TOPIC: Record<RegressionRule, string> = {
   lintErrorIncrease: 'lint',
   lintWarningIncrease: 'lint',
   coverageDrop: 'coverage',
+  coverageThreshold: 'coverage',
+  redBase: 'checks',
   fileRefused: 'files',
 };
 const TOPIC_OF_HEADING = new Map(

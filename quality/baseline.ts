@@ -16,6 +16,7 @@ export const qualityGateSchema = z.object({
       format: reportFormatSchema,
       command: z.string(),
       coverage: z.boolean(),
+      after: z.string().optional(),
     }),
   ),
   policy: qualityPolicySchema,

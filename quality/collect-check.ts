@@ -5,7 +5,9 @@ import { runCommand, type RunCommandResult } from '../process/run-command.js';
 import { withSandboxEnv, withWritable, type Sandbox } from '../process/sandbox.js';
 import { allowlistOnly } from '../process/sandbox-env.js';
 import type { CommandLineOptions } from './formats/format-adapter.js';
+import { thresholdMisses } from './formats/coverage-thresholds.js';
 import { FORMAT_ADAPTERS } from './formats/format-adapters.js';
+import { outputCounts } from './formats/output-counts.js';
 import { stripAnsi } from './formats/report-text.js';
 import { ToolReportError } from './formats/tool-report-error.js';
 import type { QualityCheck } from './quality-check.js';
@@ -39,6 +41,9 @@ export interface ToolRunResult {
 const OUTPUT_TAIL_CHARS = 4_000;
 const OUTPUT_IN_ERROR_CHARS = 600;
 
+/** The tool's command line followed by the script's later steps, which run only when it passes, as in the script. */
+const withAfter = (line: string, after: string | undefined) => (after ? `${line} && ${after}` : line);
+
 const describeCheck = (check: QualityCheck) => `check "${check.name}" (\`${check.command}\`)`;
 const lastChars = (text: string, chars: number) => (text.length > chars ? `…${text.slice(-chars)}` : text);
 
@@ -66,14 +71,14 @@ export async function runQualityTool(
   const adapter = FORMAT_ADAPTERS[check.format];
   const dir = await mkdtemp(path.join(options.sandbox?.stateDir ?? tmpdir(), 'jetpack-quality-'));
   const files = { report: path.join(dir, 'report'), coverageDir: path.join(dir, 'coverage') };
-  const empty = { lint: null, typecheck: null, tests: null, coverage: null };
+  const empty = { lint: null, typecheck: null, tests: null, coverage: null, thresholdMisses: [], outputCounts: null };
   const base = { name: check.name, kind: check.kind, format: check.format, command: check.command };
   try {
     let run: RunCommandResult;
     try {
       run = await runCommand({
         cwd: options.worktree,
-        command: adapter.commandLine(check.command, files, commandOptions),
+        command: withAfter(adapter.commandLine(check.command, files, commandOptions), check.after),
         env: toolEnv(options.worktree, allowlistOnly(options.env ?? process.env)),
         // The tool writes its report into `dir`, the one place outside the worktree it may write to.
         sandbox:
@@ -110,7 +115,8 @@ export async function runQualityTool(
       durationMs: run.durationMs,
       outputTail: lastChars(output, OUTPUT_TAIL_CHARS),
     };
-    const kept = { output: run.output, outputTruncated: run.outputTruncated };
+    // Stored for people and agents to read: no colour codes.
+    const kept = { output: stripAnsi(run.output), outputTruncated: run.outputTruncated };
     const failedWith = (reason: string): ToolRunResult => ({
       result: {
         ...finished,
@@ -125,7 +131,7 @@ export async function runQualityTool(
     const problem = runProblem(run, options.timeoutMs);
     if (problem) return failedWith(problem);
     try {
-      const report = await adapter.read({ worktree: options.worktree, files, exitCode: run.exitCode });
+      const report = await adapter.read({ worktree: options.worktree, files, exitCode: run.exitCode, output });
       const tests = report.tests
         ? {
             passed: report.tests.passed,
@@ -144,6 +150,8 @@ export async function runQualityTool(
           typecheck: report.typecheck ?? null,
           tests,
           coverage: report.coverage ?? null,
+          thresholdMisses: run.exitCode === 0 ? [] : thresholdMisses(output),
+          outputCounts: tests ? null : outputCounts(output),
         },
         passing: report.tests?.passing ?? [],
         ...kept,

@@ -7,6 +7,7 @@ import {
   type LintProblem,
   type QualitySnapshot,
   type TestFailure,
+  type ThresholdMiss,
   type TypeDiagnostic,
 } from './snapshot.js';
 
@@ -105,20 +106,84 @@ function checkRegressions(check: CheckResult, base: CheckResult | undefined, pol
       message: `line coverage ${baseLines}% → ${lines}% (${round(baseLines - lines)} points down, ${policy.coverageDropPercent} allowed)`,
     });
   }
-  // Structured checks are judged by what they report; the others only by their exit code.
-  if (check.format === 'exit-code' && !check.passed && (base === undefined || base.passed)) {
+  found.push(...newThresholdMisses(check, base, policy));
+  const broken = brokenCommand(check, base);
+  // A command that exits non-zero is never a pass: when no finding explains its exit code (eslint
+  // --max-warnings on a new warning, a runner failing after every test passed), the exit code itself blocks.
+  if (!check.passed && (base === undefined || base.passed)) {
+    if (!found.some((f) => EXPLAINS_EXIT_CODE.has(f.rule))) found.push(broken(''));
+  } else if (!check.passed && check.format === 'exit-code') {
+    found.push(...redBaseFindings(check, base!, broken));
+  }
+  return found;
+}
+
+/** Findings that make a tool exit non-zero by themselves; the policy may still lower them to warnings. */
+const EXPLAINS_EXIT_CODE = new Set<Regression['rule']>([
+  'newFailingTest',
+  'newTypeError',
+  'lintErrorIncrease',
+  'coverageThreshold',
+]);
+
+/** A finding that `check`'s command failed, with `why` after the exit code. */
+function brokenCommand(check: CheckResult, base: CheckResult | undefined) {
+  return (why: string): Finding => {
     const rule = check.kind === 'build' ? 'buildBroken' : 'checkBroken';
-    const what = rule === 'buildBroken' ? 'build is broken' : `check "${name}" fails`;
-    found.push({
+    const what = rule === 'buildBroken' ? 'build is broken' : `check "${check.name}" fails`;
+    const passedOnBase = base?.passed ? ' (it passed on the baseline)' : '';
+    return {
       rule,
-      check: name,
+      check: check.name,
       command: check.command,
       exitCode: check.exitCode,
       outputTail: check.outputTail,
-      message: `${what}: \`${check.command}\` exited with ${check.exitCode}${base ? ' (it passed on the baseline)' : ''}`,
-    });
+      message: `${what}: \`${check.command}\` exited with ${check.exitCode}${passedOnBase}${why}`,
+    };
+  };
+}
+
+const countsText = (c: { passed: number; failed: number }) => `${c.passed} of ${c.passed + c.failed} tests pass`;
+
+/**
+ * An exit-code check that fails on the base too: judged by the test counts its output shows (more
+ * failing tests is a regression); without counts it cannot judge, which the `redBase` rule reports.
+ */
+function redBaseFindings(check: CheckResult, base: CheckResult, broken: (why: string) => Finding): Finding[] {
+  const now = check.outputCounts;
+  const before = base.outputCounts;
+  if (now && before) {
+    return now.failed > before.failed
+      ? [broken(`, and ${countsText(now)} where ${countsText(before)} on the base branch`)]
+      : [];
   }
-  return found;
+  return [
+    {
+      rule: 'redBase',
+      check: check.name,
+      message: `check "${check.name}" already fails on the base branch and shows no test counts: it cannot judge this change`,
+    },
+  ];
+}
+
+const missKey = (m: ThresholdMiss) => `${m.measure}\u0000${m.required}`;
+
+/** Coverage thresholds missed now that the base reached, or missed now by more than the allowed drop. */
+function newThresholdMisses(check: CheckResult, base: CheckResult | undefined, policy: QualityPolicy): Finding[] {
+  const baseMisses = new Map((base?.thresholdMisses ?? []).map((m) => [missKey(m), m]));
+  return check.thresholdMisses
+    .filter((miss) => {
+      const before = baseMisses.get(missKey(miss));
+      return !before || before.actual - miss.actual > policy.coverageDropPercent;
+    })
+    .map((miss) => ({
+      rule: 'coverageThreshold' as const,
+      check: check.name,
+      ...miss,
+      message: `${miss.measure} coverage ${miss.actual}% misses the repository's threshold of ${miss.required}%${
+        baseMisses.has(missKey(miss)) ? ` (${baseMisses.get(missKey(miss))!.actual}% on the base branch)` : ''
+      }`,
+    }));
 }
 
 const severityRank = (r: Regression) => (r.severity === 'error' ? 0 : 1);
@@ -126,6 +191,10 @@ const severityRank = (r: Regression) => (r.severity === 'error' ? 0 : 1);
 function severityOf(rule: Regression['rule'], policy: QualityPolicy): Regression['severity'] | 'off' {
   return rule === 'checkError' ? 'error' : policy[rule];
 }
+
+/** The checks judged by their exit code alone: no report, and no test counts in their output. */
+const exitCodeOnly = (snapshot: QualitySnapshot): string[] =>
+  snapshot.checks.filter((c) => c.format === 'exit-code' && c.error === null && !c.outputCounts).map((c) => c.name);
 
 /**
  * Compares a snapshot with the baseline of its base branch (pure). A regression is something the
@@ -162,5 +231,6 @@ export function compareToBaseline(
     regressions,
     flaky: snapshot.checks.flatMap((check) => (check.tests?.flaky ?? []).map((test) => ({ check: check.name, test }))),
     hadBaseline: baseline !== null,
+    exitCodeOnly: exitCodeOnly(snapshot),
   };
 }

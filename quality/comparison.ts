@@ -22,6 +22,15 @@ export const regressionSchema = z.discriminatedUnion('rule', [
   z.object({ rule: z.literal('checkError'), ...common, error: z.string() }),
   z.object({ rule: z.literal('coverageDrop'), ...common, baseline: z.number(), current: z.number() }),
   z.object({
+    rule: z.literal('coverageThreshold'),
+    ...common,
+    measure: z.string(),
+    required: z.number(),
+    actual: z.number(),
+  }),
+  /** A check that fails on the base and shows nothing finer than its exit code: it cannot judge the change. */
+  z.object({ rule: z.literal('redBase'), ...common }),
+  z.object({
     rule: z.literal('fileRefused'),
     ...common,
     file: z.string(),
@@ -40,10 +49,12 @@ export const RULE_ORDER: RegressionRule[] = [
   'buildBroken',
   'checkBroken',
   'newFailingTest',
+  'coverageThreshold',
   'newTypeError',
   'lintErrorIncrease',
   'lintWarningIncrease',
   'coverageDrop',
+  'redBase',
 ];
 
 export const qualityComparisonSchema = z.object({
@@ -55,5 +66,7 @@ export const qualityComparisonSchema = z.object({
   flaky: z.array(z.object({ check: z.string(), test: testFailureSchema })),
   /** false when there was no baseline and every failure counted as new. */
   hadBaseline: z.boolean(),
+  /** Checks judged by their exit code alone (no report, no test counts in their output). */
+  exitCodeOnly: z.array(z.string()).default([]),
 });
 export type QualityComparison = z.infer<typeof qualityComparisonSchema>;

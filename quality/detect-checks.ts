@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { hasDependency, readPackageJson, type PackageJson } from './package-json.js';
 import { KIND_OF_FORMAT, type QualityCheck } from './quality-check.js';
+import { RUNNER_FORMATS, runnerOf } from './runners.js';
+import { scriptSteps } from './script-steps.js';
 import { readRepoConfig, type ConfiguredCheck } from './repo-config.js';
 import { CHECK_KINDS, type CheckKind, type ReportFormat } from './snapshot.js';
 
@@ -14,35 +16,46 @@ const ESLINT_CONFIG_FILES = [
 ];
 const VITEST_COVERAGE_PROVIDERS = ['@vitest/coverage-v8', '@vitest/coverage-istanbul'];
 
-/** Which tool a script invokes, by its first word. */
-const TOOL_OF_SCRIPT: Array<[RegExp, ReportFormat]> = [
-  [/^eslint(\s|$)/, 'eslint-json'],
-  [/^tsc(\s|$)/, 'tsc'],
-  [/^vitest(\s|$)/, 'vitest-json'],
-  [/^jest(\s|$)/, 'jest-json'],
-  [/^node\s(.*\s)?--test(\s|$)/, 'node-test'],
-];
+/** The formats that read a check of each kind detected from package.json. */
+const EXPECTED: Record<string, ReportFormat[]> = {
+  lint: ['eslint-json'],
+  typecheck: ['tsc'],
+  test: ['vitest-json', 'jest-json', 'node-test', 'tap', 'junit', 'uvu'],
+  build: [],
+};
+
+// The PATH holds node_modules/.bin, so `npx` adds nothing but the risk of downloading a missing tool.
+const withoutNpx = (step: string) => step.trim().replace(/^npx\s+(--no-install\s+|--no\s+|-y\s+|--yes\s+)?/, '');
 
 /**
- * The script as a single tool invocation we can add reporter arguments to, or null when it is a
- * compound shell line (`tsc && vitest`), which then runs as `npm run <name>` judged by its exit code.
+ * The check a package.json script makes: its steps (other scripts it runs unwrapped, see
+ * scriptSteps) up to the last one whose runner the gate can read, that runner getting its reporter
+ * arguments, and the steps after it kept as `after`. A script without such a runner (or with shell
+ * syntax beyond `&&`) runs as `npm run <name>`, judged by its exit code.
  */
-function singleInvocation(script: string): string | null {
-  if (/[;&|<>`$()\n]/.test(script)) return null;
-  // The PATH holds node_modules/.bin, so `npx` adds nothing but the risk of downloading a missing tool.
-  return script.trim().replace(/^npx\s+(--no-install\s+|--no\s+)?/, '');
-}
-
-function fromScript(pkg: PackageJson, name: string, kind: CheckKind, expected: ReportFormat[]): QualityCheck | null {
+function fromScript(pkg: PackageJson, name: string, kind: CheckKind): QualityCheck | null {
   const script = pkg.scripts[name];
   if (script === undefined || /no test specified/.test(script)) return null;
   const npmCommand = name === 'test' ? 'npm test' : `npm run ${name}`;
-  const invocation = singleInvocation(script);
-  const format = invocation === null ? undefined : TOOL_OF_SCRIPT.find(([pattern]) => pattern.test(invocation))?.[1];
-  if (invocation === null || format === undefined || !expected.includes(format)) {
-    return { name, kind, format: 'exit-code', command: npmCommand, coverage: false };
-  }
-  return { name, kind, format, command: invocation, coverage: wantsCoverage(pkg, format) };
+  const steps = scriptSteps(pkg, name)?.map(withoutNpx) ?? null;
+  const expected = EXPECTED[name] ?? [];
+  const formatOf = (step: string) => {
+    const runner = runnerOf(step);
+    const format = runner === null ? null : RUNNER_FORMATS[runner];
+    return format !== null && expected.includes(format) ? format : null;
+  };
+  const at = steps ? steps.findLastIndex((step) => formatOf(step) !== null) : -1;
+  if (!steps || at === -1) return { name, kind, format: 'exit-code', command: npmCommand, coverage: false };
+  const format = formatOf(steps[at]!)!;
+  const after = steps.slice(at + 1).join(' && ');
+  return {
+    name,
+    kind,
+    format,
+    command: steps.slice(0, at + 1).join(' && '),
+    coverage: wantsCoverage(pkg, format),
+    ...(after ? { after } : {}),
+  };
 }
 
 function wantsCoverage(pkg: PackageJson, format: ReportFormat): boolean {
@@ -87,9 +100,10 @@ function fromConfig(name: string, configured: ConfiguredCheck): QualityCheck {
 
 /**
  * The quality checks of a worktree: the `checks` of its `.swarm.json` when present (in file order),
- * otherwise lint, typecheck, test and build as package.json shows them. A script that is a single
- * eslint / tsc / vitest / jest / `node --test` invocation gets that tool's report; other scripts,
- * and plain string commands in `.swarm.json`, are judged by their exit code.
+ * otherwise lint, typecheck, test and build as package.json shows them. A script whose steps run
+ * eslint, tsc, or a test runner the gate reads (vitest, jest, node:test, mocha, ava, tap, tape, uvu)
+ * gets that tool's report; other scripts, and plain string commands in `.swarm.json`, are judged by
+ * their exit code.
  */
 export function detectQualityChecks(worktree: string): QualityCheck[] {
   const configured = readRepoConfig(worktree)?.checks;
@@ -97,11 +111,10 @@ export function detectQualityChecks(worktree: string): QualityCheck[] {
   const pkg = readPackageJson(worktree);
   if (!pkg) return [];
   const detected = [
-    fromScript(pkg, 'lint', 'lint', ['eslint-json']) ?? fromDependencies(worktree, pkg, 'lint'),
-    fromScript(pkg, 'typecheck', 'typecheck', ['tsc']) ?? fromDependencies(worktree, pkg, 'typecheck'),
-    fromScript(pkg, 'test', 'test', ['vitest-json', 'jest-json', 'node-test']) ??
-      fromDependencies(worktree, pkg, 'test'),
-    fromScript(pkg, 'build', 'build', []),
+    fromScript(pkg, 'lint', 'lint') ?? fromDependencies(worktree, pkg, 'lint'),
+    fromScript(pkg, 'typecheck', 'typecheck') ?? fromDependencies(worktree, pkg, 'typecheck'),
+    fromScript(pkg, 'test', 'test') ?? fromDependencies(worktree, pkg, 'test'),
+    fromScript(pkg, 'build', 'build'),
   ];
   return detected.filter((check): check is QualityCheck => check !== null);
 }

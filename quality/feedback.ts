@@ -1,6 +1,9 @@
 import type { QualityComparison, Regression, RegressionRule } from './comparison.js';
 import { locationOf } from './compare-to-baseline.js';
 
+/** A comparison as stored, where rows written before `exitCodeOnly` existed lack it. */
+type ComparisonInput = Omit<QualityComparison, 'exitCodeOnly'> & { exitCodeOnly?: string[] };
+
 const MAX_ITEMS_PER_RULE = 30;
 const OUTPUT_TAIL_CHARS = 3_000;
 
@@ -14,6 +17,8 @@ export const HEADINGS: Record<RegressionRule, string> = {
   lintWarningIncrease: 'New lint warnings',
   checkBroken: 'Checks that fail now but passed on the base branch',
   coverageDrop: 'Coverage dropped',
+  coverageThreshold: "Coverage below the repository's own thresholds",
+  redBase: 'Checks that fail on the base branch and cannot judge this change',
   fileRefused: 'Files the repository does not accept',
 };
 
@@ -45,6 +50,8 @@ function detail(r: Regression): string {
       return `- ${r.error}`;
     case 'checkMissing':
     case 'coverageDrop':
+    case 'coverageThreshold':
+    case 'redBase':
     case 'fileRefused':
       return `- ${r.message}`;
   }
@@ -55,7 +62,7 @@ function detail(r: Regression): string {
  * failing tests by name with their messages, new type errors and lint problems at file:line, broken
  * commands with the end of their output. Blocking regressions first; warnings after them.
  */
-export function regressionFeedback(comparison: QualityComparison): string {
+export function regressionFeedback(comparison: ComparisonInput): string {
   const sections: string[] = [
     comparison.verdict === 'regression'
       ? '## Quality gate: this change makes the code worse than the base branch. Fix these regressions:'
@@ -75,11 +82,13 @@ export function regressionFeedback(comparison: QualityComparison): string {
     sections.push(`### Flaky tests (failed once, passed when re-run; not counted)\n${names}`);
   }
   if (!comparison.hadBaseline) sections.push('(The base branch has no quality baseline yet, so every failure counts.)');
+  const exitCodeNote = exitCodeOnlyNote(comparison);
+  if (exitCodeNote) sections.push(`(${exitCodeNote}.)`);
   return sections.join('\n\n');
 }
 
 /** One line for the workflow history and the CLI: `regression: 1 newFailingTest, 2 newTypeError`. */
-export function qualitySummary(comparison: QualityComparison): string {
+export function qualitySummary(comparison: ComparisonInput): string {
   const counts = new Map<string, number>();
   for (const r of comparison.regressions) {
     const key = `${r.rule}${r.severity === 'warning' ? ' (warning)' : ''}`;
@@ -88,4 +97,11 @@ export function qualitySummary(comparison: QualityComparison): string {
   const parts = [...counts].map(([rule, n]) => `${n} ${rule}`);
   if (comparison.flaky.length > 0) parts.push(`${comparison.flaky.length} flaky`);
   return parts.length > 0 ? `${comparison.verdict}: ${parts.join(', ')}` : comparison.verdict;
+}
+
+/** Which checks were judged by their exit code alone, or null when none was. */
+export function exitCodeOnlyNote(comparison: ComparisonInput): string | null {
+  const names = comparison.exitCodeOnly ?? [];
+  if (names.length === 0) return null;
+  return `judged by exit code only (no test names or counts): ${names.map((n) => `"${n}"`).join(', ')}`;
 }

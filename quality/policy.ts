@@ -19,6 +19,13 @@ export const qualityPolicySchema = z
     /** A check of the baseline is no longer run, e.g. because its script was removed. */
     checkMissing: severitySchema.default('error'),
     coverageDrop: severitySchema.default('warning'),
+    /** A coverage threshold of the repository's own config that the base reached is missed now. */
+    coverageThreshold: severitySchema.default('error'),
+    /**
+     * A check fails on the base branch and shows no test counts, so it cannot judge the change:
+     * \`error\` blocks every task until the base is fixed, \`warning\` proceeds and says so.
+     */
+    redBase: severitySchema.default('warning'),
     /** Line coverage may fall by this many percentage points before it is a regression. */
     coverageDropPercent: z.number().min(0).max(100).default(1),
     /** A changed file that is binary or over `maxFileBytes` (see `binaryFiles`). */

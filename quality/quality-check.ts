@@ -9,6 +9,8 @@ export interface QualityCheck {
   command: string;
   /** Ask the tool for a coverage summary too (vitest-json, jest-json, node-test). */
   coverage: boolean;
+  /** Steps of the script that run after the tool (`&&`), without reporter arguments; their exit codes count. */
+  after?: string;
 }
 
 /** The kind a structured report implies; `exit-code` checks may be of any kind. */
@@ -18,5 +20,8 @@ export const KIND_OF_FORMAT: Record<ReportFormat, CheckKind | null> = {
   'vitest-json': 'test',
   'jest-json': 'test',
   'node-test': 'test',
+  tap: 'test',
+  junit: 'test',
+  uvu: 'test',
   'exit-code': null,
 };

@@ -6,7 +6,20 @@ export const checkKindSchema = z.enum(CHECK_KINDS);
 export type CheckKind = z.infer<typeof checkKindSchema>;
 
 /** How the check's tool reports: a machine-readable report, or only its exit code. */
-export const REPORT_FORMATS = ['eslint-json', 'tsc', 'vitest-json', 'jest-json', 'node-test', 'exit-code'] as const;
+export const REPORT_FORMATS = [
+  'eslint-json',
+  'tsc',
+  'vitest-json',
+  'jest-json',
+  'node-test',
+  /** TAP on stdout: tape, ava --tap, tap --reporter=tap. */
+  'tap',
+  /** JUnit XML: mocha's xunit reporter. */
+  'junit',
+  /** uvu's own summary and FAIL lines (it has no machine-readable reporter). */
+  'uvu',
+  'exit-code',
+] as const;
 export const reportFormatSchema = z.enum(REPORT_FORMATS);
 export type ReportFormat = z.infer<typeof reportFormatSchema>;
 
@@ -80,6 +93,19 @@ export const coverageMetricsSchema = z.object({
 });
 export type CoverageMetrics = z.infer<typeof coverageMetricsSchema>;
 
+/** A coverage threshold of the repository's own configuration that the run did not reach. */
+export const thresholdMissSchema = z.object({
+  /** `lines`, `branches`, `functions`, `statements`, or what the tool called it. */
+  measure: z.string(),
+  required: z.number(),
+  actual: z.number(),
+});
+export type ThresholdMiss = z.infer<typeof thresholdMissSchema>;
+
+/** Test counts read from a check's output when it has no report (an exit-code check): enough to judge a red base. */
+export const outputCountsSchema = z.object({ passed: z.number().int(), failed: z.number().int() });
+export type OutputCounts = z.infer<typeof outputCountsSchema>;
+
 export const checkResultSchema = z.object({
   name: z.string(),
   kind: checkKindSchema,
@@ -99,6 +125,10 @@ export const checkResultSchema = z.object({
   typecheck: typecheckMetricsSchema.nullable(),
   tests: testMetricsSchema.nullable(),
   coverage: coverageMetricsSchema.nullable(),
+  /** Coverage thresholds the tool reported as missed (it then exits non-zero with every test passing). */
+  thresholdMisses: z.array(thresholdMissSchema).default([]),
+  /** For checks without a test report: the passing/failing counts their output shows, when it shows them. */
+  outputCounts: outputCountsSchema.nullable().default(null),
 });
 export type CheckResult = z.infer<typeof checkResultSchema>;
 

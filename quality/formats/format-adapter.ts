@@ -16,6 +16,8 @@ export interface ToolRun {
   worktree: string;
   files: ReportFiles;
   exitCode: number | null;
+  /** The run's whole bounded output (stdout and stderr), ANSI stripped. */
+  output: string;
 }
 
 export interface TestRun extends Omit<TestMetrics, 'flaky'> {

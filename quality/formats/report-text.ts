@@ -1,14 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import type { z } from 'zod';
 import { formatZodError } from '../../config/format-zod-error.js';
 import { ToolReportError } from './tool-report-error.js';
 
 const MAX_MESSAGE_CHARS = 2_000;
-const ANSI_ESCAPE = /\x1b\[[0-9;]*[A-Za-z]/g;
 const STACK_FRAME = /^\s*at .+/;
 
-export const stripAnsi = (text: string): string => text.replace(ANSI_ESCAPE, '');
+/** Text without colours, cursor moves or hyperlinks (every ANSI/VT control sequence). */
+export const stripAnsi = (text: string): string => stripVTControlCharacters(text);
 
 /** A failure message as an agent should read it: no colours, no stack frames, bounded. */
 export function cleanMessage(text: string): string {

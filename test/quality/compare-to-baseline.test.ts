@@ -24,6 +24,7 @@ describe('compareToBaseline', () => {
       regressions: [],
       flaky: [],
       hadBaseline: true,
+      exitCodeOnly: [],
     });
   });
 
@@ -192,6 +193,7 @@ describe('compareToBaseline', () => {
       regressions: [],
       flaky: [{ check: 'test', test: flaky }],
       hadBaseline: true,
+      exitCodeOnly: [],
     });
   });
 
@@ -205,5 +207,70 @@ describe('compareToBaseline', () => {
       ['newFailingTest', 'error'],
       ['lintWarningIncrease', 'warning'],
     ]);
+  });
+
+  it('blocks a check whose command now exits non-zero although its report only shows a warning (eslint --max-warnings 0)', () => {
+    const maxWarnings = (exitCode: number, warnings: number) => ({
+      ...lintCheck(Array.from({ length: warnings }, (_, i) => problem('a.js', i + 1, 'no-console', 'warning'))),
+      command: 'eslint . --max-warnings 0',
+      passed: exitCode === 0,
+      exitCode,
+    });
+    const comparison = compareToBaseline({ checks: [maxWarnings(1, 1)] }, { checks: [maxWarnings(0, 0)] });
+    expect(comparison.verdict).toBe('regression');
+    expect(rulesOf(comparison)).toEqual([
+      ['checkBroken', 'error'],
+      ['lintWarningIncrease', 'warning'],
+    ]);
+    expect(comparison.regressions[0]!.message).toContain('exited with 1 (it passed on the baseline)');
+  });
+
+  it('reports a coverage threshold miss with its figures, and not again when the base missed it already', () => {
+    const missing = (actual: number) => ({
+      ...testCheck([]),
+      passed: false,
+      exitCode: 1,
+      thresholdMisses: [{ measure: 'lines', required: 90, actual }],
+    });
+    const fromGreen = compareToBaseline({ checks: [missing(85.71)] }, { checks: [testCheck([])] });
+    expect(fromGreen.regressions).toEqual([
+      expect.objectContaining({
+        rule: 'coverageThreshold',
+        severity: 'error',
+        measure: 'lines',
+        required: 90,
+        actual: 85.71,
+        message: "lines coverage 85.71% misses the repository's threshold of 90%",
+      }),
+    ]);
+    expect(compareToBaseline({ checks: [missing(86)] }, { checks: [missing(85.71)] }).verdict).toBe('pass');
+    expect(rulesOf(compareToBaseline({ checks: [missing(80)] }, { checks: [missing(85.71)] }))).toEqual([
+      ['coverageThreshold', 'error'],
+    ]);
+  });
+
+  it('on a red base judges an exit-code check by the test counts in its output, and says when it cannot', () => {
+    const red = (counts: { passed: number; failed: number } | null) => ({
+      ...commandCheck('test', 'test', false),
+      outputCounts: counts,
+    });
+    const oneMore = compareToBaseline(
+      { checks: [red({ passed: 43, failed: 2 })] },
+      { checks: [red({ passed: 44, failed: 1 })] },
+    );
+    expect(rulesOf(oneMore)).toEqual([['checkBroken', 'error']]);
+    expect(oneMore.regressions[0]!.message).toContain('43 of 45 tests pass where 44 of 45 tests pass on the base');
+    expect(
+      compareToBaseline({ checks: [red({ passed: 45, failed: 1 })] }, { checks: [red({ passed: 44, failed: 1 })] })
+        .verdict,
+    ).toBe('pass');
+
+    const blind = compareToBaseline({ checks: [red(null)] }, { checks: [red(null)] });
+    expect(blind.verdict).toBe('pass');
+    expect(rulesOf(blind)).toEqual([['redBase', 'warning']]);
+    expect(blind.exitCodeOnly).toEqual(['test']);
+    expect(
+      compareToBaseline({ checks: [red(null)] }, { checks: [red(null)] }, resolvePolicy({ redBase: 'error' })).verdict,
+    ).toBe('regression');
   });
 });

@@ -51,7 +51,7 @@ describe('detecting quality checks from package.json', () => {
     });
   });
 
-  it('runs compound scripts, and scripts of an unexpected tool, through npm judged by exit code', async () => {
+  it('unwraps compound scripts to the runner in them; other tools run through npm judged by exit code', async () => {
     const dir = await repoWith(
       packageJson({
         scripts: { test: 'tsc && vitest run', lint: 'prettier --check .', typecheck: 'vitest typecheck' },
@@ -60,7 +60,7 @@ describe('detecting quality checks from package.json', () => {
     expect(detectQualityChecks(dir).map((c) => [c.name, c.format, c.command])).toEqual([
       ['lint', 'exit-code', 'npm run lint'],
       ['typecheck', 'exit-code', 'npm run typecheck'],
-      ['test', 'exit-code', 'npm test'],
+      ['test', 'vitest-json', 'tsc && vitest run'],
     ]);
   });
 

@@ -16,6 +16,8 @@ const base = (overrides: Partial<CheckResult>): CheckResult => ({
   typecheck: null,
   tests: null,
   coverage: null,
+  thresholdMisses: [],
+  outputCounts: null,
   ...overrides,
 });
 
