@@ -9,7 +9,7 @@ const NOISE = [
   /^[\s{}[\](),;:'"`]*$/, // a stray bracket of a printed object
   /^\.{3}\s*\d+ more/, // "... 3 more lines"
   /^(node:internal|file:\/\/)/,
-  /^(YOLO mode is enabled|Warning: 256-color|Ripgrep is not available|Reading additional input from stdin|Loaded cached credentials)/i,
+  /^(YOLO mode is enabled|Warning: 256-color|Ripgrep is not available|Reading additional input from stdin|Loaded cached credentials|WARNING: proceeding, even though we could not create PATH aliases)/i,
 ];
 const ERROR_WORDS =
   /\b(error|failed|failure|invalid|denied|refused|unauthori[sz]ed|forbidden|not found|cannot|can't|unable|missing|timed? ?out|exceeded|panicked|fatal)\b|\b[45]\d\d\b/i;
