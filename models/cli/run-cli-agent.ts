@@ -77,6 +77,7 @@ export interface CliInvocation {
 
 export const DEFAULT_CLI_TIMEOUT_MS = 60 * 60_000;
 export const DEFAULT_CLI_STALL_MS = 10 * 60_000;
+const REFUSED_GRACE_MS = 1_000;
 const MAX_LINE_BYTES = 8 * 1024 * 1024;
 const STDERR_LIMIT_BYTES = 16 * 1024;
 
@@ -174,6 +175,7 @@ async function runConfigured(
   // A CLI retrying a request the provider refused for its credentials is stopped at once: no retry can help.
   const refused = new AbortController();
   let errorsSeen = 0;
+  let refusedTimer: NodeJS.Timeout | undefined;
   let lastProgress = interpreter.progress();
   let progressAt = Date.now();
   const stallTimer = setInterval(
@@ -201,7 +203,8 @@ async function runConfigured(
     const errors = interpreter.errors();
     if (errors.length !== errorsSeen) {
       errorsSeen = errors.length;
-      if (isAuthFailure(errors.at(-1)!)) refused.abort();
+      // A moment's grace first: a CLI that is about to exit over it anyway ends with its own verdict.
+      if (isAuthFailure(errors.at(-1)!)) refusedTimer ??= setTimeout(() => refused.abort(), REFUSED_GRACE_MS);
     }
     if (interpreter.progress() !== lastProgress) {
       lastProgress = interpreter.progress();
@@ -228,6 +231,7 @@ async function runConfigured(
     });
   } finally {
     clearInterval(stallTimer);
+    clearTimeout(refusedTimer);
   }
   if (exit.cancelled && context.signal.aborted) throw context.signal.reason;
   const stopped = exit.cancelled ? (refused.signal.aborted ? 'refused' : 'stalled') : undefined;
