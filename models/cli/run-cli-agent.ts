@@ -65,12 +65,9 @@ export interface CliInvocation {
   env?: Record<string, string>;
   /**
    * Writes the run's own configuration into `home` (a fresh private directory) and returns the
-   * variables and arguments pointing the CLI at it; `env` is the CLI's environment so far.
+   * variables pointing the CLI at it; `env` is the CLI's environment so far.
    */
-  configure?(
-    home: string,
-    env: Readonly<Record<string, string>>,
-  ): Promise<{ env?: Record<string, string>; args?: string[] }>;
+  configure?(home: string, env: Readonly<Record<string, string>>): Promise<{ env: Record<string, string> }>;
   /** Makes the stream's interpreter, which writes its transcript entries through `log`. */
   interpret(log: (entry: string) => void): StreamInterpreter;
 }
@@ -127,15 +124,8 @@ export async function runCliAgent(
   }
   const home = invocation.configure ? await createConfigHome(context, kind) : undefined;
   try {
-    const configured = home ? await invocation.configure!(home.dir, env) : {};
-    Object.assign(env, configured.env);
-    return await runConfigured(
-      { ...invocation, args: [...invocation.args, ...(configured.args ?? [])] },
-      env,
-      options,
-      request,
-      context,
-    );
+    if (home) Object.assign(env, (await invocation.configure!(home.dir, env)).env);
+    return await runConfigured(invocation, env, options, request, context);
   } finally {
     await home?.dispose();
   }
