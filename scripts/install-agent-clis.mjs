@@ -6,13 +6,23 @@
 // native binaries arrive as platform packages, and bin/ links straight to them.
 // Usage: node scripts/install-agent-clis.mjs [name ...]   (prints one bin path per line)
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 
 const pins = JSON.parse(readFileSync(new URL('./agent-clis.json', import.meta.url), 'utf8'));
 const cacheRoot =
-  process.env.JETPACK_CACHE_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(homedir(), '.cache'), 'jetpack-cloud');
+  process.env.JETPACK_CACHE_DIR ??
+  path.join(process.env.XDG_CACHE_HOME ?? path.join(homedir(), '.cache'), 'jetpack-cloud');
 const root = path.join(cacheRoot, 'agent-clis');
 
 /** The executable inside an install: Claude Code's native binary (its npm bin is a stub the denied postinstall replaces), else npm's bin link. */
@@ -64,7 +74,9 @@ for (const name of names) {
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(path.dirname(dir), { recursive: true });
     renameSync(partial, dir);
-    process.stderr.write(`install-agent-clis: ${name} ${pin.version} installed in ${Math.round((Date.now() - started) / 1000)} s\n`);
+    process.stderr.write(
+      `install-agent-clis: ${name} ${pin.version} installed in ${Math.round((Date.now() - started) / 1000)} s\n`,
+    );
   }
   process.stdout.write(`${bin}\n`);
 }

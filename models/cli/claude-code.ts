@@ -180,9 +180,8 @@ function claudeInterpreter(worktree: string, log: (entry: string) => void): Stre
       if (!parsed.success) return false;
       result = parsed.data;
       tally.advance();
-      // num_turns counts the turn a limit refused too (--max-turns 1 says 2): the assistant messages
-      // seen are the turns taken; num_turns only stands in when none were seen.
-      if (tally.turns === 0 && result.num_turns !== undefined) tally.turns = result.num_turns;
+      // Turns are the assistant messages seen: num_turns also counts the turn a limit refused
+      // (--max-turns 1 says 2) and the call an API error ended.
       if (result.usage) tally.usage = tokenUsage(result.usage);
       if (result.total_cost_usd !== undefined) tally.costUsd = result.total_cost_usd;
       if (result.is_error) {

@@ -7,12 +7,13 @@ export const cleanText = (text: string) => stripVTControlCharacters(text).replac
 const NOISE = [
   /^at\s/, // a stack frame
   /^[\s{}[\](),;:'"`]*$/, // a stray bracket of a printed object
+  /^"[^"]+":\s/, // a field of a printed object
   /^\.{3}\s*\d+ more/, // "... 3 more lines"
   /^(node:internal|file:\/\/)/,
-  /^(YOLO mode is enabled|Warning: 256-color|Ripgrep is not available|Reading additional input from stdin|Loaded cached credentials)/i,
+  /^(YOLO mode is enabled|Warning: 256-color|Ripgrep is not available|Reading additional input from stdin|Loaded cached credentials|WARNING: proceeding, even though we could not create PATH aliases)/i,
 ];
 const ERROR_WORDS =
-  /\b(error|failed|failure|invalid|denied|refused|unauthori[sz]ed|forbidden|not found|cannot|can't|unable|missing|timed? ?out|exceeded|panicked|fatal)\b|\b[45]\d\d\b/i;
+  /\b(error|failed|failure|invalid|denied|refused|unauthori[sz]ed|forbidden|not found|cannot|can't|unable|missing|timed? ?out|exceeded|panicked|fatal)\b|\b(HTTP|status)\s*[45]\d\d\b/i;
 
 /**
  * The stderr line that best says what went wrong: the last line naming an error, else the last

@@ -65,18 +65,16 @@ export interface CliInvocation {
   env?: Record<string, string>;
   /**
    * Writes the run's own configuration into `home` (a fresh private directory) and returns the
-   * variables and arguments pointing the CLI at it; `env` is the CLI's environment so far.
+   * variables pointing the CLI at it; `env` is the CLI's environment so far.
    */
-  configure?(
-    home: string,
-    env: Readonly<Record<string, string>>,
-  ): Promise<{ env?: Record<string, string>; args?: string[] }>;
+  configure?(home: string, env: Readonly<Record<string, string>>): Promise<{ env: Record<string, string> }>;
   /** Makes the stream's interpreter, which writes its transcript entries through `log`. */
   interpret(log: (entry: string) => void): StreamInterpreter;
 }
 
 export const DEFAULT_CLI_TIMEOUT_MS = 60 * 60_000;
 export const DEFAULT_CLI_STALL_MS = 10 * 60_000;
+const REFUSED_GRACE_MS = 1_000;
 const MAX_LINE_BYTES = 8 * 1024 * 1024;
 const STDERR_LIMIT_BYTES = 16 * 1024;
 
@@ -126,15 +124,8 @@ export async function runCliAgent(
   }
   const home = invocation.configure ? await createConfigHome(context, kind) : undefined;
   try {
-    const configured = home ? await invocation.configure!(home.dir, env) : {};
-    Object.assign(env, configured.env);
-    return await runConfigured(
-      { ...invocation, args: [...invocation.args, ...(configured.args ?? [])] },
-      env,
-      options,
-      request,
-      context,
-    );
+    if (home) Object.assign(env, (await invocation.configure!(home.dir, env)).env);
+    return await runConfigured(invocation, env, options, request, context);
   } finally {
     await home?.dispose();
   }
@@ -174,6 +165,7 @@ async function runConfigured(
   // A CLI retrying a request the provider refused for its credentials is stopped at once: no retry can help.
   const refused = new AbortController();
   let errorsSeen = 0;
+  let refusedTimer: NodeJS.Timeout | undefined;
   let lastProgress = interpreter.progress();
   let progressAt = Date.now();
   const stallTimer = setInterval(
@@ -201,7 +193,8 @@ async function runConfigured(
     const errors = interpreter.errors();
     if (errors.length !== errorsSeen) {
       errorsSeen = errors.length;
-      if (isAuthFailure(errors.at(-1)!)) refused.abort();
+      // A moment's grace first: a CLI that is about to exit over it anyway ends with its own verdict.
+      if (isAuthFailure(errors.at(-1)!)) refusedTimer ??= setTimeout(() => refused.abort(), REFUSED_GRACE_MS);
     }
     if (interpreter.progress() !== lastProgress) {
       lastProgress = interpreter.progress();
@@ -228,6 +221,7 @@ async function runConfigured(
     });
   } finally {
     clearInterval(stallTimer);
+    clearTimeout(refusedTimer);
   }
   if (exit.cancelled && context.signal.aborted) throw context.signal.reason;
   const stopped = exit.cancelled ? (refused.signal.aborted ? 'refused' : 'stalled') : undefined;

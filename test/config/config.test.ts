@@ -159,7 +159,6 @@ describe('loadConfig', () => {
         concurrency: 2,
         maxTurns: 50,
         timeoutSeconds: 3600,
-        idleTimeoutSeconds: 120,
       },
       careful: {
         adapter: 'local',
@@ -167,7 +166,6 @@ describe('loadConfig', () => {
         concurrency: 4,
         maxTurns: 50,
         timeoutSeconds: 3600,
-        idleTimeoutSeconds: 120,
       },
     });
     expect(config.defaultModel).toBe('careful');
@@ -246,6 +244,67 @@ describe('loadConfig', () => {
     expect(message).toContain('models.gpt.model: adapter "openai" needs a model id');
     expect(message).toContain('models.ollama.baseUrl: adapter "openai-compatible" needs a baseUrl');
     expect(message).toContain('models.tool.command: adapter "command" needs a command');
+  });
+
+  it('accepts the settings each coding-agent CLI supports', async () => {
+    await writeConfig({
+      models: {
+        claude: {
+          adapter: 'claude-code',
+          baseUrl: 'https://gateway.example.com',
+          passEnv: ['CLAUDE_CODE_USE_BEDROCK', 'AWS_REGION', 'AWS_BEARER_TOKEN_BEDROCK', 'ALL_PROXY'],
+          allowedTools: ['Bash(npm test:*)', 'Bash(npm run lint:*)'],
+          permissionMode: 'acceptEdits',
+          extraArgs: ['--fallback-model', 'claude-haiku-4-5'],
+          stallTimeoutSeconds: 300,
+        },
+        codex: { adapter: 'codex', baseUrl: 'https://gateway.example.com/v1', apiKeyEnv: 'TEAM_OPENAI_KEY' },
+        gemini: { adapter: 'gemini-cli', passEnv: ['GOOGLE_GENAI_USE_VERTEXAI', 'GOOGLE_CLOUD_PROJECT'] },
+        tool: { adapter: 'command', command: 'aider --yes', passEnv: ['AIDER_MODEL'] },
+      },
+      defaultModel: 'claude',
+    });
+    const { models } = loadConfig({}, cwd);
+    expect(models.claude).toMatchObject({
+      passEnv: ['CLAUDE_CODE_USE_BEDROCK', 'AWS_REGION', 'AWS_BEARER_TOKEN_BEDROCK', 'ALL_PROXY'],
+      allowedTools: ['Bash(npm test:*)', 'Bash(npm run lint:*)'],
+      stallTimeoutSeconds: 300,
+    });
+    expect(models.codex?.baseUrl).toBe('https://gateway.example.com/v1');
+  });
+
+  it('refuses CLI settings where they mean nothing, reserved variables and flags the adapter sets', async () => {
+    await writeConfig({
+      models: {
+        codex: { adapter: 'codex', allowedTools: ['Bash'], permissionMode: 'plan' },
+        tool: { adapter: 'command', command: 'aider', baseUrl: 'http://localhost:1', extraArgs: ['--yes'] },
+        gpt: { adapter: 'openai', model: 'gpt-5', passEnv: ['FOO'], stallTimeoutSeconds: 30 },
+        claude: {
+          adapter: 'claude-code',
+          passEnv: ['TURSO_AUTH_TOKEN', 'SWARM_HOME', 'bad name'],
+          idleTimeoutSeconds: 5,
+        },
+        gemini: { adapter: 'gemini-cli', extraArgs: ['--output-format=json'] },
+      },
+    });
+    const message = configError({}).message;
+    expect(message).toContain(
+      'models.codex.allowedTools: "allowedTools" means nothing to adapter "codex"; it is a setting of: claude-code',
+    );
+    expect(message).toContain('models.codex.permissionMode: "permissionMode" means nothing to adapter "codex"');
+    expect(message).toContain('models.tool.baseUrl: "baseUrl" means nothing to adapter "command"');
+    expect(message).toContain('models.tool.extraArgs: "extraArgs" means nothing to adapter "command"');
+    expect(message).toContain('models.gpt.passEnv: "passEnv" means nothing to adapter "openai"');
+    expect(message).toContain(
+      'models.gpt.stallTimeoutSeconds: "stallTimeoutSeconds" means nothing to adapter "openai"',
+    );
+    expect(message).toContain(
+      'models.claude.idleTimeoutSeconds: "idleTimeoutSeconds" means nothing to adapter "claude-code"',
+    );
+    expect(message).toContain('models.claude.passEnv.0: "TURSO_AUTH_TOKEN" belongs to the swarm itself');
+    expect(message).toContain('models.claude.passEnv.1: "SWARM_HOME" belongs to the swarm itself');
+    expect(message).toContain('models.claude.passEnv.2: names an environment variable');
+    expect(message).toContain('models.gemini.extraArgs.0: "--output-format=json" is set by the adapter itself');
   });
 
   it('rejects a fallback to a model type that is not configured, or to itself', async () => {

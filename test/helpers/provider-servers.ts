@@ -34,7 +34,16 @@ function sse(res: ServerResponse, events: { event?: string; data: unknown }[]): 
   res.end();
 }
 
-async function serve(handler: Handler, unauthorized: (res: ServerResponse) => void): Promise<ProviderServer> {
+export interface ServerOptions {
+  /** Each answer waits this long first, so a run lasts long enough to watch its heartbeats. */
+  delayMs?: number;
+}
+
+async function serve(
+  handler: Handler,
+  unauthorized: (res: ServerResponse) => void,
+  { delayMs = 0 }: ServerOptions = {},
+): Promise<ProviderServer> {
   const requests: ProviderServer['requests'] = [];
   let rejecting = false;
   const server: Server = createServer((req, res) => {
@@ -56,12 +65,14 @@ async function serve(handler: Handler, unauthorized: (res: ServerResponse) => vo
         undefined;
       requests.push({ method: req.method ?? '', path: req.url ?? '', key, body });
       if (rejecting) return unauthorized(res);
-      try {
-        handler(body, req, res);
-      } catch (error) {
-        res.writeHead(500, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ error: String(error) }));
-      }
+      setTimeout(() => {
+        try {
+          handler(body, req, res);
+        } catch (error) {
+          res.writeHead(500, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ error: String(error) }));
+        }
+      }, delayMs);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -93,7 +104,7 @@ function countAnthropicToolResults(body: Record<string, unknown>): number {
     .filter((block) => block.type === 'tool_result').length;
 }
 
-export function anthropicServer(script: AgentScript): Promise<ProviderServer> {
+export function anthropicServer(script: AgentScript, options?: ServerOptions): Promise<ProviderServer> {
   let ids = 0;
   return serve(
     (body, req, res) => {
@@ -187,6 +198,7 @@ export function anthropicServer(script: AgentScript): Promise<ProviderServer> {
       res.writeHead(401, { 'content-type': 'application/json', 'request-id': 'req_test' });
       res.end(JSON.stringify({ type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } }));
     },
+    options,
   );
 }
 
@@ -281,7 +293,7 @@ function responsesTools(body: Record<string, unknown>): ResponsesTool[] {
   ]);
 }
 
-export function openAiResponsesServer(script: AgentScript): Promise<ProviderServer> {
+export function openAiResponsesServer(script: AgentScript, options?: ServerOptions): Promise<ProviderServer> {
   let ids = 0;
   return serve(
     (body, req, res) => {
@@ -345,6 +357,7 @@ export function openAiResponsesServer(script: AgentScript): Promise<ProviderServ
         }),
       );
     },
+    options,
   );
 }
 
@@ -355,7 +368,7 @@ function countGeminiFunctionResponses(body: Record<string, unknown>): number {
   return contents.flatMap((c) => c.parts ?? []).filter((p) => p.functionResponse !== undefined).length;
 }
 
-export function geminiServer(script: AgentScript): Promise<ProviderServer> {
+export function geminiServer(script: AgentScript, options?: ServerOptions): Promise<ProviderServer> {
   return serve(
     (body, req, res) => {
       const url = req.url ?? '';
@@ -411,6 +424,7 @@ export function geminiServer(script: AgentScript): Promise<ProviderServer> {
         }),
       );
     },
+    options,
   );
 }
 

@@ -170,4 +170,13 @@ describe('secretValuesFromEnv', () => {
       'token-value-1',
     ]);
   });
+
+  it('takes the password inside a URL of any variable, e.g. a proxy passed to a CLI', () => {
+    const env = {
+      ALL_PROXY: 'socks5://agent:pr0xy-pa%24%24word@proxy.internal:1080',
+      HTTPS_PROXY: 'http://user:short@proxy:3128',
+      ANTHROPIC_BASE_URL: 'https://gateway.example.com/v1',
+    };
+    expect(secretValuesFromEnv(env).sort()).toEqual(['pr0xy-pa$$word', 'pr0xy-pa%24%24word']);
+  });
 });

@@ -2,7 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { modelSchema } from '../../../config/model-config.js';
 import { CliUnavailableError, createClaudeCodeAdapter, type ClaudeCodeOptions } from '../../../models/cli/index.js';
+import { createModelRegistry } from '../../../models/registry.js';
 import {
   agentRequest,
   collectingContext,
@@ -59,7 +61,8 @@ describe('Claude Code adapter', () => {
 
     expect(outcome.status).toBe('completed');
     expect(outcome.summary).toBe('Added src/greeting.txt with a greeting.');
-    expect(outcome.usage).toEqual({ inputTokens: 1_500, outputTokens: 240 });
+    expect(outcome.usage).toEqual({ inputTokens: 1_500, outputTokens: 240, cachedInputTokens: 0, reasoningTokens: 0 });
+    expect(outcome.model).toBe('claude-sonnet-4-5');
     expect(outcome.costUsd).toBe(0.0123);
     expect(outcome.filesTouched).toEqual(['src/greeting.txt']);
     expect(await readFile(path.join(worktree, 'src/greeting.txt'), 'utf8')).toBe('hello\n');
@@ -147,7 +150,8 @@ describe('Claude Code adapter', () => {
     );
     expect(maxTurns).toMatchObject({
       status: 'failed',
-      summary: 'claude-code reached its turn limit after 2 turn(s)',
+      // One assistant turn was taken; the result's num_turns (2) counts the turn the limit refused.
+      summary: 'claude-code reached its turn limit after 1 turn(s)',
       usage: { inputTokens: 300, outputTokens: 10 },
     });
 
@@ -209,5 +213,100 @@ describe('Claude Code adapter', () => {
     const worktree = await scratch.worktree();
     const claude = createClaudeCodeAdapter({ binary: path.join(FIXTURES, 'no-such-claude'), sourceEnv: {} });
     await expect(claude.run(agentRequest(worktree), collectingContext().context)).rejects.toThrow(CliUnavailableError);
+  });
+});
+
+describe('Claude Code adapter: what the real CLI showed', () => {
+  it('reports an API error that ends as "success" with is_error as a failure naming the error', async () => {
+    const outcome = await adapter('api-error').claude.run(
+      agentRequest(await scratch.worktree()),
+      collectingContext().context,
+    );
+    expect(outcome.status).toBe('failed');
+    expect(outcome.summary).toBe('claude-code failed (HTTP 401) after 0 turn(s): Invalid API key · Please run /login');
+    expect(outcome.authFailure).toBe(true);
+  });
+
+  it('keeps ANSI escapes, stray brackets and stack frames out of the failure summary', async () => {
+    const outcome = await adapter('noisy-crash').claude.run(
+      agentRequest(await scratch.worktree()),
+      collectingContext().context,
+    );
+    expect(outcome.status).toBe('failed');
+    expect(outcome.summary).toBe(
+      'claude-code exited with code 1 without a result event (after 0 turn(s)); stderr: Error: ECONNRESET: the gateway closed the connection',
+    );
+    expect(outcome.summary).not.toMatch(/\x1b|\}$| at /);
+  });
+
+  it('passes the allowed tools and the base URL, and keeps Claude Code quiet besides its model calls', async () => {
+    const { claude, recorded } = adapter('success', {
+      allowedTools: ['Bash(npm test:*)', 'Bash(npm run lint:*)'],
+      baseUrl: 'http://gateway.internal:8080',
+    });
+    await claude.run(agentRequest(await scratch.worktree()), collectingContext().context);
+    const { argv, env } = recorded() as unknown as { argv: string[]; env: Record<string, string | null> };
+    expect(argv.slice(argv.indexOf('--allowedTools'), argv.indexOf('--allowedTools') + 2)).toEqual([
+      '--allowedTools',
+      'Bash(npm test:*),Bash(npm run lint:*)',
+    ]);
+    expect(env.ANTHROPIC_BASE_URL).toBe('http://gateway.internal:8080');
+    expect(env.CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC).toBe('1');
+    expect(env.ANTHROPIC_API_KEY).toBe(API_KEY);
+  });
+
+  it('runs no command unconfined unless allowed, and takes its key from apiKeyEnv', async () => {
+    const { claude, recorded } = adapter('success', {
+      apiKeyEnv: 'TEAM_ANTHROPIC_KEY',
+      sourceEnv: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        TEAM_ANTHROPIC_KEY: 'sk-ant-api03-team-key-0123456789',
+        FAKE_CLI_SCENARIO: 'success',
+        FAKE_CLI_RECORD: scratch.file('record-team.json'),
+      },
+    });
+    await claude.run(agentRequest(await scratch.worktree()), collectingContext().context);
+    const { argv, env } = JSON.parse(readFileSync(scratch.file('record-team.json'), 'utf8')) as {
+      argv: string[];
+      env: Record<string, string | null>;
+    };
+    void recorded;
+    expect(argv).not.toContain('--allowedTools');
+    expect(env.ANTHROPIC_API_KEY).toBe('sk-ant-api03-team-key-0123456789');
+  });
+});
+
+describe('a claude-code model type from the configuration', () => {
+  it('hands the CLI what passEnv names, and nothing else the worker holds', async () => {
+    const record = scratch.file('record-registry.json');
+    const config = modelSchema.parse({
+      adapter: 'claude-code',
+      command: path.join(FIXTURES, 'fake-claude.mjs'),
+      passEnv: ['CLAUDE_CODE_USE_BEDROCK', 'FAKE_CLI_SCENARIO', 'FAKE_CLI_RECORD'],
+    });
+    const runtime = createModelRegistry(
+      { claude: config },
+      {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        ANTHROPIC_API_KEY: API_KEY,
+        CLAUDE_CODE_USE_BEDROCK: '1',
+        ALL_PROXY: 'socks5://proxy.internal:1080',
+        SWARM_TEST_SECRET: SECRET,
+        FAKE_CLI_SCENARIO: 'success',
+        FAKE_CLI_RECORD: record,
+      },
+    ).get('claude');
+    if (runtime.mode !== 'single') throw new Error('claude-code runs as one CLI run');
+    const outcome = await runtime.adapter.run(agentRequest(await scratch.worktree()), collectingContext().context);
+    expect(outcome.status).toBe('completed');
+    const { env } = JSON.parse(readFileSync(record, 'utf8')) as { env: Record<string, string | null> };
+    expect(env).toMatchObject({
+      CLAUDE_CODE_USE_BEDROCK: '1',
+      ANTHROPIC_API_KEY: API_KEY,
+      ALL_PROXY: null,
+      SWARM_TEST_SECRET: null,
+    });
   });
 });

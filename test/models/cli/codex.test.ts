@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -48,7 +49,16 @@ describe('Codex CLI adapter', () => {
     const { argv, cwd, prompt, via } = recorded();
     expect(cwd).toBe(worktree);
     expect(via).toBe('argv');
-    expect(argv).toEqual(['exec', '--json', '--sandbox', 'workspace-write', '--model', 'gpt-5-codex', prompt]);
+    expect(argv).toEqual([
+      'exec',
+      '--json',
+      '--skip-git-repo-check',
+      '--sandbox',
+      'workspace-write',
+      '--model',
+      'gpt-5-codex',
+      prompt,
+    ]);
     expect(prompt).toContain('Add a greeting file.');
 
     expect(outcome.transcript).toContain('[command completed, exit 0] bash -lc ls');
@@ -118,5 +128,33 @@ describe('Codex CLI adapter', () => {
     const pids = await readPids(pidFile);
     await expectGone(pids.cli);
     await expectGone(pids.grandchild);
+  });
+});
+
+describe('Codex CLI adapter: what the real CLI showed', () => {
+  it('stops a codex that only reconnects by the stall rule, with its last error as the reason', async () => {
+    const { codex } = adapter('reconnecting', { stallTimeoutMs: 1_000 });
+    const { context, progress } = collectingContext();
+    const started = Date.now();
+    const outcome = await codex.run(agentRequest(await scratch.worktree()), context);
+    expect(outcome.status).toBe('failed');
+    expect(outcome.summary).toBe(
+      'codex made no progress for 1 s and was stopped (after 0 turn(s)); last error: Reconnecting... waiting for network (Connection failed: error sending request)',
+    );
+    expect(Date.now() - started).toBeLessThan(10_000);
+    // Reconnect chatter is not progress: no heartbeat claimed any.
+    expect(progress).toEqual([]);
+  });
+
+  it('hands the key over as CODEX_API_KEY and the base URL in a generated CODEX_HOME, removed afterwards', async () => {
+    const { codex, recorded } = adapter('success', { baseUrl: 'http://gateway.internal:8080/v1' });
+    await codex.run(agentRequest(await scratch.worktree()), collectingContext().context);
+    const { env } = recorded() as unknown as { env: Record<string, string | null> };
+    expect(env.CODEX_API_KEY).toBe(API_KEY);
+    expect(env.CODEX_HOME).not.toBe(path.join(process.env.HOME!, '.codex'));
+    expect(env.codexConfig).toContain('base_url = "http://gateway.internal:8080/v1"');
+    expect(env.codexConfig).toContain('env_key = "CODEX_API_KEY"');
+    expect(env.codexConfig).toContain('supports_websockets = false');
+    expect(existsSync(env.CODEX_HOME!)).toBe(false);
   });
 });

@@ -54,6 +54,7 @@ describe('Gemini CLI adapter', () => {
       'stream-json',
       '--approval-mode',
       'yolo',
+      '--skip-trust',
       '--model',
       'gemini-2.5-pro',
     ]);
@@ -116,5 +117,23 @@ describe('Gemini CLI adapter', () => {
     await expect(running).rejects.toThrow('cancelled');
     await expectGone(pids.cli);
     await expectGone(pids.grandchild);
+  });
+});
+
+describe('Gemini CLI adapter: what the real CLI showed', () => {
+  it('trusts the worktree for this run only, selects the auth type in a generated home, and passes the base URL', async () => {
+    const { gemini, recorded } = adapter('success', { baseUrl: 'http://gateway.internal:8080' });
+    await gemini.run(agentRequest(await scratch.worktree()), collectingContext().context);
+    const { argv, env } = recorded() as unknown as { argv: string[]; env: Record<string, string | null> };
+    expect(argv).toContain('--skip-trust');
+    expect(argv.slice(argv.indexOf('--approval-mode'), argv.indexOf('--approval-mode') + 2)).toEqual([
+      '--approval-mode',
+      'yolo',
+    ]);
+    expect(env.GOOGLE_GEMINI_BASE_URL).toBe('http://gateway.internal:8080');
+    expect(env.GEMINI_CLI_HOME).not.toBe(process.env.HOME);
+    expect(JSON.parse(env.geminiSettings!)).toMatchObject({ security: { auth: { selectedType: 'gemini-api-key' } } });
+    // Folder trust is never switched off in the settings, for this or any other folder.
+    expect(env.geminiSettings).not.toMatch(/folderTrust|trustedFolders/);
   });
 });
