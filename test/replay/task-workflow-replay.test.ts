@@ -12,11 +12,12 @@ const HISTORIES = fileURLToPath(new URL('../fixtures/histories/', import.meta.ur
  * current workflow code fails on any non-deterministic change: when one fails, version the change
  * with `patched()` rather than re-recording the history.
  */
-describe('taskWorkflow replays its recorded histories', () => {
+describe('the workflows replay their recorded histories (task, merge queue)', () => {
   const files = readdirSync(HISTORIES).filter((f) => f.endsWith('.json'));
 
   it('has histories to replay', () => {
-    expect(files.length).toBeGreaterThanOrEqual(4);
+    expect(files.length).toBeGreaterThanOrEqual(6);
+    expect(files).toContain('merge-queue-batches-continue-as-new.json');
   });
 
   it.each(files)('%s', async (file) => {

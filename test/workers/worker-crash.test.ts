@@ -5,6 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { createClient } from '@libsql/client';
 import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QUEUE_ROUND_BASE } from '../../activities/merge-queue-activities.js';
+import { baselineWorkflowId, mergeQueueId } from '../../tasks/merge-queue-id.js';
+import { queueStateQuery } from '../../workflows/merge-queue-workflow.js';
 import { git } from '../../workspace/git.js';
 import { createFixtureRepo, nodeProjectFiles, writeBlock } from '../helpers/fixture-repo.js';
 import { isRunning } from '../helpers/processes.js';
@@ -65,7 +68,11 @@ describe('a worker SIGKILLed in the middle of a long activity', () => {
       const orphan = Number(readFileSync(firstRunPid, 'utf8'));
       // Kill only once the server holds a heartbeat naming the running check's process group.
       const handle = stack.testEnv.client.workflow.getHandle(task.workflowId);
-      await expect.poll(() => heartbeatNames(handle, orphan), { timeout: 30_000, interval: 250 }).toBe(true);
+      // The first run is the base commit's baseline, collected by its single-flight baseline workflow.
+      const baseline = stack.testEnv.client.workflow.getHandle(
+        baselineWorkflowId(repo, await git(repo, ['rev-parse', 'main'])),
+      );
+      await expect.poll(() => heartbeatNames(baseline, orphan), { timeout: 30_000, interval: 250 }).toBe(true);
       first.kill('SIGKILL');
       await new Promise((resolve) => first.once('exit', resolve));
       expect(isRunning(orphan)).toBe(true);
@@ -80,7 +87,8 @@ describe('a worker SIGKILLed in the middle of a long activity', () => {
         agentId: second.agentId,
       });
       expect(await stack.store.attempts.listForTask(task.id)).toHaveLength(1);
-      const runs = await stack.store.checkRuns.list(task.id);
+      // The task's own gate (the merge queue's gate on the combined commit is stored apart, round >= QUEUE_ROUND_BASE).
+      const runs = (await stack.store.checkRuns.list(task.id)).filter((r) => r.round < QUEUE_ROUND_BASE);
       expect(runs.map((r) => [r.name, r.passed])).toEqual([['slow', true]]);
       expect(runs[0]!.output).toContain('second run');
       // The second worker read the dead worker's last heartbeat and killed the orphaned check.
@@ -199,6 +207,57 @@ describe('a worker SIGKILLed in the middle of a long activity', () => {
         attempts: 1,
         agentId: second.agentId,
       });
+    } finally {
+      if (first.exitCode === null && first.signalCode === null) first.kill('SIGKILL');
+    }
+  });
+
+  it('keeps the merge queue whole when its worker dies mid-batch: nothing lost, nothing landed twice', async () => {
+    const dir = tempDir('crash-queue');
+    const pidFile = path.join(dir, 'queue-gate.pid');
+    // The first gate the queue runs (in a temporary checkout) hangs: its worker is killed there.
+    // (The baseline is collected in a checkout too, but of the base: without the tasks' files.)
+    const check = `case "$PWD" in */checkout-*) if [ -f src/x.js ] || [ -f src/y.js ]; then if [ ! -f ${pidFile} ]; then echo $$ > ${pidFile}; exec sleep 300; fi; fi;; esac; exit 0`;
+    const repo = await createFixtureRepo(
+      path.join(dir, 'repo'),
+      nodeProjectFiles({ '.swarm.json': JSON.stringify({ checks: { gate: check } }) }),
+    );
+    const first = spawn(process.execPath, [SWARM_BIN, 'worker', '--model', 'local'], {
+      env: { ...process.env, ...stack.env },
+      stdio: 'ignore',
+    });
+    try {
+      const tasks = await Promise.all(
+        ['x', 'y'].map((name) =>
+          stack.client.createTask({
+            title: `Add ${name}`,
+            description: writeBlock(`src/${name}.js`, `export const ${name} = 1;`),
+            repo,
+          }),
+        ),
+      );
+      await expect.poll(() => existsSync(pidFile), { timeout: 60_000, interval: 200 }).toBe(true);
+      const orphan = Number(readFileSync(pidFile, 'utf8'));
+      const queue = stack.testEnv.client.workflow.getHandle(mergeQueueId(repo, 'main'));
+      await expect.poll(() => heartbeatNames(queue, orphan), { timeout: 30_000, interval: 250 }).toBe(true);
+      first.kill('SIGKILL');
+      await new Promise((resolve) => first.once('exit', resolve));
+
+      const second = await stack.createWorker();
+      const state = await second.runUntil(async () => {
+        await Promise.all(tasks.map((t) => stack.testEnv.client.workflow.getHandle(t.workflowId).result()));
+        return queue.query(queueStateQuery);
+      });
+      expect(state).toMatchObject({ entries: [], landed: 2 });
+      for (const t of tasks) {
+        expect(await stack.store.results.count(t.id)).toBe(1);
+        expect(await stack.store.results.get(t.id)).toMatchObject({ status: 'succeeded', attempts: 1 });
+      }
+      // Each task's merge commit is on main once; the orphaned gate was killed by the retry.
+      const subjects = (await git(repo, ['log', '--first-parent', '--format=%s', 'main'])).split('\n');
+      for (const t of tasks) expect(subjects.filter((s) => s.startsWith(`swarm: merge task ${t.id}:`))).toHaveLength(1);
+      for (const name of ['x', 'y']) expect(await git(repo, ['show', `main:src/${name}.js`])).toContain(name);
+      expect(isRunning(orphan)).toBe(false);
     } finally {
       if (first.exitCode === null && first.signalCode === null) first.kill('SIGKILL');
     }

@@ -259,10 +259,7 @@ describe('taskWorkflow branches (stub activities, real server)', () => {
       );
       expect(value).toMatchObject({ status: 'succeeded', attempts: 2, mergeCommit: 'm3' });
       expect(named(calls, 'prepareConflictResolution')).toEqual([expect.objectContaining({ attempt: 1 })]);
-      expect(named(calls, 'agentTurn').map((t) => [t.attempt, t.feedbackArtifactId])).toContainEqual([
-        2,
-        'conflict-1',
-      ]);
+      expect(named(calls, 'agentTurn').map((t) => [t.attempt, t.feedbackArtifactId])).toContainEqual([2, 'conflict-1']);
       // The resolving attempt is checked for leftover markers before its gate.
       expect(named(calls, 'findConflictMarkers')).toEqual([
         expect.objectContaining({ attempt: 2, files: ['src/a.js'] }),
@@ -296,7 +293,9 @@ describe('taskWorkflow branches (stub activities, real server)', () => {
             // The baseline workflow would signal once collected; here the stub does, a moment later.
             setTimeout(() => {
               signalled = true;
-              void env.client.workflow.getHandle(workflowExecution!.workflowId).signal('baselineReady', { error: null });
+              void env.client.workflow
+                .getHandle(workflowExecution!.workflowId)
+                .signal('baselineReady', { error: null });
             }, 500);
             return { collected: false, checks: 1, pending: true };
           },
@@ -311,6 +310,5 @@ describe('taskWorkflow branches (stub activities, real server)', () => {
       expect(value).toMatchObject({ status: 'succeeded' });
       expect(agentStartedAfter).toEqual([true, true]);
     });
-  });
   });
 });
