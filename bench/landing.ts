@@ -132,6 +132,9 @@ try {
     console.log(`queue, K=${r.k}: gate runs ≤ 1.5 K and 0 failures: ${met ? 'met' : 'MISSED'}`);
   }
 } finally {
+  // The server writes its database until it has exited.
+  const exited = new Promise((resolve) => server.once('exit', resolve));
   server.kill('SIGTERM');
-  rmSync(root, { recursive: true, force: true });
+  await exited;
+  rmSync(root, { recursive: true, force: true, maxRetries: 5 });
 }
