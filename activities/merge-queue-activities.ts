@@ -5,7 +5,9 @@ import { conflictFeedback } from '../agent/conflict-feedback.js';
 import { collectBaseline } from '../quality/baseline.js';
 import { runQualityGate } from '../quality/run-gate.js';
 import { qualitySnapshotSchema, type QualitySnapshot } from '../quality/snapshot.js';
-import { ENQUEUE_SIGNAL, MERGE_QUEUE_WORKFLOW } from '../tasks/merge-queue.js';
+import { ENQUEUE_SIGNAL, MERGE_QUEUE_WORKFLOW, queueRound } from '../tasks/merge-queue.js';
+
+export { QUEUE_ROUND_BASE } from '../tasks/merge-queue.js';
 import { mergeQueueId } from '../tasks/merge-queue-id.js';
 import { taskIdSchema } from '../tasks/task-spec.js';
 import { changedFiles } from '../workspace/changed-files.js';
@@ -44,13 +46,6 @@ export interface MergeBatchTest {
   feedbackArtifactId: string | null;
 }
 
-/**
- * The queue's gate runs are stored with the batch's first entry (task, attempt) and a round above
- * every task's own rounds, derived from the combined commit: a retry finds its runs, a different
- * combined commit never reuses them.
- */
-export const QUEUE_ROUND_BASE = 1_000_000;
-export const queueRound = (tip: string) => QUEUE_ROUND_BASE + parseInt(tip.slice(0, 6), 16);
 const snapshotArtifactId = (queueId: string, tip: string) => `${queueId}@${tip}/snapshot`;
 
 export function createMergeQueueActivities(deps: ActivityDeps) {
