@@ -33,3 +33,13 @@ export function throwIfCancelled(): void {
   const signal = Context.current().cancellationSignal;
   if (signal.aborted) throw signal.reason;
 }
+
+/** Runs `work` heartbeating every second: a step that waits on a busy repository lock is not taken for a lost worker. */
+export async function withHeartbeat<T>(step: string, work: () => Promise<T>): Promise<T> {
+  const stop = keepHeartbeating(() => ({ step }));
+  try {
+    return await work();
+  } finally {
+    stop();
+  }
+}

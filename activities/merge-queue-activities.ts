@@ -5,7 +5,9 @@ import { conflictFeedback } from '../agent/conflict-feedback.js';
 import { collectBaseline } from '../quality/baseline.js';
 import { runQualityGate } from '../quality/run-gate.js';
 import { qualitySnapshotSchema, type QualitySnapshot } from '../quality/snapshot.js';
-import { ENQUEUE_SIGNAL, MERGE_QUEUE_WORKFLOW } from '../tasks/merge-queue.js';
+import { ENQUEUE_SIGNAL, MERGE_QUEUE_WORKFLOW, queueRound } from '../tasks/merge-queue.js';
+
+export { QUEUE_ROUND_BASE } from '../tasks/merge-queue.js';
 import { mergeQueueId } from '../tasks/merge-queue-id.js';
 import { taskIdSchema } from '../tasks/task-spec.js';
 import { changedFiles } from '../workspace/changed-files.js';
@@ -15,7 +17,7 @@ import { advanceBase, withDetachedCheckout } from '../workspace/worktree.js';
 import { callerWorkflowId, loadTask, openWorkspace, type ActivityDeps } from './deps.js';
 import { defineActivity } from './errors.js';
 import { gateConfinement, heartbeating, storedGate } from './gate-support.js';
-import { killOrphanOfPreviousTry } from './heartbeat.js';
+import { killOrphanOfPreviousTry, withHeartbeat } from './heartbeat.js';
 
 const sha = z.string().regex(/^[0-9a-f]{40}$/);
 const attempt = z.number().int().min(1).max(100);
@@ -44,13 +46,6 @@ export interface MergeBatchTest {
   feedbackArtifactId: string | null;
 }
 
-/**
- * The queue's gate runs are stored with the batch's first entry (task, attempt) and a round above
- * every task's own rounds, derived from the combined commit: a retry finds its runs, a different
- * combined commit never reuses them.
- */
-export const QUEUE_ROUND_BASE = 1_000_000;
-export const queueRound = (tip: string) => QUEUE_ROUND_BASE + parseInt(tip.slice(0, 6), 16);
 const snapshotArtifactId = (queueId: string, tip: string) => `${queueId}@${tip}/snapshot`;
 
 export function createMergeQueueActivities(deps: ActivityDeps) {
@@ -78,32 +73,36 @@ export function createMergeQueueActivities(deps: ActivityDeps) {
      * `landingVerdict` signal; a retried enqueue is deduplicated by the queue.
      */
     enqueueForLanding: defineActivity(taskAttempt, async ({ taskId, attempt }) => {
-      const ws = await openWorkspace(deps, taskId);
-      const { task } = ws;
-      await store.tasks.setStatus(taskId, 'merging', { attempt });
-      const queueId = mergeQueueId(task.repo, task.baseBranch);
-      const { info } = Context.current();
-      await deps.temporal.workflow.signalWithStart(MERGE_QUEUE_WORKFLOW, {
-        workflowId: queueId,
-        taskQueue: info.taskQueue,
-        args: [{ repo: task.repo, baseBranch: task.baseBranch, batchSize: deps.landing.batchSize }],
-        signal: ENQUEUE_SIGNAL,
-        signalArgs: [
-          { taskId, attempt, priority: task.priority, head: ws.headSha, workflowId: callerWorkflowId(info) },
-        ],
+      return withHeartbeat('enqueueForLanding', async () => {
+        const ws = await openWorkspace(deps, taskId);
+        const { task } = ws;
+        await store.tasks.setStatus(taskId, 'merging', { attempt });
+        const queueId = mergeQueueId(task.repo, task.baseBranch);
+        const { info } = Context.current();
+        await deps.temporal.workflow.signalWithStart(MERGE_QUEUE_WORKFLOW, {
+          workflowId: queueId,
+          taskQueue: info.taskQueue,
+          args: [{ repo: task.repo, baseBranch: task.baseBranch, batchSize: deps.landing.batchSize }],
+          signal: ENQUEUE_SIGNAL,
+          signalArgs: [
+            { taskId, attempt, priority: task.priority, head: ws.headSha, workflowId: callerWorkflowId(info) },
+          ],
+        });
+        return { queueId, head: ws.headSha };
       });
-      return { queueId, head: ws.headSha };
     }),
 
     /** Builds the batch's combined commit (base tip + each entry merged in order), touching no worktree. */
     buildMergeBatch: defineActivity(buildInput, async ({ repo, baseBranch, entries }): Promise<CombinedBatch> => {
-      const heads = [];
-      for (const { taskId, attempt, head } of entries) {
-        const task = await loadTask(deps, taskId);
-        const message = `swarm: merge task ${task.id}: ${task.title}\n\nBranch ${task.branch}, attempt ${attempt}, landed by the merge queue.`;
-        heads.push({ key: taskId, head, message });
-      }
-      return combineOnBase(repo, baseBranch, heads);
+      return withHeartbeat('buildMergeBatch', async () => {
+        const heads = [];
+        for (const { taskId, attempt, head } of entries) {
+          const task = await loadTask(deps, taskId);
+          const message = `swarm: merge task ${task.id}: ${task.title}\n\nBranch ${task.branch}, attempt ${attempt}, landed by the merge queue.`;
+          heads.push({ key: taskId, head, message });
+        }
+        return combineOnBase(repo, baseBranch, heads);
+      });
     }),
 
     /**
@@ -162,24 +161,26 @@ export function createMergeQueueActivities(deps: ActivityDeps) {
      * new baseline. Idempotent: when the base already contains the combined commit it reports merged.
      */
     landMergeBatch: defineActivity(landInput, async (input) => {
-      const { queueId, repo, baseBranch, batch, baseSha, tip, entries } = input;
-      if (!(await baseContains(repo, baseBranch, tip))) {
-        const message = `swarm: merge queue batch ${batch} (${entries.map((e) => e.taskId).join(', ')})`;
-        if ((await advanceBase(repo, baseBranch, baseSha, tip, message)) === 'base_moved') {
-          return { status: 'base_moved' as const };
+      return withHeartbeat('landMergeBatch', async () => {
+        const { queueId, repo, baseBranch, batch, baseSha, tip, entries } = input;
+        if (!(await baseContains(repo, baseBranch, tip))) {
+          const message = `swarm: merge queue batch ${batch} (${entries.map((e) => e.taskId).join(', ')})`;
+          if ((await advanceBase(repo, baseBranch, baseSha, tip, message)) === 'base_moved') {
+            return { status: 'base_moved' as const };
+          }
         }
-      }
-      const stored = await store.artifacts.get(snapshotArtifactId(queueId, tip));
-      if (stored) {
-        const snapshot: QualitySnapshot = qualitySnapshotSchema.parse(JSON.parse(stored));
-        await store.quality.setBaseline({ repo, branch: baseBranch, commitSha: tip, snapshot });
-      }
-      for (const { taskId, head, mergeCommit } of entries) {
-        const task = await loadTask(deps, taskId);
-        const branch = await store.branches.get(task.repo, task.branch);
-        if (branch) await store.branches.upsert({ ...branch, headSha: head, status: 'merged', mergeCommit });
-      }
-      return { status: 'merged' as const };
+        const stored = await store.artifacts.get(snapshotArtifactId(queueId, tip));
+        if (stored) {
+          const snapshot: QualitySnapshot = qualitySnapshotSchema.parse(JSON.parse(stored));
+          await store.quality.setBaseline({ repo, branch: baseBranch, commitSha: tip, snapshot });
+        }
+        for (const { taskId, head, mergeCommit } of entries) {
+          const task = await loadTask(deps, taskId);
+          const branch = await store.branches.get(task.repo, task.branch);
+          if (branch) await store.branches.upsert({ ...branch, headSha: head, status: 'merged', mergeCommit });
+        }
+        return { status: 'merged' as const };
+      });
     }),
 
     /**
@@ -187,36 +188,40 @@ export function createMergeQueueActivities(deps: ActivityDeps) {
      * markers, and stores what the next attempt reads (each file with both sides, the base commits).
      */
     prepareConflictResolution: defineActivity(taskAttempt, async ({ taskId, attempt }) => {
-      const ws = await openWorkspace(deps, taskId);
-      const { task } = ws;
-      const merged = await mergeBaseKeepingConflicts(
-        ws.worktreePath,
-        task.repo,
-        task.baseBranch,
-        `${taskId}/${attempt}`,
-      );
-      if (merged.status === 'clean') return { status: 'clean' as const, files: [], feedbackArtifactId: null };
-      const feedbackArtifactId = await store.artifacts.put({
-        id: artifactId(taskId, attempt, 'conflict'),
-        taskId,
-        kind: 'feedback',
-        content: conflictFeedback({ baseBranch: task.baseBranch, ...merged }),
+      return withHeartbeat('prepareConflictResolution', async () => {
+        const ws = await openWorkspace(deps, taskId);
+        const { task } = ws;
+        const merged = await mergeBaseKeepingConflicts(
+          ws.worktreePath,
+          task.repo,
+          task.baseBranch,
+          `${taskId}/${attempt}`,
+        );
+        if (merged.status === 'clean') return { status: 'clean' as const, files: [], feedbackArtifactId: null };
+        const feedbackArtifactId = await store.artifacts.put({
+          id: artifactId(taskId, attempt, 'conflict'),
+          taskId,
+          kind: 'feedback',
+          content: conflictFeedback({ baseBranch: task.baseBranch, ...merged }),
+        });
+        return { status: 'conflict' as const, files: merged.files.map((f) => f.path), feedbackArtifactId };
       });
-      return { status: 'conflict' as const, files: merged.files.map((f) => f.path), feedbackArtifactId };
     }),
 
     /** The conflicted files whose markers the agent left; feedback naming them when any. */
     findConflictMarkers: defineActivity(conflictCheckInput, async ({ taskId, attempt, files }) => {
-      const ws = await openWorkspace(deps, taskId);
-      const remaining = await filesWithConflictMarkers(ws.worktreePath, files);
-      if (remaining.length === 0) return { remaining, feedbackArtifactId: null };
-      const feedbackArtifactId = await store.artifacts.put({
-        id: artifactId(taskId, attempt, 'feedback'),
-        taskId,
-        kind: 'feedback',
-        content: `Conflict markers are still in ${remaining.join(', ')}: resolve every conflict and remove the markers.\n\n${(await store.artifacts.get(artifactId(taskId, attempt - 1, 'conflict'))) ?? ''}`,
+      return withHeartbeat('findConflictMarkers', async () => {
+        const ws = await openWorkspace(deps, taskId);
+        const remaining = await filesWithConflictMarkers(ws.worktreePath, files);
+        if (remaining.length === 0) return { remaining, feedbackArtifactId: null };
+        const feedbackArtifactId = await store.artifacts.put({
+          id: artifactId(taskId, attempt, 'feedback'),
+          taskId,
+          kind: 'feedback',
+          content: `Conflict markers are still in ${remaining.join(', ')}: resolve every conflict and remove the markers.\n\n${(await store.artifacts.get(artifactId(taskId, attempt - 1, 'conflict'))) ?? ''}`,
+        });
+        return { remaining, feedbackArtifactId };
       });
-      return { remaining, feedbackArtifactId };
     }),
   };
 }

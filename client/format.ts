@@ -1,4 +1,5 @@
 import type { AgentRecord } from '../db/agents-repository.js';
+import { QUEUE_ROUND_BASE } from '../tasks/merge-queue.js';
 import type { UsageTotals } from '../db/model-calls-repository.js';
 import type { Memory, MemoryHit } from '../memory/index.js';
 import type { Task } from '../tasks/task.js';
@@ -77,7 +78,12 @@ export function formatTask({
       `  attempt ${a.attempt}: ${s(a.status)}${a.commitSha ? ` @ ${s(a.commitSha.slice(0, 10))}` : ''} — ${s(a.summary)}`,
     );
     for (const c of checks.filter((c) => c.attempt === a.attempt)) {
-      const round = c.round > 1 ? ` (re-check ${c.round - 1})` : '';
+      const round =
+        c.round >= QUEUE_ROUND_BASE
+          ? ' (merge queue, on the combined commit)'
+          : c.round > 1
+            ? ` (re-check ${c.round - 1})`
+            : '';
       lines.push(
         `    ${c.passed ? 'pass' : 'FAIL'} ${s(c.name)}${round}: \`${s(c.command)}\` exit ${c.exitCode ?? (c.timedOut ? 'timeout' : 'killed')} in ${c.durationMs} ms`,
       );

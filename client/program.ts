@@ -5,6 +5,7 @@ import { registerAgentsCommands } from './commands/agents.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerMemoryCommands } from './commands/memory.js';
 import { registerQualityCommands } from './commands/quality.js';
+import { registerQueueCommands } from './commands/queue.js';
 import { registerServerCommands } from './commands/server.js';
 import { registerStartCommand } from './commands/start.js';
 import { registerStatusCommand } from './commands/status.js';
@@ -36,6 +37,7 @@ export function buildProgram(ctx: CliContext = new CliContext(processIo())): Com
   registerTaskCommands(program, ctx);
   registerMemoryCommands(program, ctx);
   registerQualityCommands(program, ctx);
+  registerQueueCommands(program, ctx);
   registerStatusCommand(program, ctx);
   registerAgentsCommands(program, ctx);
   return program;

@@ -32,3 +32,11 @@ export type LandingVerdict = { taskId: string; attempt: number; head: string } &
   | { status: 'rejected'; reason: string; feedbackArtifactId: string | null }
   | { status: 'conflict'; files: string[]; baseCommits: string[] }
 );
+
+/**
+ * The queue's gate runs are stored with the batch's first entry (task, attempt) under a round above
+ * every task's own rounds, derived from the combined commit: a retry finds its runs, a different
+ * combined commit never reuses them.
+ */
+export const QUEUE_ROUND_BASE = 1_000_000;
+export const queueRound = (combinedCommit: string) => QUEUE_ROUND_BASE + parseInt(combinedCommit.slice(0, 6), 16);

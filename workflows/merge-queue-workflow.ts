@@ -132,16 +132,20 @@ export async function mergeQueueWorkflow(input: MergeQueueInput): Promise<void> 
       entries: batch.map((e) => ({ ...ref(e), head: e.head })),
     });
     const combined: Array<{ entry: QueueEntry; mergeCommit: string }> = [];
+    const answered: Array<Promise<void>> = [];
     for (const head of built.heads) {
       const entry = batch.find((e) => e.taskId === head.key)!;
       if (head.status === 'combined') combined.push({ entry, mergeCommit: head.mergeCommit });
       else if (head.status === 'already_merged') {
-        await settle(entry, { ...about(entry), status: 'merged', mergeCommit: head.mergeCommit });
+        answered.push(settle(entry, { ...about(entry), status: 'merged', mergeCommit: head.mergeCommit }));
       } else if (head.status === 'conflict') {
-        await settle(entry, { ...about(entry), status: 'conflict', files: head.files, baseCommits: head.baseCommits });
+        answered.push(
+          settle(entry, { ...about(entry), status: 'conflict', files: head.files, baseCommits: head.baseCommits }),
+        );
       }
       // Deferred entries stay queued: they conflict only with an entry landing now.
     }
+    await Promise.all(answered);
     if (combined.length === 0) return;
     const entries = combined.map((c) => ref(c.entry));
     state.underTest = entries.map((e) => e.taskId);
@@ -156,9 +160,10 @@ export async function mergeQueueWorkflow(input: MergeQueueInput): Promise<void> 
       });
       // The base moved under the batch (a push by hand): its entries stay queued and are built again.
       if (landed.status === 'base_moved') return;
-      for (const { entry, mergeCommit } of combined) {
-        await settle(entry, { ...about(entry), status: 'merged', mergeCommit });
-      }
+      // Every verdict of the batch goes out in one workflow task.
+      await Promise.all(
+        combined.map(({ entry, mergeCommit }) => settle(entry, { ...about(entry), status: 'merged', mergeCommit })),
+      );
       return;
     }
     if (combined.length === 1) {

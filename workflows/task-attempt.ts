@@ -66,6 +66,7 @@ export async function runAttempt(
         lastFailure: state.lastFailure,
         used: { tokens: state.budget.usedTokens, costUsd: state.budget.usedCostUsd },
         budget: { maxTokens: state.budget.maxTokens, maxCostUsd: state.budget.maxCostUsd },
+        ...(state.conflictedFiles.length > 0 ? { conflictedFiles: state.conflictedFiles } : {}),
       });
     }
   }

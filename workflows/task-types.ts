@@ -38,6 +38,8 @@ export interface ResumePoint {
   lastFailure: string | null;
   used: { tokens: number; costUsd: number };
   budget: BudgetLimits;
+  /** The files of a merge conflict the next attempt resolves (absent in histories from before the queue). */
+  conflictedFiles?: string[];
 }
 
 export interface BudgetState extends BudgetLimits {
@@ -56,6 +58,8 @@ export interface TaskWorkflowState {
   /** Short text of the latest failure (details live in libSQL). */
   lastFailure: string | null;
   mergeCommit: string | null;
+  /** The files of the last merge conflict with the base, whose markers the next attempt must resolve. */
+  conflictedFiles: string[];
   budget: BudgetState;
 }
 

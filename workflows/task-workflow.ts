@@ -121,8 +121,6 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskWorkfl
     }
 
     let feedbackArtifactId: string | null = resume?.feedbackArtifactId ?? null;
-    /** The files of the last merge conflict, whose markers the next attempt must have resolved. */
-    let conflicted: string[] = [];
     for (let attempt = resume?.attempt ?? 1; attempt <= maxAttempts; attempt++) {
       state.attempt = attempt;
       moveTo('running_agent');
@@ -134,14 +132,14 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskWorkfl
         continue;
       }
 
-      if (conflicted.length > 0) {
-        const markers = await steps.findConflictMarkers({ taskId, attempt, files: conflicted });
+      if (state.conflictedFiles.length > 0) {
+        const markers = await steps.findConflictMarkers({ taskId, attempt, files: state.conflictedFiles });
         if (markers.remaining.length > 0) {
           state.lastFailure = `attempt ${attempt}: conflict markers left in: ${markers.remaining.join(', ')}`;
           feedbackArtifactId = markers.feedbackArtifactId;
           continue;
         }
-        conflicted = [];
+        state.conflictedFiles = [];
       }
 
       const landing: Landing =
@@ -155,7 +153,7 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskWorkfl
       }
       state.lastFailure = `attempt ${attempt}: ${landing.reason}`;
       if (landing.status === 'fatal') break;
-      if (landing.status === 'conflict') conflicted = landing.files;
+      if (landing.status === 'conflict') state.conflictedFiles = landing.files;
       feedbackArtifactId = landing.feedbackArtifactId;
     }
 
@@ -192,6 +190,7 @@ function initialState({ taskId, maxAttempts, resume, primary, budget }: TaskWork
     modelType: primary.modelType,
     lastFailure: resume?.lastFailure ?? null,
     mergeCommit: null,
+    conflictedFiles: resume?.conflictedFiles ?? [],
     budget: {
       ...limits,
       usedTokens: resume?.used.tokens ?? 0,

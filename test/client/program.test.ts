@@ -47,6 +47,7 @@ describe('the swarm program, in process', () => {
       'task',
       'memory',
       'quality',
+      'queue',
       'status',
       'agents',
     ]);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentTurn } from '../../db/agent-turns-repository.js';
 import type { BranchRecord } from '../../db/branches-repository.js';
+import { QUEUE_ROUND_BASE } from '../../activities/merge-queue-activities.js';
 import { git } from '../../workspace/git.js';
 import { failOnce } from '../helpers/fault-injection.js';
 import { createFixtureRepo, nodeProjectFiles } from '../helpers/fixture-repo.js';
@@ -82,9 +83,12 @@ describe('exactly-once effects when a step fails after its effect, on real Tempo
     });
 
     expect(fired).toEqual(['attempts.finishChecks', 'branches.upsert']);
-    expect(readFileSync(log, 'utf8')).toBe('baseline\nattempt\n');
-    expect((await stack.store.checkRuns.list(task.id)).map((r) => [r.attempt, r.round, r.name])).toEqual([
+    // The task's gate once, and the merge queue's gate on the combined commit once: neither repeated by the retries.
+    expect(readFileSync(log, 'utf8')).toBe('baseline\nattempt\nattempt\n');
+    const runs = await stack.store.checkRuns.list(task.id);
+    expect(runs.map((r) => [r.attempt, r.round >= QUEUE_ROUND_BASE ? 'queue' : r.round, r.name])).toEqual([
       [1, 1, 'count'],
+      [1, 'queue', 'count'],
     ]);
     expect(await git(repo, ['rev-list', '--count', '--merges', 'main'])).toBe('1');
     const merged = await stack.store.results.get(task.id);

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUE_ROUND_BASE } from '../../activities/merge-queue-activities.js';
+import { runCli } from '../../client/run-cli.js';
 import { mergeQueueId } from '../../tasks/merge-queue-id.js';
 import { queueStateQuery } from '../../workflows/merge-queue-workflow.js';
 import { git } from '../../workspace/git.js';
@@ -30,6 +31,18 @@ describe('the merge queue of one base branch (real server, real git)', () => {
       path.join(tempDir(name), 'repo'),
       nodeProjectFiles({ '.swarm.json': JSON.stringify({ checks: { test: 'node --test' } }), ...extra }),
     );
+  const swarm = async (args: string[]) => {
+    const out = { stdout: '', stderr: '' };
+    const code = await runCli(args, {
+      writeOut: (t) => void (out.stdout += t),
+      writeErr: (t) => void (out.stderr += t),
+      env: stack.env,
+      cwd: stack.home,
+    });
+    expect(out.stderr).toBe('');
+    expect(code).toBe(0);
+    return out;
+  };
   const settle = (workflowId: string) =>
     stack.testEnv.client.workflow
       .getHandle(workflowId)
@@ -62,6 +75,15 @@ describe('the merge queue of one base branch (real server, real git)', () => {
       expect(outcomes.map((o) => (o as { status?: string }).status)).toEqual(Array(8).fill('succeeded'));
       const state = await stack.testEnv.client.workflow.getHandle(mergeQueueId(repo, 'main')).query(queueStateQuery);
       expect(state).toMatchObject({ entries: [], landed: 8 });
+      // `swarm queue show` prints the same state.
+      const shown = await swarm(['queue', 'show', '--repo', repo, '--branch', 'main', '--json']);
+      expect(JSON.parse(shown.stdout)).toMatchObject({
+        status: 'running',
+        state: { entries: [], landed: 8, phase: 'idle' },
+      });
+      expect((await swarm(['queue', 'show', '--repo', repo])).stdout).toMatch(
+        /8 landed\nbatch under test: none\nno entries waiting/,
+      );
       return tasks;
     });
     for (let i = 0; i < 8; i++)
@@ -77,6 +99,7 @@ describe('the merge queue of one base branch (real server, real git)', () => {
   it('lands the others of a batch and sends the breaking entry back with feedback naming its failing test', async () => {
     // The package's own `node --test` script: its report names each failing test.
     const repo = await createFixtureRepo(path.join(tempDir('queue-breaking'), 'repo'), nodeProjectFiles());
+    expect((await swarm(['queue', 'show', '--repo', repo])).stdout).toContain('not started yet');
     const worker = await stack.createWorker();
     // `c` passes its own gate but fails wherever the queue tests it (a temporary checkout): only the queue sees it break.
     const description = (name: string, test: string) =>
