@@ -3,6 +3,7 @@ import path from 'node:path';
 import { createClient, type Client } from '@libsql/client';
 import { readOnlyOffline } from './offline-replica.js';
 import type { DatabaseConfig } from '../config/config.js';
+import { namespaceFetch } from './namespace-fetch.js';
 import { withPositionalArgs } from './positional-args.js';
 
 export type Db = Client;
@@ -28,7 +29,11 @@ export async function openDatabase(config: DatabaseConfig): Promise<Db> {
       return db;
     }
     case 'remote':
-      return createClient({ url: config.url, authToken: config.authToken });
+      return createClient({
+        url: config.url,
+        authToken: config.authToken,
+        ...(config.namespace ? { fetch: namespaceFetch(config.namespace) } : {}),
+      });
     case 'replica':
       return openReplica(config);
   }

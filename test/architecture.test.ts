@@ -13,6 +13,7 @@ const ROOMS = [
   'quality',
   'memory',
   'db',
+  'data-branches',
   'workspace',
   'process',
   'tasks',
