@@ -89,7 +89,10 @@ const databaseSchema = z.discriminatedUnion('mode', [
     url: databaseUrl,
     authToken: z.string().optional(),
     /** An sqld namespace (a data branch there), chosen by the Host header of each request (db/namespace-fetch.ts). */
-    namespace: z.string().optional(),
+    namespace: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'SWARM_DB_NAMESPACE must be lowercase letters, digits, "-" and "_"')
+      .optional(),
   }),
   z.object({
     mode: z.literal('replica'),
@@ -278,7 +281,12 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     if (!remoteUrl) throw new ConfigError(`database mode "${requestedMode}" needs TURSO_DATABASE_URL`);
     database =
       requestedMode === 'remote'
-        ? { mode: 'remote', url: remoteUrl, authToken: env.TURSO_AUTH_TOKEN }
+        ? {
+            mode: 'remote',
+            url: remoteUrl,
+            authToken: env.TURSO_AUTH_TOKEN,
+            ...(env.SWARM_DB_NAMESPACE ? { namespace: env.SWARM_DB_NAMESPACE } : {}),
+          }
         : {
             mode: 'replica',
             path: dbPath,

@@ -13,7 +13,8 @@ export function dataBranchBackend(config: Pick<SwarmConfig, 'database' | 'dataBr
       if (database.mode !== 'local') throw new DataBranchConfigError('file data branches need database mode local');
       return fileBackend(database.path);
     case 'sqld':
-      if (database.mode === 'local') throw new DataBranchConfigError('sqld data branches need database mode remote or replica');
+      if (database.mode === 'local')
+        throw new DataBranchConfigError('sqld data branches need database mode remote or replica');
       return sqldBackend({
         adminUrl: dataBranches.adminUrl,
         database: database.mode === 'remote' ? database : { url: database.syncUrl, authToken: database.authToken },

@@ -109,7 +109,9 @@ export async function mergeMemories(
     const targetId = foldedInto != null ? String(foldedInto) : memory.id;
     if (foldedInto != null) {
       // The near-duplicate keeps its content; it gains the branch memory's provenance.
-      const into = toMemory((await tx.execute({ sql: `SELECT ${MEMORY_COLUMNS} FROM memories WHERE id = ?`, args: [targetId] })).rows[0]!);
+      const into = toMemory(
+        (await tx.execute({ sql: `SELECT ${MEMORY_COLUMNS} FROM memories WHERE id = ?`, args: [targetId] })).rows[0]!,
+      );
       await write({
         sql: 'UPDATE memories SET provenance = ? WHERE id = ?',
         args: [JSON.stringify(union(into.provenance, memory.provenance, (p) => JSON.stringify(p))), targetId],

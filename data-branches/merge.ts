@@ -24,7 +24,10 @@ const keyOf = (row: Row, columns: string[]) => JSON.stringify(columns.map((c) =>
 const quoted = (name: string) => `"${name.replaceAll('"', '""')}"`;
 const sameRow = (a: Row, b: Row, columns: string[]) => columns.every((c) => (a[c] ?? null) === (b[c] ?? null));
 
-async function rowsByKey(db: Db | Transaction, rule: TableRule): Promise<{ columns: string[]; rows: Map<string, Row> }> {
+async function rowsByKey(
+  db: Db | Transaction,
+  rule: TableRule,
+): Promise<{ columns: string[]; rows: Map<string, Row> }> {
   const rs = await db.execute(`SELECT * FROM ${quoted(rule.table)}`);
   return { columns: rs.columns, rows: new Map(rs.rows.map((row) => [keyOf(row, rule.key), row])) };
 }

@@ -94,7 +94,10 @@ export function dataBranchRegistry(db: Db) {
       await db.execute(
         into === null
           ? { sql: `DELETE FROM data_branch_tasks WHERE task_id IN (${placeholders})`, args: taskIds }
-          : { sql: `UPDATE data_branch_tasks SET branch = ? WHERE task_id IN (${placeholders})`, args: [into, ...taskIds] },
+          : {
+              sql: `UPDATE data_branch_tasks SET branch = ? WHERE task_id IN (${placeholders})`,
+              args: [into, ...taskIds],
+            },
       );
     },
   };

@@ -42,8 +42,10 @@ export function sqldBackend(options: {
 
   return {
     kind: 'sqld',
-    // A prefix keeps a branch from ever being sqld's own `default` namespace.
-    locationFor: (name) => ({ namespace: `branch-${name}` }),
+    // A prefix keeps a branch from ever being sqld's own `default` namespace, and apart from other main namespaces' branches.
+    locationFor: (name) => ({
+      namespace: `${mainNamespace === DEFAULT_NAMESPACE ? 'branch' : mainNamespace}-${name}`,
+    }),
     async create(location, from) {
       const parent = from?.namespace ?? mainNamespace;
       let forked = await fork(parent, location.namespace!);
