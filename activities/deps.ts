@@ -9,7 +9,14 @@ import { prepareWorktree } from '../workspace/worktree.js';
 import { DatabaseUnavailableError } from '../db/offline-replica.js';
 import { TaskNotFoundError } from './errors.js';
 
+/** The store and memory holding one task's records: its data branch's, or the main data's. */
+export interface TaskData {
+  store: Store;
+  memory: MemoryStore;
+}
+
 export interface ActivityDeps {
+  /** The main data; inside an activity call, the task's own data (task-data-scope.ts). */
   store: Store;
   models: ModelRegistry;
   memory: MemoryStore;
@@ -23,6 +30,11 @@ export interface ActivityDeps {
   toolLimits: { maxOutputChars: number; maxFileBytes: number };
   /** How agent commands, checks, installs and CLIs are confined (probed at worker start). */
   sandbox: SandboxSettings;
+  /**
+   * Opens the data of the data branch a task is on (a worker builds it from data-branches/); absent,
+   * every task's data is the main data.
+   */
+  taskData?: (taskId: string) => Promise<TaskData>;
 }
 
 /**

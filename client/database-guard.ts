@@ -19,7 +19,8 @@ class CallTimedOut extends SwarmError {
 
 /** How messages name the database: its URL, or its file. */
 export function databaseLabel(config: DatabaseConfig): string {
-  if (config.mode === 'remote') return `the database at ${config.url}`;
+  if (config.mode === 'remote')
+    return `the database at ${config.url}${config.namespace ? ` (namespace ${config.namespace})` : ''}`;
   if (config.mode === 'replica') return `the replica ${config.path} of ${config.syncUrl}`;
   return `the database file ${config.path}`;
 }

@@ -22,7 +22,9 @@ export function namespaceFetch(namespace: string): (request: Request) => Promise
           for (const [name, value] of Object.entries(incoming.headers)) {
             if (value !== undefined) responseHeaders.set(name, Array.isArray(value) ? value.join(', ') : value);
           }
-          resolve(new Response(Buffer.concat(chunks), { status: incoming.statusCode ?? 500, headers: responseHeaders }));
+          resolve(
+            new Response(Buffer.concat(chunks), { status: incoming.statusCode ?? 500, headers: responseHeaders }),
+          );
         });
       });
       outgoing.on('error', reject);
