@@ -51,16 +51,15 @@ export function sandboxFor(
 }
 
 /**
- * Syncs an embedded replica from its primary; false for other databases (they refuse to sync). A
- * replica that cannot reach its primary is an outage (retried), not a missing task.
+ * Syncs an embedded replica from its primary; false for other databases (they have nothing to pull).
+ * A replica that cannot reach its primary is an outage (retried), not a missing task.
  */
 async function syncedReplica(store: Store): Promise<boolean> {
+  if ((await store.sync.getStatus()).mode !== 'replica') return false;
   try {
-    await store.db.sync();
+    await store.sync.syncNow();
     return true;
   } catch (err) {
-    if (/sync.?not.?supported/i.test(`${(err as Error).message} ${(err as { code?: string }).code ?? ''}`))
-      return false;
     throw new DatabaseUnavailableError(`cannot sync the replica from its primary: ${(err as Error).message}`, {
       cause: err,
     });

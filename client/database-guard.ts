@@ -177,7 +177,7 @@ export async function openGuardedStore(
   try {
     opened = openStore(config, { embeddingDimensions, ...storeOptions });
     const store = await within(timeoutSeconds * 1000, opened);
-    return createStore(guardDb(store.db, config, timeoutSeconds), storeOptions);
+    return createStore(guardDb(store.db, config, timeoutSeconds), { ...storeOptions, sync: store.sync });
   } catch (err) {
     // A store that opens after all is closed again, so it holds nothing open.
     void opened?.then((late) => late.close()).catch(() => undefined);

@@ -50,7 +50,7 @@ export function dataBranchStores({ config, main, openStore }: DataBranchStoresOp
       let branch = await registry.branchOfTask(taskId);
       if (branch === null && !(await main.tasks.get(taskId))) {
         // An embedded replica may not yet hold a route another client just wrote.
-        await main.db.sync().catch(() => undefined);
+        await main.sync.syncNow().catch(() => undefined);
         branch = await registry.branchOfTask(taskId);
       }
       return branch ?? MAIN;
