@@ -3,6 +3,7 @@ import { CliContext } from './cli-context.js';
 import { processIo } from './cli-io.js';
 import { registerAgentsCommands } from './commands/agents.js';
 import { registerDbCommands } from './commands/db.js';
+import { registerSyncCommands } from './commands/sync.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerMemoryCommands } from './commands/memory.js';
 import { registerQualityCommands } from './commands/quality.js';
@@ -40,5 +41,6 @@ export function buildProgram(ctx: CliContext = new CliContext(processIo())): Com
   registerStatusCommand(program, ctx);
   registerAgentsCommands(program, ctx);
   registerDbCommands(program, ctx);
+  registerSyncCommands(program, ctx);
   return program;
 }

@@ -268,11 +268,17 @@ export const migrations: Migration[] = [
  * avoid lock waits inside one process.
  */
 export async function migrate(db: Db, options: MigrationOptions): Promise<number[]> {
+  const appliedVersions = async () =>
+    new Set((await db.execute('SELECT version FROM schema_migrations')).rows.map((r) => Number(r.version)));
+  // An up-to-date schema is only read: a replica opened read-only while its primary is down still opens.
+  const hasTable = await db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'");
+  if (hasTable.rows.length > 0) {
+    const current = await appliedVersions();
+    if (migrations.every((m) => current.has(m.version))) return [];
+  }
   await db.execute(
     'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
   );
-  const appliedVersions = async () =>
-    new Set((await db.execute('SELECT version FROM schema_migrations')).rows.map((r) => Number(r.version)));
   const applied = await appliedVersions();
   const newlyApplied: number[] = [];
   for (const migration of migrations) {

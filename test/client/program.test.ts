@@ -49,6 +49,8 @@ describe('the swarm program, in process', () => {
       'quality',
       'status',
       'agents',
+      'db',
+      'sync',
     ]);
     expect(captured).toEqual({ stdout: '', stderr: '' });
   });
