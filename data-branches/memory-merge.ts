@@ -1,4 +1,4 @@
-import type { InStatement, Row, Transaction } from '@libsql/client';
+import type { InStatement, ResultSet, Row, Transaction } from '@libsql/client';
 import type { Db } from '../db/client.js';
 import { toMemory, MEMORY_COLUMNS } from '../memory/memory-rows.js';
 import { DEFAULT_DEDUP_THRESHOLD } from '../memory/memory-store.js';
@@ -49,6 +49,7 @@ export async function mergeMemories(
   sourceName: string,
   at: (label: string) => void,
   write: (stmt: InStatement) => Promise<void>,
+  batch: (stmts: InStatement[]) => Promise<ResultSet[]>,
 ): Promise<MemoryMergeCounts> {
   const mergedAt = new Date().toISOString();
   const counts: MemoryMergeCounts = { inserted: 0, folded: 0, updated: 0 };
@@ -87,7 +88,7 @@ export async function mergeMemories(
     if (memory.expiresAt !== null && memory.expiresAt <= mergedAt) continue;
     if (!(row.embedding instanceof ArrayBuffer) || memory.embeddingModel === null) continue;
 
-    const [updated, inserted] = await tx.batch(
+    const [updated, inserted] = await batch(
       storeOrMergeStatements(
         {
           id: memory.id,

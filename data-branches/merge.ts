@@ -62,18 +62,22 @@ export async function mergeDatabases(
 
   const tx = await target.transaction('write');
   let where = '';
-  const write = async (stmt: InStatement) => {
-    try {
-      await tx.execute(stmt);
-    } catch (err) {
-      if (isConstraintError(err))
-        throw new DataBranchMergeConflictError(
+  const conflictOr = (err: unknown) =>
+    isConstraintError(err)
+      ? new DataBranchMergeConflictError(
           `merging ${names.source} into ${names.target} stopped at ${where}: ${(err as Error).message}; nothing was merged`,
           { cause: err },
-        );
-      throw err;
-    }
+        )
+      : err;
+  const write = async (stmt: InStatement) => {
+    await tx.execute(stmt).catch((err: unknown) => {
+      throw conflictOr(err);
+    });
   };
+  const batch = (stmts: InStatement[]) =>
+    tx.batch(stmts).catch((err: unknown) => {
+      throw conflictOr(err);
+    });
   try {
     const tables: Record<string, TableMergeCounts> = {};
     const wonTasks = new Set<string>();
@@ -113,7 +117,7 @@ export async function mergeDatabases(
       }
       tables[rule.table] = counts;
     }
-    const memories = await mergeMemories(source, tx, names.source, (label) => (where = label), write);
+    const memories = await mergeMemories(source, tx, names.source, (label) => (where = label), write, batch);
     await tx.commit();
     const unchanged =
       Object.values(tables).every((c) => c.inserted + c.updated === 0) &&
