@@ -48,7 +48,7 @@ export function dataBranchStores({ config, main, openStore }: DataBranchStoresOp
     /** The name of the data branch a task's records are on (`main` when it has no route). */
     async branchOfTask(taskId: string): Promise<string> {
       let branch = await registry.branchOfTask(taskId);
-      if (branch === null && !(await main.tasks.get(taskId))) {
+      if (branch === null && config.database.mode === 'replica' && !(await main.tasks.get(taskId))) {
         // An embedded replica may not yet hold a route another client just wrote.
         await main.sync.syncNow().catch(() => undefined);
         branch = await registry.branchOfTask(taskId);
