@@ -10,7 +10,14 @@ import { prepareWorktree } from '../workspace/worktree.js';
 import { DatabaseUnavailableError } from '../db/offline-replica.js';
 import { TaskNotFoundError } from './errors.js';
 
+/** The store and memory holding one task's records: its data branch's, or the main data's. */
+export interface TaskData {
+  store: Store;
+  memory: MemoryStore;
+}
+
 export interface ActivityDeps {
+  /** The main data; inside an activity call, the task's own data (task-data-scope.ts). */
   store: Store;
   models: ModelRegistry;
   memory: MemoryStore;
@@ -28,6 +35,11 @@ export interface ActivityDeps {
   temporal: Client;
   /** How many queued tasks the merge queue tests as one batch. */
   landing: { batchSize: number };
+  /**
+   * Opens the data of the data branch a task is on (a worker builds it from data-branches/); absent,
+   * every task's data is the main data.
+   */
+  taskData?: (taskId: string) => Promise<TaskData>;
 }
 
 /** The workflow running the current activity (activities always run for one here). */
@@ -51,16 +63,15 @@ export function sandboxFor(
 }
 
 /**
- * Syncs an embedded replica from its primary; false for other databases (they refuse to sync). A
- * replica that cannot reach its primary is an outage (retried), not a missing task.
+ * Syncs an embedded replica from its primary; false for other databases (they have nothing to pull).
+ * A replica that cannot reach its primary is an outage (retried), not a missing task.
  */
 async function syncedReplica(store: Store): Promise<boolean> {
+  if ((await store.sync.getStatus()).mode !== 'replica') return false;
   try {
-    await store.db.sync();
+    await store.sync.syncNow();
     return true;
   } catch (err) {
-    if (/sync.?not.?supported/i.test(`${(err as Error).message} ${(err as { code?: string }).code ?? ''}`))
-      return false;
     throw new DatabaseUnavailableError(`cannot sync the replica from its primary: ${(err as Error).message}`, {
       cause: err,
     });

@@ -4,19 +4,21 @@ import { createMemoryActivities } from './memory-activities.js';
 import { createQualityActivities } from './quality-activities.js';
 import type { ActivityDeps } from './deps.js';
 import { createResultActivities } from './result-activities.js';
+import { scopedToTaskData } from './task-data-scope.js';
 import { createWorkspaceActivities } from './workspace-activities.js';
 
 export type { ActivityDeps } from './deps.js';
 
-/** Every activity a task worker serves, bound to its dependencies. */
-export function createActivities(deps: ActivityDeps) {
-  return {
+/** Every activity a task worker serves, bound to its dependencies, each run against its task's data. */
+export function createActivities(mainDeps: ActivityDeps) {
+  const { deps, wrap } = scopedToTaskData(mainDeps);
+  return wrap({
     ...createWorkspaceActivities(deps),
     ...createAgentActivities(deps),
     ...createQualityActivities(deps),
     ...createResultActivities(deps),
     ...createMemoryActivities(deps),
     ...createMergeQueueActivities(deps),
-  };
+  });
 }
 export type Activities = ReturnType<typeof createActivities>;

@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
-import { loadConfig, type SwarmConfig } from '../config/config.js';
+import { loadConfig, type DatabaseConfig, type SwarmConfig } from '../config/config.js';
+import type { DataBranchStores } from '../data-branches/data-branch-stores.js';
 import type { Store } from '../db/index.js';
 import type { MemoryStore } from '../memory/index.js';
 import type { CliIo } from './cli-io.js';
@@ -17,6 +18,7 @@ export class CliContext {
   private loadedConfig?: SwarmConfig;
   private storePromise?: Promise<Store>;
   private temporalPromise?: Promise<Client>;
+  private dataStoresPromise?: Promise<DataBranchStores>;
 
   constructor(readonly io: CliIo) {}
 
@@ -38,18 +40,32 @@ export class CliContext {
 
   /** The database; every call on it fails after SWARM_CLI_TIMEOUT_SECONDS with a message naming it. */
   store(): Promise<Store> {
-    const { database, embeddingDimensions, cliTimeoutSeconds: timeoutSeconds, limits } = this.config;
-    // Opened as a worker opens it (writes redacted with this process's secrets), every call bounded.
-    this.storePromise ??= Promise.all([import('./database-guard.js'), import('../workers/swarm-store.js')]).then(
-      ([{ openGuardedStore }, { processRedactor }]) =>
-        openGuardedStore(database, {
-          embeddingDimensions,
-          timeoutSeconds,
-          redactor: processRedactor(this.config, this.io.env),
-          limits,
-        }),
-    );
+    this.storePromise ??= this.openStoreFor(this.config.database);
     return this.storePromise;
+  }
+
+  /** A database opened as a worker opens it (writes redacted with this process's secrets), every call bounded. */
+  private async openStoreFor(database: DatabaseConfig): Promise<Store> {
+    const { embeddingDimensions, cliTimeoutSeconds: timeoutSeconds, limits } = this.config;
+    const [{ openGuardedStore }, { processRedactor }] = await Promise.all([
+      import('./database-guard.js'),
+      import('../workers/swarm-store.js'),
+    ]);
+    return openGuardedStore(database, {
+      embeddingDimensions,
+      timeoutSeconds,
+      redactor: processRedactor(this.config, this.io.env),
+      limits,
+    });
+  }
+
+  /** The data branches' stores over the main one, each opened (bounded) on first use. */
+  dataStores(): Promise<DataBranchStores> {
+    this.dataStoresPromise ??= Promise.all([import('../data-branches/data-branch-stores.js'), this.store()]).then(
+      ([{ dataBranchStores }, main]) =>
+        dataBranchStores({ config: this.config, main, openStore: (database) => this.openStoreFor(database) }),
+    );
+    return this.dataStoresPromise;
   }
 
   async memory(): Promise<MemoryStore> {
@@ -74,11 +90,17 @@ export class CliContext {
 
   async client(): Promise<SwarmClient> {
     const { createSwarmClient } = await import('./swarm-client.js');
-    return createSwarmClient({ config: this.config, store: await this.store(), temporal: await this.temporal() });
+    return createSwarmClient({
+      config: this.config,
+      store: await this.store(),
+      temporal: await this.temporal(),
+      dataStores: await this.dataStores(),
+    });
   }
 
   async close(): Promise<void> {
     await (await this.temporalPromise?.catch(() => undefined))?.connection.close();
+    await (await this.dataStoresPromise?.catch(() => undefined))?.close();
     (await this.storePromise?.catch(() => undefined))?.close();
   }
 }

@@ -19,7 +19,8 @@ class CallTimedOut extends SwarmError {
 
 /** How messages name the database: its URL, or its file. */
 export function databaseLabel(config: DatabaseConfig): string {
-  if (config.mode === 'remote') return `the database at ${config.url}`;
+  if (config.mode === 'remote')
+    return `the database at ${config.url}${config.namespace ? ` (namespace ${config.namespace})` : ''}`;
   if (config.mode === 'replica') return `the replica ${config.path} of ${config.syncUrl}`;
   return `the database file ${config.path}`;
 }
@@ -176,7 +177,7 @@ export async function openGuardedStore(
   try {
     opened = openStore(config, { embeddingDimensions, ...storeOptions });
     const store = await within(timeoutSeconds * 1000, opened);
-    return createStore(guardDb(store.db, config, timeoutSeconds), storeOptions);
+    return createStore(guardDb(store.db, config, timeoutSeconds), { ...storeOptions, sync: store.sync });
   } catch (err) {
     // A store that opens after all is closed again, so it holds nothing open.
     void opened?.then((late) => late.close()).catch(() => undefined);

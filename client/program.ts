@@ -2,6 +2,8 @@ import { Command } from 'commander';
 import { CliContext } from './cli-context.js';
 import { processIo } from './cli-io.js';
 import { registerAgentsCommands } from './commands/agents.js';
+import { registerDbCommands } from './commands/db.js';
+import { registerSyncCommands } from './commands/sync.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerMemoryCommands } from './commands/memory.js';
 import { registerQualityCommands } from './commands/quality.js';
@@ -40,5 +42,7 @@ export function buildProgram(ctx: CliContext = new CliContext(processIo())): Com
   registerQueueCommands(program, ctx);
   registerStatusCommand(program, ctx);
   registerAgentsCommands(program, ctx);
+  registerDbCommands(program, ctx);
+  registerSyncCommands(program, ctx);
   return program;
 }

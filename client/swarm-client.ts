@@ -25,6 +25,9 @@ import { fallbackPlan, modelPlan } from './routing.js';
 import { validateTaskSubmission } from './task-submission.js';
 import { retryingSteps, type RetryingStep } from './retrying-steps.js';
 import { TaskInputError } from './task-input-error.js';
+import { dataBranchStores, type DataBranchStores } from '../data-branches/data-branch-stores.js';
+import { MAIN_DATA_BRANCH } from '../tasks/data-branch-name.js';
+import { openSwarmStore } from '../workers/swarm-store.js';
 
 const budgetApprovalSchema = z
   .object({
@@ -41,17 +44,26 @@ const FINISHED = new Set<TaskStatus>(['succeeded', 'failed', 'cancelled']);
 
 export interface SwarmClientDeps {
   config: SwarmConfig;
+  /** The main data. */
   store: Store;
   temporal: Client;
+  /** Each data branch's store; default: opened as a worker opens its store. */
+  dataStores?: DataBranchStores;
 }
 
 /** The programmatic client the CLI is built on: submit, inspect and cancel tasks. */
-export function createSwarmClient({ config, store, temporal }: SwarmClientDeps) {
+export function createSwarmClient({ config, store, temporal, dataStores }: SwarmClientDeps) {
+  const data =
+    dataStores ??
+    dataBranchStores({ config, main: store, openStore: (database) => openSwarmStore({ ...config, database }) });
+  /** The store holding a task's records: its data branch's (from its route in the main data), or the main one. */
+  const storeOf = (taskId: string) => data.forTask(taskId);
+
   const workflowUrl = (taskId: string) =>
     `${config.temporal.uiUrl}/namespaces/${encodeURIComponent(config.temporal.namespace)}/workflows/${workflowIdForTask(taskId)}`;
 
   const updateWaitingTask = async (taskId: string, update: (handle: WorkflowHandle) => Promise<BudgetState>) => {
-    const task = await store.tasks.get(taskId);
+    const task = await (await storeOf(taskId)).tasks.get(taskId);
     if (!task) throw new TaskInputError(`no task with id "${taskId}"`);
     try {
       return await update(temporal.workflow.getHandle(task.workflowId));
@@ -64,10 +76,19 @@ export function createSwarmClient({ config, store, temporal }: SwarmClientDeps) 
 
   return {
     workflowUrl,
+    /** The data branches' stores this client reads tasks from. */
+    dataStores: data,
+    storeOf,
 
-    /** Validates the spec fully (schema, repo, branch, routing) before writing anything, then starts the workflow. */
+    /**
+     * Validates the spec fully (schema, repo, branch, routing) before writing anything, then starts the
+     * workflow. With `dataBranch`, the task's records go to that data branch's database: its route is
+     * written to the main data first, so every worker and client finds them there.
+     */
     async createTask(input: unknown): Promise<Task> {
       const { spec, repo, baseBranch, modelType } = await validateTaskSubmission(config, input);
+      const dataBranch = spec.dataBranch && spec.dataBranch !== MAIN_DATA_BRANCH ? spec.dataBranch : null;
+      const target = dataBranch ? await data.forBranch(dataBranch) : store;
 
       const id = newTaskId();
       const newTask = {
@@ -85,7 +106,8 @@ export function createSwarmClient({ config, store, temporal }: SwarmClientDeps) 
         workflowId: workflowIdForTask(id),
         budget: { maxTokens: spec.budget?.maxTokens ?? null, maxCostUsd: spec.budget?.maxCostUsd ?? null },
       };
-      if (!(await store.tasks.insert(newTask)))
+      if (dataBranch) await data.registry.routeTask(id, dataBranch);
+      if (!(await target.tasks.insert(newTask)))
         throw new Error(`task id ${id} collided with an existing task; submit again`);
       try {
         await temporal.workflow.start<typeof taskWorkflow>('taskWorkflow', {
@@ -101,9 +123,10 @@ export function createSwarmClient({ config, store, temporal }: SwarmClientDeps) 
               budget: newTask.budget,
               outageWindowMinutes: config.outageWindowMinutes,
               landing: config.landing.mode,
+              ...(dataBranch ? { dataBranch } : {}),
             },
           ],
-          memo: { title: spec.title },
+          memo: { title: spec.title, ...(dataBranch ? { dataBranch } : {}) },
           typedSearchAttributes: [
             { key: JetpackStatus, value: 'queued' },
             { key: JetpackPriority, value: spec.priority },
@@ -114,14 +137,15 @@ export function createSwarmClient({ config, store, temporal }: SwarmClientDeps) 
         });
       } catch (err) {
         const reason = `could not start the workflow: ${(err as Error).message}`;
-        await store.tasks.setStatus(id, 'failed', { failureReason: reason });
+        await target.tasks.setStatus(id, 'failed', { failureReason: reason });
         throw new Error(`task ${id} was recorded but ${reason}`, { cause: err });
       }
-      return (await store.tasks.get(id))!;
+      return (await target.tasks.get(id))!;
     },
 
     /** Everything stored about a task, plus the workflow's live state when it is still running. */
     async showTask(taskId: string) {
+      const store = await storeOf(taskId);
       const task = await store.tasks.get(taskId);
       if (!task) return undefined;
       const [attempts, checks, result, usage, snapshots] = await Promise.all([
@@ -178,7 +202,7 @@ export function createSwarmClient({ config, store, temporal }: SwarmClientDeps) 
 
     /** Requests cancellation of a task still running; a finished one is refused (TaskInputError) naming its status. */
     async cancelTask(taskId: string): Promise<void> {
-      const task = await store.tasks.get(taskId);
+      const task = await (await storeOf(taskId)).tasks.get(taskId);
       if (!task) throw new TaskInputError(`no task with id "${taskId}"`);
       const finished = `task ${taskId} already finished`;
       if (FINISHED.has(task.status))
@@ -200,6 +224,7 @@ export function createSwarmClient({ config, store, temporal }: SwarmClientDeps) 
 
     /** Waits for the task's workflow to close; returns the stored result. */
     async waitForResult(taskId: string) {
+      const store = await storeOf(taskId);
       const task = await store.tasks.get(taskId);
       if (!task) throw new TaskInputError(`no task with id "${taskId}"`);
       await temporal.workflow

@@ -89,7 +89,16 @@ const fileSchema = z
 const databaseUrl = serviceUrl('TURSO_DATABASE_URL', ['libsql', 'http', 'https', 'ws', 'wss']);
 const databaseSchema = z.discriminatedUnion('mode', [
   z.object({ mode: z.literal('local'), path: localPath('SWARM_DB_PATH') }),
-  z.object({ mode: z.literal('remote'), url: databaseUrl, authToken: z.string().optional() }),
+  z.object({
+    mode: z.literal('remote'),
+    url: databaseUrl,
+    authToken: z.string().optional(),
+    /** An sqld namespace (a data branch there), chosen by the Host header of each request (db/namespace-fetch.ts). */
+    namespace: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'SWARM_DB_NAMESPACE must be lowercase letters, digits, "-" and "_"')
+      .optional(),
+  }),
   z.object({
     mode: z.literal('replica'),
     path: localPath('SWARM_DB_PATH'),
@@ -99,6 +108,29 @@ const databaseSchema = z.discriminatedUnion('mode', [
   }),
 ]);
 export type DatabaseConfig = z.infer<typeof databaseSchema>;
+
+/**
+ * Where data branches are made (data-branches/): copies of the local file, namespaces forked by an
+ * sqld's admin API, or Turso Cloud databases seeded through its Platform API; `none` says why not.
+ */
+const dataBranchesSchema = z.discriminatedUnion('backend', [
+  z.object({ backend: z.literal('file') }),
+  z.object({ backend: z.literal('sqld'), adminUrl: serviceUrl('SWARM_SQLD_ADMIN_URL', ['http', 'https']) }),
+  z.object({
+    backend: z.literal('turso'),
+    organization: z.string().min(1, 'TURSO_ORGANIZATION must not be empty'),
+    apiToken: z.string().min(1, 'TURSO_PLATFORM_API_TOKEN must not be empty'),
+    /** The main database's name in the organization (default: from TURSO_DATABASE_URL's host). */
+    database: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'TURSO_DATABASE_NAME must be lowercase letters, digits and dashes'),
+    group: z.string().min(1),
+    /** The Platform API's base URL; only tests point it elsewhere. */
+    apiUrl: serviceUrl('TURSO_PLATFORM_API_URL', ['http', 'https']).optional(),
+  }),
+  z.object({ backend: z.literal('none'), reason: z.string() }),
+]);
+export type DataBranchesConfig = z.infer<typeof dataBranchesSchema>;
 
 const EMBEDDING_DIMENSIONS = `SWARM_EMBEDDING_DIMENSIONS must be a whole number from ${MIN_EMBEDDING_DIMENSIONS} to ${MAX_EMBEDDING_DIMENSIONS} (what the embedders produce)`;
 
@@ -114,6 +146,7 @@ const configSchema = z.object({
       .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'SWARM_TASK_QUEUE_PREFIX must be letters, digits, "_", "." or "-"'),
   }),
   database: databaseSchema,
+  dataBranches: dataBranchesSchema,
   models: z
     .record(modelTypeName, modelSchema)
     .refine((m) => Object.keys(m).length > 0, 'at least one model type is needed'),
@@ -202,6 +235,45 @@ function positiveNumber(env: Env, name: string): number | undefined {
   return n;
 }
 
+/** The Turso database name in a `libsql://<database>-<organization>.turso.io` URL. */
+function tursoDatabaseName(url: string | undefined, organization: string): string | undefined {
+  if (!url) return undefined;
+  try {
+    const host = new URL(url).hostname;
+    const suffix = `-${organization}.turso.io`;
+    return host.endsWith(suffix) ? host.slice(0, -suffix.length) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The data-branch backend: local mode copies files; remote and replica need sqld's admin API or Turso's Platform API. */
+function dataBranchesFor(mode: string, remoteUrl: string | undefined, env: Env): unknown {
+  if (mode === 'local') return { backend: 'file' };
+  if (env.TURSO_PLATFORM_API_TOKEN || env.TURSO_ORGANIZATION) {
+    if (!env.TURSO_PLATFORM_API_TOKEN || !env.TURSO_ORGANIZATION)
+      throw new ConfigError('Turso data branches need both TURSO_PLATFORM_API_TOKEN and TURSO_ORGANIZATION');
+    const database = env.TURSO_DATABASE_NAME ?? tursoDatabaseName(remoteUrl, env.TURSO_ORGANIZATION);
+    if (!database)
+      throw new ConfigError(
+        'Turso data branches need TURSO_DATABASE_NAME (the main database could not be read from TURSO_DATABASE_URL)',
+      );
+    return {
+      backend: 'turso',
+      organization: env.TURSO_ORGANIZATION,
+      apiToken: env.TURSO_PLATFORM_API_TOKEN,
+      database,
+      group: env.TURSO_GROUP || 'default',
+      apiUrl: env.TURSO_PLATFORM_API_URL,
+    };
+  }
+  if (env.SWARM_SQLD_ADMIN_URL) return { backend: 'sqld', adminUrl: env.SWARM_SQLD_ADMIN_URL };
+  return {
+    backend: 'none',
+    reason: `data branches in ${mode} mode need SWARM_SQLD_ADMIN_URL (sqld started with --enable-namespaces) or TURSO_PLATFORM_API_TOKEN and TURSO_ORGANIZATION`,
+  };
+}
+
 /**
  * Reads configuration once, at process start, from env and the optional config file.
  * Relative paths are resolved against `cwd`.
@@ -223,7 +295,12 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     if (!remoteUrl) throw new ConfigError(`database mode "${requestedMode}" needs TURSO_DATABASE_URL`);
     database =
       requestedMode === 'remote'
-        ? { mode: 'remote', url: remoteUrl, authToken: env.TURSO_AUTH_TOKEN }
+        ? {
+            mode: 'remote',
+            url: remoteUrl,
+            authToken: env.TURSO_AUTH_TOKEN,
+            ...(env.SWARM_DB_NAMESPACE ? { namespace: env.SWARM_DB_NAMESPACE } : {}),
+          }
         : {
             mode: 'replica',
             path: dbPath,
@@ -232,6 +309,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
             syncIntervalSeconds: positiveNumber(env, 'TURSO_SYNC_INTERVAL') ?? file.database?.syncIntervalSeconds ?? 5,
           };
   } else throw new ConfigError(`SWARM_DB_MODE must be local, remote or replica, got "${requestedMode}"`);
+
+  const dataBranches = dataBranchesFor(requestedMode, remoteUrl, env);
 
   const models: Record<string, ModelConfig> = file.models ?? defaultModels(env);
   const defaultModel = env.SWARM_DEFAULT_MODEL ?? file.defaultModel ?? Object.keys(models)[0] ?? 'local';
@@ -255,6 +334,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       taskQueuePrefix: env.SWARM_TASK_QUEUE_PREFIX ?? file.temporal?.taskQueuePrefix ?? 'jetpack',
     },
     database,
+    dataBranches,
     models,
     defaultModel,
     embeddingDimensions: positiveNumber(env, 'SWARM_EMBEDDING_DIMENSIONS') ?? file.embeddingDimensions ?? 1536,

@@ -10,19 +10,25 @@ import { migrate } from './migrations.js';
 import { modelCallsRepository } from './model-calls-repository.js';
 import { createPersist, type StoreOptions } from './persist.js';
 import { qualityRepository } from './quality-repository.js';
+import { replicaSync, staticSync, type DataSync } from './replica-sync.js';
 import { resultsRepository } from './results-repository.js';
 import { tasksRepository } from './tasks-repository.js';
 
 export { DEFAULT_STORE_LIMITS, type StoreLimits, type StoreOptions } from './persist.js';
+export type { DataSync } from './replica-sync.js';
+export type { SyncStatus } from './sync-status.js';
 
 /**
  * Every repository over one connection; what services and activities receive as `store`. Each text
  * they write passes `persist` (db/persist.ts): redacted with `options.redactor`, capped at `options.limits`.
  */
-export function createStore(db: Db, options: StoreOptions = {}) {
+export function createStore(db: Db, options: StoreOptions & { sync?: DataSync } = {}) {
   const persist = createPersist(options);
+  const sync = options.sync ?? staticSync({ mode: 'local', path: '' });
   return {
     db,
+    /** How this database reaches its primary: status and on-demand sync (db/replica-sync.ts). */
+    sync,
     /** The redactor of this store's writes; the memory store (memory/open-memory.ts) writes through it too. */
     redactor: persist.redactor,
     tasks: tasksRepository(db, persist),
@@ -35,7 +41,10 @@ export function createStore(db: Db, options: StoreOptions = {}) {
     agentTurns: agentTurnsRepository(db, persist),
     modelCalls: modelCallsRepository(db),
     quality: qualityRepository(db, persist),
-    close: () => db.close(),
+    close: () => {
+      sync.stop();
+      db.close();
+    },
   };
 }
 export type Store = ReturnType<typeof createStore>;
@@ -55,5 +64,6 @@ export async function openStore(
     db.close();
     throw err;
   }
-  return createStore(db, { redactor: options.redactor, limits: options.limits });
+  const sync = config.mode === 'replica' ? replicaSync(db, config) : staticSync(config);
+  return createStore(db, { redactor: options.redactor, limits: options.limits, sync });
 }

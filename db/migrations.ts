@@ -228,6 +228,36 @@ export const migrations: Migration[] = [
     name: 'agent turns keep what they returned, so a retried turn returns it again',
     statements: () => [`ALTER TABLE agent_turns ADD COLUMN result TEXT`],
   },
+  {
+    version: 5,
+    name: 'data branches: their registry, the tasks routed to them, the memories merged from them',
+    statements: () => [
+      // Lives in the main database: which data branches exist and where each one's database is.
+      `CREATE TABLE data_branches (
+        name TEXT PRIMARY KEY,
+        parent TEXT NOT NULL,
+        backend TEXT NOT NULL,
+        location TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        merged_into TEXT,
+        merged_at TEXT
+      )`,
+      // Lives in the main database: a task whose records are on a data branch, so workers and the CLI find them.
+      `CREATE TABLE data_branch_tasks (
+        task_id TEXT PRIMARY KEY,
+        branch TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      )`,
+      `CREATE INDEX data_branch_tasks_by_branch ON data_branch_tasks (branch)`,
+      // Lives in a merge's target: each memory a merge brought in (or folded into a near-duplicate), so merging again adds nothing.
+      `CREATE TABLE merged_memories (
+        source_id TEXT PRIMARY KEY,
+        target_id TEXT NOT NULL,
+        source_branch TEXT NOT NULL,
+        merged_at TEXT NOT NULL
+      )`,
+    ],
+  },
 ];
 
 /**
@@ -238,11 +268,17 @@ export const migrations: Migration[] = [
  * avoid lock waits inside one process.
  */
 export async function migrate(db: Db, options: MigrationOptions): Promise<number[]> {
+  const appliedVersions = async () =>
+    new Set((await db.execute('SELECT version FROM schema_migrations')).rows.map((r) => Number(r.version)));
+  // An up-to-date schema is only read: a replica opened read-only while its primary is down still opens.
+  const hasTable = await db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'");
+  if (hasTable.rows.length > 0) {
+    const current = await appliedVersions();
+    if (migrations.every((m) => current.has(m.version))) return [];
+  }
   await db.execute(
     'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
   );
-  const appliedVersions = async () =>
-    new Set((await db.execute('SELECT version FROM schema_migrations')).rows.map((r) => Number(r.version)));
   const applied = await appliedVersions();
   const newlyApplied: number[] = [];
   for (const migration of migrations) {

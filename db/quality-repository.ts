@@ -155,6 +155,16 @@ export function qualityRepository(db: Db, persist: Persist = createPersist()) {
       return rs.rows[0] ? toStoredSnapshot(rs.rows[0]) : null;
     },
 
+    /** A branch's snapshots, baselines and attempts alike, oldest first: its quality over time. */
+    async listForBranch(repo: string, branch: string, limit = 100): Promise<StoredSnapshot[]> {
+      const rs = await db.execute({
+        sql: `SELECT * FROM (SELECT * FROM quality_snapshots WHERE repo = ? AND branch = ? ORDER BY created_at DESC, id LIMIT ?)
+              ORDER BY created_at, id`,
+        args: [repo, branch, limit],
+      });
+      return rs.rows.map(toStoredSnapshot);
+    },
+
     async listForTask(taskId: string): Promise<StoredSnapshot[]> {
       const rs = await db.execute({
         sql: `SELECT * FROM quality_snapshots WHERE task_id = ? AND kind = 'attempt' ORDER BY attempt, round`,

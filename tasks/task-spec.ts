@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { dataBranchName } from './data-branch-name.js';
 
 import { PRIORITIES, TASK_ID_PATTERN } from './task.js';
 import { multiLineText, oneLineProblem, oneLineText, textRule } from './text-rules.js';
@@ -51,6 +52,8 @@ export const taskSpecSchema = z
       })
       .strict()
       .optional(),
+    /** The data branch the task's records go to (`main`, or absent, for the main data). */
+    dataBranch: dataBranchName.optional(),
   })
   .strict();
 

@@ -13,6 +13,7 @@ const ROOMS = [
   'quality',
   'memory',
   'db',
+  'data-branches',
   'workspace',
   'process',
   'tasks',
@@ -22,7 +23,7 @@ const ROOMS = [
   'workers',
   'client',
 ];
-const NOT_ROOMS = ['node_modules', 'test', 'bench'];
+const NOT_ROOMS = ['node_modules', 'test', 'bench', 'dist'];
 
 /**
  * What db/ may reach, directly or through what it imports: itself, the plain config and task types,

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
@@ -27,13 +27,16 @@ export default async function setup(project: TestProject) {
   const dir = mkdtempSync(path.join(tmpdir(), 'jetpack-test-servers-'));
   let temporal: ChildProcess | undefined;
   let sqld: ChildProcess | undefined;
+  let namespacedSqld: ChildProcess | undefined;
   const teardown = async () => {
-    await Promise.all([stop(temporal), stop(sqld)]);
+    await Promise.all([stop(temporal), stop(sqld), stop(namespacedSqld)]);
     rmSync(dir, { recursive: true, force: true });
   };
   try {
     const port = await freePort();
-    const [temporalChild, sqldServer, bundle] = await Promise.all([
+    const namespacedDir = path.join(dir, 'namespaced');
+    mkdirSync(namespacedDir);
+    const [temporalChild, sqldServer, namespacedServer, bundle] = await Promise.all([
       startDevServer({
         cliPath: temporalCliPath(process.env.TEMPORAL_CLI_PATH),
         port,
@@ -42,6 +45,8 @@ export default async function setup(project: TestProject) {
         detached: false,
       }),
       startSqld(dir),
+      // The data-branch tests fork namespaces; the default namespace is what a plain URL reaches.
+      startSqld(namespacedDir, { namespaces: true }),
       bundleWorkflowCode({
         workflowsPath: WORKFLOWS_PATH,
         logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } as never,
@@ -49,10 +54,12 @@ export default async function setup(project: TestProject) {
     ]);
     temporal = temporalChild;
     sqld = sqldServer.process;
+    namespacedSqld = namespacedServer.process;
     const bundlePath = path.join(dir, 'workflow-bundle.js');
     writeFileSync(bundlePath, bundle.code);
     project.provide('temporalAddress', `127.0.0.1:${port}`);
     project.provide('sqldUrl', sqldServer.url);
+    project.provide('namespacedSqld', { url: namespacedServer.url, adminUrl: namespacedServer.adminUrl! });
     project.provide('workflowBundlePath', bundlePath);
   } catch (err) {
     await teardown();

@@ -17,6 +17,7 @@ export function processSecrets(config: SwarmConfig, env: Env): string[] {
     if (keyEnv && env[keyEnv]) secrets.add(env[keyEnv]);
   }
   if (config.database.mode !== 'local' && config.database.authToken) secrets.add(config.database.authToken);
+  if (config.dataBranches.backend === 'turso') secrets.add(config.dataBranches.apiToken);
   const embedderKey = (embedderOptions(config, env) as { apiKey?: string }).apiKey;
   if (embedderKey) secrets.add(embedderKey);
   return [...secrets];

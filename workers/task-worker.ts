@@ -12,6 +12,7 @@ import { taskQueueForModel } from '../tasks/task.js';
 import { redactingActivityInterceptor } from './redacting-interceptor.js';
 import type { SandboxSettings } from '../process/task-sandbox.js';
 import { workerSandbox } from './worker-sandbox.js';
+import { taskDataOnBranches } from './task-data.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 const REGISTRY_HEARTBEAT_MS = 10_000;
@@ -51,9 +52,12 @@ export async function createTaskWorker(options: TaskWorkerOptions): Promise<Task
   const env = options.env ?? process.env;
   // Refuses to start (ConfigError) when the configured sandbox cannot run here.
   const sandbox = options.sandbox ?? (await workerSandbox(config, env));
+  const memory = await openMemory(config, store, env);
+  const taskData = taskDataOnBranches(config, { store, memory }, env);
   const activities = createActivities({
     store,
-    memory: await openMemory(config, store, env),
+    memory,
+    taskData: taskData.resolve,
     recall: { limit: config.memory.recallLimit, threshold: config.memory.recallThreshold },
     models: createModelRegistry({ [modelType]: modelConfig }, env),
     agentId,
@@ -97,6 +101,7 @@ export async function createTaskWorker(options: TaskWorkerOptions): Promise<Task
     } finally {
       clearInterval(beat);
       await store.agents.markOffline(agentId).catch(() => undefined);
+      await taskData.close();
     }
   };
 

@@ -29,6 +29,11 @@ export interface TaskWorkflowInput {
   landing?: LandingMode;
   /** Set when the workflow continued as new: where to pick up. */
   resume?: ResumePoint;
+  /**
+   * The data branch the task's records are on, for whoever reads the history; activities find it
+   * from the task's route in the main data (activities/task-data-scope.ts), not from here.
+   */
+  dataBranch?: string;
 }
 
 export interface ResumePoint {

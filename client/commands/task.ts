@@ -6,6 +6,9 @@ import { formatTask, formatTaskList } from '../format.js';
 import { TaskInputError } from '../task-input-error.js';
 import { intBetween, list, positiveInt, positiveNumber, taskId } from './parse.js';
 
+const branchName = async (value: string, what: string) =>
+  (await import('../../data-branches/names.js')).parseBranchName(value, what, { allowMain: true });
+
 /** Largest --description-file read; the description itself is limited to 200,000 characters. */
 export const DESCRIPTION_FILE_MAX_BYTES = 256 * 1024;
 
@@ -22,6 +25,7 @@ interface CreateOptions {
   maxAttempts?: number;
   maxTokens?: number;
   maxUsd?: number;
+  dataBranch?: string;
   wait?: boolean;
   json?: boolean;
 }
@@ -63,6 +67,7 @@ export function registerTaskCommands(program: Command, ctx: CliContext): void {
       'cost budget in USD; over it the task pauses for approval',
       positiveNumber('--max-usd'),
     )
+    .option('--data-branch <name>', "keep the task's records, memories and baselines on this data branch")
     .option('--wait', 'wait for the task to finish and print its result')
     .option('--json', 'print JSON')
     .action(async (opts: CreateOptions) => {
@@ -80,6 +85,7 @@ export function registerTaskCommands(program: Command, ctx: CliContext): void {
           opts.maxTokens !== undefined || opts.maxUsd !== undefined
             ? { maxTokens: opts.maxTokens, maxCostUsd: opts.maxUsd }
             : undefined,
+        dataBranch: opts.dataBranch,
       };
       // All of it is checked before the database or Temporal is reached: bad input never waits on them.
       const { validateTaskSubmission } = await import('../task-submission.js');
@@ -105,9 +111,13 @@ export function registerTaskCommands(program: Command, ctx: CliContext): void {
     .description('list recent tasks')
     .addOption(new Option('--status <status>', 'only tasks in this status').choices(TASK_STATUSES))
     .option('--limit <n>', 'how many', positiveInt('--limit'), 50)
+    .option('--data-branch <name>', 'the tasks on this data branch (default: the main data)')
     .option('--json', 'print JSON')
-    .action(async (opts: { status?: TaskStatus; limit: number; json?: boolean }) => {
-      const tasks = await (await ctx.store()).tasks.list({ status: opts.status, limit: opts.limit });
+    .action(async (opts: { status?: TaskStatus; limit: number; dataBranch?: string; json?: boolean }) => {
+      const store = opts.dataBranch
+        ? await (await ctx.dataStores()).forBranch(await branchName(opts.dataBranch, '--data-branch'))
+        : await ctx.store();
+      const tasks = await store.tasks.list({ status: opts.status, limit: opts.limit });
       ctx.print(opts.json, tasks, () => formatTaskList(tasks));
     });
 

@@ -50,6 +50,8 @@ describe('the swarm program, in process', () => {
       'queue',
       'status',
       'agents',
+      'db',
+      'sync',
     ]);
     expect(captured).toEqual({ stdout: '', stderr: '' });
   });

@@ -57,3 +57,49 @@ describe('an embedded replica with its primary down', () => {
     }
   });
 });
+
+describe('a store on an embedded replica whose primary is down', () => {
+  const dir = tempDir('replica-offline-store');
+  let stopSqld: (() => void) | undefined;
+  afterAll(() => stopSqld?.());
+
+  it('opens without writing, reads, refuses writes, then goes live on the first sync after the primary is back', async () => {
+    let sqld = await startSqld(dir);
+    stopSqld = () => sqld.process.kill('SIGKILL');
+    const port = Number(new URL(sqld.url).port);
+    const config: DatabaseConfig = {
+      mode: 'replica',
+      path: path.join(dir, 'replica.db'),
+      syncUrl: sqld.url,
+      syncIntervalSeconds: 60,
+    };
+    const options = { embeddingDimensions: 8, redactor: createRedactor() };
+    (await openStore(config, options)).close();
+    sqld.process.kill('SIGKILL');
+    await new Promise((resolve) => sqld.process.once('exit', resolve));
+
+    // The schema is up to date, so opening the store reads it and writes nothing.
+    const store = await openStore(config, options);
+    try {
+      expect(await store.tasks.list()).toEqual([]);
+      await expect(store.agents.heartbeat('x')).rejects.toThrow(/is unreachable/);
+      await expect(store.sync.syncNow()).rejects.toThrow(/cannot sync the replica/);
+      expect((await store.sync.getStatus()).outage?.failedSyncs).toBe(1);
+
+      sqld = await startSqld(dir, { port });
+      const status = await store.sync.syncNow();
+      expect(status).toMatchObject({ outage: null, errorsSinceLastSync: 0, lastOutage: { failedSyncs: 1 } });
+      await store.agents.register({
+        id: 'back',
+        modelType: 'local',
+        taskQueue: 'q',
+        skills: [],
+        host: 'h',
+        pid: 1,
+      });
+      expect((await store.agents.list()).map((a) => a.id)).toContain('back');
+    } finally {
+      store.close();
+    }
+  });
+});

@@ -66,7 +66,13 @@ describe.each(modes)('data layer in %s mode', (mode, makeConfig) => {
   afterAll(() => store?.close());
 
   it('applies every migration exactly once when many workers start at the same moment', async () => {
-    const clients = await Promise.all(Array.from({ length: 6 }, () => openDatabase(config)));
+    // Each worker has its own replica file (README): embedded replicas sharing one file while the schema
+    // grows fail to apply the primary's frames ("malformed database schema … orphan index", libsql 0.5).
+    const clients = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        openDatabase(config.mode === 'replica' ? { ...config, path: `${config.path}.worker${i}` } : config),
+      ),
+    );
     try {
       const applied = await Promise.all(clients.map((db) => migrate(db, { embeddingDimensions: DIMS })));
       expect(applied.flat().sort()).toEqual(migrations.map((m) => m.version));
