@@ -40,6 +40,11 @@ export interface ActivityDeps {
    * every task's data is the main data.
    */
   taskData?: (taskId: string) => Promise<TaskData>;
+  /**
+   * Runs `work` with `store` and `memory` bound to one task's data: for activities whose input holds
+   * several tasks (the merge queue's), which the per-call scope cannot pick for them.
+   */
+  inTaskData?: <T>(taskId: string, work: () => Promise<T>) => Promise<T>;
 }
 
 /** The workflow running the current activity (activities always run for one here). */

@@ -50,6 +50,9 @@ const snapshotArtifactId = (queueId: string, tip: string) => `${queueId}@${tip}/
 
 export function createMergeQueueActivities(deps: ActivityDeps) {
   const { store } = deps;
+  /** The queue's inputs name several tasks: each one's records live in its own data (branch or main). */
+  const inTask = <T>(taskId: string, work: () => Promise<T>): Promise<T> =>
+    deps.inTaskData ? deps.inTaskData(taskId, work) : work();
 
   /** The baseline of the base commit the batch is built on, collected here when nobody has yet (e.g. a push by hand). */
   const baselineAt = async (taskId: string, repo: string, baseBranch: string, baseSha: string) => {
@@ -97,7 +100,7 @@ export function createMergeQueueActivities(deps: ActivityDeps) {
       return withHeartbeat('buildMergeBatch', async () => {
         const heads = [];
         for (const { taskId, attempt, head } of entries) {
-          const task = await loadTask(deps, taskId);
+          const task = await inTask(taskId, () => loadTask(deps, taskId));
           const message = `swarm: merge task ${task.id}: ${task.title}\n\nBranch ${task.branch}, attempt ${attempt}, landed by the merge queue.`;
           heads.push({ key: taskId, head, message });
         }
@@ -114,45 +117,47 @@ export function createMergeQueueActivities(deps: ActivityDeps) {
       killOrphanOfPreviousTry();
       const { queueId, repo, baseBranch, batch, round, baseSha, tip, entries } = input;
       const first = entries[0]!;
-      const task = await loadTask(deps, first.taskId);
-      const gate = await storedGate(deps, first.taskId);
-      const baseline = await baselineAt(first.taskId, repo, baseBranch, baseSha);
-      const outcome = await withDetachedCheckout(repo, tip, deps.worktreesDir, async (dir) => {
-        const confinement = await gateConfinement(deps, task, dir);
-        const changed = await changedFiles(dir, baseSha);
-        return heartbeating({ batch, round }, (watch) =>
-          runQualityGate(
-            { worktree: dir, gate, baseline, changedFiles: changed, ...confinement },
-            {
-              ...watch,
-              previousRuns: () => store.checkRuns.list(first.taskId, first.attempt, queueRound(tip)),
-              recordRun: (run) =>
-                store.checkRuns.record({
-                  taskId: first.taskId,
-                  attempt: first.attempt,
-                  round: queueRound(tip),
-                  ...run,
-                }),
-            },
-          ),
-        );
+      return inTask(first.taskId, async () => {
+        const task = await loadTask(deps, first.taskId);
+        const gate = await storedGate(deps, first.taskId);
+        const baseline = await baselineAt(first.taskId, repo, baseBranch, baseSha);
+        const outcome = await withDetachedCheckout(repo, tip, deps.worktreesDir, async (dir) => {
+          const confinement = await gateConfinement(deps, task, dir);
+          const changed = await changedFiles(dir, baseSha);
+          return heartbeating({ batch, round }, (watch) =>
+            runQualityGate(
+              { worktree: dir, gate, baseline, changedFiles: changed, ...confinement },
+              {
+                ...watch,
+                previousRuns: () => store.checkRuns.list(first.taskId, first.attempt, queueRound(tip)),
+                recordRun: (run) =>
+                  store.checkRuns.record({
+                    taskId: first.taskId,
+                    attempt: first.attempt,
+                    round: queueRound(tip),
+                    ...run,
+                  }),
+              },
+            ),
+          );
+        });
+        await store.artifacts.put({
+          id: snapshotArtifactId(queueId, tip),
+          taskId: first.taskId,
+          kind: 'queue-snapshot',
+          content: JSON.stringify(outcome.snapshot),
+        });
+        const feedbackArtifactId =
+          outcome.feedback !== null && entries.length === 1
+            ? await store.artifacts.put({
+                id: artifactId(first.taskId, first.attempt, 'queue-feedback'),
+                taskId: first.taskId,
+                kind: 'feedback',
+                content: `The merge queue tested your change on the current ${baseBranch} (${baseSha.slice(0, 12)}) and it did not pass:\n\n${outcome.feedback}`,
+              })
+            : null;
+        return { passed: outcome.passed, summary: outcome.summary, feedbackArtifactId };
       });
-      await store.artifacts.put({
-        id: snapshotArtifactId(queueId, tip),
-        taskId: first.taskId,
-        kind: 'queue-snapshot',
-        content: JSON.stringify(outcome.snapshot),
-      });
-      const feedbackArtifactId =
-        outcome.feedback !== null && entries.length === 1
-          ? await store.artifacts.put({
-              id: artifactId(first.taskId, first.attempt, 'queue-feedback'),
-              taskId: first.taskId,
-              kind: 'feedback',
-              content: `The merge queue tested your change on the current ${baseBranch} (${baseSha.slice(0, 12)}) and it did not pass:\n\n${outcome.feedback}`,
-            })
-          : null;
-      return { passed: outcome.passed, summary: outcome.summary, feedbackArtifactId };
     }),
 
     /**
@@ -169,15 +174,15 @@ export function createMergeQueueActivities(deps: ActivityDeps) {
             return { status: 'base_moved' as const };
           }
         }
-        const stored = await store.artifacts.get(snapshotArtifactId(queueId, tip));
-        if (stored) {
-          const snapshot: QualitySnapshot = qualitySnapshotSchema.parse(JSON.parse(stored));
-          await store.quality.setBaseline({ repo, branch: baseBranch, commitSha: tip, snapshot });
-        }
+        const stored = await inTask(entries[0]!.taskId, () => store.artifacts.get(snapshotArtifactId(queueId, tip)));
+        const snapshot: QualitySnapshot | null = stored ? qualitySnapshotSchema.parse(JSON.parse(stored)) : null;
         for (const { taskId, head, mergeCommit } of entries) {
-          const task = await loadTask(deps, taskId);
-          const branch = await store.branches.get(task.repo, task.branch);
-          if (branch) await store.branches.upsert({ ...branch, headSha: head, status: 'merged', mergeCommit });
+          await inTask(taskId, async () => {
+            if (snapshot) await store.quality.setBaseline({ repo, branch: baseBranch, commitSha: tip, snapshot });
+            const task = await loadTask(deps, taskId);
+            const branch = await store.branches.get(task.repo, task.branch);
+            if (branch) await store.branches.upsert({ ...branch, headSha: head, status: 'merged', mergeCommit });
+          });
         }
         return { status: 'merged' as const };
       });

@@ -24,10 +24,20 @@ export function scopedToTaskData(deps: ActivityDeps) {
         return typeof value === 'function' ? value.bind(owner) : value;
       },
     });
+  const inTaskData = async <T>(taskId: string, work: () => Promise<T>): Promise<T> => {
+    let data: TaskData;
+    try {
+      data = await resolve(taskId);
+    } catch (err) {
+      throw toActivityFailure(err);
+    }
+    return current.run(data, work);
+  };
   const scopedDeps: ActivityDeps = {
     ...deps,
     store: following(deps.store, (d) => d.store),
     memory: following(deps.memory, (d) => d.memory),
+    inTaskData,
   };
   const wrap = <A extends Record<string, ActivityFn>>(activities: A): A =>
     Object.fromEntries(
@@ -36,13 +46,7 @@ export function scopedToTaskData(deps: ActivityDeps) {
         async (...args: never[]) => {
           const taskId = (args[0] as { taskId?: unknown } | undefined)?.taskId;
           if (typeof taskId !== 'string') return fn(...args);
-          let data: TaskData;
-          try {
-            data = await resolve(taskId);
-          } catch (err) {
-            throw toActivityFailure(err);
-          }
-          return current.run(data, () => fn(...args));
+          return inTaskData(taskId, () => fn(...args));
         },
       ]),
     ) as A;
