@@ -1,5 +1,7 @@
 import { createAgentActivities } from './agent-activities.js';
+import { createDependencyActivities } from './dependency-activities.js';
 import { createMemoryActivities } from './memory-activities.js';
+import { createPlanActivities } from './plan-activities.js';
 import { createQualityActivities } from './quality-activities.js';
 import type { ActivityDeps } from './deps.js';
 import { createResultActivities } from './result-activities.js';
@@ -15,6 +17,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createQualityActivities(deps),
     ...createResultActivities(deps),
     ...createMemoryActivities(deps),
+    ...createDependencyActivities(deps),
+    ...createPlanActivities(deps),
   };
 }
 export type Activities = ReturnType<typeof createActivities>;

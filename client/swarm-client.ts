@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { SwarmConfig } from '../config/config.js';
 import { formatZodError } from '../config/format-zod-error.js';
 import type { Store } from '../db/index.js';
-import { branchForTask, taskQueueForModel, workflowIdForTask, type Task, type TaskStatus } from '../tasks/task.js';
+import { branchForTask, workflowIdForTask, type Task, type TaskStatus } from '../tasks/task.js';
 import { newTaskId } from '../tasks/task-id.js';
 import type { taskWorkflow, TaskWorkflowState } from '../workflows/task-workflow.js';
 import {
@@ -13,15 +13,9 @@ import {
   type BudgetApproval,
   type BudgetState,
 } from '../workflows/task-workflow.js';
-import {
-  JetpackModel,
-  JetpackPriority,
-  JetpackRepo,
-  JetpackSkills,
-  JetpackStatus,
-} from '../workflows/search-attributes.js';
 import { qualitySummary } from '../quality/feedback.js';
-import { fallbackPlan, modelPlan } from './routing.js';
+import { checkDependencies, dependencyStatuses } from './task-dependencies.js';
+import { taskStartOptions } from './task-start.js';
 import { validateTaskSubmission } from './task-submission.js';
 import { retryingSteps, type RetryingStep } from './retrying-steps.js';
 import { TaskInputError } from './task-input-error.js';
@@ -65,9 +59,12 @@ export function createSwarmClient({ config, store, temporal }: SwarmClientDeps) 
   return {
     workflowUrl,
 
+
     /** Validates the spec fully (schema, repo, branch, routing) before writing anything, then starts the workflow. */
     async createTask(input: unknown): Promise<Task> {
       const { spec, repo, baseBranch, modelType } = await validateTaskSubmission(config, input);
+
+      await checkDependencies(store, spec.dependsOn, { repo, baseBranch });
 
       const id = newTaskId();
       const newTask = {
@@ -84,33 +81,12 @@ export function createSwarmClient({ config, store, temporal }: SwarmClientDeps) 
         maxAttempts: spec.maxAttempts,
         workflowId: workflowIdForTask(id),
         budget: { maxTokens: spec.budget?.maxTokens ?? null, maxCostUsd: spec.budget?.maxCostUsd ?? null },
+        planId: null,
       };
-      if (!(await store.tasks.insert(newTask)))
+      if (!(await store.tasks.insert(newTask, spec.dependsOn)))
         throw new Error(`task id ${id} collided with an existing task; submit again`);
       try {
-        await temporal.workflow.start<typeof taskWorkflow>('taskWorkflow', {
-          workflowId: newTask.workflowId,
-          taskQueue: taskQueueForModel(config.temporal.taskQueuePrefix, modelType),
-          args: [
-            {
-              taskId: id,
-              maxAttempts: spec.maxAttempts,
-              taskQueuePrefix: config.temporal.taskQueuePrefix,
-              primary: modelPlan(config.models, modelType),
-              fallback: fallbackPlan(config.models, modelType),
-              budget: newTask.budget,
-              outageWindowMinutes: config.outageWindowMinutes,
-            },
-          ],
-          memo: { title: spec.title },
-          typedSearchAttributes: [
-            { key: JetpackStatus, value: 'queued' },
-            { key: JetpackPriority, value: spec.priority },
-            { key: JetpackModel, value: modelType },
-            { key: JetpackSkills, value: spec.skills },
-            { key: JetpackRepo, value: repo },
-          ],
-        });
+        await temporal.workflow.start<typeof taskWorkflow>('taskWorkflow', taskStartOptions(config, newTask, spec.dependsOn));
       } catch (err) {
         const reason = `could not start the workflow: ${(err as Error).message}`;
         await store.tasks.setStatus(id, 'failed', { failureReason: reason });
@@ -123,12 +99,13 @@ export function createSwarmClient({ config, store, temporal }: SwarmClientDeps) 
     async showTask(taskId: string) {
       const task = await store.tasks.get(taskId);
       if (!task) return undefined;
-      const [attempts, checks, result, usage, snapshots] = await Promise.all([
+      const [attempts, checks, result, usage, snapshots, dependencies] = await Promise.all([
         store.attempts.listForTask(taskId),
         store.checkRuns.list(taskId),
         store.results.get(taskId),
         store.modelCalls.totalsForTask(taskId),
         store.quality.listForTask(taskId),
+        dependencyStatuses(store, taskId),
       ]);
       const gates = snapshots.map((s) => ({
         attempt: s.attempt,
@@ -157,6 +134,7 @@ export function createSwarmClient({ config, store, temporal }: SwarmClientDeps) 
         live,
         retrying,
         webUrl: workflowUrl(taskId),
+        dependencies,
       };
     },
 

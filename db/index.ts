@@ -8,6 +8,7 @@ import { checkRunsRepository } from './check-runs-repository.js';
 import { openDatabase, type Db } from './client.js';
 import { migrate } from './migrations.js';
 import { modelCallsRepository } from './model-calls-repository.js';
+import { plansRepository } from './plans-repository.js';
 import { createPersist, type StoreOptions } from './persist.js';
 import { qualityRepository } from './quality-repository.js';
 import { resultsRepository } from './results-repository.js';
@@ -35,6 +36,7 @@ export function createStore(db: Db, options: StoreOptions = {}) {
     agentTurns: agentTurnsRepository(db, persist),
     modelCalls: modelCallsRepository(db),
     quality: qualityRepository(db, persist),
+    plans: plansRepository(db, persist),
     close: () => db.close(),
   };
 }

@@ -42,6 +42,10 @@ export function taskSteps(windowMinutes = DEFAULT_OUTAGE_WINDOW_MINUTES) {
     recordResult: short.recordResult,
     recordTaskStatus: short.recordTaskStatus,
     recordLearnings: short.recordLearnings,
+    dependencyOutcomes: short.dependencyOutcomes,
+    notifyDependents: short.notifyDependents,
+    recordPlanStatus: short.recordPlanStatus,
+    closeUnstartedTasks: short.closeUnstartedTasks,
     runChecks: long.runChecks,
     ensureBaseline: long.ensureBaseline,
     /** Agent steps run on the task queue of the attempt's model type (the fallback's may differ). */

@@ -26,6 +26,8 @@ export interface TaskWorkflowInput {
   continueAsNewAfterEvents?: number;
   /** Set when the workflow continued as new: where to pick up. */
   resume?: ResumePoint;
+  /** Tasks that must succeed before this one starts (it waits `blocked`, without a worktree). */
+  dependsOn?: string[];
 }
 
 export interface ResumePoint {
@@ -54,6 +56,8 @@ export interface TaskWorkflowState {
   lastFailure: string | null;
   mergeCommit: string | null;
   budget: BudgetState;
+  /** While `blocked`: the dependencies that have not succeeded yet. */
+  waitingFor?: string[];
 }
 
 export interface TaskWorkflowResult {

@@ -7,6 +7,7 @@ import {
   defineUpdate,
   isCancellation,
   log,
+  patched,
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
@@ -15,6 +16,7 @@ import { JetpackAttempt, JetpackStatus } from './search-attributes.js';
 import { taskSteps, type TaskSteps } from './task-activities.js';
 import { checkAndLand, runAttempt, type AttemptContext } from './task-attempt.js';
 import { BudgetRejected, createBudgetGate } from './task-budget.js';
+import { createDependencyGate, DependencyFailed } from './task-dependencies.js';
 import type {
   BudgetApproval,
   BudgetRejection,
@@ -26,6 +28,7 @@ import type {
 
 export type * from './task-types.js';
 export { MAX_BASE_SYNC_ROUNDS } from './task-attempt.js';
+export { dependencyFinishedSignal, type DependencyOutcome } from './task-dependencies.js';
 
 export const statusQuery = defineQuery<TaskWorkflowState>('status');
 export const approveBudgetUpdate = defineUpdate<BudgetState, [BudgetApproval]>('approveBudget');
@@ -47,7 +50,8 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskWorkfl
   };
   const steps = taskSteps(input.outageWindowMinutes);
   const budget = createBudgetGate(taskId, state.budget, () => state.status, moveTo, steps.recordTaskStatus);
-  setHandler(statusQuery, () => state);
+  const dependencies = createDependencyGate(input.dependsOn ?? []);
+  setHandler(statusQuery, () => (state.status === 'blocked' ? { ...state, waitingFor: dependencies.waitingFor() } : state));
   setHandler(approveBudgetUpdate, budget.approve, { validator: (_: BudgetApproval) => budget.requireAwaiting() });
   setHandler(rejectBudgetUpdate, budget.reject, { validator: (_: BudgetRejection) => budget.requireAwaiting() });
   const attempts: AttemptContext = {
@@ -77,9 +81,15 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskWorkfl
       failureReason,
     });
     await steps.cleanupWorkspace({ taskId });
+    // Histories recorded before dependencies existed have no such step.
+    if (patched('notify-dependents')) await steps.notifyDependents({ taskId, status, reason: failureReason });
   };
 
   try {
+    if (input.dependsOn?.length && !resume) {
+      moveTo('blocked');
+      await dependencies.wait(steps, taskId);
+    }
     moveTo('preparing');
     await steps.prepareWorkspace({ taskId });
     await steps.ensureBaseline({ taskId });
@@ -111,6 +121,10 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskWorkfl
     await finish('failed', reason, reason);
     throw ApplicationFailure.nonRetryable(reason, 'TaskFailed');
   } catch (err) {
+    if (err instanceof DependencyFailed) {
+      await finish('failed', err.message, err.message);
+      throw ApplicationFailure.nonRetryable(err.message, 'DependencyFailed');
+    }
     if (err instanceof BudgetRejected) {
       const reason = `budget exceeded (${state.budget.usedTokens} tokens, $${state.budget.usedCostUsd.toFixed(4)}) and rejected: ${err.message}`;
       await finish('failed', reason, reason);

@@ -22,6 +22,7 @@ interface CreateOptions {
   maxAttempts?: number;
   maxTokens?: number;
   maxUsd?: number;
+  dependsOn?: string[];
   wait?: boolean;
   json?: boolean;
 }
@@ -63,6 +64,7 @@ export function registerTaskCommands(program: Command, ctx: CliContext): void {
       'cost budget in USD; over it the task pauses for approval',
       positiveNumber('--max-usd'),
     )
+    .option('--depends-on <ids>', 'comma-separated ids of tasks that must succeed first', list)
     .option('--wait', 'wait for the task to finish and print its result')
     .option('--json', 'print JSON')
     .action(async (opts: CreateOptions) => {
@@ -76,6 +78,7 @@ export function registerTaskCommands(program: Command, ctx: CliContext): void {
         baseBranch: opts.base,
         model: opts.model,
         maxAttempts: opts.maxAttempts,
+        dependsOn: opts.dependsOn,
         budget:
           opts.maxTokens !== undefined || opts.maxUsd !== undefined
             ? { maxTokens: opts.maxTokens, maxCostUsd: opts.maxUsd }
@@ -107,8 +110,11 @@ export function registerTaskCommands(program: Command, ctx: CliContext): void {
     .option('--limit <n>', 'how many', positiveInt('--limit'), 50)
     .option('--json', 'print JSON')
     .action(async (opts: { status?: TaskStatus; limit: number; json?: boolean }) => {
-      const tasks = await (await ctx.store()).tasks.list({ status: opts.status, limit: opts.limit });
-      ctx.print(opts.json, tasks, () => formatTaskList(tasks));
+      const store = await ctx.store();
+      const tasks = await store.tasks.list({ status: opts.status, limit: opts.limit });
+      const { waitingFor } = await import('../task-dependencies.js');
+      const waiting = await waitingFor(store, tasks);
+      ctx.print(opts.json, tasks, () => formatTaskList(tasks, waiting));
     });
 
   task
