@@ -25,7 +25,11 @@ export interface PlannerRun {
  * Asks the model for a plan of tasks for `goal`. A malformed answer (not JSON, schema, unknown
  * dependency, cycle) goes back to the model with the problem stated, up to `maxTries` answers.
  */
-export async function proposePlan(model: ChatModel, goal: string, maxTries = DEFAULT_PLANNER_TRIES): Promise<PlannerRun> {
+export async function proposePlan(
+  model: ChatModel,
+  goal: string,
+  maxTries = DEFAULT_PLANNER_TRIES,
+): Promise<PlannerRun> {
   const messages: ChatMessage[] = [{ role: 'user', text: `## Goal\n\n${goal}` }];
   let problem = 'no answer';
   for (let tries = 1; tries <= maxTries; tries++) {

@@ -59,7 +59,6 @@ export function createSwarmClient({ config, store, temporal }: SwarmClientDeps) 
   return {
     workflowUrl,
 
-
     /** Validates the spec fully (schema, repo, branch, routing) before writing anything, then starts the workflow. */
     async createTask(input: unknown): Promise<Task> {
       const { spec, repo, baseBranch, modelType } = await validateTaskSubmission(config, input);
@@ -86,7 +85,10 @@ export function createSwarmClient({ config, store, temporal }: SwarmClientDeps) 
       if (!(await store.tasks.insert(newTask, spec.dependsOn)))
         throw new Error(`task id ${id} collided with an existing task; submit again`);
       try {
-        await temporal.workflow.start<typeof taskWorkflow>('taskWorkflow', taskStartOptions(config, newTask, spec.dependsOn));
+        await temporal.workflow.start<typeof taskWorkflow>(
+          'taskWorkflow',
+          taskStartOptions(config, newTask, spec.dependsOn),
+        );
       } catch (err) {
         const reason = `could not start the workflow: ${(err as Error).message}`;
         await store.tasks.setStatus(id, 'failed', { failureReason: reason });

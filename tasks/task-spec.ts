@@ -64,4 +64,3 @@ export const taskSpecSchema = z
 
 export type TaskSpecInput = z.input<typeof taskSpecSchema>;
 export type TaskSpec = z.output<typeof taskSpecSchema>;
-

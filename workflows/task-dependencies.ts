@@ -40,9 +40,7 @@ export function createDependencyGate(dependsOn: readonly string[]) {
       const failure = failed();
       if (failure) {
         const how = failure.status === 'cancelled' ? 'was cancelled' : 'failed';
-        throw new DependencyFailed(
-          `dependency ${failure.taskId} ${how}${failure.reason ? `: ${failure.reason}` : ''}`,
-        );
+        throw new DependencyFailed(`dependency ${failure.taskId} ${how}${failure.reason ? `: ${failure.reason}` : ''}`);
       }
     },
   };

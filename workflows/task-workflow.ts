@@ -51,7 +51,9 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskWorkfl
   const steps = taskSteps(input.outageWindowMinutes);
   const budget = createBudgetGate(taskId, state.budget, () => state.status, moveTo, steps.recordTaskStatus);
   const dependencies = createDependencyGate(input.dependsOn ?? []);
-  setHandler(statusQuery, () => (state.status === 'blocked' ? { ...state, waitingFor: dependencies.waitingFor() } : state));
+  setHandler(statusQuery, () =>
+    state.status === 'blocked' ? { ...state, waitingFor: dependencies.waitingFor() } : state,
+  );
   setHandler(approveBudgetUpdate, budget.approve, { validator: (_: BudgetApproval) => budget.requireAwaiting() });
   setHandler(rejectBudgetUpdate, budget.reject, { validator: (_: BudgetRejection) => budget.requireAwaiting() });
   const attempts: AttemptContext = {
