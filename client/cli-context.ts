@@ -3,6 +3,7 @@ import { loadConfig, type SwarmConfig } from '../config/config.js';
 import type { Store } from '../db/index.js';
 import type { MemoryStore } from '../memory/index.js';
 import type { CliIo } from './cli-io.js';
+import type { PlanClient } from './plan-client.js';
 import type { SwarmClient } from './swarm-client.js';
 import { explainTemporalError } from './service-errors.js';
 import { jsonForTerminal, safeForTerminal } from './terminal-text.js';
@@ -75,6 +76,16 @@ export class CliContext {
   async client(): Promise<SwarmClient> {
     const { createSwarmClient } = await import('./swarm-client.js');
     return createSwarmClient({ config: this.config, store: await this.store(), temporal: await this.temporal() });
+  }
+
+  async planClient(): Promise<PlanClient> {
+    const { createPlanClient } = await import('./plan-client.js');
+    return createPlanClient({
+      config: this.config,
+      store: await this.store(),
+      temporal: await this.temporal(),
+      env: this.io.env,
+    });
   }
 
   async close(): Promise<void> {

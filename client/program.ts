@@ -4,6 +4,7 @@ import { processIo } from './cli-io.js';
 import { registerAgentsCommands } from './commands/agents.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerMemoryCommands } from './commands/memory.js';
+import { registerPlanCommands } from './commands/plan.js';
 import { registerQualityCommands } from './commands/quality.js';
 import { registerServerCommands } from './commands/server.js';
 import { registerStartCommand } from './commands/start.js';
@@ -34,6 +35,7 @@ export function buildProgram(ctx: CliContext = new CliContext(processIo())): Com
   registerWorkerCommand(program);
   registerDemoCommand(program, ctx);
   registerTaskCommands(program, ctx);
+  registerPlanCommands(program, ctx);
   registerMemoryCommands(program, ctx);
   registerQualityCommands(program, ctx);
   registerStatusCommand(program, ctx);

@@ -1,1 +1,2 @@
 export * from './task-workflow.js';
+export * from './plan-workflow.js';
