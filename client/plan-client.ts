@@ -36,7 +36,7 @@ export function createPlanClient({ config, store, temporal, env = process.env }:
      * Asks the planner, checks its plan (retrying with the problem as feedback), routes each task
      * to a model type, then stores plan, tasks and dependencies at once and starts `plan-<id>`.
      */
-    async createPlan(input: unknown) {
+    async createPlan(input: unknown, testing: { continueAsNewAfterEvents?: number } = {}) {
       const { spec, repo, baseBranch, plannerModel } = await validatePlanSubmission(config, input);
       const runtime = createModelRegistry({ [plannerModel]: config.models[plannerModel]! }, env).get(plannerModel);
       if (runtime.mode !== 'loop')
@@ -112,6 +112,7 @@ export function createPlanClient({ config, store, temporal, env = process.env }:
               parallel: spec.parallel,
               failurePolicy: spec.failurePolicy,
               approved: spec.autoApprove,
+              ...testing,
             },
           ],
           memo: { goal: spec.goal.slice(0, 200) },
