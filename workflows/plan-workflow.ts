@@ -57,6 +57,7 @@ export async function planWorkflow(input: PlanWorkflowInput): Promise<PlanWorkfl
   const { planId, tasks, parallel, failurePolicy } = input;
   const steps = taskSteps();
   const outcomes = new Map<string, TaskOutcome>(Object.entries(input.finished ?? {}));
+  const finishedAtStart = outcomes.size;
   const running = new Set<string>();
   let approved = input.approved;
   let status: PlanProgress['status'] = approved ? 'running' : 'awaiting_approval';
@@ -157,13 +158,15 @@ export async function planWorkflow(input: PlanWorkflowInput): Promise<PlanWorkfl
       }
       if (outcomes.size === tasks.length) break;
 
-      const longHistory =
+      // Past the history limit no new task starts: the running ones drain, then the plan continues
+      // as new; a run always makes some progress first, so a low limit cannot loop.
+      const drain =
+        outcomes.size > finishedAtStart &&
         workflowInfo().historyLength > (input.continueAsNewAfterEvents ?? CONTINUE_AS_NEW_AFTER_EVENTS);
-      if (longHistory && running.size === 0) {
+      if (drain && running.size === 0) {
         await continueAsNew<typeof planWorkflow>({ ...input, approved: true, finished: Object.fromEntries(outcomes) });
       }
-      // With a long history no new task starts: the running ones drain, then the plan continues as new.
-      const ready = longHistory
+      const ready = drain
         ? []
         : unstarted()
             .filter((t) => t.dependsOn.every((d) => outcomes.get(d)?.status === 'succeeded'))

@@ -12,7 +12,7 @@ const HISTORIES = fileURLToPath(new URL('../fixtures/histories/', import.meta.ur
  * current workflow code fails on any non-deterministic change: when one fails, version the change
  * with `patched()` rather than re-recording the history.
  */
-describe('taskWorkflow replays its recorded histories', () => {
+describe('taskWorkflow and planWorkflow replay their recorded histories', () => {
   const files = readdirSync(HISTORIES).filter((f) => f.endsWith('.json'));
 
   it('has histories to replay', () => {

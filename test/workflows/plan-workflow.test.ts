@@ -117,6 +117,22 @@ describe('plans on a real Temporal server', () => {
     expect(await stack.store.attempts.listForTask(dependent.id)).toEqual([]);
   });
 
+  it('continues as new past its history limit and still runs every task once', async () => {
+    const repo = await newRepo('plan-can');
+    const goal = planGoal([{ key: 'one' }, { key: 'two', dependsOn: ['one'] }, { key: 'three' }]);
+    const created = await plans.createPlan(
+      { goal, repo, parallel: 1, autoApprove: true },
+      { continueAsNewAfterEvents: 1 },
+    );
+    const worker = await stack.createWorker();
+    const plan = await worker.runUntil(() => plans.waitForPlan(created.plan.id));
+    expect(plan.status).toBe('succeeded');
+    const { raw } = await stack.testEnv.client.workflow.getHandle(plan.workflowId).describe();
+    // The closed run is not the first: the plan continued as new, carrying what had finished.
+    expect(raw.workflowExecutionInfo?.firstRunId).not.toBe(raw.workflowExecutionInfo?.execution?.runId);
+    for (const t of await stack.store.tasks.listForPlan(plan.id)) expect(await stack.store.results.count(t.id)).toBe(1);
+  });
+
   it('refuses a plan whose dependencies form a cycle, writing nothing', async () => {
     const repo = await newRepo('plan-cycle');
     const goal = planGoal([
