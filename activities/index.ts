@@ -1,3 +1,4 @@
+import { createAdmissionActivities } from './admission-activities.js';
 import { createAgentActivities } from './agent-activities.js';
 import { createDependencyActivities } from './dependency-activities.js';
 import { createMemoryActivities } from './memory-activities.js';
@@ -19,6 +20,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createMemoryActivities(deps),
     ...createDependencyActivities(deps),
     ...createPlanActivities(deps),
+    ...createAdmissionActivities(),
   };
 }
 export type Activities = ReturnType<typeof createActivities>;

@@ -28,6 +28,23 @@ export function taskWorkflowInput(config: SwarmConfig, task: TaskFields, depends
     budget: task.budget,
     outageWindowMinutes: config.outageWindowMinutes,
     ...(dependsOn.length > 0 ? { dependsOn } : {}),
+    ...admissionFor(config, task),
+  };
+}
+
+/** The admission workflow of the task's model type, when that type limits its tasks in flight. */
+function admissionFor(config: SwarmConfig, task: TaskFields): Pick<TaskWorkflowInput, 'admission'> {
+  const slots = config.models[task.modelType]?.maxTasksInFlight;
+  if (!slots) return {};
+  const taskQueue = taskQueueForModel(config.temporal.taskQueuePrefix, task.modelType);
+  return {
+    admission: {
+      workflowId: `admission-${taskQueue}`,
+      taskQueue,
+      modelType: task.modelType,
+      slots,
+      priorityKey: PRIORITY_KEYS[task.priority],
+    },
   };
 }
 

@@ -1,2 +1,3 @@
 export * from './task-workflow.js';
 export * from './plan-workflow.js';
+export * from './admission-workflow.js';

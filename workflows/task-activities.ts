@@ -46,6 +46,7 @@ export function taskSteps(windowMinutes = DEFAULT_OUTAGE_WINDOW_MINUTES) {
     notifyDependents: short.notifyDependents,
     recordPlanStatus: short.recordPlanStatus,
     closeUnstartedTasks: short.closeUnstartedTasks,
+    requestAdmission: short.requestAdmission,
     runChecks: long.runChecks,
     ensureBaseline: long.ensureBaseline,
     /** Agent steps run on the task queue of the attempt's model type (the fallback's may differ). */

@@ -28,6 +28,14 @@ export interface TaskWorkflowInput {
   resume?: ResumePoint;
   /** Tasks that must succeed before this one starts (it waits `blocked`, without a worktree). */
   dependsOn?: string[];
+  /** Set when the model type limits its tasks in flight: the admission workflow to ask for a slot. */
+  admission?: {
+    workflowId: string;
+    taskQueue: string;
+    modelType: string;
+    slots: number;
+    priorityKey: number;
+  };
 }
 
 export interface ResumePoint {

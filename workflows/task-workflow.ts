@@ -17,6 +17,7 @@ import { taskSteps, type TaskSteps } from './task-activities.js';
 import { checkAndLand, runAttempt, type AttemptContext } from './task-attempt.js';
 import { BudgetRejected, createBudgetGate } from './task-budget.js';
 import { createDependencyGate, DependencyFailed } from './task-dependencies.js';
+import { createAdmissionSlot } from './task-admission.js';
 import type {
   BudgetApproval,
   BudgetRejection,
@@ -51,6 +52,7 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskWorkfl
   const steps = taskSteps(input.outageWindowMinutes);
   const budget = createBudgetGate(taskId, state.budget, () => state.status, moveTo, steps.recordTaskStatus);
   const dependencies = createDependencyGate(input.dependsOn ?? []);
+  const admission = createAdmissionSlot(input.admission);
   setHandler(statusQuery, () =>
     state.status === 'blocked' ? { ...state, waitingFor: dependencies.waitingFor() } : state,
   );
@@ -85,6 +87,7 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskWorkfl
     await steps.cleanupWorkspace({ taskId });
     // Histories recorded before dependencies existed have no such step.
     if (patched('notify-dependents')) await steps.notifyDependents({ taskId, status, reason: failureReason });
+    await admission.release();
   };
 
   try {
@@ -92,6 +95,7 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskWorkfl
       moveTo('blocked');
       await dependencies.wait(steps, taskId);
     }
+    if (!resume) await admission.acquire(steps);
     moveTo('preparing');
     await steps.prepareWorkspace({ taskId });
     await steps.ensureBaseline({ taskId });
