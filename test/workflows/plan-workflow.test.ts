@@ -4,32 +4,9 @@ import { createPlanClient, type PlanClient } from '../../client/plan-client.js';
 import { planProgressQuery } from '../../workflows/plan-workflow.js';
 import { JetpackPlan } from '../../workflows/search-attributes.js';
 import { git } from '../../workspace/git.js';
-import { createFixtureRepo, nodeProjectFiles, writeBlock } from '../helpers/fixture-repo.js';
+import { createFixtureRepo, nodeProjectFiles } from '../helpers/fixture-repo.js';
+import { planGoal } from '../helpers/plan-goal.js';
 import { createTestStack, tempDir, type TestStack } from '../helpers/test-env.js';
-
-interface Planned {
-  key: string;
-  dependsOn?: string[];
-  edits?: boolean;
-  priority?: string;
-}
-
-/** A goal the local planner answers with: each task writes its own module (or nothing, and fails). */
-export function planGoal(tasks: Planned[], extraBlocks: string[] = []): string {
-  const plan = {
-    tasks: tasks.map((t) => ({
-      key: t.key,
-      title: `Add ${t.key}`,
-      description:
-        t.edits === false
-          ? 'nothing to do'
-          : writeBlock(`src/${t.key}.js`, `export const ${t.key.replace(/-/g, '_')} = 1;`),
-      priority: t.priority ?? 'medium',
-      dependsOn: t.dependsOn ?? [],
-    })),
-  };
-  return ['Build the thing.', ...extraBlocks, '```plan', JSON.stringify(plan), '```'].join('\n');
-}
 
 describe('plans on a real Temporal server', () => {
   let stack: TestStack;
