@@ -29,6 +29,8 @@ export interface AdmissionInput {
   queue?: Waiter[];
   seq?: number;
   continueAsNewAfterEvents?: number;
+  /** While tasks wait and every slot is held, how often the holders are checked for ones that died (default 120). */
+  holderCheckSeconds?: number;
 }
 
 export interface AdmissionState {
@@ -43,8 +45,7 @@ export const releaseSlotSignal = defineSignal<[{ workflowId: string }]>('release
 export const slotGrantedSignal = defineSignal('slotGranted');
 export const admissionStateQuery = defineQuery<AdmissionState>('admissionState');
 
-/** While tasks wait and every slot is held, how often the holders are checked for ones that died. */
-const HOLDER_CHECK_INTERVAL = '2m';
+const HOLDER_CHECK_SECONDS = 120;
 
 const { closedWorkflows } = proxyActivities<Activities>({
   startToCloseTimeout: '1m',
@@ -84,7 +85,10 @@ export async function admissionWorkflow(input: AdmissionInput): Promise<void> {
 
   for (;;) {
     const full = () => holders.size >= slots && queue.length > 0;
-    const woke = await condition(() => dirty, full() ? HOLDER_CHECK_INTERVAL : undefined);
+    const woke = await condition(
+      () => dirty,
+      full() ? (input.holderCheckSeconds ?? HOLDER_CHECK_SECONDS) * 1000 : undefined,
+    );
     dirty = false;
     if (!woke && full()) {
       for (const closed of await closedWorkflows({ workflowIds: [...holders] })) holders.delete(closed);
