@@ -132,6 +132,8 @@ export function createPlanClient({ config, store, temporal, env = process.env }:
     /** Starts a plan created without --auto-approve. */
     async approvePlan(planId: string, by?: string): Promise<PlanProgress> {
       const plan = await requirePlan(planId);
+      if (plan.status !== 'awaiting_approval')
+        throw new TaskInputError(`plan ${planId} is ${plan.status}; only a plan awaiting approval can be approved`);
       try {
         return await temporal.workflow.getHandle(plan.workflowId).executeUpdate(approvePlanUpdate, { args: [{ by }] });
       } catch (err) {
