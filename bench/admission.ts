@@ -88,13 +88,17 @@ async function run(admission: boolean) {
       succeeded: done.filter((d) => d.ok).length,
     };
   } finally {
+    const exited = new Promise((resolve) => server.once('exit', resolve));
     server.kill('SIGTERM');
-    rmSync(dir, { recursive: true, force: true });
+    await exited;
+    rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
   }
 }
 
 const without = await run(false);
+console.log('without admission:', JSON.stringify(without));
 const withAdmission = await run(true);
+console.log('with admission:', JSON.stringify(withAdmission));
 const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 console.log(`${count} trivial tasks, one worker with ${slots} activity slots:`);
 console.log(`${''.padEnd(22)}${'without admission'.padStart(20)}${`admission (${slots} in flight)`.padStart(26)}`);
