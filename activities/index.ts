@@ -1,6 +1,9 @@
+import { createAdmissionActivities } from './admission-activities.js';
 import { createAgentActivities } from './agent-activities.js';
 import { createMergeQueueActivities } from './merge-queue-activities.js';
+import { createDependencyActivities } from './dependency-activities.js';
 import { createMemoryActivities } from './memory-activities.js';
+import { createPlanActivities } from './plan-activities.js';
 import { createQualityActivities } from './quality-activities.js';
 import type { ActivityDeps } from './deps.js';
 import { createResultActivities } from './result-activities.js';
@@ -19,6 +22,9 @@ export function createActivities(mainDeps: ActivityDeps) {
     ...createResultActivities(deps),
     ...createMemoryActivities(deps),
     ...createMergeQueueActivities(deps),
+    ...createDependencyActivities(deps),
+    ...createPlanActivities(deps),
+    ...createAdmissionActivities(),
   });
 }
 export type Activities = ReturnType<typeof createActivities>;

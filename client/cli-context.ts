@@ -4,6 +4,7 @@ import type { DataBranchStores } from '../data-branches/data-branch-stores.js';
 import type { Store } from '../db/index.js';
 import type { MemoryStore } from '../memory/index.js';
 import type { CliIo } from './cli-io.js';
+import type { PlanClient } from './plan-client.js';
 import type { SwarmClient } from './swarm-client.js';
 import { explainTemporalError } from './service-errors.js';
 import { jsonForTerminal, safeForTerminal } from './terminal-text.js';
@@ -95,6 +96,16 @@ export class CliContext {
       store: await this.store(),
       temporal: await this.temporal(),
       dataStores: await this.dataStores(),
+    });
+  }
+
+  async planClient(): Promise<PlanClient> {
+    const { createPlanClient } = await import('./plan-client.js');
+    return createPlanClient({
+      config: this.config,
+      store: await this.store(),
+      temporal: await this.temporal(),
+      env: this.io.env,
     });
   }
 

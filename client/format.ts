@@ -25,13 +25,14 @@ const ago = (iso: string) => {
   return s < 90 ? `${s}s ago` : s < 5400 ? `${Math.round(s / 60)}m ago` : `${Math.round(s / 3600)}h ago`;
 };
 
-export function formatTaskList(tasks: Task[]): string {
+/** `waitingFor`: the unfinished dependencies of each blocked task. */
+export function formatTaskList(tasks: Task[], waitingFor: Map<string, string[]> = new Map()): string {
   if (tasks.length === 0) return 'no tasks yet (create one with "swarm task create")';
   return table([
     ['ID', 'STATUS', 'PRIORITY', 'MODEL', 'ATTEMPT', 'CREATED', 'TITLE'],
     ...tasks.map((t) => [
       t.id,
-      t.status,
+      waitingFor.get(t.id)?.length ? `${t.status} on ${waitingFor.get(t.id)!.join(',')}` : t.status,
       t.priority,
       t.modelType,
       `${t.currentAttempt}/${t.maxAttempts}`,
@@ -54,6 +55,7 @@ export function formatTask({
   live,
   retrying,
   webUrl,
+  dependencies,
 }: ShownTask): string {
   const lines = [
     `Task ${s(task.id)}: ${s(task.title)}`,
@@ -67,6 +69,12 @@ export function formatTask({
     task.budget.maxCostUsd !== null ? `$${task.budget.maxCostUsd}` : null,
   ].filter(Boolean);
   lines.push(`  usage       ${formatUsage(usage)}${limits.length ? ` (budget ${limits.join(', ')})` : ''}`);
+  if (dependencies.length > 0) {
+    const waiting = dependencies.filter((d) => d.status !== 'succeeded').map((d) => d.id);
+    lines.push(
+      `  depends on  ${dependencies.map((d) => `${s(d.id)} (${s(d.status)})`).join(', ')}${task.status === 'blocked' && waiting.length ? `; waiting for ${s(waiting.join(', '))}` : ''}`,
+    );
+  }
   if (task.failureReason) lines.push(`  failure     ${s(task.failureReason)}`);
   for (const r of retrying) {
     lines.push(

@@ -6,6 +6,7 @@ import { registerDbCommands } from './commands/db.js';
 import { registerSyncCommands } from './commands/sync.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerMemoryCommands } from './commands/memory.js';
+import { registerPlanCommands } from './commands/plan.js';
 import { registerQualityCommands } from './commands/quality.js';
 import { registerQueueCommands } from './commands/queue.js';
 import { registerServerCommands } from './commands/server.js';
@@ -37,6 +38,7 @@ export function buildProgram(ctx: CliContext = new CliContext(processIo())): Com
   registerWorkerCommand(program);
   registerDemoCommand(program, ctx);
   registerTaskCommands(program, ctx);
+  registerPlanCommands(program, ctx);
   registerMemoryCommands(program, ctx);
   registerQualityCommands(program, ctx);
   registerQueueCommands(program, ctx);

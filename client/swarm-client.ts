@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { SwarmConfig } from '../config/config.js';
 import { formatZodError } from '../config/format-zod-error.js';
 import type { Store } from '../db/index.js';
-import { branchForTask, taskQueueForModel, workflowIdForTask, type Task, type TaskStatus } from '../tasks/task.js';
+import { branchForTask, workflowIdForTask, type Task, type TaskStatus } from '../tasks/task.js';
 import { newTaskId } from '../tasks/task-id.js';
 import type { taskWorkflow, TaskWorkflowState } from '../workflows/task-workflow.js';
 import {
@@ -13,15 +13,9 @@ import {
   type BudgetApproval,
   type BudgetState,
 } from '../workflows/task-workflow.js';
-import {
-  JetpackModel,
-  JetpackPriority,
-  JetpackRepo,
-  JetpackSkills,
-  JetpackStatus,
-} from '../workflows/search-attributes.js';
 import { qualitySummary } from '../quality/feedback.js';
-import { fallbackPlan, modelPlan } from './routing.js';
+import { checkDependencies, dependencyStatuses } from './task-dependencies.js';
+import { taskStartOptions } from './task-start.js';
 import { validateTaskSubmission } from './task-submission.js';
 import { retryingSteps, type RetryingStep } from './retrying-steps.js';
 import { TaskInputError } from './task-input-error.js';
@@ -90,6 +84,8 @@ export function createSwarmClient({ config, store, temporal, dataStores }: Swarm
       const dataBranch = spec.dataBranch && spec.dataBranch !== MAIN_DATA_BRANCH ? spec.dataBranch : null;
       const target = dataBranch ? await data.forBranch(dataBranch) : store;
 
+      await checkDependencies(target, spec.dependsOn, { repo, baseBranch });
+
       const id = newTaskId();
       const newTask = {
         id,
@@ -105,36 +101,16 @@ export function createSwarmClient({ config, store, temporal, dataStores }: Swarm
         maxAttempts: spec.maxAttempts,
         workflowId: workflowIdForTask(id),
         budget: { maxTokens: spec.budget?.maxTokens ?? null, maxCostUsd: spec.budget?.maxCostUsd ?? null },
+        planId: null,
       };
       if (dataBranch) await data.registry.routeTask(id, dataBranch);
-      if (!(await target.tasks.insert(newTask)))
+      if (!(await target.tasks.insert(newTask, spec.dependsOn)))
         throw new Error(`task id ${id} collided with an existing task; submit again`);
       try {
-        await temporal.workflow.start<typeof taskWorkflow>('taskWorkflow', {
-          workflowId: newTask.workflowId,
-          taskQueue: taskQueueForModel(config.temporal.taskQueuePrefix, modelType),
-          args: [
-            {
-              taskId: id,
-              maxAttempts: spec.maxAttempts,
-              taskQueuePrefix: config.temporal.taskQueuePrefix,
-              primary: modelPlan(config.models, modelType),
-              fallback: fallbackPlan(config.models, modelType),
-              budget: newTask.budget,
-              outageWindowMinutes: config.outageWindowMinutes,
-              landing: config.landing.mode,
-              ...(dataBranch ? { dataBranch } : {}),
-            },
-          ],
-          memo: { title: spec.title, ...(dataBranch ? { dataBranch } : {}) },
-          typedSearchAttributes: [
-            { key: JetpackStatus, value: 'queued' },
-            { key: JetpackPriority, value: spec.priority },
-            { key: JetpackModel, value: modelType },
-            { key: JetpackSkills, value: spec.skills },
-            { key: JetpackRepo, value: repo },
-          ],
-        });
+        await temporal.workflow.start<typeof taskWorkflow>(
+          'taskWorkflow',
+          taskStartOptions(config, newTask, spec.dependsOn, { dataBranch }),
+        );
       } catch (err) {
         const reason = `could not start the workflow: ${(err as Error).message}`;
         await target.tasks.setStatus(id, 'failed', { failureReason: reason });
@@ -148,12 +124,13 @@ export function createSwarmClient({ config, store, temporal, dataStores }: Swarm
       const store = await storeOf(taskId);
       const task = await store.tasks.get(taskId);
       if (!task) return undefined;
-      const [attempts, checks, result, usage, snapshots] = await Promise.all([
+      const [attempts, checks, result, usage, snapshots, dependencies] = await Promise.all([
         store.attempts.listForTask(taskId),
         store.checkRuns.list(taskId),
         store.results.get(taskId),
         store.modelCalls.totalsForTask(taskId),
         store.quality.listForTask(taskId),
+        dependencyStatuses(store, taskId),
       ]);
       const gates = snapshots.map((s) => ({
         attempt: s.attempt,
@@ -182,6 +159,7 @@ export function createSwarmClient({ config, store, temporal, dataStores }: Swarm
         live,
         retrying,
         webUrl: workflowUrl(taskId),
+        dependencies,
       };
     },
 

@@ -14,6 +14,17 @@ const FLAG_TYPE: Record<string, string> = {
   KEYWORD_LIST: 'KeywordList',
 };
 
+/**
+ * Dynamic config the project's dev server starts with. `matching.useNewMatcher` makes the matching
+ * service dispatch by task priority (Temporal 1.29 ignores priority keys without it: see
+ * `npm run bench -- priority`); `matching.enableFairness` also shares dispatch fairly between
+ * fairness keys (one per repository).
+ */
+export const DEV_SERVER_DYNAMIC_CONFIG: Record<string, string> = {
+  'matching.useNewMatcher': 'true',
+  'matching.enableFairness': 'true',
+};
+
 export interface DevServerOptions {
   cliPath: string;
   /** The address it listens on (default 127.0.0.1; ::1 for an IPv6 TEMPORAL_ADDRESS). */
@@ -25,6 +36,8 @@ export interface DevServerOptions {
   logFile: string;
   /** Detached servers outlive this process (the `swarm` CLI); attached ones die with it (tests). */
   detached: boolean;
+  /** Replaces DEV_SERVER_DYNAMIC_CONFIG (the priority benchmark compares without it). */
+  dynamicConfig?: Record<string, string>;
 }
 
 export function isPortOpen(host: string, port: number, timeoutMs = 500): Promise<boolean> {
@@ -77,6 +90,10 @@ export async function startDevServer(options: DevServerOptions): Promise<ChildPr
     options.dbFile,
     '--log-level',
     'warn',
+    ...Object.entries(options.dynamicConfig ?? DEV_SERVER_DYNAMIC_CONFIG).flatMap(([key, value]) => [
+      '--dynamic-config-value',
+      `${key}=${value}`,
+    ]),
     ...ALL_SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=${FLAG_TYPE[key.type]}`]),
     ...(options.uiPort ? ['--ui-port', String(options.uiPort)] : ['--headless']),
   ];

@@ -83,6 +83,11 @@ export const modelSchema = z
       .optional(),
     skills: z.array(z.string().min(1)).default([]),
     concurrency: z.number().int().min(1).max(64).default(2),
+    /**
+     * Tasks of this model type in flight at once, across all workers; the others wait queued in
+     * priority order, without a worktree, until one finishes. Unset: every task starts at once.
+     */
+    maxTasksInFlight: z.number().int().min(1).max(10_000).optional(),
     /** Temporal task-queue rate limit for this model type's activities, across all its workers. */
     maxRequestsPerSecond: z.number().positive().optional(),
     maxTurns: z.number().int().min(1).max(1_000).default(50),

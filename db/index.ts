@@ -8,6 +8,7 @@ import { checkRunsRepository } from './check-runs-repository.js';
 import { openDatabase, type Db } from './client.js';
 import { migrate } from './migrations.js';
 import { modelCallsRepository } from './model-calls-repository.js';
+import { plansRepository } from './plans-repository.js';
 import { createPersist, type StoreOptions } from './persist.js';
 import { qualityRepository } from './quality-repository.js';
 import { replicaSync, staticSync, type DataSync } from './replica-sync.js';
@@ -41,6 +42,7 @@ export function createStore(db: Db, options: StoreOptions & { sync?: DataSync } 
     agentTurns: agentTurnsRepository(db, persist),
     modelCalls: modelCallsRepository(db),
     quality: qualityRepository(db, persist),
+    plans: plansRepository(db, persist),
     close: () => {
       sync.stop();
       db.close();

@@ -258,6 +258,35 @@ export const migrations: Migration[] = [
       )`,
     ],
   },
+  {
+    version: 6,
+    name: 'task dependencies and plans',
+    statements: () => [
+      `CREATE TABLE task_dependencies (
+        task_id TEXT NOT NULL REFERENCES tasks (id),
+        depends_on TEXT NOT NULL REFERENCES tasks (id),
+        PRIMARY KEY (task_id, depends_on)
+      )`,
+      `CREATE INDEX task_dependencies_by_dependency ON task_dependencies (depends_on)`,
+      `CREATE TABLE plans (
+        id TEXT PRIMARY KEY,
+        goal TEXT NOT NULL,
+        repo TEXT NOT NULL,
+        base_branch TEXT NOT NULL,
+        model_type TEXT NOT NULL,
+        parallel INTEGER NOT NULL,
+        failure_policy TEXT NOT NULL,
+        status TEXT NOT NULL,
+        workflow_id TEXT NOT NULL,
+        failure_reason TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      )`,
+      `ALTER TABLE tasks ADD COLUMN plan_id TEXT REFERENCES plans (id)`,
+      `ALTER TABLE tasks ADD COLUMN plan_key TEXT`,
+      `CREATE INDEX tasks_by_plan ON tasks (plan_id)`,
+    ],
+  },
 ];
 
 /**

@@ -1,10 +1,51 @@
-import type { Row } from '@libsql/client';
+import type { InStatement, Row } from '@libsql/client';
 import type { Task, TaskStatus } from '../tasks/task.js';
 import type { Db } from './client.js';
 import { createPersist, type Persist } from './persist.js';
 import { json, now, num, optNum, optStr, str } from './rows.js';
 
-export type NewTask = Omit<Task, 'status' | 'currentAttempt' | 'failureReason' | 'createdAt' | 'updatedAt'>;
+export type NewTask = Omit<
+  Task,
+  'status' | 'currentAttempt' | 'failureReason' | 'createdAt' | 'updatedAt' | 'planId' | 'planKey'
+> & { planId?: string | null; planKey?: string | null };
+
+/** The statements inserting a task and what it depends on; run in one batch, so both or neither are written. */
+export function insertTaskStatements(task: NewTask, dependsOn: string[] = []): InStatement[] {
+  const at = now();
+  return [
+    {
+      sql: `INSERT INTO tasks (id, title, description, priority, skills, acceptance_criteria, repo, base_branch, branch,
+              model_type, max_attempts, budget_tokens, budget_usd, workflow_id, status, plan_id, plan_key, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (id) DO NOTHING`,
+      args: [
+        task.id,
+        task.title,
+        task.description,
+        task.priority,
+        JSON.stringify(task.skills),
+        JSON.stringify(task.acceptanceCriteria),
+        task.repo,
+        task.baseBranch,
+        task.branch,
+        task.modelType,
+        task.maxAttempts,
+        task.budget.maxTokens,
+        task.budget.maxCostUsd,
+        task.workflowId,
+        dependsOn.length > 0 ? 'blocked' : 'queued',
+        task.planId ?? null,
+        task.planKey ?? null,
+        at,
+        at,
+      ],
+    },
+    ...dependsOn.map((dependency) => ({
+      sql: 'INSERT INTO task_dependencies (task_id, depends_on) VALUES (?, ?) ON CONFLICT DO NOTHING',
+      args: [task.id, dependency],
+    })),
+  ];
+}
 
 function toTask(row: Row): Task {
   return {
@@ -24,6 +65,8 @@ function toTask(row: Row): Task {
     status: str(row, 'status') as TaskStatus,
     currentAttempt: num(row, 'current_attempt'),
     failureReason: optStr(row, 'failure_reason'),
+    planId: optStr(row, 'plan_id'),
+    planKey: optStr(row, 'plan_key'),
     createdAt: str(row, 'created_at'),
     updatedAt: str(row, 'updated_at'),
   };
@@ -32,34 +75,46 @@ function toTask(row: Row): Task {
 /** Title and description are the user's own words, stored as given; the failure reason is derived from agent and check output. */
 export function tasksRepository(db: Db, persist: Persist = createPersist()) {
   return {
-    /** Inserts the task; returns false when a task with this id already exists. */
-    async insert(task: NewTask): Promise<boolean> {
-      const at = now();
+    /** Inserts the task and its dependencies at once; returns false when a task with this id already exists. */
+    async insert(task: NewTask, dependsOn: string[] = []): Promise<boolean> {
+      const [inserted] = await db.batch(insertTaskStatements(task, dependsOn), 'write');
+      return inserted!.rowsAffected === 1;
+    },
+
+    /** The ids a task depends on. */
+    async dependenciesOf(id: string): Promise<string[]> {
       const rs = await db.execute({
-        sql: `INSERT INTO tasks (id, title, description, priority, skills, acceptance_criteria, repo, base_branch, branch,
-                model_type, max_attempts, budget_tokens, budget_usd, workflow_id, status, created_at, updated_at)
-              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)
-              ON CONFLICT (id) DO NOTHING`,
-        args: [
-          task.id,
-          task.title,
-          task.description,
-          task.priority,
-          JSON.stringify(task.skills),
-          JSON.stringify(task.acceptanceCriteria),
-          task.repo,
-          task.baseBranch,
-          task.branch,
-          task.modelType,
-          task.maxAttempts,
-          task.budget.maxTokens,
-          task.budget.maxCostUsd,
-          task.workflowId,
-          at,
-          at,
-        ],
+        sql: 'SELECT depends_on FROM task_dependencies WHERE task_id = ? ORDER BY depends_on',
+        args: [id],
       });
-      return rs.rowsAffected === 1;
+      return rs.rows.map((r) => str(r, 'depends_on'));
+    },
+
+    /** The tasks that depend on this one. */
+    async dependentsOf(id: string): Promise<Task[]> {
+      const rs = await db.execute({
+        sql: `SELECT t.* FROM task_dependencies d JOIN tasks t ON t.id = d.task_id WHERE d.depends_on = ? ORDER BY t.id`,
+        args: [id],
+      });
+      return rs.rows.map(toTask);
+    },
+
+    async listForPlan(planId: string): Promise<Array<Task & { dependsOn: string[] }>> {
+      const [tasks, deps] = await db.batch(
+        [
+          { sql: 'SELECT * FROM tasks WHERE plan_id = ? ORDER BY rowid', args: [planId] },
+          {
+            sql: `SELECT d.task_id, d.depends_on FROM task_dependencies d JOIN tasks t ON t.id = d.task_id WHERE t.plan_id = ?`,
+            args: [planId],
+          },
+        ],
+        'read',
+      );
+      return tasks!.rows.map((row) => {
+        const task = toTask(row);
+        const dependsOn = deps!.rows.filter((d) => str(d, 'task_id') === task.id).map((d) => str(d, 'depends_on'));
+        return { ...task, dependsOn };
+      });
     },
 
     async get(id: string): Promise<Task | undefined> {

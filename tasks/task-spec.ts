@@ -8,6 +8,8 @@ const skill = z
   .string()
   .regex(/^[a-z0-9][a-z0-9+#.-]{0,39}$/, 'skills are short lowercase words like "typescript" or "react"');
 
+export const taskIdSchema = z.string().regex(TASK_ID_PATTERN, 'task ids are lowercase letters and digits');
+
 export const MAX_DESCRIPTION_CHARS = 200_000;
 export const MAX_BUDGET_TOKENS = 1_000_000_000_000;
 export const MAX_BUDGET_USD = 1_000_000;
@@ -30,6 +32,12 @@ export const taskSpecSchema = z
       .regex(/^(?!-)(?!.*\.\.)[A-Za-z0-9._/-]+$/, 'baseBranch must be a valid git branch name')
       .optional(),
     model: oneLineText('model', 64).optional(),
+    /** Tasks that must succeed first; the new task waits `blocked` until they have landed. */
+    dependsOn: z
+      .array(taskIdSchema)
+      .max(50, 'a task may depend on at most 50 tasks')
+      .transform((ids) => [...new Set(ids)])
+      .default([]),
     maxAttempts: z
       .number()
       .int()
@@ -59,5 +67,3 @@ export const taskSpecSchema = z
 
 export type TaskSpecInput = z.input<typeof taskSpecSchema>;
 export type TaskSpec = z.output<typeof taskSpecSchema>;
-
-export const taskIdSchema = z.string().regex(TASK_ID_PATTERN, 'task ids are lowercase letters and digits');

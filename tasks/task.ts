@@ -7,6 +7,8 @@ export const TASK_ID_PATTERN = /^[a-z0-9]{6,32}$/;
 
 export const TASK_STATUSES = [
   'queued',
+  /** Waiting for the tasks it depends on to succeed. */
+  'blocked',
   'preparing',
   'running_agent',
   'checking',
@@ -42,11 +44,21 @@ export interface Task {
   status: TaskStatus;
   currentAttempt: number;
   failureReason: string | null;
+  /** Set for the tasks of a plan: the plan and the task's key within it. */
+  planId: string | null;
+  planKey: string | null;
   createdAt: string;
   updatedAt: string;
 }
+
+/** Temporal task queue priority (1 is dispatched first); activities inherit their workflow's. */
+export const PRIORITY_KEYS: Record<Priority, number> = { critical: 1, high: 2, medium: 3, low: 4 };
+
+/** The signal a finishing task sends each task waiting for it (workflows/task-dependencies.ts handles it). */
+export const DEPENDENCY_FINISHED_SIGNAL = 'dependencyFinished';
 
 export const workflowIdForTask = (taskId: string): string => `task-${taskId}`;
 export const branchForTask = (taskId: string): string => `swarm/${taskId}`;
 /** `<prefix>.<modelType>`; the prefix (default `jetpack`) lets several swarms share one Temporal namespace. */
 export const taskQueueForModel = (prefix: string, modelType: string): string => `${prefix}.${modelType}`;
+export const workflowIdForPlan = (planId: string): string => `plan-${planId}`;

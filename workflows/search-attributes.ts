@@ -12,6 +12,9 @@ export const JetpackBudget = defineSearchAttributeKey('JetpackBudget', SearchAtt
 /** The quality gate's state for the latest attempt. */
 export const JetpackQuality = defineSearchAttributeKey('JetpackQuality', SearchAttributeType.KEYWORD);
 
+/** The plan a task belongs to (its parent workflow is `plan-<id>`). */
+export const JetpackPlan = defineSearchAttributeKey('JetpackPlan', SearchAttributeType.KEYWORD);
+
 export const ALL_SEARCH_ATTRIBUTES = [
   JetpackStatus,
   JetpackPriority,
@@ -21,4 +24,5 @@ export const ALL_SEARCH_ATTRIBUTES = [
   JetpackRepo,
   JetpackBudget,
   JetpackQuality,
+  JetpackPlan,
 ];

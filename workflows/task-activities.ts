@@ -45,6 +45,11 @@ export function taskSteps(windowMinutes = DEFAULT_OUTAGE_WINDOW_MINUTES) {
     recordResult: short.recordResult,
     recordTaskStatus: short.recordTaskStatus,
     recordLearnings: short.recordLearnings,
+    dependencyOutcomes: short.dependencyOutcomes,
+    notifyDependents: short.notifyDependents,
+    recordPlanStatus: short.recordPlanStatus,
+    closeUnstartedTasks: short.closeUnstartedTasks,
+    requestAdmission: short.requestAdmission,
     runChecks: long.runChecks,
     ensureBaseline: long.ensureBaseline,
     /** Agent steps run on the task queue of the attempt's model type (the fallback's may differ). */

@@ -34,6 +34,16 @@ export interface TaskWorkflowInput {
    * from the task's route in the main data (activities/task-data-scope.ts), not from here.
    */
   dataBranch?: string;
+  /** Tasks that must succeed before this one starts (it waits `blocked`, without a worktree). */
+  dependsOn?: string[];
+  /** Set when the model type limits its tasks in flight: the admission workflow to ask for a slot. */
+  admission?: {
+    workflowId: string;
+    taskQueue: string;
+    modelType: string;
+    slots: number;
+    priorityKey: number;
+  };
 }
 
 export interface ResumePoint {
@@ -66,6 +76,8 @@ export interface TaskWorkflowState {
   /** The files of the last merge conflict with the base, whose markers the next attempt must resolve. */
   conflictedFiles: string[];
   budget: BudgetState;
+  /** While `blocked`: the dependencies that have not succeeded yet. */
+  waitingFor?: string[];
 }
 
 export interface TaskWorkflowResult {

@@ -9,6 +9,7 @@ import {
   defineUpdate,
   isCancellation,
   log,
+  patched,
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
@@ -23,6 +24,8 @@ import { JetpackAttempt, JetpackStatus } from './search-attributes.js';
 import { taskSteps, type TaskSteps } from './task-activities.js';
 import { checkAndEnqueue, checkAndLand, runAttempt, type AttemptContext, type Landing } from './task-attempt.js';
 import { BudgetRejected, createBudgetGate } from './task-budget.js';
+import { createDependencyGate, DependencyFailed } from './task-dependencies.js';
+import { createAdmissionSlot } from './task-admission.js';
 import type {
   BudgetApproval,
   BudgetRejection,
@@ -34,6 +37,7 @@ import type {
 
 export type * from './task-types.js';
 export { MAX_BASE_SYNC_ROUNDS } from './task-attempt.js';
+export { dependencyFinishedSignal, type DependencyOutcome } from './task-dependencies.js';
 
 export const statusQuery = defineQuery<TaskWorkflowState>('status');
 export const approveBudgetUpdate = defineUpdate<BudgetState, [BudgetApproval]>('approveBudget');
@@ -62,7 +66,11 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskWorkfl
   };
   const steps = taskSteps(input.outageWindowMinutes);
   const budget = createBudgetGate(taskId, state.budget, () => state.status, moveTo, steps.recordTaskStatus);
-  setHandler(statusQuery, () => state);
+  const dependencies = createDependencyGate(input.dependsOn ?? []);
+  const admission = createAdmissionSlot(input.admission);
+  setHandler(statusQuery, () =>
+    state.status === 'blocked' ? { ...state, waitingFor: dependencies.waitingFor() } : state,
+  );
   setHandler(approveBudgetUpdate, budget.approve, { validator: (_: BudgetApproval) => budget.requireAwaiting() });
   setHandler(rejectBudgetUpdate, budget.reject, { validator: (_: BudgetRejection) => budget.requireAwaiting() });
   const verdicts: LandingVerdict[] = [];
@@ -104,9 +112,17 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskWorkfl
       failureReason,
     });
     await steps.cleanupWorkspace({ taskId });
+    // Histories recorded before dependencies existed have no such step.
+    if (patched('notify-dependents')) await steps.notifyDependents({ taskId, status, reason: failureReason });
+    await admission.release();
   };
 
   try {
+    if (input.dependsOn?.length && !resume) {
+      moveTo('blocked');
+      await dependencies.wait(steps, taskId);
+    }
+    if (!resume) await admission.acquire(steps);
     moveTo('preparing');
     await steps.prepareWorkspace({ taskId });
     const baseline = await steps.ensureBaseline({ taskId });
@@ -161,6 +177,10 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskWorkfl
     await finish('failed', reason, reason);
     throw ApplicationFailure.nonRetryable(reason, 'TaskFailed');
   } catch (err) {
+    if (err instanceof DependencyFailed) {
+      await finish('failed', err.message, err.message);
+      throw ApplicationFailure.nonRetryable(err.message, 'DependencyFailed');
+    }
     if (err instanceof BudgetRejected) {
       const reason = `budget exceeded (${state.budget.usedTokens} tokens, $${state.budget.usedCostUsd.toFixed(4)}) and rejected: ${err.message}`;
       await finish('failed', reason, reason);

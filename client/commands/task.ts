@@ -26,6 +26,7 @@ interface CreateOptions {
   maxTokens?: number;
   maxUsd?: number;
   dataBranch?: string;
+  dependsOn?: string[];
   wait?: boolean;
   json?: boolean;
 }
@@ -68,6 +69,7 @@ export function registerTaskCommands(program: Command, ctx: CliContext): void {
       positiveNumber('--max-usd'),
     )
     .option('--data-branch <name>', "keep the task's records, memories and baselines on this data branch")
+    .option('--depends-on <ids>', 'comma-separated ids of tasks that must succeed first', list)
     .option('--wait', 'wait for the task to finish and print its result')
     .option('--json', 'print JSON')
     .action(async (opts: CreateOptions) => {
@@ -81,6 +83,7 @@ export function registerTaskCommands(program: Command, ctx: CliContext): void {
         baseBranch: opts.base,
         model: opts.model,
         maxAttempts: opts.maxAttempts,
+        dependsOn: opts.dependsOn,
         budget:
           opts.maxTokens !== undefined || opts.maxUsd !== undefined
             ? { maxTokens: opts.maxTokens, maxCostUsd: opts.maxUsd }
@@ -118,7 +121,9 @@ export function registerTaskCommands(program: Command, ctx: CliContext): void {
         ? await (await ctx.dataStores()).forBranch(await branchName(opts.dataBranch, '--data-branch'))
         : await ctx.store();
       const tasks = await store.tasks.list({ status: opts.status, limit: opts.limit });
-      ctx.print(opts.json, tasks, () => formatTaskList(tasks));
+      const { waitingFor } = await import('../task-dependencies.js');
+      const waiting = await waitingFor(store, tasks);
+      ctx.print(opts.json, tasks, () => formatTaskList(tasks, waiting));
     });
 
   task

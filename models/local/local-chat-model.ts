@@ -27,6 +27,20 @@ function taskDescriptionOf(messages: ChatMessage[]): string {
   return text.slice(start, ends.length > 0 ? Math.min(...ends) : undefined);
 }
 
+const PLAN_BLOCK = /^```plan[ \t]*\n([\s\S]*?)^```[ \t]*$/gm;
+
+/**
+ * A request offering no tools asks for text: a plan. The answer is the goal's n-th fenced `plan`
+ * block on the n-th try (the last block once they run out), so a test can show a retry with feedback.
+ */
+function planAnswer(messages: ChatMessage[]): string {
+  const goal = messages.find((m) => m.role === 'user')?.text ?? '';
+  const blocks = [...goal.matchAll(PLAN_BLOCK)].map((m) => m[1]!);
+  if (blocks.length === 0) return 'The goal holds no ```plan block, so the local model has no plan to give.';
+  const tries = messages.filter((m) => m.role === 'assistant').length;
+  return blocks[Math.min(tries, blocks.length - 1)]!;
+}
+
 /** Each edit becomes one tool call. */
 function toolCallFor(edit: EditInstruction): { name: string; input: unknown } {
   switch (edit.op) {
@@ -83,6 +97,8 @@ export function createLocalChatModel(): ChatModel {
         usage.outputTokens = approxTokens(text + JSON.stringify(toolCalls));
         return { text, toolCalls, usage, finishReason: call ? 'tool-calls' : 'stop' };
       };
+
+      if (request.tools.length === 0) return respond(planAnswer(request.messages));
 
       let edits: EditInstruction[];
       try {

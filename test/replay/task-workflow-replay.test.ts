@@ -12,7 +12,7 @@ const HISTORIES = fileURLToPath(new URL('../fixtures/histories/', import.meta.ur
  * current workflow code fails on any non-deterministic change: when one fails, version the change
  * with `patched()` rather than re-recording the history.
  */
-describe('the workflows replay their recorded histories (task, merge queue)', () => {
+describe('the workflows replay their recorded histories (task, merge queue, plan)', () => {
   const files = readdirSync(HISTORIES).filter((f) => f.endsWith('.json'));
 
   it('has histories to replay', () => {

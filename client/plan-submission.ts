@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import type { SwarmConfig } from '../config/config.js';
+import { formatZodError } from '../config/format-zod-error.js';
+import { multiLineText, oneLineText } from '../tasks/text-rules.js';
+import { currentBranch, requireBranch, resolveRepo } from '../workspace/worktree.js';
+import { TaskInputError } from './task-input-error.js';
+
+export const MAX_PLAN_PARALLEL = 50;
+
+/** What `swarm plan create` submits. */
+export const planSubmissionSchema = z
+  .object({
+    goal: multiLineText('goal', 200_000),
+    repo: z.string().min(1, 'repo must name a git repository path').max(4_096),
+    baseBranch: z
+      .string()
+      .regex(/^(?!-)(?!.*\.\.)[A-Za-z0-9._/-]+$/, 'baseBranch must be a valid git branch name')
+      .optional(),
+    model: oneLineText('model', 64).optional(),
+    parallel: z
+      .number()
+      .int()
+      .min(1, 'parallel must be at least 1')
+      .max(MAX_PLAN_PARALLEL, `parallel is limited to ${MAX_PLAN_PARALLEL}`)
+      .default(4),
+    autoApprove: z.boolean().default(false),
+    failurePolicy: z.enum(['continue', 'stop']).default('continue'),
+    maxAttempts: z.number().int().min(1).max(10).default(3),
+  })
+  .strict();
+export type PlanSubmission = z.output<typeof planSubmissionSchema>;
+
+async function asInput<T>(what: () => Promise<T>): Promise<T> {
+  try {
+    return await what();
+  } catch (err) {
+    throw new TaskInputError((err as Error).message);
+  }
+}
+
+/** Checks a plan submission with nothing but configuration and git, before any model is asked. */
+export async function validatePlanSubmission(config: SwarmConfig, input: unknown) {
+  const parsed = planSubmissionSchema.safeParse(input);
+  if (!parsed.success) throw new TaskInputError(`invalid plan: ${formatZodError(parsed.error)}`);
+  const spec = parsed.data;
+  const repo = await asInput(() => resolveRepo(spec.repo));
+  const baseBranch = spec.baseBranch ?? (await asInput(() => currentBranch(repo)));
+  await asInput(() => requireBranch(repo, baseBranch));
+  const plannerModel = spec.model ?? config.defaultModel;
+  if (!Object.hasOwn(config.models, plannerModel))
+    throw new TaskInputError(
+      `model "${plannerModel}" is not configured (configured: ${Object.keys(config.models).join(', ')})`,
+    );
+  return { spec, repo, baseBranch, plannerModel };
+}
