@@ -228,6 +228,17 @@ export const migrations: Migration[] = [
     name: 'agent turns keep what they returned, so a retried turn returns it again',
     statements: () => [`ALTER TABLE agent_turns ADD COLUMN result TEXT`],
   },
+  {
+    version: 5,
+    name: 'memories scoped by repository; attempt snapshots name the baseline they were judged against',
+    statements: () => [
+      `ALTER TABLE memories ADD COLUMN repo TEXT`,
+      // A memory a task left belongs to that task's repository; the first provenance entry names the task.
+      `UPDATE memories SET repo = (SELECT t.repo FROM tasks t WHERE t.id = json_extract(memories.provenance, '$[0].taskId'))
+        WHERE json_valid(provenance) AND json_extract(memories.provenance, '$[0].taskId') IS NOT NULL`,
+      `ALTER TABLE quality_snapshots ADD COLUMN baseline_id TEXT`,
+    ],
+  },
 ];
 
 /**
