@@ -97,7 +97,8 @@ export function createQualityActivities(deps: ActivityDeps) {
       const ws = await openWorkspace(deps, taskId);
       const { task } = ws;
       const gate = await storedGate(taskId);
-      const baseline = (await store.quality.getBaseline(task.repo, task.baseBranch))?.snapshot ?? null;
+      const storedBaseline = await store.quality.getBaseline(task.repo, task.baseBranch);
+      const baseline = storedBaseline?.snapshot ?? null;
       const forkPoint = await git(ws.worktreePath, ['merge-base', ws.baseSha, 'HEAD']);
       const changed = await changedFiles(ws.worktreePath, forkPoint);
       const confinement = await confined(task, ws.worktreePath);
@@ -122,6 +123,7 @@ export function createQualityActivities(deps: ActivityDeps) {
         commitSha,
         snapshot,
         comparison,
+        baselineId: storedBaseline?.id ?? null,
       });
       await store.attempts.finishChecks(taskId, attempt, passed);
       const feedbackArtifactId =
