@@ -9,9 +9,17 @@ export interface WorkerProcessOptions {
   /** Append the worker's output to this file instead of sharing this process's terminal. */
   logFile?: string;
   env?: NodeJS.ProcessEnv;
+  /**
+   * Run it in its own process group: a Ctrl-C in the terminal then reaches only this process, which
+   * must stop the worker itself (stopWorker: exactly one SIGTERM, so it drains and goes offline).
+   */
+  ownProcessGroup?: boolean;
 }
 
-/** Starts `swarm worker --model <type>` as a child process, with this process's environment unless given one. */
+/**
+ * Starts `swarm worker --model <type>` as a child process, with this process's environment unless
+ * given one.
+ */
 export function spawnWorker(modelType: string, options: WorkerProcessOptions = {}): ChildProcess {
   let stdio: StdioOptions = 'inherit';
   if (options.logFile) {
@@ -22,6 +30,7 @@ export function spawnWorker(modelType: string, options: WorkerProcessOptions = {
   return spawn(process.execPath, [SWARM_BIN, 'worker', '--model', modelType], {
     stdio,
     env: options.env ?? process.env,
+    detached: options.ownProcessGroup ?? false,
   });
 }
 
@@ -48,6 +57,8 @@ export interface SuperviseOptions {
   logDir?: string;
   /** Stops the workers when aborted; SIGINT and SIGTERM to this process always do. */
   stop?: AbortSignal;
+  /** Told of each stop request after the first (the workers are still draining). */
+  onRepeatedStop?: () => void;
 }
 
 /**
@@ -63,6 +74,7 @@ export async function superviseWorkers(
     child: spawnWorker(modelType, {
       env: options.env,
       logFile: options.logDir && path.join(options.logDir, `worker-${modelType}.log`),
+      ownProcessGroup: true,
     }),
   }));
   let stop = () => {};
@@ -70,12 +82,16 @@ export async function superviseWorkers(
     await new Promise<void>((resolve) => {
       let stopping = false;
       stop = () => {
-        if (stopping) return;
+        if (stopping) {
+          options.onRepeatedStop?.();
+          return;
+        }
         stopping = true;
         void Promise.all(workers.map((w) => stopWorker(w.child))).then(() => resolve());
       };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      // Kept until the workers are gone: a second Ctrl-C must not kill this process while they drain.
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
       if (options.stop?.aborted) stop();
       options.stop?.addEventListener('abort', stop, { once: true });
       const allExited = () => workers.every((w) => exited(w.child)) && resolve();

@@ -19,6 +19,14 @@ export async function runWorkerProcess(modelType: string): Promise<void> {
     console.log(
       `worker ${taskWorker.agentId} serving ${taskWorker.worker.options.taskQueue} on ${config.temporal.address}`,
     );
+    // The runtime stops listening after the first SIGINT/SIGTERM; a second one would then kill the
+    // process mid-drain, leaving its agent "lost". Repeats are ignored: SIGKILL still ends it at once.
+    let signals = 0;
+    const ignoreRepeat = () => {
+      if (signals++ > 0) console.log(`worker ${taskWorker.agentId} is already stopping`);
+    };
+    process.on('SIGINT', ignoreRepeat);
+    process.on('SIGTERM', ignoreRepeat);
     await taskWorker.run();
     console.log(`worker ${taskWorker.agentId} stopped`);
   } finally {
