@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PROJECT_ROOT } from '../config/project-root.js';
 
-const SWARM_BIN = fileURLToPath(new URL('../bin/swarm.js', import.meta.url));
+const SWARM_BIN = path.join(PROJECT_ROOT, 'bin/swarm.js');
 
 export interface WorkerProcessOptions {
   /** Append the worker's output to this file instead of sharing this process's terminal. */

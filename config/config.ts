@@ -148,6 +148,15 @@ const configSchema = z.object({
   sandbox: z.object({ kind: sandboxKindSchema, limits: sandboxLimitsSchema }),
   /** How long the CLI waits for one database or Temporal call before it gives up (not for `--wait`). */
   cliTimeoutSeconds: timerSeconds('SWARM_CLI_TIMEOUT_SECONDS'),
+  observability: z.object({
+    /** Workers serve Prometheus metrics on this port (null: none); with several workers on one host, port + i. */
+    metricsPort: z.number().int('SWARM_METRICS_PORT must be a port number').min(1).max(65535).nullable(),
+    metricsHost: z.string().min(1),
+    /** OTLP/HTTP traces endpoint (e.g. http://localhost:4318/v1/traces); null: no tracing. */
+    otlpEndpoint: serviceUrl('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', ['http', 'https']).nullable(),
+    /** Print webpack's statistics when a worker bundles the workflow code itself (no prebuilt bundle). */
+    bundleStats: z.boolean(),
+  }),
 });
 export type SwarmConfig = z.infer<typeof configSchema>;
 
@@ -261,6 +270,14 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     limits: { ...DEFAULT_LIMITS, ...file.limits },
     sandbox: { kind: sandboxKind, limits: { ...DEFAULT_SANDBOX_LIMITS, ...fileLimits } },
     cliTimeoutSeconds: positiveNumber(env, 'SWARM_CLI_TIMEOUT_SECONDS') ?? file.cli?.timeoutSeconds ?? 15,
+    observability: {
+      metricsPort: positiveNumber(env, 'SWARM_METRICS_PORT') ?? null,
+      metricsHost: env.SWARM_METRICS_HOST || '127.0.0.1',
+      otlpEndpoint:
+        env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ||
+        (env.OTEL_EXPORTER_OTLP_ENDPOINT ? env.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '') + '/v1/traces' : null),
+      bundleStats: env.SWARM_BUNDLE_STATS === '1' || env.SWARM_BUNDLE_STATS === 'true',
+    },
   };
   const parsed = configSchema.safeParse(candidate);
   if (!parsed.success) throw new ConfigError(`invalid configuration: ${formatZodError(parsed.error)}`);

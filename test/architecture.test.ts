@@ -22,7 +22,7 @@ const ROOMS = [
   'workers',
   'client',
 ];
-const NOT_ROOMS = ['node_modules', 'test', 'bench'];
+const NOT_ROOMS = ['node_modules', 'test', 'bench', 'dist'];
 
 /**
  * What db/ may reach, directly or through what it imports: itself, the plain config and task types,

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { ConfigError, type SwarmConfig } from '../config/config.js';
@@ -11,8 +10,10 @@ import { taskQueueForModel } from '../tasks/task.js';
 import { redactingActivityInterceptor } from './redacting-interceptor.js';
 import type { SandboxSettings } from '../process/task-sandbox.js';
 import { workerSandbox } from './worker-sandbox.js';
+import { workflowBundleForWorker } from './workflow-bundle.js';
 
-export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+export { WORKFLOWS_PATH } from './workflow-bundle.js';
+
 const REGISTRY_HEARTBEAT_MS = 10_000;
 
 export interface TaskWorkerOptions {
@@ -22,7 +23,7 @@ export interface TaskWorkerOptions {
   store: Store;
   /** Where API keys are read from (default: this process's environment). */
   env?: Record<string, string | undefined>;
-  /** A prebuilt workflow bundle (tests build it once); otherwise workflows are bundled at start. */
+  /** A prebuilt workflow bundle (tests build it once); otherwise the build's, or bundled at start. */
   workflowBundle?: { codePath: string };
   /** Sandbox settings already probed (the worker process probes first); otherwise made and probed here. */
   sandbox?: SandboxSettings;
@@ -75,7 +76,8 @@ export async function createTaskWorker(options: TaskWorkerOptions): Promise<Task
     shutdownGraceTime: '10s',
     // Heartbeats reach the server at least this often, so a cancel reaches a running check within seconds.
     maxHeartbeatThrottleInterval: '2s',
-    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    workflowBundle:
+      options.workflowBundle ?? (await workflowBundleForWorker({ stats: config.observability.bundleStats })),
   };
   const worker = await Worker.create(workerOptions);
 
