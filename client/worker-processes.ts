@@ -69,10 +69,13 @@ export async function superviseWorkers(
   modelTypes: string[],
   options: SuperviseOptions = {},
 ): Promise<SupervisedExit[]> {
-  const workers = modelTypes.map((modelType) => ({
+  const baseEnv = options.env ?? process.env;
+  const metricsPort = Number(baseEnv.SWARM_METRICS_PORT) || null;
+  const workers = modelTypes.map((modelType, i) => ({
     modelType,
     child: spawnWorker(modelType, {
-      env: options.env,
+      // One metrics port per worker on this host: the configured one, then the next ones.
+      env: metricsPort ? { ...baseEnv, SWARM_METRICS_PORT: String(metricsPort + i) } : baseEnv,
       logFile: options.logDir && path.join(options.logDir, `worker-${modelType}.log`),
       ownProcessGroup: true,
     }),

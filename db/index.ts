@@ -11,6 +11,7 @@ import { modelCallsRepository } from './model-calls-repository.js';
 import { createPersist, type StoreOptions } from './persist.js';
 import { qualityRepository } from './quality-repository.js';
 import { resultsRepository } from './results-repository.js';
+import { statsRepository } from './stats-repository.js';
 import { tasksRepository } from './tasks-repository.js';
 
 export { DEFAULT_STORE_LIMITS, type StoreLimits, type StoreOptions } from './persist.js';
@@ -35,6 +36,7 @@ export function createStore(db: Db, options: StoreOptions = {}) {
     agentTurns: agentTurnsRepository(db, persist),
     modelCalls: modelCallsRepository(db),
     quality: qualityRepository(db, persist),
+    stats: statsRepository(db),
     close: () => db.close(),
   };
 }

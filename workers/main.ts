@@ -2,6 +2,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { loadConfig } from '../config/config.js';
 import { openSwarmStore } from './swarm-store.js';
 import { createTaskWorker } from './task-worker.js';
+import { installWorkerRuntime, serveMetrics, startTracing, swarmMetricsRegistry } from './telemetry.js';
 import { workerSandbox } from './worker-sandbox.js';
 
 /**
@@ -12,10 +13,25 @@ export async function runWorkerProcess(modelType: string): Promise<void> {
   const config = loadConfig();
   // First, so a machine that cannot sandbox is told so before anything else is opened.
   const sandbox = await workerSandbox(config, process.env);
+  // Before any connection: the runtime's metrics exporter is part of the runtime.
+  const { runtimeMetricsUrl } = await installWorkerRuntime(config);
+  const tracing = await startTracing(config, `jetpack-worker-${modelType}`);
   const store = await openSwarmStore(config, process.env);
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   try {
-    const taskWorker = await createTaskWorker({ config, modelType, connection, store, sandbox });
+    const taskWorker = await createTaskWorker({
+      config,
+      modelType,
+      connection,
+      store,
+      sandbox,
+      activityInterceptors: tracing?.activityInterceptors,
+    });
+    if (config.observability.metricsPort !== null) {
+      const { port } = await serveMetrics(config, swarmMetricsRegistry(store), runtimeMetricsUrl);
+      console.log(`metrics on http://${config.observability.metricsHost}:${port}/metrics`);
+    }
+    if (tracing) console.log(`tracing to ${config.observability.otlpEndpoint}`);
     console.log(
       `worker ${taskWorker.agentId} serving ${taskWorker.worker.options.taskQueue} on ${config.temporal.address}`,
     );
@@ -30,6 +46,7 @@ export async function runWorkerProcess(modelType: string): Promise<void> {
     await taskWorker.run();
     console.log(`worker ${taskWorker.agentId} stopped`);
   } finally {
+    await tracing?.shutdown().catch(() => undefined);
     await connection.close();
     store.close();
   }

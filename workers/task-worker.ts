@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import {
+  type ActivityInterceptorsFactory,
+  type NativeConnection,
+  Worker,
+  type WorkerOptions,
+} from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { ConfigError, type SwarmConfig } from '../config/config.js';
 import type { Store } from '../db/index.js';
@@ -25,6 +30,8 @@ export interface TaskWorkerOptions {
   env?: Record<string, string | undefined>;
   /** A prebuilt workflow bundle (tests build it once); otherwise the build's, or bundled at start. */
   workflowBundle?: { codePath: string };
+  /** More activity interceptors (tracing), after the redacting one. */
+  activityInterceptors?: ActivityInterceptorsFactory[];
   /** Sandbox settings already probed (the worker process probes first); otherwise made and probed here. */
   sandbox?: SandboxSettings;
 }
@@ -69,7 +76,7 @@ export async function createTaskWorker(options: TaskWorkerOptions): Promise<Task
     identity: agentId,
     activities,
     // Results and failures of activities are redacted with the store's secrets before they reach the history.
-    interceptors: { activity: [redactingActivityInterceptor(store.redactor)] },
+    interceptors: { activity: [redactingActivityInterceptor(store.redactor), ...(options.activityInterceptors ?? [])] },
     maxConcurrentActivityTaskExecutions: modelConfig.concurrency,
     // Provider rate limits, enforced by the Temporal server across every worker of this model type.
     ...(modelConfig.maxRequestsPerSecond ? { maxTaskQueueActivitiesPerSecond: modelConfig.maxRequestsPerSecond } : {}),
