@@ -21,7 +21,8 @@ import {
   JetpackStatus,
 } from '../workflows/search-attributes.js';
 import { qualitySummary, regressionCauses } from '../quality/feedback.js';
-import { stepProgress, type StepProgress } from './live-progress.js';
+import type { StepProgress } from './live-progress.js';
+import { stepProgress } from './step-progress.js';
 import { fallbackPlan, modelPlan } from './routing.js';
 import { validateTaskSubmission } from './task-submission.js';
 import { retryingSteps, type RetryingStep } from './retrying-steps.js';

@@ -1,7 +1,7 @@
 import { defaultPayloadConverter } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 import { formatTask, type ShownTask } from '../../client/format.js';
-import { stepProgress } from '../../client/live-progress.js';
+import { stepProgress } from '../../client/step-progress.js';
 import type { Attempt } from '../../db/attempts-repository.js';
 import type { QualityComparison } from '../../quality/comparison.js';
 import { qualitySummary, regressionCauses } from '../../quality/feedback.js';
