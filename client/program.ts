@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { CliContext } from './cli-context.js';
 import { processIo } from './cli-io.js';
 import { registerAgentsCommands } from './commands/agents.js';
+import { registerDashboardCommand } from './commands/dashboard.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerMemoryCommands } from './commands/memory.js';
 import { registerQualityCommands } from './commands/quality.js';
@@ -38,5 +39,6 @@ export function buildProgram(ctx: CliContext = new CliContext(processIo())): Com
   registerQualityCommands(program, ctx);
   registerStatusCommand(program, ctx);
   registerAgentsCommands(program, ctx);
+  registerDashboardCommand(program, ctx);
   return program;
 }

@@ -77,6 +77,19 @@ export function statsRepository(db: Db) {
       };
     },
 
+    /** Tokens and cost of each of these tasks (tasks without model calls are left out). */
+    async usageByTask(taskIds: string[]): Promise<Record<string, { tokens: number; costUsd: number }>> {
+      if (taskIds.length === 0) return {};
+      const rs = await db.execute({
+        sql: `SELECT task_id, SUM(input_tokens + output_tokens) AS tokens, SUM(cost_usd) AS cost FROM model_calls
+                WHERE task_id IN (${taskIds.map(() => '?').join(', ')}) GROUP BY task_id`,
+        args: taskIds,
+      });
+      return Object.fromEntries(
+        rs.rows.map((r) => [String(r.task_id), { tokens: Number(r.tokens), costUsd: Number(r.cost) }]),
+      );
+    },
+
     async usageOverTime(sinceIso: string): Promise<UsageBucket[]> {
       const rs = await db.execute({
         sql: `SELECT substr(created_at, 1, 13) AS hour, model_type, SUM(input_tokens + output_tokens) AS tokens, SUM(cost_usd) AS cost

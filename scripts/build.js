@@ -14,7 +14,7 @@ execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc
   stdio: 'inherit',
 });
 // Prompt templates are read at import time, relative to the module reading them.
-for (const dir of ['agent/prompts', 'models/prompts', 'dashboard/public']) {
+for (const dir of ['agent/prompts', 'models/prompts', 'client/dashboard/public']) {
   if (existsSync(path.join(root, dir))) cpSync(path.join(root, dir), path.join(dist, dir), { recursive: true });
 }
 const { bundleWorkflows } = await import(path.join(dist, 'workers/workflow-bundle.js'));
