@@ -1,10 +1,21 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { DefaultLogger, Runtime, type ActivityInterceptorsFactory } from '@temporalio/worker';
 import { Gauge, Registry } from 'prom-client';
 import type { SwarmConfig } from '../config/config.js';
-import { freePort } from '../client/temporal-dev-server.js';
 import type { Store } from '../db/index.js';
+
+/** A port free right now on the loopback interface, for the runtime's private exporter. */
+function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createNetServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
 
 /**
  * Installs the Temporal runtime of a worker process (once, before any connection or worker): its
@@ -13,7 +24,7 @@ import type { Store } from '../db/index.js';
  */
 export async function installWorkerRuntime(config: SwarmConfig): Promise<{ runtimeMetricsUrl: string | null }> {
   if (config.observability.metricsPort === null) return { runtimeMetricsUrl: null };
-  const port = await freePort();
+  const port = await freeLoopbackPort();
   Runtime.install({
     logger: new DefaultLogger('INFO'),
     telemetryOptions: { metrics: { prometheus: { bindAddress: `127.0.0.1:${port}`, countersTotalSuffix: true } } },
