@@ -25,6 +25,7 @@ import type { StepProgress } from './live-progress.js';
 import { stepProgress } from './step-progress.js';
 import { fallbackPlan, modelPlan } from './routing.js';
 import { validateTaskSubmission } from './task-submission.js';
+import { workflowStartMetadata } from './workflow-metadata.js';
 import { retryingSteps, type RetryingStep } from './retrying-steps.js';
 import { TaskInputError } from './task-input-error.js';
 
@@ -89,6 +90,7 @@ export function createSwarmClient({ config, store, temporal }: SwarmClientDeps) 
       };
       if (!(await store.tasks.insert(newTask)))
         throw new Error(`task id ${id} collided with an existing task; submit again`);
+      const stored = (await store.tasks.get(id))!;
       try {
         await temporal.workflow.start<typeof taskWorkflow>('taskWorkflow', {
           workflowId: newTask.workflowId,
@@ -105,6 +107,7 @@ export function createSwarmClient({ config, store, temporal }: SwarmClientDeps) 
             },
           ],
           memo: { title: spec.title },
+          ...workflowStartMetadata(stored),
           typedSearchAttributes: [
             { key: JetpackStatus, value: 'queued' },
             { key: JetpackPriority, value: spec.priority },
