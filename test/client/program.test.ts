@@ -49,6 +49,7 @@ describe('the swarm program, in process', () => {
       'quality',
       'status',
       'agents',
+      'dashboard',
     ]);
     expect(captured).toEqual({ stdout: '', stderr: '' });
   });
