@@ -3,6 +3,7 @@ import { Context } from '@temporalio/activity';
 import { artifactId } from '../agent/attempt-outcome.js';
 import { collectBaseline, qualityGateSchema, readQualityGate, type QualityGate } from '../quality/baseline.js';
 import type { GateProgress } from '../quality/gate-context.js';
+import { regressionCauses } from '../quality/feedback.js';
 import { runQualityGate } from '../quality/run-gate.js';
 import { changedFiles } from '../workspace/changed-files.js';
 import { git } from '../workspace/git.js';
@@ -21,6 +22,12 @@ export interface RunChecksResult {
   summary: string;
   failedChecks: string[];
   feedbackArtifactId: string | null;
+  /**
+   * Why the gate failed, a few short lines for people (quality/feedback.ts regressionCauses): the
+   * failing tests with their messages, type errors at file:line, a broken build's first error lines.
+   * Empty when it passed. Bounded (12 lines of at most 200 characters), so it fits in history.
+   */
+  causes?: string[];
 }
 
 const gateArtifactId = (taskId: string) => artifactId(taskId, 0, 'quality-gate');
@@ -141,6 +148,7 @@ export function createQualityActivities(deps: ActivityDeps) {
         summary: outcome.summary,
         failedChecks: outcome.failedChecks,
         feedbackArtifactId,
+        causes: comparison.verdict === 'regression' ? regressionCauses(comparison) : [],
       };
     }),
   };
