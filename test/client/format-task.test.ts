@@ -163,4 +163,21 @@ describe('swarm task show (text)', () => {
     expect(text).toContain('attempt 2: running — runAgentTurn · turn 3 · write_file');
     expect(text).not.toMatch(/— *$/m);
   });
+
+  it('bounds the causes: at most the given number of lines, each at most 200 characters', () => {
+    const many: QualityComparison = {
+      ...regression,
+      regressions: Array.from({ length: 30 }, (_, i) => ({
+        rule: 'newFailingTest' as const,
+        check: 'test',
+        severity: 'error' as const,
+        message: 'new failing test',
+        test: { file: null, name: `t${i}`, location: null, message: 'x'.repeat(1_000) },
+      })),
+    };
+    const causes = regressionCauses(many, 5);
+    expect(causes).toHaveLength(5);
+    expect(causes.at(-1)).toBe('… and 26 more line(s)');
+    expect(Math.max(...causes.map((c) => c.length))).toBeLessThanOrEqual(200);
+  });
 });
