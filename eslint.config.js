@@ -21,6 +21,23 @@ export default tseslint.config(
     },
   },
   {
+    // The dashboard's page script runs in the browser, Chart.js loaded beside it.
+    files: ['client/dashboard/public/**'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: {
+        document: 'readonly',
+        location: 'readonly',
+        fetch: 'readonly',
+        alert: 'readonly',
+        prompt: 'readonly',
+        EventSource: 'readonly',
+        URLSearchParams: 'readonly',
+        Chart: 'readonly',
+      },
+    },
+  },
+  {
     // Tests read providers' JSON request bodies as they come.
     files: ['test/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

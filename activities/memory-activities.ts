@@ -30,6 +30,7 @@ export function createMemoryActivities(deps: ActivityDeps) {
       const learnings = learningsFromTask({
         task: { id: task.id, title: task.title, description: task.description, skills: task.skills },
         branch: task.baseBranch,
+        repo: task.repo,
         attempts: withFeedback,
         finalStatus: status,
         mergeCommit,

@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { artifactId } from '../agent/attempt-outcome.js';
 import { collectBaseline, readQualityGate } from '../quality/baseline.js';
+import { regressionCauses } from '../quality/feedback.js';
 import { runQualityGate } from '../quality/run-gate.js';
 import { BASELINE_WAITER_SIGNAL, BASELINE_WORKFLOW } from '../tasks/merge-queue.js';
 import { baselineWorkflowId } from '../tasks/merge-queue-id.js';
@@ -21,6 +22,12 @@ export interface RunChecksResult {
   summary: string;
   failedChecks: string[];
   feedbackArtifactId: string | null;
+  /**
+   * Why the gate failed, a few short lines for people (quality/feedback.ts regressionCauses): the
+   * failing tests with their messages, type errors at file:line, a broken build's first error lines.
+   * Empty when it passed. Bounded (12 lines of at most 200 characters), so it fits in history.
+   */
+  causes?: string[];
 }
 
 export function createQualityActivities(deps: ActivityDeps) {
@@ -87,7 +94,8 @@ export function createQualityActivities(deps: ActivityDeps) {
       const ws = await openWorkspace(deps, taskId);
       const { task } = ws;
       const gate = await storedGate(deps, taskId);
-      const baseline = (await store.quality.getBaseline(task.repo, task.baseBranch))?.snapshot ?? null;
+      const storedBaseline = await store.quality.getBaseline(task.repo, task.baseBranch);
+      const baseline = storedBaseline?.snapshot ?? null;
       const forkPoint = await git(ws.worktreePath, ['merge-base', ws.baseSha, 'HEAD']);
       const changed = await changedFiles(ws.worktreePath, forkPoint);
       const confinement = await gateConfinement(deps, task, ws.worktreePath);
@@ -112,6 +120,7 @@ export function createQualityActivities(deps: ActivityDeps) {
         commitSha,
         snapshot,
         comparison,
+        baselineId: storedBaseline?.id ?? null,
       });
       await store.attempts.finishChecks(taskId, attempt, passed);
       const feedbackArtifactId =
@@ -129,6 +138,7 @@ export function createQualityActivities(deps: ActivityDeps) {
         summary: outcome.summary,
         failedChecks: outcome.failedChecks,
         feedbackArtifactId,
+        causes: comparison.verdict === 'regression' ? regressionCauses(comparison) : [],
       };
     }),
   };

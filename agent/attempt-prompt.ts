@@ -25,6 +25,7 @@ export async function buildAttemptPrompt(
           limit: recall.limit,
           threshold: recall.threshold,
           branch: task.baseBranch,
+          repo: task.repo,
         });
   await store.attempts.setMemories(
     task.id,

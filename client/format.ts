@@ -4,9 +4,10 @@ import type { UsageTotals } from '../db/model-calls-repository.js';
 import type { Memory, MemoryHit } from '../memory/index.js';
 import type { Task } from '../tasks/task.js';
 import type { SwarmClient } from './swarm-client.js';
+import { describeProgress } from './live-progress.js';
 import { safeForTerminal } from './terminal-text.js';
 
-type ShownTask = NonNullable<Awaited<ReturnType<SwarmClient['showTask']>>>;
+export type ShownTask = NonNullable<Awaited<ReturnType<SwarmClient['showTask']>>>;
 
 /** Stored text as one harmless line (a title may hold escape sequences written before they were refused). */
 const s = (value: unknown) => safeForTerminal(String(value ?? ''));
@@ -54,6 +55,7 @@ export function formatTask({
   usage,
   live,
   retrying,
+  progress,
   webUrl,
   dependencies,
 }: ShownTask): string {
@@ -82,9 +84,14 @@ export function formatTask({
     );
   }
   for (const a of attempts) {
+    // A running attempt has no summary yet: what its steps last reported stands in for it.
+    const now = progress.filter((p) => p.attempt === undefined || p.attempt === a.attempt).map(describeProgress);
+    const running = a.attempt === live?.attempt && now.length > 0 ? now.join('; ') : null;
+    const about = a.summary || running;
     lines.push(
-      `  attempt ${a.attempt}: ${s(a.status)}${a.commitSha ? ` @ ${s(a.commitSha.slice(0, 10))}` : ''} — ${s(a.summary)}`,
+      `  attempt ${a.attempt}: ${s(a.status)}${a.commitSha ? ` @ ${s(a.commitSha.slice(0, 10))}` : ''}${about ? ` — ${s(about)}` : ''}`,
     );
+    if (a.summary && running) lines.push(`    now: ${s(running)}`);
     for (const c of checks.filter((c) => c.attempt === a.attempt)) {
       const round =
         c.round >= QUEUE_ROUND_BASE
@@ -96,7 +103,11 @@ export function formatTask({
         `    ${c.passed ? 'pass' : 'FAIL'} ${s(c.name)}${round}: \`${s(c.command)}\` exit ${c.exitCode ?? (c.timedOut ? 'timeout' : 'killed')} in ${c.durationMs} ms`,
       );
     }
-    for (const g of gates.filter((g) => g.attempt === a.attempt && g.summary)) lines.push(`    gate: ${s(g.summary)}`);
+    for (const g of gates.filter((g) => g.attempt === a.attempt && g.summary)) {
+      const round = g.round !== null && g.round > 1 ? ` (re-check ${g.round - 1})` : '';
+      lines.push(`    gate${round}: ${s(g.summary)}`);
+      for (const cause of g.causes) lines.push(`      ${s(cause)}`);
+    }
   }
   if (result) {
     lines.push(

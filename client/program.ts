@@ -4,6 +4,7 @@ import { processIo } from './cli-io.js';
 import { registerAgentsCommands } from './commands/agents.js';
 import { registerDbCommands } from './commands/db.js';
 import { registerSyncCommands } from './commands/sync.js';
+import { registerDashboardCommand } from './commands/dashboard.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerMemoryCommands } from './commands/memory.js';
 import { registerPlanCommands } from './commands/plan.js';
@@ -46,5 +47,6 @@ export function buildProgram(ctx: CliContext = new CliContext(processIo())): Com
   registerAgentsCommands(program, ctx);
   registerDbCommands(program, ctx);
   registerSyncCommands(program, ctx);
+  registerDashboardCommand(program, ctx);
   return program;
 }

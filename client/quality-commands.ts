@@ -59,7 +59,13 @@ export async function showQuality(store: Store, opts: { task?: string; repo: str
     const task = await store.tasks.get(opts.task);
     if (!task) throw new TaskInputError(`no task with id "${opts.task}"`);
     const latest = (await store.quality.listForTask(task.id)).at(-1) ?? null;
-    return { task: task.id, snapshot: latest, baseline: await store.quality.getBaseline(task.repo, task.baseBranch) };
+    // The baseline the gate judged the task against, not the branch's baseline now (it moves with every merge).
+    const judgedAgainst = latest?.baselineId ? await store.quality.getSnapshot(latest.baselineId) : null;
+    return {
+      task: task.id,
+      snapshot: latest,
+      baseline: judgedAgainst ?? (await store.quality.getBaseline(task.repo, task.baseBranch)),
+    };
   }
   const { repo, branch } = await repoAndBranch(opts.repo, opts.branch);
   return { task: null, snapshot: null, baseline: await store.quality.getBaseline(repo, branch) };

@@ -13,10 +13,13 @@ import {
   type BudgetApproval,
   type BudgetState,
 } from '../workflows/task-workflow.js';
-import { qualitySummary } from '../quality/feedback.js';
+import { qualitySummary, regressionCauses } from '../quality/feedback.js';
 import { checkDependencies, dependencyStatuses } from './task-dependencies.js';
 import { taskStartOptions } from './task-start.js';
+import type { StepProgress } from './live-progress.js';
+import { stepProgress } from './step-progress.js';
 import { validateTaskSubmission } from './task-submission.js';
+import { workflowStartMetadata } from './workflow-metadata.js';
 import { retryingSteps, type RetryingStep } from './retrying-steps.js';
 import { TaskInputError } from './task-input-error.js';
 import { dataBranchStores, type DataBranchStores } from '../data-branches/data-branch-stores.js';
@@ -106,11 +109,12 @@ export function createSwarmClient({ config, store, temporal, dataStores }: Swarm
       if (dataBranch) await data.registry.routeTask(id, dataBranch);
       if (!(await target.tasks.insert(newTask, spec.dependsOn)))
         throw new Error(`task id ${id} collided with an existing task; submit again`);
+      const stored = (await target.tasks.get(id))!;
       try {
-        await temporal.workflow.start<typeof taskWorkflow>(
-          'taskWorkflow',
-          taskStartOptions(config, newTask, spec.dependsOn, { dataBranch }),
-        );
+        await temporal.workflow.start<typeof taskWorkflow>('taskWorkflow', {
+          ...taskStartOptions(config, newTask, spec.dependsOn, { dataBranch }),
+          ...workflowStartMetadata(stored),
+        });
       } catch (err) {
         const reason = `could not start the workflow: ${(err as Error).message}`;
         await target.tasks.setStatus(id, 'failed', { failureReason: reason });
@@ -136,21 +140,28 @@ export function createSwarmClient({ config, store, temporal, dataStores }: Swarm
         attempt: s.attempt,
         round: s.round,
         summary: s.comparison ? qualitySummary(s.comparison) : null,
+        causes: s.comparison?.verdict === 'regression' ? regressionCauses(s.comparison) : [],
       }));
       let live: TaskWorkflowState | null = null;
       let retrying: RetryingStep[] = [];
+      let progress: StepProgress[] = [];
       if (!result) {
         const handle = temporal.workflow.getHandle(task.workflowId);
-        [live, retrying] = await Promise.all([
+        const [state, pending] = await Promise.all([
           handle.query(statusQuery).catch(() => null),
           handle
             .describe()
-            .then(({ raw }) => retryingSteps(raw.pendingActivities ?? []))
+            .then(({ raw }) => raw.pendingActivities ?? [])
             .catch(() => []),
         ]);
+        live = state;
+        retrying = retryingSteps(pending);
+        progress = stepProgress(pending);
       }
+      // A running workflow holds the limits as approvals changed them.
+      const budget = live ? { maxTokens: live.budget.maxTokens, maxCostUsd: live.budget.maxCostUsd } : task.budget;
       return {
-        task,
+        task: { ...task, budget },
         attempts,
         checks,
         gates,
@@ -158,16 +169,27 @@ export function createSwarmClient({ config, store, temporal, dataStores }: Swarm
         usage,
         live,
         retrying,
+        progress,
         webUrl: workflowUrl(taskId),
         dependencies,
       };
     },
 
-    /** Lets a task that went over its budget go on; without amounts, its limits are lifted. */
+    /**
+     * Lets a task that went over its budget go on; without amounts, its limits are lifted. Returns the
+     * new limits as the workflow holds them once the approval is applied, and records them with the task.
+     */
     async approveBudget(taskId: string, approval: BudgetApproval): Promise<BudgetState> {
       const parsed = budgetApprovalSchema.safeParse(approval);
       if (!parsed.success) throw new TaskInputError(`invalid approval: ${formatZodError(parsed.error)}`);
-      return updateWaitingTask(taskId, (handle) => handle.executeUpdate(approveBudgetUpdate, { args: [parsed.data] }));
+      return updateWaitingTask(taskId, async (handle) => {
+        const answered = await handle.executeUpdate(approveBudgetUpdate, { args: [parsed.data] });
+        // The workflow raises the limits in the same workflow task that answers the update, so a query
+        // now reads them (the update's own answer may predate the raise).
+        const applied = (await handle.query(statusQuery).catch(() => null))?.budget ?? answered;
+        await store.tasks.setBudget(taskId, { maxTokens: applied.maxTokens, maxCostUsd: applied.maxCostUsd });
+        return { ...applied, awaitingApproval: false };
+      });
     },
 
     /** Fails a task that went over its budget, with the reason stored. */

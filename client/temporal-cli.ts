@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../config/project-root.js';
 
-const INSTALL_SCRIPT = fileURLToPath(new URL('../scripts/install-temporal.sh', import.meta.url));
+const INSTALL_SCRIPT = path.join(PROJECT_ROOT, 'scripts/install-temporal.sh');
 
 /**
  * Path of the pinned Temporal CLI: TEMPORAL_CLI_PATH / config when set, otherwise the project's

@@ -1,17 +1,25 @@
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PROJECT_ROOT } from '../config/project-root.js';
 
-const SWARM_BIN = fileURLToPath(new URL('../bin/swarm.js', import.meta.url));
+const SWARM_BIN = path.join(PROJECT_ROOT, 'bin/swarm.js');
 
 export interface WorkerProcessOptions {
   /** Append the worker's output to this file instead of sharing this process's terminal. */
   logFile?: string;
   env?: NodeJS.ProcessEnv;
+  /**
+   * Run it in its own process group: a Ctrl-C in the terminal then reaches only this process, which
+   * must stop the worker itself (stopWorker: exactly one SIGTERM, so it drains and goes offline).
+   */
+  ownProcessGroup?: boolean;
 }
 
-/** Starts `swarm worker --model <type>` as a child process, with this process's environment unless given one. */
+/**
+ * Starts `swarm worker --model <type>` as a child process, with this process's environment unless
+ * given one.
+ */
 export function spawnWorker(modelType: string, options: WorkerProcessOptions = {}): ChildProcess {
   let stdio: StdioOptions = 'inherit';
   if (options.logFile) {
@@ -22,6 +30,7 @@ export function spawnWorker(modelType: string, options: WorkerProcessOptions = {
   return spawn(process.execPath, [SWARM_BIN, 'worker', '--model', modelType], {
     stdio,
     env: options.env ?? process.env,
+    detached: options.ownProcessGroup ?? false,
   });
 }
 
@@ -48,6 +57,8 @@ export interface SuperviseOptions {
   logDir?: string;
   /** Stops the workers when aborted; SIGINT and SIGTERM to this process always do. */
   stop?: AbortSignal;
+  /** Told of each stop request after the first (the workers are still draining). */
+  onRepeatedStop?: () => void;
 }
 
 /**
@@ -58,11 +69,15 @@ export async function superviseWorkers(
   modelTypes: string[],
   options: SuperviseOptions = {},
 ): Promise<SupervisedExit[]> {
-  const workers = modelTypes.map((modelType) => ({
+  const baseEnv = options.env ?? process.env;
+  const metricsPort = Number(baseEnv.SWARM_METRICS_PORT) || null;
+  const workers = modelTypes.map((modelType, i) => ({
     modelType,
     child: spawnWorker(modelType, {
-      env: options.env,
+      // One metrics port per worker on this host: the configured one, then the next ones.
+      env: metricsPort ? { ...baseEnv, SWARM_METRICS_PORT: String(metricsPort + i) } : baseEnv,
       logFile: options.logDir && path.join(options.logDir, `worker-${modelType}.log`),
+      ownProcessGroup: true,
     }),
   }));
   let stop = () => {};
@@ -70,12 +85,16 @@ export async function superviseWorkers(
     await new Promise<void>((resolve) => {
       let stopping = false;
       stop = () => {
-        if (stopping) return;
+        if (stopping) {
+          options.onRepeatedStop?.();
+          return;
+        }
         stopping = true;
         void Promise.all(workers.map((w) => stopWorker(w.child))).then(() => resolve());
       };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      // Kept until the workers are gone: a second Ctrl-C must not kill this process while they drain.
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
       if (options.stop?.aborted) stop();
       options.stop?.addEventListener('abort', stop, { once: true });
       const allExited = () => workers.every((w) => exited(w.child)) && resolve();

@@ -195,6 +195,15 @@ const configSchema = z.object({
       .min(1, 'SWARM_MERGE_BATCH_SIZE must be a whole number from 1 to 64')
       .max(64, 'SWARM_MERGE_BATCH_SIZE must be a whole number from 1 to 64'),
   }),
+  observability: z.object({
+    /** Workers serve Prometheus metrics on this port (null: none); with several workers on one host, port + i. */
+    metricsPort: z.number().int('SWARM_METRICS_PORT must be a port number').min(1).max(65535).nullable(),
+    metricsHost: z.string().min(1),
+    /** OTLP/HTTP traces endpoint (e.g. http://localhost:4318/v1/traces); null: no tracing. */
+    otlpEndpoint: serviceUrl('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', ['http', 'https']).nullable(),
+    /** Print webpack's statistics when a worker bundles the workflow code itself (no prebuilt bundle). */
+    bundleStats: z.boolean(),
+  }),
 });
 export type SwarmConfig = z.infer<typeof configSchema>;
 
@@ -358,6 +367,14 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     landing: {
       mode: env.SWARM_LANDING ?? file.landing?.mode ?? 'queue',
       batchSize: positiveNumber(env, 'SWARM_MERGE_BATCH_SIZE') ?? file.landing?.batchSize ?? 8,
+    },
+    observability: {
+      metricsPort: positiveNumber(env, 'SWARM_METRICS_PORT') ?? null,
+      metricsHost: env.SWARM_METRICS_HOST || '127.0.0.1',
+      otlpEndpoint:
+        env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ||
+        (env.OTEL_EXPORTER_OTLP_ENDPOINT ? env.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '') + '/v1/traces' : null),
+      bundleStats: env.SWARM_BUNDLE_STATS === '1' || env.SWARM_BUNDLE_STATS === 'true',
     },
   };
   const parsed = configSchema.safeParse(candidate);

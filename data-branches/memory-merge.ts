@@ -98,6 +98,7 @@ export async function mergeMemories(
           tags: memory.tags,
           provenance: {},
           branch: memory.branch,
+          repo: memory.repo,
           embedding: new Float32Array(row.embedding.slice(0)),
           embeddingModel: memory.embeddingModel,
           createdAt: mergedAt,

@@ -13,6 +13,7 @@ import { createPersist, type StoreOptions } from './persist.js';
 import { qualityRepository } from './quality-repository.js';
 import { replicaSync, staticSync, type DataSync } from './replica-sync.js';
 import { resultsRepository } from './results-repository.js';
+import { statsRepository } from './stats-repository.js';
 import { tasksRepository } from './tasks-repository.js';
 
 export { DEFAULT_STORE_LIMITS, type StoreLimits, type StoreOptions } from './persist.js';
@@ -43,6 +44,7 @@ export function createStore(db: Db, options: StoreOptions & { sync?: DataSync } 
     modelCalls: modelCallsRepository(db),
     quality: qualityRepository(db, persist),
     plans: plansRepository(db, persist),
+    stats: statsRepository(db),
     close: () => {
       sync.stop();
       db.close();

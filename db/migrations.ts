@@ -287,6 +287,17 @@ export const migrations: Migration[] = [
       `CREATE INDEX tasks_by_plan ON tasks (plan_id)`,
     ],
   },
+  {
+    version: 7,
+    name: 'memories scoped by repository; attempt snapshots name the baseline they were judged against',
+    statements: () => [
+      `ALTER TABLE memories ADD COLUMN repo TEXT`,
+      // A memory a task left belongs to that task's repository; the first provenance entry names the task.
+      `UPDATE memories SET repo = (SELECT t.repo FROM tasks t WHERE t.id = json_extract(memories.provenance, '$[0].taskId'))
+        WHERE json_valid(provenance) AND json_extract(memories.provenance, '$[0].taskId') IS NOT NULL`,
+      `ALTER TABLE quality_snapshots ADD COLUMN baseline_id TEXT`,
+    ],
+  },
 ];
 
 /**

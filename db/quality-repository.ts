@@ -19,6 +19,8 @@ export interface StoredSnapshot {
   passed: boolean;
   snapshot: QualitySnapshot;
   comparison: QualityComparison | null;
+  /** Attempts: the baseline snapshot the comparison was made against (null when there was none, or for older rows). */
+  baselineId: string | null;
   createdAt: string;
 }
 
@@ -39,6 +41,8 @@ export interface NewAttemptSnapshot {
   commitSha: string | null;
   snapshot: QualitySnapshot;
   comparison: QualityComparison;
+  /** The id of the baseline snapshot the gate compared with. */
+  baselineId?: string | null;
 }
 
 /** Stored JSON is a boundary too: rows written by another version are validated when read. */
@@ -56,14 +60,15 @@ function toStoredSnapshot(row: Row): StoredSnapshot {
     passed: bool(row, 'passed'),
     snapshot: qualitySnapshotSchema.parse(JSON.parse(str(row, 'metrics'))),
     comparison: comparison === null ? null : qualityComparisonSchema.parse(JSON.parse(comparison)),
+    baselineId: optStr(row, 'baseline_id'),
     createdAt: str(row, 'created_at'),
   };
 }
 
-const UPSERT_SNAPSHOT = `INSERT INTO quality_snapshots (id, kind, repo, branch, commit_sha, task_id, attempt, round, passed, metrics, comparison, created_at)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+const UPSERT_SNAPSHOT = `INSERT INTO quality_snapshots (id, kind, repo, branch, commit_sha, task_id, attempt, round, passed, metrics, comparison, created_at, baseline_id)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
   ON CONFLICT (id) DO UPDATE SET commit_sha = excluded.commit_sha, passed = excluded.passed, metrics = excluded.metrics,
-    comparison = excluded.comparison, created_at = excluded.created_at`;
+    comparison = excluded.comparison, created_at = excluded.created_at, baseline_id = excluded.baseline_id`;
 
 // Ids derive from what a snapshot is of, so a retried activity overwrites instead of adding a row.
 const baselineId = (b: Pick<NewBaseline, 'repo' | 'branch' | 'commitSha'>) =>
@@ -93,6 +98,7 @@ export function qualityRepository(db: Db, persist: Persist = createPersist()) {
               persist.json(baseline.snapshot),
               null,
               at,
+              null,
             ],
           },
           {
@@ -142,6 +148,7 @@ export function qualityRepository(db: Db, persist: Persist = createPersist()) {
           persist.json(entry.snapshot),
           persist.json(entry.comparison),
           now(),
+          entry.baselineId ?? null,
         ],
       });
       return id;
@@ -163,6 +170,12 @@ export function qualityRepository(db: Db, persist: Persist = createPersist()) {
         args: [repo, branch, limit],
       });
       return rs.rows.map(toStoredSnapshot);
+    },
+
+    /** Any stored snapshot by id (a replaced baseline stays readable: attempts judged against it name it). */
+    async getSnapshot(id: string): Promise<StoredSnapshot | null> {
+      const rs = await db.execute({ sql: 'SELECT * FROM quality_snapshots WHERE id = ?', args: [id] });
+      return rs.rows[0] ? toStoredSnapshot(rs.rows[0]) : null;
     },
 
     async listForTask(taskId: string): Promise<StoredSnapshot[]> {

@@ -131,6 +131,14 @@ export function tasksRepository(db: Db, persist: Persist = createPersist()) {
     },
 
     /** Terminal states are sticky: a late retry of an earlier step never moves a finished task back. */
+    /** The limits a budget approval raised (or lifted), so the task shows them after its workflow ends. */
+    async setBudget(id: string, budget: { maxTokens: number | null; maxCostUsd: number | null }): Promise<void> {
+      await db.execute({
+        sql: 'UPDATE tasks SET budget_tokens = ?, budget_usd = ?, updated_at = ? WHERE id = ?',
+        args: [budget.maxTokens, budget.maxCostUsd, now(), id],
+      });
+    },
+
     async setStatus(
       id: string,
       status: TaskStatus,

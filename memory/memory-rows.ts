@@ -12,7 +12,7 @@ export const MEMORY_VECTOR_INDEX = 'memories_embedding_idx';
 
 /** Every column but the embedding, which callers never need back. */
 export const MEMORY_COLUMNS =
-  'id, content, type, importance, tags, provenance, branch, embedding_model, created_at, last_accessed_at, expires_at';
+  'id, content, type, importance, tags, provenance, branch, repo, embedding_model, created_at, last_accessed_at, expires_at';
 
 /**
  * The raw float32 blob `vector32(?)` accepts: cheaper than a JSON array for 1,536 floats, both to
@@ -39,6 +39,7 @@ export function toMemory(row: Row): Memory {
     tags: json<string[]>(row, 'tags'),
     provenance: provenanceList(row),
     branch: optStr(row, 'branch'),
+    repo: optStr(row, 'repo'),
     embeddingModel: optStr(row, 'embedding_model'),
     createdAt: str(row, 'created_at'),
     lastAccessedAt: optStr(row, 'last_accessed_at'),

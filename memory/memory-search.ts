@@ -9,6 +9,8 @@ export interface SearchFilter {
    * since what holds everywhere also holds on the branch. null: global memories only.
    */
   branch?: string | null;
+  /** Like `branch`, for the repository: a path means its memories and those of every repository (repo NULL). */
+  repo?: string | null;
   /** Vectors of different models live in different spaces: only the query's model is compared. */
   embeddingModel: string;
   /** ISO time; memories that expired by then are never candidates. */
@@ -37,6 +39,11 @@ function filterSql(filter: SearchFilter, alias: string): { sql: string; args: Re
   else if (filter.branch !== undefined) {
     clauses.push(`(${alias}.branch = :branch OR ${alias}.branch IS NULL)`);
     args.branch = filter.branch;
+  }
+  if (filter.repo === null) clauses.push(`${alias}.repo IS NULL`);
+  else if (filter.repo !== undefined) {
+    clauses.push(`(${alias}.repo = :repo OR ${alias}.repo IS NULL)`);
+    args.repo = filter.repo;
   }
   return { sql: clauses.join(' AND '), args };
 }

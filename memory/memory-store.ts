@@ -23,6 +23,7 @@ import {
 export const DEFAULT_DEDUP_THRESHOLD = 0.95;
 
 const memoryType = z.enum(MEMORY_TYPES);
+const repoFilter = z.string().min(1, 'repo must not be empty (use null for every repository)').nullable().optional();
 const branchFilter = z.string().min(1, 'branch must not be empty (use null for global memories)').nullable().optional();
 
 const searchQuerySchema = z
@@ -36,6 +37,7 @@ const searchQuerySchema = z
     threshold: z.number().min(-1).max(1).default(0),
     type: z.union([memoryType, z.array(memoryType).min(1)]).optional(),
     branch: branchFilter,
+    repo: repoFilter,
     /** Rank every filtered row exactly instead of asking the vector index (slower; the benchmark's reference). */
     exact: z.boolean().default(false),
   })
@@ -47,6 +49,7 @@ const listQuerySchema = z
   .object({
     type: z.union([memoryType, z.array(memoryType).min(1)]).optional(),
     branch: branchFilter,
+    repo: repoFilter,
     limit: z.number().int().min(1).max(1000).default(50),
   })
   .strict();
@@ -77,7 +80,7 @@ export interface MemoryStore {
 export interface MemoryStoreOptions {
   db: Db;
   embedder: Embedder;
-  /** Cosine similarity from which a new memory of the same type and branch merges into an existing one. */
+  /** Cosine similarity from which a new memory of the same type, repository and branch merges into an existing one. */
   dedupThreshold?: number;
   /**
    * Redacts each memory's content, tags and provenance before it is embedded and stored, and each
@@ -191,7 +194,13 @@ export async function createMemoryStore(options: MemoryStoreOptions): Promise<Me
         [vector] = (await embedder.embed([redactor.redact(q.text!)], signal)) as [Float32Array];
       }
       const now = clock().toISOString();
-      const filter: SearchFilter = { types: asList(q.type), branch: q.branch, embeddingModel: embedder.model, now };
+      const filter: SearchFilter = {
+        types: asList(q.type),
+        branch: q.branch,
+        repo: q.repo,
+        embeddingModel: embedder.model,
+        now,
+      };
       const find = q.exact ? exactCandidates : indexedCandidates;
       return touch(await find(db, vector, filter, q.limit, q.threshold), now);
     },
@@ -210,6 +219,11 @@ export async function createMemoryStore(options: MemoryStoreOptions): Promise<Me
       else if (q.branch !== undefined) {
         where += ' AND (branch = ? OR branch IS NULL)';
         args.push(q.branch);
+      }
+      if (q.repo === null) where += ' AND repo IS NULL';
+      else if (q.repo !== undefined) {
+        where += ' AND (repo = ? OR repo IS NULL)';
+        args.push(q.repo);
       }
       const rs = await db.execute({
         sql: `SELECT ${MEMORY_COLUMNS} FROM memories WHERE ${where} ORDER BY created_at DESC, id LIMIT ?`,

@@ -14,7 +14,7 @@ export interface PreparedMemory extends Omit<ValidMemoryInput, 'ttlSeconds' | 'p
 
 /**
  * Index candidates examined for a near-duplicate. A true near-duplicate is among the very nearest
- * vectors, so this only has to outlast neighbours of another type, branch or model.
+ * vectors, so this only has to outlast neighbours of another type, repository, branch or model.
  */
 const DEDUP_CANDIDATES = 16;
 
@@ -29,6 +29,7 @@ function rowArgs(m: PreparedMemory) {
     tags: JSON.stringify([...new Set(m.tags)]),
     provenance: JSON.stringify(hasProvenance(m.provenance) ? [m.provenance] : []),
     branch: m.branch,
+    repo: m.repo,
     embedding: vectorBlob(m.embedding),
     model: m.embeddingModel,
     now: m.createdAt,
@@ -36,8 +37,8 @@ function rowArgs(m: PreparedMemory) {
   };
 }
 
-const INSERT_COLUMNS = `(id, content, type, importance, tags, provenance, branch, embedding, embedding_model, created_at, last_accessed_at, expires_at)`;
-const INSERT_VALUES = `:id, :content, :type, :importance, :tags, :provenance, :branch, vector32(:embedding), :model, :now, :now, :expiresAt`;
+const INSERT_COLUMNS = `(id, content, type, importance, tags, provenance, branch, repo, embedding, embedding_model, created_at, last_accessed_at, expires_at)`;
+const INSERT_VALUES = `:id, :content, :type, :importance, :tags, :provenance, :branch, :repo, vector32(:embedding), :model, :now, :now, :expiresAt`;
 
 type Args = ReturnType<typeof rowArgs> & Record<string, InValue>;
 
@@ -82,7 +83,7 @@ export function storeOrMergeStatements(m: PreparedMemory, dedupThreshold: number
             WHERE id = (
               SELECT m.id FROM vector_top_k('${MEMORY_VECTOR_INDEX}', vector32(:embedding), :k) AS v
               JOIN memories AS m ON m.rowid = v.id
-              WHERE m.type = :type AND m.branch IS :branch AND m.embedding_model = :model
+              WHERE m.type = :type AND m.branch IS :branch AND m.repo IS :repo AND m.embedding_model = :model
                 AND (m.expires_at IS NULL OR m.expires_at > :now)
                 AND vector_distance_cos(m.embedding, vector32(:embedding)) <= :maxDistance
               ORDER BY vector_distance_cos(m.embedding, vector32(:embedding)), m.created_at

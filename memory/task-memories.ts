@@ -45,6 +45,8 @@ export interface TaskOutcomeForMemory {
   task: TaskForMemory;
   /** The branch the lessons apply to: usually the base branch the work landed on (or aimed at); null for every branch. */
   branch: string | null;
+  /** The repository (top-level path) the lessons apply to: a branch name alone is shared by every repository. */
+  repo: string;
   attempts: AttemptForMemory[];
   finalStatus: 'succeeded' | 'failed' | 'cancelled';
   mergeCommit?: string | null;
@@ -59,7 +61,7 @@ export interface TaskOutcomeForMemory {
  * A cancelled task teaches only its fixed errors. Repeats across tasks merge through the store's dedup.
  */
 export function learningsFromTask(outcome: TaskOutcomeForMemory): MemoryInput[] {
-  const { task, branch } = outcome;
+  const { task, branch, repo } = outcome;
   const attempts = [...outcome.attempts].sort((a, b) => a.attempt - b.attempt);
   const tags = [...new Set(task.skills)].slice(0, 20);
   const why = `Task "${task.title}": ${clip(task.description.trim().split('\n\n')[0] ?? '', 300)}`;
@@ -87,6 +89,7 @@ export function learningsFromTask(outcome: TaskOutcomeForMemory): MemoryInput[] 
       importance: fixed ? 0.8 : 0.6,
       tags: [...new Set([...tags, ...digest.checks, fixed ? 'fixed' : 'unresolved'])].slice(0, 32),
       branch,
+      repo,
       provenance: {
         taskId: task.id,
         attempt: failed.attempt,
@@ -113,6 +116,7 @@ export function learningsFromTask(outcome: TaskOutcomeForMemory): MemoryInput[] 
       importance: 0.6,
       tags: [...new Set([...tags, 'solution'])].slice(0, 32),
       branch,
+      repo,
       provenance: {
         taskId: task.id,
         attempt: last.attempt,
@@ -138,6 +142,7 @@ export function learningsFromTask(outcome: TaskOutcomeForMemory): MemoryInput[] 
       importance: 0.5,
       tags: [...new Set([...tags, 'failed-task'])].slice(0, 32),
       branch,
+      repo,
       provenance: {
         taskId: task.id,
         attempt: last.attempt,

@@ -55,6 +55,16 @@ export const memoryInputSchema = z
       .superRefine(textRule(oneLineProblem, 'branch'))
       .nullable()
       .default(null),
+    /**
+     * The repository (its top-level path) the memory applies to; null for memories that hold in every
+     * repository. Branch names repeat across repositories: `main` of one is not `main` of another.
+     */
+    repo: z
+      .string()
+      .min(1, 'repo must not be empty (use null for memories of every repository)')
+      .superRefine(textRule(oneLineProblem, 'repo'))
+      .nullable()
+      .default(null),
     /** Lifetime from now; omitted means the memory never expires. */
     ttlSeconds: z
       .number()
@@ -76,6 +86,7 @@ export interface Memory {
   /** One entry per store that created or reinforced this memory, oldest first. */
   provenance: Provenance[];
   branch: string | null;
+  repo: string | null;
   embeddingModel: string | null;
   createdAt: string;
   lastAccessedAt: string | null;

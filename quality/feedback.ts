@@ -105,3 +105,57 @@ export function exitCodeOnlyNote(comparison: ComparisonInput): string | null {
   if (names.length === 0) return null;
   return `judged by exit code only (no test names or counts): ${names.map((n) => `"${n}"`).join(', ')}`;
 }
+
+/** Lines of a failing command's output worth showing first: those naming an error, else the first ones. */
+function firstErrorLines(output: string, max: number): string[] {
+  const lines = output
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .filter((l) => l.trim() !== '');
+  const errors = lines.filter((l) => /\berror\b|ERR!|failed|cannot|not found/i.test(l));
+  return (errors.length > 0 ? errors : lines).slice(0, max);
+}
+
+const clipLine = (text: string, max = 200) => {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > max ? line.slice(0, max - 1) + '…' : line;
+};
+
+/**
+ * The causes of a regression verdict as short lines for people (the CLI, the dashboard, the
+ * workflow's failure): failing tests with their message, type errors at file:line, the first error
+ * lines of a broken build. At most `maxLines` lines, each at most 200 characters.
+ */
+export function regressionCauses(comparison: QualityComparison, maxLines = 12): string[] {
+  const lines: string[] = [];
+  for (const r of comparison.regressions.filter((r) => r.severity === 'error')) {
+    switch (r.rule) {
+      case 'newFailingTest':
+        lines.push(
+          clipLine(
+            `failing test "${r.test.name}"${r.test.location ? ` (${r.test.location})` : ''}: ${r.test.message.split('\n')[0] ?? ''}`,
+          ),
+        );
+        break;
+      case 'newTypeError':
+        lines.push(clipLine(`type error ${locationOf(r.diagnostic)} ${r.diagnostic.code}: ${r.diagnostic.message}`));
+        break;
+      case 'lintErrorIncrease':
+        for (const p of r.newProblems.slice(0, 3))
+          lines.push(clipLine(`lint ${p.file}:${p.line}:${p.column} ${p.rule ?? 'parse error'}: ${p.message}`));
+        break;
+      case 'buildBroken':
+      case 'checkBroken':
+        lines.push(clipLine(r.message));
+        lines.push(...firstErrorLines(r.outputTail, 3).map((l) => '  ' + clipLine(l)));
+        break;
+      case 'checkError':
+        lines.push(clipLine(`${r.message}: ${r.error}`));
+        break;
+      default:
+        lines.push(clipLine(r.message));
+    }
+  }
+  if (lines.length <= maxLines) return lines;
+  return [...lines.slice(0, maxLines - 1), `… and ${lines.length - maxLines + 1} more line(s)`];
+}

@@ -24,3 +24,13 @@ if ! command -v bwrap >/dev/null 2>&1; then
     echo "setup: or set SWARM_SANDBOX=none to run them unconfined with the worker's privileges (see README, Security model)." >&2
   fi
 fi
+
+# The dashboard's browser tests (test/dashboard/) drive Debian's Chromium through playwright-core.
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "setup: installing chromium (the dashboard's browser tests)" >&2
+    apt-get install -y --no-install-recommends chromium >&2 || { apt-get update >&2 && apt-get install -y --no-install-recommends chromium >&2; }
+  else
+    echo "setup: chromium is missing: the dashboard's browser tests need it (Debian/Ubuntu: sudo apt-get install chromium)." >&2
+  fi
+fi

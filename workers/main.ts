@@ -2,6 +2,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { loadConfig } from '../config/config.js';
 import { openSwarmStore } from './swarm-store.js';
 import { createTaskWorker } from './task-worker.js';
+import { installWorkerRuntime, serveMetrics, startTracing, swarmMetricsRegistry } from './telemetry.js';
 import { workerSandbox } from './worker-sandbox.js';
 
 /**
@@ -12,16 +13,40 @@ export async function runWorkerProcess(modelType: string): Promise<void> {
   const config = loadConfig();
   // First, so a machine that cannot sandbox is told so before anything else is opened.
   const sandbox = await workerSandbox(config, process.env);
+  // Before any connection: the runtime's metrics exporter is part of the runtime.
+  const { runtimeMetricsUrl } = await installWorkerRuntime(config);
+  const tracing = await startTracing(config, `jetpack-worker-${modelType}`);
   const store = await openSwarmStore(config, process.env);
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   try {
-    const taskWorker = await createTaskWorker({ config, modelType, connection, store, sandbox });
+    const taskWorker = await createTaskWorker({
+      config,
+      modelType,
+      connection,
+      store,
+      sandbox,
+      activityInterceptors: tracing?.activityInterceptors,
+    });
+    if (config.observability.metricsPort !== null) {
+      const { port } = await serveMetrics(config, swarmMetricsRegistry(store), runtimeMetricsUrl);
+      console.log(`metrics on http://${config.observability.metricsHost}:${port}/metrics`);
+    }
+    if (tracing) console.log(`tracing to ${config.observability.otlpEndpoint}`);
     console.log(
       `worker ${taskWorker.agentId} serving ${taskWorker.worker.options.taskQueue} on ${config.temporal.address}`,
     );
+    // The runtime stops listening after the first SIGINT/SIGTERM; a second one would then kill the
+    // process mid-drain, leaving its agent "lost". Repeats are ignored: SIGKILL still ends it at once.
+    let signals = 0;
+    const ignoreRepeat = () => {
+      if (signals++ > 0) console.log(`worker ${taskWorker.agentId} is already stopping`);
+    };
+    process.on('SIGINT', ignoreRepeat);
+    process.on('SIGTERM', ignoreRepeat);
     await taskWorker.run();
     console.log(`worker ${taskWorker.agentId} stopped`);
   } finally {
+    await tracing?.shutdown().catch(() => undefined);
     await connection.close();
     store.close();
   }

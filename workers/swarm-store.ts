@@ -1,7 +1,7 @@
 import type { SwarmConfig } from '../config/config.js';
 import { DEFAULT_API_KEY_ENV } from '../config/model-config.js';
 import { openStore, type Store } from '../db/index.js';
-import { embedderOptions } from '../memory/open-memory.js';
+import { embedderOptions } from '../memory/embedding-config.js';
 import { createRedactor, secretValuesFromEnv, type Redactor } from '../secrets/index.js';
 
 type Env = Record<string, string | undefined>;

@@ -1,8 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Client } from '@temporalio/client';
-import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import {
+  type ActivityInterceptorsFactory,
+  type NativeConnection,
+  Worker,
+  type WorkerOptions,
+} from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { ConfigError, type SwarmConfig } from '../config/config.js';
 import type { Store } from '../db/index.js';
@@ -13,8 +17,10 @@ import { redactingActivityInterceptor } from './redacting-interceptor.js';
 import type { SandboxSettings } from '../process/task-sandbox.js';
 import { workerSandbox } from './worker-sandbox.js';
 import { taskDataOnBranches } from './task-data.js';
+import { workflowBundleForWorker } from './workflow-bundle.js';
 
-export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+export { WORKFLOWS_PATH } from './workflow-bundle.js';
+
 const REGISTRY_HEARTBEAT_MS = 10_000;
 
 export interface TaskWorkerOptions {
@@ -24,8 +30,10 @@ export interface TaskWorkerOptions {
   store: Store;
   /** Where API keys are read from (default: this process's environment). */
   env?: Record<string, string | undefined>;
-  /** A prebuilt workflow bundle (tests build it once); otherwise workflows are bundled at start. */
+  /** A prebuilt workflow bundle (tests build it once); otherwise the build's, or bundled at start. */
   workflowBundle?: { codePath: string };
+  /** More activity interceptors (tracing), after the redacting one. */
+  activityInterceptors?: ActivityInterceptorsFactory[];
   /** Sandbox settings already probed (the worker process probes first); otherwise made and probed here. */
   sandbox?: SandboxSettings;
 }
@@ -75,14 +83,15 @@ export async function createTaskWorker(options: TaskWorkerOptions): Promise<Task
     identity: agentId,
     activities,
     // Results and failures of activities are redacted with the store's secrets before they reach the history.
-    interceptors: { activity: [redactingActivityInterceptor(store.redactor)] },
+    interceptors: { activity: [redactingActivityInterceptor(store.redactor), ...(options.activityInterceptors ?? [])] },
     maxConcurrentActivityTaskExecutions: modelConfig.concurrency,
     // Provider rate limits, enforced by the Temporal server across every worker of this model type.
     ...(modelConfig.maxRequestsPerSecond ? { maxTaskQueueActivitiesPerSecond: modelConfig.maxRequestsPerSecond } : {}),
     shutdownGraceTime: '10s',
     // Heartbeats reach the server at least this often, so a cancel reaches a running check within seconds.
     maxHeartbeatThrottleInterval: '2s',
-    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    workflowBundle:
+      options.workflowBundle ?? (await workflowBundleForWorker({ stats: config.observability.bundleStats })),
   };
   const worker = await Worker.create(workerOptions);
 

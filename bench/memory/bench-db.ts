@@ -97,6 +97,7 @@ export async function insertRows(bench: BenchDb, count: number, next: () => Floa
         tags: [],
         provenance: {},
         branch: row % 2 === 0 ? null : 'main',
+        repo: null,
         embedding: next(),
         embeddingModel: MODEL,
         createdAt: at,

@@ -5,6 +5,17 @@ import { formatMemories, formatMemoryHits } from '../format.js';
 import { TaskInputError } from '../task-input-error.js';
 import { intBetween, list, numberBetween, positiveInt } from './parse.js';
 
+/** A --repo path as memories store it: the repository's top level (as tasks record their repo). */
+async function repoKey(repo: string | undefined): Promise<string | undefined> {
+  if (repo === undefined) return undefined;
+  const { resolveRepo } = await import('../../workspace/worktree.js');
+  try {
+    return await resolveRepo(repo);
+  } catch (err) {
+    throw new TaskInputError(`--repo: ${(err as Error).message}`);
+  }
+}
+
 /** Checks a memory (or a search text) before the database is opened, so bad input never waits on it. */
 async function validateMemoryInput(input: unknown): Promise<void> {
   const [{ memoryInputSchema }, { formatZodError }] = await Promise.all([
@@ -24,16 +35,25 @@ export function registerMemoryCommands(program: Command, ctx: CliContext): void 
     .option('--threshold <similarity>', 'minimum cosine similarity (-1..1)', numberBetween('--threshold', -1, 1), 0)
     .addOption(new Option('--type <type>', 'only this type').choices(MEMORY_TYPES))
     .option('--branch <name>', 'memories of this branch and global ones')
+    .option('--repo <path>', 'memories of this repository and those of every repository')
     .option('--json', 'print JSON')
     .action(
       async (
         text: string,
-        opts: { limit: number; threshold: number; type?: MemoryType; branch?: string; json?: boolean },
+        opts: { limit: number; threshold: number; type?: MemoryType; branch?: string; repo?: string; json?: boolean },
       ) => {
         await validateMemoryInput({ content: text, type: 'learning', branch: opts.branch ?? null });
+        const repo = await repoKey(opts.repo);
         const hits = await (
           await ctx.memory()
-        ).vectorSearch({ text, limit: opts.limit, threshold: opts.threshold, type: opts.type, branch: opts.branch });
+        ).vectorSearch({
+          text,
+          limit: opts.limit,
+          threshold: opts.threshold,
+          type: opts.type,
+          branch: opts.branch,
+          repo,
+        });
         ctx.print(opts.json, hits, () => formatMemoryHits(hits));
       },
     );
@@ -46,6 +66,7 @@ export function registerMemoryCommands(program: Command, ctx: CliContext): void 
     .option('--importance <0..1>', 'how much it matters', numberBetween('--importance', 0, 1))
     .option('--tags <list>', 'comma-separated tags', list)
     .option('--branch <name>', 'the branch it holds on (default: every branch)')
+    .option('--repo <path>', 'the repository it holds in (default: every repository)')
     .option('--ttl <seconds>', 'forget it after this many seconds', positiveInt('--ttl'))
     .option('--json', 'print JSON')
     .action(
@@ -55,6 +76,7 @@ export function registerMemoryCommands(program: Command, ctx: CliContext): void 
         importance?: number;
         tags?: string[];
         branch?: string;
+        repo?: string;
         ttl?: number;
         json?: boolean;
       }) => {
@@ -64,6 +86,7 @@ export function registerMemoryCommands(program: Command, ctx: CliContext): void 
           importance: opts.importance,
           tags: opts.tags,
           branch: opts.branch ?? null,
+          repo: (await repoKey(opts.repo)) ?? null,
           ttlSeconds: opts.ttl,
         };
         await validateMemoryInput(input);
@@ -77,11 +100,19 @@ export function registerMemoryCommands(program: Command, ctx: CliContext): void 
     .description('recent memories')
     .addOption(new Option('--type <type>', 'only this type').choices(MEMORY_TYPES))
     .option('--branch <name>', 'memories of this branch and global ones')
+    .option('--repo <path>', 'memories of this repository and those of every repository')
     .option('--limit <n>', 'how many', intBetween('--limit', 1, 1000), 50)
     .option('--json', 'print JSON')
-    .action(async (opts: { type?: MemoryType; branch?: string; limit: number; json?: boolean }) => {
+    .action(async (opts: { type?: MemoryType; branch?: string; repo?: string; limit: number; json?: boolean }) => {
       if (opts.branch !== undefined) await validateMemoryInput({ content: '-', type: 'learning', branch: opts.branch });
-      const memories = await (await ctx.memory()).list({ type: opts.type, branch: opts.branch, limit: opts.limit });
+      const memories = await (
+        await ctx.memory()
+      ).list({
+        type: opts.type,
+        branch: opts.branch,
+        repo: await repoKey(opts.repo),
+        limit: opts.limit,
+      });
       ctx.print(opts.json, memories, () => formatMemories(memories));
     });
 }

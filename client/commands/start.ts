@@ -22,11 +22,17 @@ export function registerStartCommand(program: Command, ctx: CliContext): void {
       await upLocalTemporal(ctx);
       await ctx.store();
       const { superviseWorkers } = await import('../worker-processes.js');
-      const workers = superviseWorkers(types, { env: ctx.io.env });
+      const workers = superviseWorkers(types, {
+        env: ctx.io.env,
+        onRepeatedStop: () =>
+          ctx.log('still stopping: the workers finish their running steps (up to 10 s), then go offline'),
+      });
       ctx.log(`Web UI: ${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows`);
       ctx.log(
         `running ${types.length} worker(s) (${types.join(', ')}); Ctrl-C stops them (the Temporal server keeps running: "swarm server stop")`,
       );
-      await workers;
+      const exits = await workers;
+      for (const e of exits)
+        ctx.log(`worker ${e.modelType} exited (${e.signal ? `killed by ${e.signal}` : `code ${e.code}`})`);
     });
 }

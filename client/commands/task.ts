@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { readUserTextFile } from '../../config/user-file.js';
 import { PRIORITIES, TASK_STATUSES, type Priority, type TaskStatus } from '../../tasks/task.js';
 import type { CliContext } from '../cli-context.js';
+import type { SwarmClient } from '../swarm-client.js';
 import { formatTask, formatTaskList } from '../format.js';
 import { TaskInputError } from '../task-input-error.js';
 import { intBetween, list, positiveInt, positiveNumber, taskId } from './parse.js';
@@ -45,6 +46,28 @@ function readDescription(opts: CreateOptions): string {
   if (description === undefined)
     throw new TaskInputError('a description is needed: --description or --description-file');
   return description;
+}
+
+/**
+ * Prints a progress line each time the task moves on, then the whole task when it ends. Ctrl-C
+ * stops following and leaves the task running, saying how to follow it again.
+ */
+async function followTask(ctx: CliContext, client: SwarmClient, id: string): Promise<void> {
+  const { untilInterrupted, watchTask } = await import('../watch-task.js');
+  const shown = await untilInterrupted((signal) =>
+    watchTask(
+      () => client.showTask(id),
+      (line) => ctx.log(`  ${line}`),
+      { signal },
+    ),
+  );
+  if (!shown) {
+    ctx.log(`stopped watching; task ${id} keeps running. Follow it with: swarm task watch ${id}`);
+    ctx.exitCode = 130;
+    return;
+  }
+  ctx.log(formatTask(shown));
+  if (shown.result?.status !== 'succeeded') ctx.exitCode = 1;
 }
 
 export function registerTaskCommands(program: Command, ctx: CliContext): void {
@@ -95,18 +118,42 @@ export function registerTaskCommands(program: Command, ctx: CliContext): void {
       await validateTaskSubmission(ctx.config, input);
       const client = await ctx.client();
       const created = await client.createTask(input);
+      const createdLine = `created task ${created.id} on ${created.modelType} (${client.workflowUrl(created.id)})`;
       if (!opts.wait) {
-        ctx.print(
-          opts.json,
-          created,
-          () => `created task ${created.id} on ${created.modelType} (${client.workflowUrl(created.id)})`,
-        );
+        ctx.print(opts.json, created, () => createdLine);
         return;
       }
-      await client.waitForResult(created.id);
-      const shown = (await client.showTask(created.id))!;
-      ctx.print(opts.json, shown, () => formatTask(shown));
-      if (shown.result?.status !== 'succeeded') ctx.exitCode = 1;
+      if (opts.json) {
+        await client.waitForResult(created.id);
+        const shown = (await client.showTask(created.id))!;
+        ctx.print(true, shown, () => '');
+        if (shown.result?.status !== 'succeeded') ctx.exitCode = 1;
+        return;
+      }
+      // The id and link at once, then a line each time the task moves on.
+      ctx.log(createdLine);
+      await followTask(ctx, client, created.id);
+    });
+
+  task
+    .command('watch')
+    .description('follow a task live until it finishes (Ctrl-C stops watching; the task goes on)')
+    .argument('<id>', 'task id', taskId)
+    .action(async (id: string) => {
+      const client = await ctx.client();
+      if (!(await client.showTask(id))) throw new TaskInputError(`no task with id "${id}"`);
+      ctx.log(`task ${id} (${client.workflowUrl(id)})`);
+      await followTask(ctx, client, id);
+    });
+
+  task
+    .command('logs')
+    .description("print an attempt's stored prompt, agent transcript, check output and feedback")
+    .argument('<id>', 'task id', taskId)
+    .option('--attempt <n>', 'which attempt (default: the latest)', positiveInt('--attempt'))
+    .action(async (id: string, opts: { attempt?: number }) => {
+      const { taskLogs } = await import('../task-logs.js');
+      ctx.log(await taskLogs(await ctx.store(), id, opts.attempt));
     });
 
   task

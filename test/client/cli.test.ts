@@ -74,7 +74,9 @@ describe('the swarm CLI', () => {
     expect(JSON.parse(status.stdout).tasks.succeeded).toBeGreaterThanOrEqual(1);
     const quality = JSON.parse((await swarm(['quality', 'show', '--task', shown.task.id, '--json'])).stdout);
     expect(quality.snapshot).toMatchObject({ attempt: 1, passed: true, comparison: { verdict: 'pass' } });
-    expect(quality.baseline.commitSha).toBe(shown.result.mergeCommit);
+    // The baseline the gate judged the task against (the base before it landed), not the one after its merge.
+    expect(quality.baseline.id).toBe(quality.snapshot.baselineId);
+    expect(quality.baseline.commitSha).not.toBe(shown.result.mergeCommit);
     const baseline = await swarm(['quality', 'baseline', 'set', '--repo', repo, '--json']);
     expect(baseline.stderr).toBe('');
     expect(baseline.code).toBe(0);

@@ -52,6 +52,7 @@ describe('the swarm program, in process', () => {
       'agents',
       'db',
       'sync',
+      'dashboard',
     ]);
     expect(captured).toEqual({ stdout: '', stderr: '' });
   });

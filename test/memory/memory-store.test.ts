@@ -159,6 +159,7 @@ describe.each(modes)('memory store in $name mode', (mode) => {
         },
       ],
       branch: 'main',
+      repo: null,
       embeddingModel: 'offline-hash-v1',
       createdAt: T0.toISOString(),
       lastAccessedAt: T0.toISOString(),
@@ -212,6 +213,33 @@ describe.each(modes)('memory store in $name mode', (mode) => {
     expect(await branchesFor(undefined)).toEqual(['main', null, 'feature/x']);
     expect((await memories.list({ branch: 'feature/x' })).map((m) => m.branch).sort()).toEqual(
       ['feature/x', null].sort(),
+    );
+  });
+
+  it("scopes by repository: two repositories' main share no memories, and a lesson does not merge across them", async () => {
+    const a = await memories.store({
+      content: 'identical to the query',
+      type: 'learning',
+      branch: 'main',
+      repo: '/r/a',
+    });
+    const b = await memories.store({
+      content: 'identical to the query',
+      type: 'learning',
+      branch: 'main',
+      repo: '/r/b',
+    });
+    expect(b.merged).toBe(false);
+    expect(b.id).not.toBe(a.id);
+    await memories.store({ content: 'near the query (0.8)', type: 'learning', branch: 'main', repo: null });
+    const reposFor = async (repo: string) =>
+      (await memories.vectorSearch({ text: 'query: the farewell test', branch: 'main', repo })).map(
+        (h) => h.memory.repo,
+      );
+    expect(await reposFor('/r/a')).toEqual(['/r/a', null]);
+    expect(await reposFor('/r/b')).toEqual(['/r/b', null]);
+    expect((await memories.list({ branch: 'main', repo: '/r/a' })).map((m) => m.repo).sort()).toEqual(
+      ['/r/a', null].sort(),
     );
   });
 

@@ -98,6 +98,7 @@ describe('task memories', () => {
   const succeededAfterRetry: TaskOutcomeForMemory = {
     task,
     branch: 'main',
+    repo: '/repos/app',
     finalStatus: 'succeeded',
     mergeCommit: '783eaceffd0123',
     attempts: [
@@ -124,6 +125,7 @@ describe('task memories', () => {
     const memories = learningsFromTask(succeededAfterRetry);
     expect(memories.map((m) => m.type)).toEqual(['error_pattern', 'solution_pattern']);
     for (const m of memories) expect(memoryInputSchema.safeParse(m).success).toBe(true);
+    for (const m of memories) expect(m).toMatchObject({ branch: 'main', repo: '/repos/app' });
 
     const [error, solution] = memories;
     expect(error).toMatchObject({
@@ -190,6 +192,7 @@ describe('task memories', () => {
     const memories = learningsFromTask({
       task,
       branch: null,
+      repo: '/repos/app',
       finalStatus: 'succeeded',
       attempts: [
         { attempt: 1, status: 'checks_passed', summary: 'Done', filesChanged: [], commitSha: null, feedback: null },
@@ -199,6 +202,7 @@ describe('task memories', () => {
     expect(memories[0]).toMatchObject({
       type: 'solution_pattern',
       branch: null,
+      repo: '/repos/app',
       provenance: { taskId: 'task0001', attempt: 1 },
     });
   });

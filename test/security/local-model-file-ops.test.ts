@@ -69,6 +69,15 @@ describe('the local model edits only inside the worktree (attack 5)', () => {
     expect(existsSync(path.join(worktree, 'old.js'))).toBe(false);
   });
 
+  it('counts a run block as a command, not as a file edit', async () => {
+    const worktree = tempDir('local-file-ops-run');
+    const finished = await runLocalModel(
+      worktree,
+      fence('write a.txt', 'a\n') + fence('run', 'echo hi > /dev/null\n') + fence('write b.txt', 'b\n'),
+    );
+    expect(finished).toEqual({ success: true, summary: 'applied 2 of 2 file edit(s): a.txt, b.txt; ran 1 command(s)' });
+  });
+
   it('refuses a file over the per-file limit (attack 7)', async () => {
     const worktree = tempDir('local-file-ops-big');
     const toolbox = createAgentToolbox({ worktree, limits: { maxFileBytes: 1024 } });

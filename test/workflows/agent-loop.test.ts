@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import path from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatTask } from '../../client/format.js';
 import { TaskInputError } from '../../client/swarm-client.js';
 import { statusQuery } from '../../workflows/task-workflow.js';
 import { JetpackBudget, JetpackModel, JetpackStatus } from '../../workflows/search-attributes.js';
@@ -252,7 +253,11 @@ describe('the durable agent loop on real Temporal, with two worker kinds', () =>
       await worker.runUntil(async () => {
         const handle = await waitForPause(task.workflowId);
         const first = (await handle.query(statusQuery)).budget.usedTokens;
-        await stack.client.approveBudget(task.id, { addTokens: 1 });
+        // The approval answers with the new limit, and the task shows it (not the original 50).
+        const approved = await stack.client.approveBudget(task.id, { addTokens: 1 });
+        expect(approved).toMatchObject({ maxTokens: first + 1, awaitingApproval: false });
+        expect((await stack.store.tasks.get(task.id))?.budget.maxTokens).toBe(first + 1);
+        expect(formatTask((await stack.client.showTask(task.id))!)).toContain(`(budget ${first + 1} tokens)`);
         await expect.poll(async () => (await handle.query(statusQuery)).turn, { timeout: 30_000 }).toBe(2);
         await waitForPause(task.workflowId);
         const state = await handle.query(statusQuery);
