@@ -25,6 +25,8 @@ export interface TurnOutcome {
   usage: CallUsage;
   /** Set on the turn that ends the attempt. */
   outcome: AttemptOutcome | null;
+  /** The tool calls the turn made, as short lines for people ("write_file src/x.ts"). */
+  tools: string[];
 }
 
 /** Everything one turn works with. */
@@ -114,6 +116,7 @@ async function takeTurn(t: Turn): Promise<TurnOutcome> {
     t.worktreePath,
     checkpointMessage(`swarm(${task.id}): attempt ${attempt}, turn ${turn}`, task.id, attempt, turn),
   );
+  const tools = response.toolCalls.map(describeToolCall);
   // A reply without tool calls is the model's final answer.
   const done = finish !== undefined || response.toolCalls.length === 0 || turn >= t.maxTurns;
   const turnMessages: ChatMessage[] = [{ role: 'assistant', text: response.text, toolCalls: response.toolCalls }];
@@ -139,9 +142,18 @@ async function takeTurn(t: Turn): Promise<TurnOutcome> {
     messages: turnMessages,
     checkpointSha: checkpoint?.sha ?? (await git(t.worktreePath, ['rev-parse', 'HEAD'])),
     done,
-    result: { usage, outcome },
+    result: { usage, outcome, tools },
   });
-  return { done, usage, outcome };
+  return { done, usage, outcome, tools };
+}
+
+/** A tool call as a short line: its name and the path or command it acted on. */
+function describeToolCall(call: { name: string; input: unknown }): string {
+  const input = (call.input ?? {}) as Record<string, unknown>;
+  const target = [input.path, input.command].find((v): v is string => typeof v === 'string');
+  if (!target) return call.name;
+  const flat = target.replace(/\s+/g, ' ').trim();
+  return `${call.name} ${flat.length > 80 ? flat.slice(0, 79) + '…' : flat}`;
 }
 
 async function startAttempt(t: Turn): Promise<void> {

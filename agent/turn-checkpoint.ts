@@ -33,7 +33,9 @@ export async function storedTurn(
   turn: number,
 ): Promise<TurnOutcome | null> {
   const row = await store.agentTurns.get(taskId, attempt, turn);
-  return row?.result ? { done: row.done, usage: row.result.usage, outcome: row.result.outcome } : null;
+  return row?.result
+    ? { done: row.done, usage: row.result.usage, outcome: row.result.outcome, tools: row.result.tools ?? [] }
+    : null;
 }
 
 /**

@@ -19,6 +19,8 @@ export interface TurnResult {
     filesChanged: number;
     feedbackArtifactId: string | null;
   } | null;
+  /** The tool calls the turn made, as short lines ("write_file src/x.ts"); absent on rows written before they were kept. */
+  tools?: string[];
 }
 
 export interface AgentTurn {

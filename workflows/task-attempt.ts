@@ -18,6 +18,8 @@ export interface AttemptContext {
   budget: BudgetGate;
   steps: TaskSteps;
   moveTo(status: TaskStatus): void;
+  /** Shows the state in the Web UI's current details (moveTo does it too). */
+  showDetails(): void;
   /** Continues the workflow as new from this point; never returns. */
   continueAsNewAt(resume: ResumePoint): Promise<never>;
 }
@@ -56,6 +58,8 @@ export async function runAttempt(
       maxTurns: plan.maxTurns,
       feedbackArtifactId,
     });
+    state.lastTurnTools = result.tools;
+    ctx.showDetails();
     await ctx.budget.spend(result.usage);
     if (result.outcome) return result.outcome;
     if (workflowInfo().historyLength > (input.continueAsNewAfterEvents ?? CONTINUE_AS_NEW_AFTER_EVENTS)) {
@@ -108,7 +112,7 @@ export async function checkAndEnqueue(
     if (!checks.passed) {
       return {
         status: 'retry',
-        reason: `quality gate failed: ${checks.summary}`,
+        reason: `quality gate failed: ${gateFailure(checks)}`,
         feedbackArtifactId: checks.feedbackArtifactId,
       };
     }
@@ -145,7 +149,7 @@ export async function checkAndLand(ctx: AttemptContext, attempt: number): Promis
       const after = round > 1 ? ' after merging the updated base branch' : '';
       return {
         status: 'retry',
-        reason: `quality gate failed${after}: ${checks.summary}`,
+        reason: `quality gate failed${after}: ${gateFailure(checks)}`,
         feedbackArtifactId: checks.feedbackArtifactId,
       };
     }
@@ -157,4 +161,10 @@ export async function checkAndLand(ctx: AttemptContext, attempt: number): Promis
     }
   }
   return { status: 'fatal', reason: `the base branch kept moving; gave up after ${MAX_BASE_SYNC_ROUNDS} re-checks` };
+}
+
+/** The gate's verdict with its first causes (failing tests, type errors, build errors), bounded. */
+function gateFailure(checks: { summary: string; causes?: string[] }): string {
+  const causes = (checks.causes ?? []).slice(0, 5);
+  return causes.length > 0 ? `${checks.summary}; ${causes.join('; ')}` : checks.summary;
 }

@@ -27,8 +27,10 @@ export function createBudgetGate(
   const requireAwaiting = () => {
     if (!budget.awaitingApproval) throw new Error(`task ${taskId} is not waiting for budget approval`);
   };
+  /** Raises the limits at once, so the update answers with the new ones. */
   const approve = (approval: BudgetApproval): BudgetState => {
     decision = { approved: true, approval };
+    raiseLimits(approval);
     return { ...budget, awaitingApproval: false };
   };
   const reject = (rejection: BudgetRejection): BudgetState => {
@@ -65,7 +67,6 @@ export function createBudgetGate(
     budget.awaitingApproval = false;
     const made = decision!;
     if (!made.approved) throw new BudgetRejected(made.reason);
-    raiseLimits(made.approval);
     upsertSearchAttributes([{ key: JetpackBudget, value: 'approved' }]);
     moveTo(resumeStatus);
     await recordTaskStatus({ taskId, status: resumeStatus });

@@ -75,6 +75,8 @@ export interface TaskWorkflowState {
   mergeCommit: string | null;
   /** The files of the last merge conflict with the base, whose markers the next attempt must resolve. */
   conflictedFiles: string[];
+  /** The tool calls of the latest agent turn (short lines), for the Web UI's current details. */
+  lastTurnTools?: string[];
   budget: BudgetState;
   /** While `blocked`: the dependencies that have not succeeded yet. */
   waitingFor?: string[];

@@ -10,6 +10,7 @@ import {
   isCancellation,
   log,
   patched,
+  setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
@@ -21,6 +22,7 @@ import {
 } from '../tasks/merge-queue.js';
 import type { TaskStatus } from '../tasks/task.js';
 import { JetpackAttempt, JetpackStatus } from './search-attributes.js';
+import { taskCurrentDetails } from './task-details.js';
 import { taskSteps, type TaskSteps } from './task-activities.js';
 import { checkAndEnqueue, checkAndLand, runAttempt, type AttemptContext, type Landing } from './task-attempt.js';
 import { BudgetRejected, createBudgetGate } from './task-budget.js';
@@ -57,16 +59,21 @@ const landingMode = (input: TaskWorkflowInput): LandingMode => input.landing ?? 
 export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskWorkflowResult> {
   const { taskId, maxAttempts, resume } = input;
   const state = initialState(input);
+  let waitingFor = (): string[] => [];
+  const showDetails = () =>
+    setCurrentDetails(taskCurrentDetails(state.status === 'blocked' ? { ...state, waitingFor: waitingFor() } : state));
   const moveTo = (status: TaskStatus) => {
     state.status = status;
     upsertSearchAttributes([
       { key: JetpackStatus, value: status },
       { key: JetpackAttempt, value: state.attempt },
     ]);
+    showDetails();
   };
   const steps = taskSteps(input.outageWindowMinutes);
   const budget = createBudgetGate(taskId, state.budget, () => state.status, moveTo, steps.recordTaskStatus);
   const dependencies = createDependencyGate(input.dependsOn ?? []);
+  waitingFor = () => dependencies.waitingFor();
   const admission = createAdmissionSlot(input.admission);
   setHandler(statusQuery, () =>
     state.status === 'blocked' ? { ...state, waitingFor: dependencies.waitingFor() } : state,
@@ -91,6 +98,7 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskWorkfl
     budget,
     steps,
     moveTo,
+    showDetails,
     continueAsNewAt: (point) => continueAsNew<typeof taskWorkflow>({ ...input, resume: point }),
   };
 
