@@ -50,6 +50,7 @@ export function createQualityActivities(deps: ActivityDeps) {
     ...limits,
     sandbox: await sandboxFor(deps, task, worktree, { network: false }),
     installSandbox: await sandboxFor(deps, task, worktree, { network: true }),
+    dependencyCacheDir: deps.checks.dependencyCacheDir,
   });
 
   const storedGate = async (taskId: string): Promise<QualityGate> => {

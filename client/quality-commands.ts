@@ -44,6 +44,7 @@ export async function setBaseline(
         outputLimitBytes: config.checks.outputLimitBytes,
         sandbox: await confined(false),
         installSandbox: await confined(true),
+        dependencyCacheDir: config.checks.dependencyCacheDir,
       });
       await store.quality.setBaseline({ repo, branch, commitSha: sha, snapshot });
     });
