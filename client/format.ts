@@ -82,7 +82,10 @@ export function formatTask({
         `    ${c.passed ? 'pass' : 'FAIL'} ${s(c.name)}${round}: \`${s(c.command)}\` exit ${c.exitCode ?? (c.timedOut ? 'timeout' : 'killed')} in ${c.durationMs} ms`,
       );
     }
-    for (const g of gates.filter((g) => g.attempt === a.attempt && g.summary)) lines.push(`    gate: ${s(g.summary)}`);
+    for (const g of gates.filter((g) => g.attempt === a.attempt && g.summary)) {
+      lines.push(`    gate: ${s(g.summary)}`);
+      for (const note of g.notes) lines.push(`      note: ${s(note)}`);
+    }
   }
   if (result) {
     lines.push(

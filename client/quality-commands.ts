@@ -74,6 +74,11 @@ function describeCheck(c: CheckResult): string {
   if (c.typecheck) parts.push(`${c.typecheck.errors} type error(s)`);
   if (c.lint) parts.push(`lint ${c.lint.errors} error(s), ${c.lint.warnings} warning(s)`);
   if (c.coverage) parts.push(`coverage ${c.coverage.lines}% lines`);
+  for (const miss of c.thresholdMisses)
+    parts.push(`${miss.measure} coverage ${miss.actual}% below the threshold of ${miss.required}%`);
+  if (!c.tests && c.outputCounts)
+    parts.push(`output shows ${c.outputCounts.passed} passing / ${c.outputCounts.failed} failing tests`);
+  if (c.format === 'exit-code' && !c.outputCounts && c.error === null) parts.push('judged by exit code only');
   if (c.error) parts.push(safeForTerminal(c.error));
   return '  ' + parts.join('; ');
 }

@@ -20,7 +20,7 @@ import {
   JetpackSkills,
   JetpackStatus,
 } from '../workflows/search-attributes.js';
-import { qualitySummary } from '../quality/feedback.js';
+import { gateNotes, qualitySummary } from '../quality/feedback.js';
 import { fallbackPlan, modelPlan } from './routing.js';
 import { validateTaskSubmission } from './task-submission.js';
 import { retryingSteps, type RetryingStep } from './retrying-steps.js';
@@ -134,6 +134,8 @@ export function createSwarmClient({ config, store, temporal }: SwarmClientDeps) 
         attempt: s.attempt,
         round: s.round,
         summary: s.comparison ? qualitySummary(s.comparison) : null,
+        /** Checks of the gate that cannot judge the change, or judge it by their exit code alone. */
+        notes: s.comparison ? gateNotes(s.comparison) : [],
       }));
       let live: TaskWorkflowState | null = null;
       let retrying: RetryingStep[] = [];

@@ -75,7 +75,7 @@ describe('reading runners by name (reports captured from the real tools)', () =>
     expect(outputCounts('  44 passing (20ms)\n  1 failing\n')).toEqual({ passed: 44, failed: 1 });
     expect(outputCounts('# tests 45\n# pass 43\n# fail 2\n')).toEqual({ passed: 43, failed: 2 });
     expect(outputCounts(captured('uvu.txt').replace(/\x1b\[[0-9;]*m/g, ''))).toEqual({ passed: 2, failed: 2 });
-    expect(outputCounts('build finished')).toBeNull();
+    expect(outputCounts('build finished\n\nin 3 steps\n')).toBeNull();
   });
 });
 
