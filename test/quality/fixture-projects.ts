@@ -108,7 +108,8 @@ export async function npmTools(packages: Record<string, string>): Promise<string
     timeoutMs: 300_000,
     outputLimitBytes: 64 * 1024,
   });
-  if (install.exitCode !== 0) throw new Error(`installing ${Object.keys(packages).join(', ')} failed: ${install.output}`);
+  if (install.exitCode !== 0)
+    throw new Error(`installing ${Object.keys(packages).join(', ')} failed: ${install.output}`);
   await writeFile(path.join(dir, 'ready'), '');
   return path.join(dir, 'node_modules');
 }

@@ -153,7 +153,11 @@ describe('quality gate on real-world setups', () => {
       [
         'mocha',
         {
-          'package.json': JSON.stringify({ name: 'm', private: true, scripts: { build: 'node build.js', test: 'npm run build && mocha' } }),
+          'package.json': JSON.stringify({
+            name: 'm',
+            private: true,
+            scripts: { build: 'node build.js', test: 'npm run build && mocha' },
+          }),
           '.gitignore': 'node_modules\n',
           'build.js': '',
           'test/sum.spec.js':
