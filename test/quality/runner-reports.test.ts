@@ -100,6 +100,7 @@ describe('finding the runner in a script', () => {
         'test:types': 'tsd',
         all: 'npm-run-all --parallel lint build',
         piped: 'mocha | tee out.txt',
+        viaManager: 'pnpm lint && pnpm vitest run && pnpm exec tsc',
       },
       dependencies: {},
       devDependencies: {},
@@ -107,5 +108,6 @@ describe('finding the runner in a script', () => {
     expect(scriptSteps(pkg, 'test')).toEqual(['tsc -p .', 'eslint .', 'c8 mocha --bail', 'tsd']);
     expect(scriptSteps(pkg, 'all')).toEqual(['eslint .', 'tsc -p .']);
     expect(scriptSteps(pkg, 'piped')).toBeNull();
+    expect(scriptSteps(pkg, 'viaManager')).toEqual(['eslint .', 'vitest run', 'tsc']);
   });
 });
