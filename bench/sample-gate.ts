@@ -1,5 +1,5 @@
-// `npm run sample:gate [-- --only owner/name,...]`: the quality gate on a sample of real public
-// JavaScript/TypeScript libraries. For each, clones it (from $SAMPLE_MIRROR/<owner>+<name>/repo when
+// `npm run sample:gate [-- --only owner/name,...]` (also `npm run bench -- sample-gate`): the quality
+// gate on a sample of real public JavaScript/TypeScript libraries. For each, clones it (from $SAMPLE_MIRROR/<owner>+<name>/repo when
 // that bare mirror exists, else from GitHub), installs its dependencies with its own package
 // manager, detects its checks and collects a baseline the way ensureBaseline does (without the
 // sandbox), and prints a Markdown table: each check with how it was read, and the share of
