@@ -3,7 +3,7 @@ import type { SwarmConfig } from '../config/config.js';
 import type { Store } from '../db/index.js';
 import type { StoredSnapshot } from '../db/quality-repository.js';
 import { collectSnapshot, readQualityGate } from '../quality/baseline.js';
-import { qualitySummary, regressionFeedback } from '../quality/feedback.js';
+import { gateNotes, qualitySummary, regressionFeedback } from '../quality/feedback.js';
 import type { CheckResult } from '../quality/snapshot.js';
 import { currentBranch, requireBranch, resolveRepo, withDetachedCheckout } from '../workspace/worktree.js';
 import { removeTaskSandbox, taskSandbox } from '../process/task-sandbox.js';
@@ -93,6 +93,7 @@ export function formatSnapshot(title: string, stored: StoredSnapshot | null): st
     lines.push('  no checks found (add scripts to package.json or checks to .swarm.json)');
   if (stored.comparison) {
     lines.push(`  gate: ${qualitySummary(stored.comparison)}`);
+    for (const note of gateNotes(stored.comparison)) lines.push(`  note: ${safeForTerminal(note)}`);
     if (stored.comparison.verdict === 'regression')
       lines.push(regressionFeedback(stored.comparison).replace(/^/gm, '    '));
   }
