@@ -44,6 +44,17 @@ describe('reading runners by name (reports captured from the real tools)', () =>
       expect.objectContaining({ name: 'tp.test.js > math > subs', location: 'tp.test.js:2' }),
     ]);
     expect(() => parseTapReport('npm ERR! missing script', '/repo')).toThrow(ToolReportError);
+    // node's TAP: stray comments (a failed file's stderr) do not name the tests after them.
+    const node = parseTapReport(
+      readFileSync(path.join(import.meta.dirname, '../fixtures/quality/node-test-report.tap'), 'utf8'),
+      '/tmp/capture/node-project',
+    );
+    expect(names(node.failures)).toEqual([
+      'test/broken.test.js',
+      "it's quoted # hash \\ back",
+      'sum fails',
+      'group > nested "fail"',
+    ]);
   });
 
   it("reads uvu's console output: counts, and each failing test by file, suite and name", () => {
