@@ -26,7 +26,8 @@ export interface ActivityDeps {
   /** The registry id of the worker running these activities. */
   agentId: string;
   worktreesDir: string;
-  checks: { timeoutSeconds: number; outputLimitBytes: number };
+  /** Check limits, and where installed dependency trees are shared (see workspace/dependencies.ts). */
+  checks: { timeoutSeconds: number; outputLimitBytes: number; dependencyCacheDir?: string };
   /** The agent's tool limits from config.limits: longest tool result handed back to the model, largest file written. */
   toolLimits: { maxOutputChars: number; maxFileBytes: number };
   /** How agent commands, checks, installs and CLIs are confined (probed at worker start). */

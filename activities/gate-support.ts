@@ -33,6 +33,7 @@ export async function gateConfinement(deps: ActivityDeps, task: Task, worktree: 
     outputLimitBytes: deps.checks.outputLimitBytes,
     sandbox: await sandboxFor(deps, task, worktree, { network: false }),
     installSandbox: await sandboxFor(deps, task, worktree, { network: true }),
+    dependencyCacheDir: deps.checks.dependencyCacheDir,
   };
 }
 

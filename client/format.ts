@@ -107,6 +107,7 @@ export function formatTask({
       const round = g.round !== null && g.round > 1 ? ` (re-check ${g.round - 1})` : '';
       lines.push(`    gate${round}: ${s(g.summary)}`);
       for (const cause of g.causes) lines.push(`      ${s(cause)}`);
+      for (const note of g.notes) lines.push(`      note: ${s(note)}`);
     }
   }
   if (result) {

@@ -3,7 +3,7 @@ import type { SwarmConfig } from '../config/config.js';
 import type { Store } from '../db/index.js';
 import type { StoredSnapshot } from '../db/quality-repository.js';
 import { collectSnapshot, readQualityGate } from '../quality/baseline.js';
-import { qualitySummary, regressionFeedback } from '../quality/feedback.js';
+import { gateNotes, qualitySummary, regressionFeedback } from '../quality/feedback.js';
 import type { CheckResult } from '../quality/snapshot.js';
 import { currentBranch, requireBranch, resolveRepo, withDetachedCheckout } from '../workspace/worktree.js';
 import { removeTaskSandbox, taskSandbox } from '../process/task-sandbox.js';
@@ -44,6 +44,7 @@ export async function setBaseline(
         outputLimitBytes: config.checks.outputLimitBytes,
         sandbox: await confined(false),
         installSandbox: await confined(true),
+        dependencyCacheDir: config.checks.dependencyCacheDir,
       });
       await store.quality.setBaseline({ repo, branch, commitSha: sha, snapshot });
     });
@@ -79,6 +80,11 @@ function describeCheck(c: CheckResult): string {
   if (c.typecheck) parts.push(`${c.typecheck.errors} type error(s)`);
   if (c.lint) parts.push(`lint ${c.lint.errors} error(s), ${c.lint.warnings} warning(s)`);
   if (c.coverage) parts.push(`coverage ${c.coverage.lines}% lines`);
+  for (const miss of c.thresholdMisses)
+    parts.push(`${miss.measure} coverage ${miss.actual}% below the threshold of ${miss.required}%`);
+  if (!c.tests && c.outputCounts)
+    parts.push(`output shows ${c.outputCounts.passed} passing / ${c.outputCounts.failed} failing tests`);
+  if (c.format === 'exit-code' && !c.outputCounts && c.error === null) parts.push('judged by exit code only');
   if (c.error) parts.push(safeForTerminal(c.error));
   return '  ' + parts.join('; ');
 }
@@ -93,6 +99,7 @@ export function formatSnapshot(title: string, stored: StoredSnapshot | null): st
     lines.push('  no checks found (add scripts to package.json or checks to .swarm.json)');
   if (stored.comparison) {
     lines.push(`  gate: ${qualitySummary(stored.comparison)}`);
+    for (const note of gateNotes(stored.comparison)) lines.push(`  note: ${safeForTerminal(note)}`);
     if (stored.comparison.verdict === 'regression')
       lines.push(regressionFeedback(stored.comparison).replace(/^/gm, '    '));
   }

@@ -13,7 +13,7 @@ import {
   type BudgetApproval,
   type BudgetState,
 } from '../workflows/task-workflow.js';
-import { qualitySummary, regressionCauses } from '../quality/feedback.js';
+import { gateNotes, qualitySummary, regressionCauses } from '../quality/feedback.js';
 import { checkDependencies, dependencyStatuses } from './task-dependencies.js';
 import { taskStartOptions } from './task-start.js';
 import type { StepProgress } from './live-progress.js';
@@ -141,6 +141,8 @@ export function createSwarmClient({ config, store, temporal, dataStores }: Swarm
         round: s.round,
         summary: s.comparison ? qualitySummary(s.comparison) : null,
         causes: s.comparison?.verdict === 'regression' ? regressionCauses(s.comparison) : [],
+        /** Checks of the gate that cannot judge the change, or judge it by their exit code alone. */
+        notes: s.comparison ? gateNotes(s.comparison) : [],
       }));
       let live: TaskWorkflowState | null = null;
       let retrying: RetryingStep[] = [];

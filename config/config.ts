@@ -174,6 +174,8 @@ const configSchema = z.object({
       .int()
       .min(1024)
       .max(MAX_OUTPUT_LIMIT_BYTES, `checks.outputLimitBytes is limited to ${MAX_OUTPUT_LIMIT_BYTES}`),
+    /** Installed dependency trees by lockfile, shared by the worktrees of a repository (read-only in sandboxes). */
+    dependencyCacheDir: localPath('SWARM_DEPS_CACHE_DIR'),
   }),
   /** How long a task's steps retry infrastructure failures (database, git, lost worker) before failing it. */
   outageWindowMinutes: z
@@ -360,6 +362,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     checks: {
       timeoutSeconds: positiveNumber(env, 'SWARM_CHECK_TIMEOUT_SECONDS') ?? file.checks?.timeoutSeconds ?? 600,
       outputLimitBytes: file.checks?.outputLimitBytes ?? 64 * 1024,
+      dependencyCacheDir: path.resolve(cwd, env.SWARM_DEPS_CACHE_DIR ?? path.join(home, 'cache', 'dependencies')),
     },
     limits: { ...DEFAULT_LIMITS, ...file.limits },
     sandbox: { kind: sandboxKind, limits: { ...DEFAULT_SANDBOX_LIMITS, ...fileLimits } },

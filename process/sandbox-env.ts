@@ -4,8 +4,14 @@ import type { SandboxKind } from './sandbox-policy.js';
 /** Copied from the worker's environment when set: what a toolchain needs to find programs and speak the locale. */
 export const SANDBOX_ENV_PASSTHROUGH = ['PATH', 'LANG', 'LANGUAGE', 'LC_ALL', 'LC_CTYPE', 'TZ', 'NO_COLOR'] as const;
 
-/** Also copied when the sandbox has the network: proxies and extra CA certificates. */
+/**
+ * Also copied when the sandbox has the network: proxies, extra CA certificates, and where Corepack
+ * fetches package managers from and which keys it checks them with (a registry mirror without
+ * signatures needs COREPACK_INTEGRITY_KEYS=0, a choice the worker's operator makes).
+ */
 export const SANDBOX_NETWORK_ENV = [
+  'COREPACK_NPM_REGISTRY',
+  'COREPACK_INTEGRITY_KEYS',
   'HTTP_PROXY',
   'HTTPS_PROXY',
   'NO_PROXY',

@@ -15,6 +15,8 @@ export interface SandboxSettings {
   hidden: string[];
   /** Where PATH, the locale and passed variables are read from (the worker's env). */
   sourceEnv: Record<string, string | undefined>;
+  /** Host directories every sandbox reads but none writes, e.g. the shared dependency trees (real paths). */
+  sharedReadOnly: string[];
 }
 
 export interface SandboxSettingsInput {
@@ -26,6 +28,8 @@ export interface SandboxSettingsInput {
   workerHome: string;
   /** Further directories to hide, e.g. the worktrees dir or the database's directory when outside SWARM_HOME. */
   alsoHidden?: string[];
+  /** Directories every sandbox may read, even inside a hidden one (the dependency cache in SWARM_HOME). */
+  sharedReadOnly?: string[];
   sourceEnv: Record<string, string | undefined>;
 }
 
@@ -44,6 +48,7 @@ export function sandboxSettings(input: SandboxSettingsInput): SandboxSettings {
     stateRoot,
     hidden: hideable([input.workerHome, input.swarmHome, ...(input.alsoHidden ?? [])]),
     sourceEnv: input.sourceEnv,
+    sharedReadOnly: hideable(input.sharedReadOnly ?? []),
   };
 }
 
@@ -99,6 +104,7 @@ export async function taskSandbox(settings: SandboxSettings, options: TaskSandbo
   const nodePrefix = path.dirname(path.dirname(real(process.execPath)));
   const readOnly = [
     ...(await gitDirsOf(worktree)),
+    ...(settings.sharedReadOnly ?? []),
     ...(hidden.some((h) => isInside(nodePrefix, h)) ? [nodePrefix] : []),
   ];
   return {

@@ -51,8 +51,14 @@ const lastChars = (text: string, chars: number) => (text.length > chars ? `…${
 function runProblem(run: RunCommandResult, timeoutMs: number): string | null {
   if (run.cancelled) return 'was cancelled';
   if (run.timedOut) return `timed out after ${timeoutMs / 1000}s`;
-  if (run.exitCode === 127)
-    return 'failed: command not found (exit 127); is the tool installed in the worktree (node_modules)?';
+  if (run.exitCode === 127) {
+    const missing = /(?:^|\n)(?:\S*sh: (?:\d+: )?)?([\w@./-]+): (?:command )?not found/.exec(
+      stripAnsi(run.output),
+    )?.[1];
+    return missing
+      ? `failed: \`${missing}\` was not found (exit 127); it is neither in the worktree's node_modules/.bin nor on the PATH`
+      : 'failed: command not found (exit 127); is the tool installed in the worktree (node_modules)?';
+  }
   if (run.exitCode === 126) return 'failed: command is not executable (exit 126)';
   if (run.exitCode === null) return `was killed by ${run.signal ?? 'a signal'}`;
   return null;

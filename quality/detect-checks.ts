@@ -16,6 +16,8 @@ const ESLINT_CONFIG_FILES = [
 ];
 const VITEST_COVERAGE_PROVIDERS = ['@vitest/coverage-v8', '@vitest/coverage-istanbul'];
 
+const COVERAGE_OFF = /(^|\s)(--no-coverage|--coverage(\.enabled)?=false)(\s|$)/;
+
 /** The formats that read a check of each kind detected from package.json. */
 const EXPECTED: Record<string, ReportFormat[]> = {
   lint: ['eslint-json'],
@@ -53,7 +55,8 @@ function fromScript(pkg: PackageJson, name: string, kind: CheckKind): QualityChe
     kind,
     format,
     command: steps.slice(0, at + 1).join(' && '),
-    coverage: wantsCoverage(pkg, format),
+    // A script that turns coverage off has a reason (jest's edge runtime cannot run instrumented code).
+    coverage: wantsCoverage(pkg, format) && !COVERAGE_OFF.test(steps[at]!),
     ...(after ? { after } : {}),
   };
 }

@@ -99,6 +99,16 @@ export function qualitySummary(comparison: ComparisonInput): string {
   return parts.length > 0 ? `${comparison.verdict}: ${parts.join(', ')}` : comparison.verdict;
 }
 
+/**
+ * What a reader of the verdict must know about how far it reaches: checks that fail on the base
+ * and could not judge the change, and checks judged by their exit code alone.
+ */
+export function gateNotes(comparison: ComparisonInput): string[] {
+  const blind = comparison.regressions.filter((r) => r.rule === 'redBase').map((r) => r.message);
+  const exitCode = exitCodeOnlyNote(comparison);
+  return [...blind, ...(exitCode ? [exitCode] : [])];
+}
+
 /** Which checks were judged by their exit code alone, or null when none was. */
 export function exitCodeOnlyNote(comparison: ComparisonInput): string | null {
   const names = comparison.exitCodeOnly ?? [];

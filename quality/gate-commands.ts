@@ -16,6 +16,8 @@ export interface GateCommandOptions {
   sandbox?: Sandbox;
   /** Where the dependency install runs (with the network). */
   installSandbox?: Sandbox;
+  /** Where installed dependency trees are shared between worktrees; without it each installs its own. */
+  dependencyCacheDir?: string;
 }
 
 /** The options every check command of the gate runs with, reporting its start to `progress`. */
@@ -38,5 +40,6 @@ export async function installGateDependencies(options: GateCommandOptions, progr
     signal: progress.signal,
     onStart: (pid) => progress.onCommandStart?.('install', pid),
     sandbox: options.installSandbox,
+    cacheDir: options.dependencyCacheDir,
   });
 }

@@ -31,17 +31,15 @@ export function words(command: string): string[] {
  */
 export function runnerOf(command: string): Runner | null {
   const all = words(command);
-  let i = 0;
-  while (i < all.length) {
-    const word = all[i]!;
+  let wrapped = false;
+  for (const [i, word] of all.entries()) {
     const tool = word.replace(/^.*\/node_modules\/\.bin\//, '');
-    if (ENV_ASSIGNMENT.test(word) || word.startsWith('-') || WRAPPERS.has(tool)) {
-      i++;
-      continue;
-    }
     if ((tool === 'node' || tool === 'tsx') && all.slice(i + 1).includes('--test')) return 'node-test';
     if (tool === 'tapjs') return 'tap';
-    return tool in RUNNER_FORMATS ? (tool as Runner) : null;
+    if (tool in RUNNER_FORMATS) return tool as Runner;
+    if (WRAPPERS.has(tool)) wrapped = true;
+    // After a wrapper, other words are its options and their values (`c8 --lines 95 mocha`).
+    else if (!ENV_ASSIGNMENT.test(word) && !word.startsWith('-') && !wrapped) return null;
   }
   return null;
 }

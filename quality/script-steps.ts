@@ -12,6 +12,60 @@ const NPM_SHORTHANDS: Record<string, string> = { t: 'test', tst: 'test' };
 /** `run-s a b`, `npm-run-all a b` (serial or parallel), `run-p a b`: each name or glob a script. */
 const RUN_ALL = /^(?:run-s|run-p|npm-run-all)\s+(.*)$/;
 
+/** What pnpm, yarn and bun do besides running scripts; any other first word runs a binary of node_modules/.bin. */
+const MANAGER_COMMANDS = new Set([
+  'add',
+  'audit',
+  'build',
+  'cache',
+  'ci',
+  'config',
+  'create',
+  'dedupe',
+  'dlx',
+  'env',
+  'help',
+  'import',
+  'info',
+  'init',
+  'install',
+  'i',
+  'link',
+  'list',
+  'ls',
+  'outdated',
+  'pack',
+  'patch',
+  'prune',
+  'publish',
+  'rebuild',
+  'remove',
+  'rm',
+  'run',
+  'setup',
+  'store',
+  'unlink',
+  'up',
+  'update',
+  'upgrade',
+  'why',
+  'workspace',
+  'workspaces',
+  'test',
+  't',
+  'start',
+  'version',
+  'x',
+]);
+
+/** `pnpm vitest run`, `pnpm exec vitest run`, `yarn mocha` and `bunx ava` run a binary: the step without the manager. */
+function execViaManager(step: string): string | null {
+  const match = /^(pnpm|yarn|bun)\s+(?:exec\s+)?(\S+)(.*)$/.exec(step);
+  if (!match || (MANAGER_COMMANDS.has(match[2]!) && !/^\S+\s+exec\s/.test(step)) || match[2]!.startsWith('-'))
+    return null;
+  return `${match[2]}${match[3]}`;
+}
+
 function globToRegExp(glob: string): RegExp {
   const pattern = glob
     .split(/(\*\*|\*)/)
@@ -57,7 +111,10 @@ export function scriptSteps(pkg: PackageJson, name: string, depth = 0): string[]
     const run = RUN_SCRIPT.exec(part);
     const all = run ? null : RUN_ALL.exec(part);
     const target = run ? (NPM_SHORTHANDS[run[1]!] ?? run[1]!) : null;
-    if (target !== null && target in pkg.scripts) {
+    const managerExec = target !== null && target in pkg.scripts ? null : execViaManager(part);
+    if (managerExec !== null) {
+      steps.push(managerExec);
+    } else if (target !== null && target in pkg.scripts) {
       const inner = scriptSteps(pkg, target, depth + 1);
       if (!inner || inner.length === 0) return null;
       // `npm run test:unit -- --bail` hands its arguments to the last command of that script.

@@ -15,7 +15,8 @@ export async function workerSandbox(
   env: Record<string, string | undefined>,
 ): Promise<SandboxSettings> {
   // Hidden directories must exist now: a tmpfs only covers what is there.
-  for (const dir of [config.home, config.worktreesDir]) mkdirSync(dir, { recursive: true });
+  const shared = config.checks.dependencyCacheDir;
+  for (const dir of [config.home, config.worktreesDir, shared]) mkdirSync(dir, { recursive: true });
   const databaseDir = config.database.mode === 'remote' ? [] : [path.dirname(config.database.path)];
   const settings = sandboxSettings({
     kind: config.sandbox.kind,
@@ -23,6 +24,7 @@ export async function workerSandbox(
     swarmHome: config.home,
     workerHome: homedir(),
     alsoHidden: [config.worktreesDir, ...databaseDir, ...(env.HOME ? [env.HOME] : [])],
+    sharedReadOnly: [shared],
     sourceEnv: env,
   });
   if (settings.kind === 'bubblewrap') {

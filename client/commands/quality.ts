@@ -19,6 +19,19 @@ export function registerQualityCommands(program: Command, ctx: CliContext): void
       ctx.print(opts.json, stored, () => formatSnapshot('baseline set', stored));
     });
 
+  baseline
+    .command('show')
+    .description("a branch's stored baseline: each check, what it read, and which checks it judges by exit code only")
+    .option('--repo <path>', 'git repository', '.')
+    .option('--branch <name>', "branch (default: the repo's current branch)")
+    .option('--json', 'print JSON')
+    .action(async (opts: { repo: string; branch?: string; json?: boolean }) => {
+      const { formatSnapshot, repoAndBranch, showQuality } = await import('../quality-commands.js');
+      await repoAndBranch(opts.repo, opts.branch);
+      const shown = await showQuality(await ctx.store(), { repo: opts.repo, branch: opts.branch });
+      ctx.print(opts.json, shown.baseline, () => formatSnapshot('baseline', shown.baseline));
+    });
+
   quality
     .command('show')
     .description("a task's latest quality snapshot against its baseline, or a branch's baseline")

@@ -55,7 +55,9 @@ export function parseJunitReport(xml: string, worktree: string): TestRun {
       } else {
         run.failed++;
         const message = problems
-          .map((p) => [typeof p === 'object' && p ? attr(p as Node, 'message') : null, text(p)].filter(Boolean).join('\n'))
+          .map((p) =>
+            [typeof p === 'object' && p ? attr(p as Node, 'message') : null, text(p)].filter(Boolean).join('\n'),
+          )
           .join('\n');
         const failure: TestFailure = { ...test, location: file, message: cleanMessage(message || 'failed') };
         run.failures.push(failure);

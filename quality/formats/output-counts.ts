@@ -2,7 +2,7 @@ import type { OutputCounts } from '../snapshot.js';
 
 interface CountPattern {
   passed: RegExp;
-  failed: RegExp;
+  failed?: RegExp;
   /** Tests run, for runners that print it and passed but no failed count (uvu; its total leaves skipped tests out). */
   total?: RegExp;
 }
@@ -20,12 +20,12 @@ const COUNT_PATTERNS: CountPattern[] = [
   // AVA: `44 tests passed`, `1 test failed`
   { passed: /^\s*(\d+) tests? passed/gm, failed: /^\s*(\d+) tests? failed/gm },
   // uvu: `Total:     45`, `Passed:    44`
-  { passed: /^\s*Passed:\s+(\d+)$/gm, failed: /$^/gm, total: /^\s*Total:\s+(\d+)$/gm },
+  { passed: /^\s*Passed:\s+(\d+)$/gm, total: /^\s*Total:\s+(\d+)$/gm },
 ];
 
-const lastNumber = (output: string, pattern: RegExp): number | null => {
-  const all = [...output.matchAll(pattern)];
-  return all.length === 0 ? null : Number(all.at(-1)![1]);
+const lastNumber = (output: string, pattern: RegExp | undefined): number | null => {
+  const last = pattern ? [...output.matchAll(pattern)].at(-1)?.[1] : undefined;
+  return last === undefined ? null : Number(last);
 };
 
 /**
@@ -35,7 +35,7 @@ const lastNumber = (output: string, pattern: RegExp): number | null => {
 export function outputCounts(output: string): OutputCounts | null {
   for (const pattern of COUNT_PATTERNS) {
     const passed = lastNumber(output, pattern.passed);
-    const total = pattern.total ? lastNumber(output, pattern.total) : null;
+    const total = lastNumber(output, pattern.total);
     const failed = total !== null && passed !== null ? total - passed : lastNumber(output, pattern.failed);
     if (passed !== null || failed !== null) return { passed: passed ?? 0, failed: failed ?? 0 };
   }

@@ -55,13 +55,15 @@ export function parseTapReport(text: string, worktree: string): TestRun {
   const run: TestRun = { passed: 0, failed: 0, skipped: 0, failures: [], passing: [] };
   // tap-parser makes up a version line and an empty plan for any input, so look at the text itself.
   const sawTap = /^\s*(TAP version \d+|\d+\.\.\d+|(not )?ok\b)/m.test(text);
+  // Streams with subtests name every test by them; comments there are stray output (node's stderr), not names.
+  const nestedTests = /^\s*# Subtest: /m.test(text);
   const parser = new Parser({ passes: true });
 
   const watch = (p: Parser, prefix: string[]) => {
     let lastChild: { name: string; failed: () => number } | null = null;
     let comment: string | null = null;
     p.on('comment', (line: string) => {
-      if (!SUMMARY_COMMENT.test(line)) comment = line.replace(/^#\s*/, '').trim();
+      if (!nestedTests && !SUMMARY_COMMENT.test(line)) comment = line.replace(/^#\s*/, '').trim();
     });
     p.on('child', (child: Parser) => {
       let failedInChild = 0;

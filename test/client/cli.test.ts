@@ -91,6 +91,11 @@ describe('the swarm CLI', () => {
       ['test', true],
       ['build', true],
     ]);
+    // `baseline set` is answered by `baseline show`, which names the checks judged by exit code only.
+    const shownBaseline = await swarm(['quality', 'baseline', 'show', '--repo', repo]);
+    expect(shownBaseline.code).toBe(0);
+    expect(shownBaseline.stdout).toMatch(/pass test \(test, node-test\)/);
+    expect(shownBaseline.stdout).toMatch(/pass build \(build, exit-code\).*judged by exit code only/);
     const agents = await swarm(['agents', 'list', '--all', '--json']);
     expect(JSON.parse(agents.stdout)).toContainEqual(
       expect.objectContaining({ id: worker.agentId, status: 'offline', completed: 1 }),
@@ -126,7 +131,7 @@ describe('the swarm CLI', () => {
   it('runs the quick-start demo end to end and prints the Web UI link', async () => {
     const home = tempDir('demo-home');
     const demo = await swarm(['demo'], { SWARM_HOME: home, SWARM_TASK_QUEUE_PREFIX: 'demo-test' });
-    expect(demo.code).toBe(0);
+    expect(demo.code, demo.stdout + demo.stderr).toBe(0);
     expect(demo.stdout).toMatch(/result\s+succeeded after 2 attempt\(s\)/);
     expect(demo.stdout).toMatch(/FAIL test: `node --test` exit 1/);
     expect(demo.stdout).toMatch(/gate: regression: 1 newFailingTest/);

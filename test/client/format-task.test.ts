@@ -112,6 +112,7 @@ const gate = (attemptNo: number, round: number, c: QualityComparison) => ({
   round,
   summary: qualitySummary(c),
   causes: c.verdict === 'regression' ? regressionCauses(c) : [],
+  notes: [],
 });
 
 describe('swarm task show (text)', () => {

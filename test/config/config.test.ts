@@ -48,7 +48,11 @@ describe('loadConfig', () => {
     expect(Object.keys(config.models)).toEqual(['local']);
     expect(config.models.local?.adapter).toBe('local');
     expect(config.worktreesDir).toBe(path.join(cwd, '.swarm', 'worktrees'));
-    expect(config.checks).toEqual({ timeoutSeconds: 600, outputLimitBytes: 64 * 1024 });
+    expect(config.checks).toEqual({
+      timeoutSeconds: 600,
+      outputLimitBytes: 64 * 1024,
+      dependencyCacheDir: path.join(config.home, 'cache', 'dependencies'),
+    });
   });
 
   it('does not read process.env when given an env object', () => {
@@ -170,7 +174,7 @@ describe('loadConfig', () => {
     });
     expect(config.defaultModel).toBe('careful');
     expect(config.temporal.address).toBe('filehost:7000');
-    expect(config.checks).toEqual({ timeoutSeconds: 30, outputLimitBytes: 2048 });
+    expect(config.checks).toMatchObject({ timeoutSeconds: 30, outputLimitBytes: 2048 });
   });
 
   it('defaults defaultModel to the first model in the file', async () => {

@@ -76,7 +76,7 @@ describe('collection when a tool misbehaves', () => {
   it('names the command whose binary is missing', () => {
     expect(results.get('lint')).toMatchObject({ passed: false, exitCode: 127, lint: null });
     expect(results.get('lint')!.error).toMatch(
-      /^check "lint" \(`eslint-that-is-not-installed \.`\) failed: command not found \(exit 127\).*eslint-that-is-not-installed: not found$/,
+      /^check "lint" \(`eslint-that-is-not-installed \.`\) failed: `eslint-that-is-not-installed` was not found \(exit 127\); it is neither in the worktree's node_modules\/\.bin nor on the PATH.*eslint-that-is-not-installed: not found$/,
     );
   });
 
@@ -93,7 +93,7 @@ describe('collection when a tool misbehaves', () => {
     const [check] = detectQualityChecks(bare);
     const { result, output } = await collectCheck(check!, { ...options, worktree: bare });
     expect(result.error).toMatch(
-      /^check "lint" \(`eslint src`\) failed: command not found \(exit 127\); is the tool installed in the worktree \(node_modules\)\?/,
+      /^check "lint" \(`eslint src`\) failed: `eslint` was not found \(exit 127\); it is neither in the worktree's node_modules\/\.bin nor on the PATH/,
     );
     expect(output).toContain('eslint: not found');
   });
@@ -121,7 +121,9 @@ describe('collection when a tool misbehaves', () => {
       ['checkError', 'typecheck', 'error'],
     ]);
     expect(failedChecks).toEqual(['test-garbage', 'test-truncated', 'test-stdout-only', 'lint', 'typecheck']);
-    expect(feedback).toContain('check "lint" (`eslint-that-is-not-installed .`) failed: command not found');
+    expect(feedback).toContain(
+      'check "lint" (`eslint-that-is-not-installed .`) failed: `eslint-that-is-not-installed` was not found',
+    );
   });
 
   it('stores the run of every such check, with what it printed', () => {

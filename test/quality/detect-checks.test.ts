@@ -64,6 +64,24 @@ describe('detecting quality checks from package.json', () => {
     ]);
   });
 
+  it("leaves coverage off where the repository's script turns it off", async () => {
+    const dir = await repoWith(
+      packageJson({
+        scripts: { test: 'jest --env node && jest --env @edge-runtime/jest-environment --no-coverage' },
+        devDependencies: { jest: '30.5.2' },
+      }),
+    );
+    expect(detectQualityChecks(dir)).toEqual([
+      {
+        name: 'test',
+        kind: 'test',
+        format: 'jest-json',
+        command: 'jest --env node && jest --env @edge-runtime/jest-environment --no-coverage',
+        coverage: false,
+      },
+    ]);
+  });
+
   it("falls back to the dev dependencies when there is no script, and skips npm's placeholder test script", async () => {
     const dir = await repoWith({
       ...packageJson({

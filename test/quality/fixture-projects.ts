@@ -1,5 +1,9 @@
-import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { runCommand } from '../../process/run-command.js';
 import { git } from '../../workspace/git.js';
 import { writeFiles } from '../helpers/fixture-repo.js';
 
@@ -79,4 +83,46 @@ export function linkedToolsProjectFiles(): Record<string, string> {
       "import { describe, expect, it } from 'vitest';\nimport { greet } from '../src/greet.js';\n\n" +
       "describe('greet', () => {\n  it('greets by name', () => expect(greet('Ada')).toBe('Hello, Ada!'));\n});\n",
   };
+}
+
+/**
+ * Real test runners from npm, installed once into a directory under the system temp dir named by
+ * the package list (kept across runs, so only the first run downloads). Returns its node_modules.
+ */
+export async function npmTools(packages: Record<string, string>): Promise<string> {
+  const key = createHash('sha256')
+    .update(JSON.stringify(packages) + process.versions.node.split('.')[0])
+    .digest('hex')
+    .slice(0, 16);
+  const dir = path.join(tmpdir(), `jetpack-test-tools-${key}`);
+  if (existsSync(path.join(dir, 'ready'))) return path.join(dir, 'node_modules');
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  await writeFile(
+    path.join(dir, 'package.json'),
+    JSON.stringify({ name: 'test-tools', private: true, dependencies: packages }),
+  );
+  const install = await runCommand({
+    cwd: dir,
+    command: 'npm install --no-audit --no-fund --ignore-scripts',
+    timeoutMs: 300_000,
+    outputLimitBytes: 64 * 1024,
+  });
+  if (install.exitCode !== 0)
+    throw new Error(`installing ${Object.keys(packages).join(', ')} failed: ${install.output}`);
+  await writeFile(path.join(dir, 'ready'), '');
+  return path.join(dir, 'node_modules');
+}
+
+/** Gives a fixture the packages of `nodeModules` (see npmTools) as links, marked installed like linkProjectTools. */
+export async function linkTools(dir: string, nodeModules: string): Promise<void> {
+  const target = path.join(dir, 'node_modules');
+  await mkdir(target, { recursive: true });
+  for (const name of await readdir(nodeModules)) {
+    if (name !== '.package-lock.json') await symlink(path.join(nodeModules, name), path.join(target, name));
+  }
+  await writeFile(
+    path.join(target, '.package-lock.json'),
+    JSON.stringify({ name: 'quality-fixture', lockfileVersion: 3, packages: {} }),
+  );
 }

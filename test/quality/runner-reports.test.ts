@@ -44,6 +44,17 @@ describe('reading runners by name (reports captured from the real tools)', () =>
       expect.objectContaining({ name: 'tp.test.js > math > subs', location: 'tp.test.js:2' }),
     ]);
     expect(() => parseTapReport('npm ERR! missing script', '/repo')).toThrow(ToolReportError);
+    // node's TAP: stray comments (a failed file's stderr) do not name the tests after them.
+    const node = parseTapReport(
+      readFileSync(path.join(import.meta.dirname, '../fixtures/quality/node-test-report.tap'), 'utf8'),
+      '/tmp/capture/node-project',
+    );
+    expect(names(node.failures)).toEqual([
+      'test/broken.test.js',
+      "it's quoted # hash \\ back",
+      'sum fails',
+      'group > nested "fail"',
+    ]);
   });
 
   it("reads uvu's console output: counts, and each failing test by file, suite and name", () => {
@@ -75,7 +86,7 @@ describe('reading runners by name (reports captured from the real tools)', () =>
     expect(outputCounts('  44 passing (20ms)\n  1 failing\n')).toEqual({ passed: 44, failed: 1 });
     expect(outputCounts('# tests 45\n# pass 43\n# fail 2\n')).toEqual({ passed: 43, failed: 2 });
     expect(outputCounts(captured('uvu.txt').replace(/\x1b\[[0-9;]*m/g, ''))).toEqual({ passed: 2, failed: 2 });
-    expect(outputCounts('build finished')).toBeNull();
+    expect(outputCounts('build finished\n\nin 3 steps\n')).toBeNull();
   });
 });
 
@@ -100,6 +111,7 @@ describe('finding the runner in a script', () => {
         'test:types': 'tsd',
         all: 'npm-run-all --parallel lint build',
         piped: 'mocha | tee out.txt',
+        viaManager: 'pnpm lint && pnpm vitest run && pnpm exec tsc',
       },
       dependencies: {},
       devDependencies: {},
@@ -107,5 +119,6 @@ describe('finding the runner in a script', () => {
     expect(scriptSteps(pkg, 'test')).toEqual(['tsc -p .', 'eslint .', 'c8 mocha --bail', 'tsd']);
     expect(scriptSteps(pkg, 'all')).toEqual(['eslint .', 'tsc -p .']);
     expect(scriptSteps(pkg, 'piped')).toBeNull();
+    expect(scriptSteps(pkg, 'viaManager')).toEqual(['eslint .', 'vitest run', 'tsc']);
   });
 });
