@@ -25,6 +25,8 @@ export interface CollectOptions {
   /** The sandbox every check runs in (no network), with its cleared env. Without it checks run unconfined. */
   sandbox?: Sandbox;
   signal?: AbortSignal;
+  /** Directories appended to the PATH, e.g. Corepack's shims (see workspace/corepack.ts). */
+  laterPath?: string[];
   /** Called when a command's process group starts, e.g. to heartbeat its pid. */
   onStart?: (check: QualityCheck, pid: number) => void;
 }
@@ -85,11 +87,14 @@ export async function runQualityTool(
       run = await runCommand({
         cwd: options.worktree,
         command: withAfter(adapter.commandLine(check.command, files, commandOptions), check.after),
-        env: toolEnv(options.worktree, allowlistOnly(options.env ?? process.env)),
+        env: toolEnv(options.worktree, allowlistOnly(options.env ?? process.env), options.laterPath),
         // The tool writes its report into `dir`, the one place outside the worktree it may write to.
         sandbox:
           options.sandbox &&
-          withWritable(withSandboxEnv(options.sandbox, toolEnv(options.worktree, options.sandbox.env)), dir),
+          withWritable(
+            withSandboxEnv(options.sandbox, toolEnv(options.worktree, options.sandbox.env, options.laterPath)),
+            dir,
+          ),
         timeoutMs: options.timeoutMs,
         outputLimitBytes: options.outputLimitBytes,
         signal: options.signal,

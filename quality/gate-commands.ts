@@ -1,4 +1,5 @@
 import type { Sandbox } from '../process/sandbox.js';
+import { corepackShimDir } from '../workspace/corepack.js';
 import { installDependencies } from '../workspace/dependencies.js';
 import type { CollectOptions } from './collect-check.js';
 import type { GateProgress } from './gate-context.js';
@@ -28,6 +29,7 @@ export function checkOptions(options: GateCommandOptions, progress: GateProgress
     outputLimitBytes: options.outputLimitBytes,
     env: options.env,
     sandbox: options.sandbox,
+    laterPath: options.dependencyCacheDir ? [corepackShimDir(options.dependencyCacheDir)] : [],
     signal: progress.signal,
     onStart: (check, pid) => progress.onCommandStart?.(check.name, pid),
   };

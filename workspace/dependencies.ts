@@ -4,6 +4,7 @@ import { readUserTextFile } from '../config/user-file.js';
 import { SwarmError } from '../errors/swarm-error.js';
 import { findExecutable } from '../process/executable.js';
 import { runCommand } from '../process/run-command.js';
+import { COREPACK_ENV, ensureCorepackShims } from './corepack.js';
 import { withSandboxEnv, type Sandbox } from '../process/sandbox.js';
 import {
   detectPackageManager,
@@ -46,9 +47,6 @@ export class MissingPackageManagerError extends SwarmError {
   readonly kind = 'config' as const;
   override name = 'MissingPackageManagerError';
 }
-
-/** Corepack must neither ask before downloading the manager nor write `packageManager` into package.json. */
-export const COREPACK_ENV = { COREPACK_ENABLE_DOWNLOAD_PROMPT: '0', COREPACK_ENABLE_AUTO_PIN: '0' };
 
 /**
  * How to run the manager: itself when on the PATH, else through Corepack (pnpm and yarn; shipped
@@ -96,26 +94,36 @@ export async function installDependencies(worktree: string, options: InstallOpti
   const current = await installedKey(worktree);
   if (current === key || (current === null && npmTreeCurrent(worktree, pm))) return null;
   const cacheDir = options.cacheDir && shareable(worktree, pkg, pm) ? options.cacheDir : null;
-  if (cacheDir && isCached(cacheDir, key)) {
-    await linkCachedTree(cacheDir, key, worktree);
-    return `linked ${key}`;
-  }
-
   const env: Record<string, string> = {
     ...(options.sandbox?.env ?? (process.env as Record<string, string>)),
     ...COREPACK_ENV,
   };
-  const command = `${await managerCommand(pm, env.PATH, worktree)} ${installArgs(pm).join(' ')}`;
-  const result = await runCommand({
-    cwd: worktree,
-    command,
-    env,
-    timeoutMs: options.timeoutMs,
-    outputLimitBytes: 64 * 1024,
-    signal: options.signal,
-    onStart: options.onStart,
-    sandbox: options.sandbox && withSandboxEnv(options.sandbox, env),
-  });
+  const run = (command: string) =>
+    runCommand({
+      cwd: worktree,
+      command,
+      env,
+      timeoutMs: options.timeoutMs,
+      outputLimitBytes: 64 * 1024,
+      signal: options.signal,
+      onStart: options.onStart,
+      sandbox: options.sandbox && withSandboxEnv(options.sandbox, env),
+    });
+  const manager = await managerCommand(pm, env.PATH, worktree);
+  // Scripts that call the manager themselves find it through the shims when it comes from Corepack.
+  const scriptsCallIt =
+    manager.startsWith('corepack ') &&
+    Object.values((pkg.scripts ?? {}) as Record<string, string>).some((s) => new RegExp(`\\b${pm.tool}\\b`).test(s));
+  if (scriptsCallIt && options.cacheDir) await ensureCorepackShims(options.cacheDir);
+  if (cacheDir && isCached(cacheDir, key)) {
+    await linkCachedTree(cacheDir, key, worktree);
+    // Nothing was installed in this task: its Corepack cache gets the manager now, while there is network.
+    if (scriptsCallIt) await run(`${manager} --version`);
+    return `linked ${key}`;
+  }
+
+  const command = `${manager} ${installArgs(pm).join(' ')}`;
+  const result = await run(command);
   if (options.signal?.aborted) throw options.signal.reason;
   if (result.exitCode !== 0) {
     const cause = installErrorLines(result.output);

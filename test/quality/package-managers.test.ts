@@ -31,7 +31,8 @@ async function pnpmProjectFiles(dir: string): Promise<Record<string, string>> {
       private: true,
       type: 'module',
       packageManager: 'pnpm@9.15.9',
-      scripts: { test: 'pnpm run test:unit', 'test:unit': 'uvu tests' },
+      // The build calls pnpm itself: it runs through Corepack's shims, offline, in the checks' sandbox.
+      scripts: { test: 'pnpm run test:unit', 'test:unit': 'uvu tests', build: 'pnpm --version' },
       devDependencies: { uvu: '0.5.6' },
     }),
     'tests/sum.js':
@@ -80,9 +81,17 @@ describe('dependencies with the repository’s package manager', () => {
 
     const first = await worktreeFor('task-1');
     const gate = readQualityGate(first.worktree);
-    expect(gate.checks).toEqual([{ name: 'test', kind: 'test', format: 'uvu', command: 'uvu tests', coverage: false }]);
+    expect(gate.checks).toEqual([
+      { name: 'test', kind: 'test', format: 'uvu', command: 'uvu tests', coverage: false },
+      { name: 'build', kind: 'build', format: 'exit-code', command: 'npm run build', coverage: false },
+    ]);
     const baseline = await collectBaseline({ ...first, gate, ...limits, dependencyCacheDir: cacheDir });
     expect(baseline.checks[0]).toMatchObject({ error: null, passed: true, tests: { passed: 1, failed: 0 } });
+    expect(baseline.checks[1]).toMatchObject({
+      error: null,
+      passed: true,
+      outputTail: expect.stringMatching(/9\.15\.9$/),
+    });
     // pnpm's layout, moved into the cache and linked back.
     const pnpmStore = path.join(first.worktree, 'node_modules', '.pnpm');
     expect(lstatSync(pnpmStore).isSymbolicLink()).toBe(true);
@@ -97,6 +106,8 @@ describe('dependencies with the repository’s package manager', () => {
     expect(done).toMatch(/^linked [0-9a-f]{32}$/);
     const again = await collectBaseline({ ...second, gate, ...limits, dependencyCacheDir: cacheDir });
     expect(again.checks[0]).toMatchObject({ error: null, tests: { passed: 1 } });
+    // The linked worktree's task had no install: its Corepack cache got pnpm in the install step.
+    expect(again.checks[1]).toMatchObject({ error: null, passed: true });
   }, 300_000);
 
   it('names the package manager that is missing and how the repository asked for it', async () => {
