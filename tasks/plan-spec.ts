@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { formatZodError } from '../config/format-zod-error.js';
 import { PRIORITIES } from './task.js';
 import { findCycle } from './task-graph.js';
 import { MAX_DESCRIPTION_CHARS } from './task-spec.js';
@@ -66,7 +65,11 @@ export function parsePlanProposal(text: string): PlanParse {
     return { ok: false, problem: `the plan is not valid JSON: ${(err as Error).message}` };
   }
   const parsed = planProposalSchema.safeParse(json);
-  if (!parsed.success) return { ok: false, problem: `the plan is invalid: ${formatZodError(parsed.error)}` };
+  if (!parsed.success)
+    return {
+      ok: false,
+      problem: `the plan is invalid: ${parsed.error.issues.map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ')}`,
+    };
   const problem = planGraphProblem(parsed.data.tasks);
   return problem ? { ok: false, problem: `the plan is invalid: ${problem}` } : { ok: true, plan: parsed.data };
 }

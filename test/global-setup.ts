@@ -30,7 +30,9 @@ export default async function setup(project: TestProject) {
   let namespacedSqld: ChildProcess | undefined;
   const teardown = async () => {
     await Promise.all([stop(temporal), stop(sqld), stop(namespacedSqld)]);
-    rmSync(dir, { recursive: true, force: true });
+    // JETPACK_TEST_KEEP_LOGS=1 keeps the servers' directory (their logs) for a post-mortem.
+    if (process.env.JETPACK_TEST_KEEP_LOGS) console.log(`test servers' logs kept in ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
   };
   try {
     const port = await freePort();

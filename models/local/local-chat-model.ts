@@ -98,7 +98,13 @@ export function createLocalChatModel(): ChatModel {
         return { text, toolCalls, usage, finishReason: call ? 'tool-calls' : 'stop' };
       };
 
-      if (request.tools.length === 0) return respond(planAnswer(request.messages));
+      // The planner offers no tools and states a goal; an agent's attempt always has its task.
+      if (
+        request.tools.length === 0 &&
+        request.messages[0]?.role === 'user' &&
+        request.messages[0].text.startsWith('## Goal')
+      )
+        return respond(planAnswer(request.messages));
 
       let edits: EditInstruction[];
       try {

@@ -45,6 +45,7 @@ describe('the swarm program, in process', () => {
       'worker',
       'demo',
       'task',
+      'plan',
       'memory',
       'quality',
       'queue',

@@ -15,7 +15,7 @@ import { RepoError } from '../../workspace/repo-error.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** Errors that never leave their room (caught and turned into a result there). */
-const INTERNAL_ERRORS = ['SwarmError', 'BudgetRejected', 'ToolReportError', 'CallTimedOut'];
+const INTERNAL_ERRORS = ['SwarmError', 'BudgetRejected', 'DependencyFailed', 'ToolReportError', 'CallTimedOut'];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
