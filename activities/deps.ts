@@ -1,5 +1,4 @@
 import path from 'node:path';
-import type { Client } from '@temporalio/client';
 import type { Store } from '../db/index.js';
 import type { MemoryStore } from '../memory/index.js';
 import type { ModelRegistry } from '../models/registry.js';
@@ -32,8 +31,6 @@ export interface ActivityDeps {
   toolLimits: { maxOutputChars: number; maxFileBytes: number };
   /** How agent commands, checks, installs and CLIs are confined (probed at worker start). */
   sandbox: SandboxSettings;
-  /** Starts and signals the merge queue and baseline workflows (over the worker's own connection). */
-  temporal: Client;
   /** How many queued tasks the merge queue tests as one batch. */
   landing: { batchSize: number };
   /**

@@ -82,7 +82,7 @@ export function createMergeQueueActivities(deps: ActivityDeps) {
         await store.tasks.setStatus(taskId, 'merging', { attempt });
         const queueId = mergeQueueId(task.repo, task.baseBranch);
         const { info } = Context.current();
-        await deps.temporal.workflow.signalWithStart(MERGE_QUEUE_WORKFLOW, {
+        await Context.current().client.workflow.signalWithStart(MERGE_QUEUE_WORKFLOW, {
           workflowId: queueId,
           taskQueue: info.taskQueue,
           args: [{ repo: task.repo, baseBranch: task.baseBranch, batchSize: deps.landing.batchSize }],

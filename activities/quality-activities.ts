@@ -61,7 +61,7 @@ export function createQualityActivities(deps: ActivityDeps) {
         return { collected: false, checks, pending: false };
       }
       const { info } = Context.current();
-      await deps.temporal.workflow.signalWithStart(BASELINE_WORKFLOW, {
+      await Context.current().client.workflow.signalWithStart(BASELINE_WORKFLOW, {
         workflowId: baselineWorkflowId(task.repo, ws.baseSha),
         taskQueue: info.taskQueue,
         args: [{ taskId, commitSha: ws.baseSha }],

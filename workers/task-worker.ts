@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { Client } from '@temporalio/client';
 import {
   type ActivityInterceptorsFactory,
   type NativeConnection,
@@ -73,7 +72,6 @@ export async function createTaskWorker(options: TaskWorkerOptions): Promise<Task
     checks: config.checks,
     toolLimits: { maxOutputChars: config.limits.toolOutputChars, maxFileBytes: config.limits.fileWriteBytes },
     sandbox,
-    temporal: new Client({ connection: options.connection, namespace: config.temporal.namespace }),
     landing: { batchSize: config.landing.batchSize },
   });
   const workerOptions: WorkerOptions = {

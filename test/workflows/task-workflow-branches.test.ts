@@ -40,6 +40,7 @@ function stubActivities(calls: Call[], script: Script) {
     'recordResult',
     'recordTaskStatus',
     'cleanupWorkspace',
+    'notifyDependents',
   ] as const;
   const defaults: Script = {
     prepareWorkspace: async () => ({ branch: 'swarm/x', baseSha: 'base' }),
@@ -57,6 +58,7 @@ function stubActivities(calls: Call[], script: Script) {
     recordResult: async () => ({ recorded: true }),
     recordTaskStatus: async () => undefined,
     cleanupWorkspace: async () => undefined,
+    notifyDependents: async () => ({ notified: 0 }),
   };
   return Object.fromEntries(
     names.map((name) => [
@@ -112,7 +114,8 @@ describe('taskWorkflow branches (stub activities, real server)', () => {
         (error: unknown) => ({ value: null, error }),
       );
       const state = await handle.query<{ budget: { usedTokens: number }; attempt: number }>('status');
-      return { ...settled, state };
+      const metadata = await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+      return { ...settled, state, details: metadata.currentDetails ?? '' };
     });
     return { calls, handle, ...outcome };
   }
@@ -309,6 +312,97 @@ describe('taskWorkflow branches (stub activities, real server)', () => {
       );
       expect(value).toMatchObject({ status: 'succeeded' });
       expect(agentStartedAfter).toEqual([true, true]);
+    });
+  });
+
+  describe('what the Temporal Web UI shows', () => {
+    const summaries = async (handle: { fetchHistory(): Promise<{ events?: unknown[] | null }> }) =>
+      ((await handle.fetchHistory()).events ?? []).flatMap((event) => {
+        const e = event as {
+          activityTaskScheduledEventAttributes?: unknown;
+          userMetadata?: { summary?: { data?: Uint8Array } };
+        };
+        const data = e.activityTaskScheduledEventAttributes ? e.userMetadata?.summary?.data : undefined;
+        return data ? [JSON.parse(Buffer.from(data).toString('utf8')) as string] : [];
+      });
+
+    it('names each step, shows the last turn and the failure with its causes, and fails with them', async () => {
+      const cause = 'failing test "adds" (test/a.test.js:3:1): expected 3 to be 4';
+      const { handle, error, details } = await run(
+        {
+          agentTurn: async () => ({
+            done: true,
+            usage,
+            outcome: completed,
+            tools: ['write_file src/a.js', 'run_command npm test'],
+          }),
+          runChecks: async () => ({
+            passed: false,
+            quality: 'regression',
+            summary: 'regression: 1 newFailingTest',
+            failedChecks: ['test'],
+            feedbackArtifactId: null,
+            causes: [cause],
+          }),
+        },
+        { maxAttempts: 1 },
+      );
+      expect(failureMessage(error)).toContain(cause);
+      expect(await summaries(handle)).toEqual(
+        expect.arrayContaining(['attempt 1 · turn 1 · local', 'attempt 1 · quality gate']),
+      );
+      expect(details).toContain('**status** failed · **attempt** 1/1 · **turn** 1 · **model** local');
+      expect(details).toContain('**last turn** write_file src/a.js, run_command npm test');
+      expect(details).toContain(
+        `**last failure** attempt 1: quality gate failed: regression: 1 newFailingTest; ${cause}`,
+      );
+    });
+
+    it('says how to approve or reject a task paused for its budget, and approving answers with the raised limits', async () => {
+      const prefix = `branches-${randomUUID().slice(0, 8)}`;
+      const calls: Call[] = [];
+      const worker = await Worker.create({
+        connection: env.nativeConnection,
+        taskQueue: `${prefix}.local`,
+        workflowBundle: { codePath: inject('workflowBundlePath') },
+        activities: stubActivities(calls, {
+          agentTurn: async () => ({ done: true, usage, outcome: completed, tools: [] }),
+        }),
+      });
+      const taskId = `t${randomUUID().replaceAll('-', '').slice(0, 10)}`;
+      const handle = await env.client.workflow.start<typeof taskWorkflow>('taskWorkflow', {
+        taskQueue: `${prefix}.local`,
+        workflowId: `task-${taskId}`,
+        args: [
+          {
+            taskId,
+            maxAttempts: 1,
+            taskQueuePrefix: prefix,
+            primary: { modelType: 'local', mode: 'loop', maxTurns: 5 },
+            fallback: null,
+            budget: { maxTokens: 10, maxCostUsd: null },
+          },
+        ],
+      });
+      await worker.runUntil(async () => {
+        let details = '';
+        for (let i = 0; i < 100 && !details.includes('paused'); i++) {
+          details =
+            (await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata')).currentDetails ?? '';
+          if (!details.includes('paused')) await new Promise((r) => setTimeout(r, 100));
+        }
+        expect(details).toContain('**paused: budget exceeded** (15 tokens of 10');
+        expect(details).toContain(`swarm task approve ${taskId}`);
+        expect(details).toContain(`swarm task reject ${taskId} --reason`);
+        const approved = await handle.executeUpdate<{ maxTokens: number | null }, [{ addTokens: number }]>(
+          'approveBudget',
+          {
+            args: [{ addTokens: 100 }],
+          },
+        );
+        expect(approved.maxTokens).toBe(115);
+        await handle.result();
+      });
     });
   });
 });
