@@ -3,18 +3,16 @@
 // slots). Prints time to first result, p50/p95 completion, peak worktrees on disk and makespan,
 // side by side. Real dev server, real libSQL file, real git repo (its one check is `true`).
 // Target: first result within 5 % of makespan / slots; makespan no worse than without admission.
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { createSwarmClient } from '../client/swarm-client.js';
-import { temporalCliPath } from '../client/temporal-cli.js';
-import { freePort, startDevServer } from '../client/temporal-dev-server.js';
 import { loadConfig } from '../config/config.js';
 import { openSwarmStore } from '../workers/swarm-store.js';
 import { createTaskWorker } from '../workers/task-worker.js';
+import { startBenchServer } from './bench-server.js';
 import { createFixtureRepo } from '../test/helpers/fixture-repo.js';
 
 const { values } = parseArgs({
@@ -28,17 +26,10 @@ const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
 async function run(admission: boolean) {
-  const dir = mkdtempSync(path.join(tmpdir(), 'jetpack-bench-admission-'));
-  const port = await freePort();
-  const server = await startDevServer({
-    cliPath: temporalCliPath(process.env.TEMPORAL_CLI_PATH),
-    port,
-    dbFile: path.join(dir, 'temporal.db'),
-    logFile: path.join(dir, 'temporal.log'),
-    detached: false,
-  });
+  const server = await startBenchServer('admission');
+  const { dir } = server;
   try {
-    const config = loadConfig({ SWARM_HOME: dir, TEMPORAL_ADDRESS: `127.0.0.1:${port}`, SWARM_SANDBOX: 'none' }, dir);
+    const config = loadConfig({ SWARM_HOME: dir, TEMPORAL_ADDRESS: server.address, SWARM_SANDBOX: 'none' }, dir);
     config.models.local!.concurrency = slots;
     if (admission) config.models.local!.maxTasksInFlight = slots;
     const store = await openSwarmStore(config, process.env);
@@ -88,10 +79,7 @@ async function run(admission: boolean) {
       succeeded: done.filter((d) => d.ok).length,
     };
   } finally {
-    const exited = new Promise((resolve) => server.once('exit', resolve));
-    server.kill('SIGTERM');
-    await exited;
-    rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
+    await server.stop();
   }
 }
 

@@ -1,17 +1,14 @@
 // `npm run bench -- history [--turns 50]`: the Temporal history size of one agent run of N turns,
 // on a real dev server, a local libSQL file and a real git repo. Target: ≤ 200 KB for 50 turns.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { createSwarmClient } from '../client/swarm-client.js';
-import { temporalCliPath } from '../client/temporal-cli.js';
-import { freePort, startDevServer } from '../client/temporal-dev-server.js';
 import { loadConfig } from '../config/config.js';
 import { openSwarmStore } from '../workers/swarm-store.js';
 import { createTaskWorker } from '../workers/task-worker.js';
+import { startBenchServer } from './bench-server.js';
 import { createExampleRepo } from '../client/example/create-example-repo.js';
 
 const { values } = parseArgs({ options: { turns: { type: 'string', default: '50' } } });
@@ -20,17 +17,10 @@ if (!Number.isInteger(turns) || turns < 2) throw new Error(`--turns must be a wh
 const TARGET_BYTES = 200 * 1024;
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
-const dir = mkdtempSync(path.join(tmpdir(), 'jetpack-bench-history-'));
-const port = await freePort();
-const server = await startDevServer({
-  cliPath: temporalCliPath(process.env.TEMPORAL_CLI_PATH),
-  port,
-  dbFile: path.join(dir, 'temporal.db'),
-  logFile: path.join(dir, 'temporal.log'),
-  detached: false,
-});
+const server = await startBenchServer('history');
+const { dir } = server;
 try {
-  const config = loadConfig({ SWARM_HOME: dir, TEMPORAL_ADDRESS: `127.0.0.1:${port}` }, dir);
+  const config = loadConfig({ SWARM_HOME: dir, TEMPORAL_ADDRESS: server.address }, dir);
   const store = await openSwarmStore(config, process.env);
   const connection = await Connection.connect({ address: config.temporal.address });
   const nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
@@ -66,6 +56,5 @@ try {
   await nativeConnection.close();
   store.close();
 } finally {
-  server.kill('SIGTERM');
-  rmSync(dir, { recursive: true, force: true });
+  await server.stop();
 }

@@ -2,20 +2,18 @@
 // with trivial checks, landed through the merge queue and by per-task landing (`landing: direct`),
 // side by side in one run on a real dev server, a local libSQL file and a real git repo. Prints gate
 // runs, wall time, landing wait p50/p95 and failures. Target: gate runs ≤ 1.5 K with the queue.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { createSwarmClient } from '../client/swarm-client.js';
-import { temporalCliPath } from '../client/temporal-cli.js';
-import { freePort, startDevServer } from '../client/temporal-dev-server.js';
 import { loadConfig } from '../config/config.js';
 import type { LandingMode } from '../tasks/merge-queue.js';
 import { git } from '../workspace/git.js';
 import { openSwarmStore } from '../workers/swarm-store.js';
 import { createTaskWorker } from '../workers/task-worker.js';
+import { startBenchServer } from './bench-server.js';
 
 const { values } = parseArgs({ options: { k: { type: 'string', default: '10,30,100' } } });
 const ks = values.k.split(',').map(Number);
@@ -99,21 +97,14 @@ async function measure(root: string, address: string, mode: LandingMode, k: numb
 }
 
 Runtime.install({ logger: new DefaultLogger('ERROR') });
-const root = mkdtempSync(path.join(tmpdir(), 'jetpack-bench-landing-'));
-const port = await freePort();
-const server = await startDevServer({
-  cliPath: temporalCliPath(process.env.TEMPORAL_CLI_PATH),
-  port,
-  dbFile: path.join(root, 'temporal.db'),
-  logFile: path.join(root, 'temporal.log'),
-  detached: false,
-});
+const server = await startBenchServer('landing');
+const root = server.dir;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 try {
   const runs: Run[] = [];
   for (const k of ks) {
     for (const mode of ['queue', 'direct'] as const) {
-      const run = await measure(root, `127.0.0.1:${port}`, mode, k);
+      const run = await measure(root, server.address, mode, k);
       runs.push(run);
       console.error(`  ${mode} K=${k}: done in ${seconds(run.wallMs)}`);
     }
@@ -132,9 +123,5 @@ try {
     console.log(`queue, K=${r.k}: gate runs ≤ 1.5 K and 0 failures: ${met ? 'met' : 'MISSED'}`);
   }
 } finally {
-  // The server writes its database until it has exited.
-  const exited = new Promise((resolve) => server.once('exit', resolve));
-  server.kill('SIGTERM');
-  await exited;
-  rmSync(root, { recursive: true, force: true, maxRetries: 5 });
+  await server.stop();
 }

@@ -2,39 +2,29 @@
 // slot, then one critical task is submitted; prints how many low tasks started before it, with
 // and without priority keys (and with priority keys on a server without the dynamic config).
 // Real dev server, real libSQL file, real git repo. Target: at most the ones already running.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { createExampleRepo } from '../client/example/create-example-repo.js';
-import { temporalCliPath } from '../client/temporal-cli.js';
 import { taskStartOptions } from '../client/task-start.js';
-import { DEV_SERVER_DYNAMIC_CONFIG, freePort, startDevServer } from '../client/temporal-dev-server.js';
+import { DEV_SERVER_DYNAMIC_CONFIG } from '../client/temporal-dev-server.js';
 import { loadConfig } from '../config/config.js';
 import { branchForTask, workflowIdForTask, type Priority } from '../tasks/task.js';
 import { newTaskId } from '../tasks/task-id.js';
 import { openSwarmStore } from '../workers/swarm-store.js';
 import { createTaskWorker } from '../workers/task-worker.js';
+import { startBenchServer } from './bench-server.js';
 
 const { values } = parseArgs({ options: { low: { type: 'string', default: '50' } } });
 const lowCount = Number(values.low);
 Runtime.install({ logger: new DefaultLogger('ERROR') });
 
 async function run(label: string, withPriority: boolean, dynamicConfig: Record<string, string>) {
-  const dir = mkdtempSync(path.join(tmpdir(), 'jetpack-bench-priority-'));
-  const port = await freePort();
-  const server = await startDevServer({
-    cliPath: temporalCliPath(process.env.TEMPORAL_CLI_PATH),
-    port,
-    dbFile: path.join(dir, 'temporal.db'),
-    logFile: path.join(dir, 'temporal.log'),
-    detached: false,
-    dynamicConfig,
-  });
+  const server = await startBenchServer('priority', dynamicConfig);
+  const { dir } = server;
   try {
-    const config = loadConfig({ SWARM_HOME: dir, TEMPORAL_ADDRESS: `127.0.0.1:${port}`, SWARM_SANDBOX: 'none' }, dir);
+    const config = loadConfig({ SWARM_HOME: dir, TEMPORAL_ADDRESS: server.address, SWARM_SANDBOX: 'none' }, dir);
     config.models.local!.concurrency = 1;
     const store = await openSwarmStore(config, process.env);
     const connection = await Connection.connect({ address: config.temporal.address });
@@ -90,8 +80,7 @@ async function run(label: string, withPriority: boolean, dynamicConfig: Record<s
     store.close();
     return { label, startedBefore };
   } finally {
-    server.kill('SIGTERM');
-    rmSync(dir, { recursive: true, force: true });
+    await server.stop();
   }
 }
 
