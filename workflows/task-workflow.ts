@@ -59,9 +59,10 @@ const landingMode = (input: TaskWorkflowInput): LandingMode => input.landing ?? 
 export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskWorkflowResult> {
   const { taskId, maxAttempts, resume } = input;
   const state = initialState(input);
-  let waitingFor = (): string[] => [];
-  const showDetails = () =>
-    setCurrentDetails(taskCurrentDetails(state.status === 'blocked' ? { ...state, waitingFor: waitingFor() } : state));
+  const dependencies = createDependencyGate(input.dependsOn ?? []);
+  /** The state as the status query and the Web UI show it: while blocked, with what it waits for. */
+  const shownState = () => (state.status === 'blocked' ? { ...state, waitingFor: dependencies.waitingFor() } : state);
+  const showDetails = () => setCurrentDetails(taskCurrentDetails(shownState()));
   const moveTo = (status: TaskStatus) => {
     state.status = status;
     upsertSearchAttributes([
@@ -72,12 +73,8 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskWorkfl
   };
   const steps = taskSteps(input.outageWindowMinutes);
   const budget = createBudgetGate(taskId, state.budget, () => state.status, moveTo, steps.recordTaskStatus);
-  const dependencies = createDependencyGate(input.dependsOn ?? []);
-  waitingFor = () => dependencies.waitingFor();
   const admission = createAdmissionSlot(input.admission);
-  setHandler(statusQuery, () =>
-    state.status === 'blocked' ? { ...state, waitingFor: dependencies.waitingFor() } : state,
-  );
+  setHandler(statusQuery, shownState);
   setHandler(approveBudgetUpdate, budget.approve, { validator: (_: BudgetApproval) => budget.requireAwaiting() });
   setHandler(rejectBudgetUpdate, budget.reject, { validator: (_: BudgetRejection) => budget.requireAwaiting() });
   const verdicts: LandingVerdict[] = [];
