@@ -7,7 +7,7 @@ import type { Client } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ensureLocalTemporal } from '../../client/local-stack.js';
-import { createSwarmClient } from '../../client/swarm-client.js';
+import { openSwarm } from '../../client/api/open-swarm.js';
 import { freePort } from '../../client/temporal-dev-server.js';
 import { connectTemporal } from '../../client/temporal-connection.js';
 import { loadConfig } from '../../config/config.js';
@@ -90,11 +90,10 @@ describe('Temporal through an mTLS front, configured by an envconfig profile onl
     }
   };
 
-  it('runs tasks end to end: client, worker (NativeConnection) and CLI all through the mTLS profile', async () => {
+  it('runs tasks end to end: API, client, worker (NativeConnection) and CLI all through the mTLS profile', async () => {
     const config = loadConfig(env, dir);
     expect(config.temporal).toMatchObject({ address: proxy.address, secured: true, profile: { name: 'mtls' } });
     temporal = await connectTemporal(config);
-    const client = createSwarmClient({ config, store, temporal });
     const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal));
     try {
       const worker = await createTaskWorker({
@@ -106,13 +105,22 @@ describe('Temporal through an mTLS front, configured by an envconfig profile onl
         workflowBundle: { codePath: inject('workflowBundlePath') },
       });
       const viaCli = await worker.runUntil(async () => {
-        const task = await client.createTask({
+        // The programmatic API, told only the profile and its file.
+        const api = await openSwarm({
+          env: { SWARM_HOME: home, SWARM_TASK_QUEUE_PREFIX: env.SWARM_TASK_QUEUE_PREFIX! },
+          temporal: { configFile: env.TEMPORAL_CONFIG_FILE, profile: 'mtls' },
+          cwd: dir,
+        });
+        const task = await api.tasks.create({
           title: 'mul through mTLS',
           description: writeBlock('src/mul.js', MUL),
           repo,
         });
-        const result = await client.waitForResult(task.id);
-        expect(result?.status).toBe('succeeded');
+        try {
+          expect((await api.tasks.wait(task.id))?.status).toBe('succeeded');
+        } finally {
+          await api.close();
+        }
         // Read back through the same secured client.
         const described = await temporal.workflow.getHandle(task.workflowId).describe();
         expect(described.status.name).toBe('COMPLETED');
