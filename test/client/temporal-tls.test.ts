@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -8,6 +8,7 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ensureLocalTemporal } from '../../client/local-stack.js';
 import { openSwarm } from '../../client/api/open-swarm.js';
+import { superviseWorkers } from '../../client/worker-processes.js';
 import { freePort } from '../../client/temporal-dev-server.js';
 import { connectTemporal } from '../../client/temporal-connection.js';
 import { loadConfig } from '../../config/config.js';
@@ -158,11 +159,22 @@ describe('Temporal through an mTLS front, configured by an envconfig profile onl
     expect((err as Error).message).toContain(`TLS/certificate problem connecting to Temporal at ${proxy.address}`);
     expect((err as Error).message).toMatch(/server's certificate is not trusted \(wrong or missing server CA/);
 
-    // A worker process says the same at start.
-    const worker = await swarm(['worker', '--model', 'local'], { TEMPORAL_PROFILE: 'wrong-ca', SWARM_SANDBOX: 'none' });
-    expect(worker.code).not.toBe(0);
-    expect(worker.stderr).toContain(`TLS/certificate problem connecting to Temporal at ${proxy.address}`);
-    expect(worker.stderr).toMatch(/server's certificate is not trusted/);
+    // A worker process of "swarm start" (the same code as "swarm worker") inherits the profile and says the same at start.
+    const logDir = path.join(dir, 'logs-wrong-ca');
+    const [exit] = await superviseWorkers(['local'], {
+      env: {
+        PATH: process.env.PATH!,
+        HOME: process.env.HOME!,
+        ...env,
+        TEMPORAL_PROFILE: 'wrong-ca',
+        SWARM_SANDBOX: 'none',
+      },
+      logDir,
+    });
+    expect(exit).toEqual({ modelType: 'local', code: 2, signal: null });
+    const log = readFileSync(path.join(logDir, 'worker-local.log'), 'utf8');
+    expect(log).toContain(`TLS/certificate problem connecting to Temporal at ${proxy.address}`);
+    expect(log).toMatch(/server's certificate is not trusted/);
   });
 
   it('is refused without a client certificate, saying the server refused it', async () => {
