@@ -146,6 +146,14 @@ describe('Temporal through an mTLS front, configured by an envconfig profile onl
     }
     expect(proxy.accepted()).toBeGreaterThanOrEqual(3);
 
+    const setup = await swarm(['server', 'setup']);
+    expect(setup.stderr).toBe('');
+    expect(setup.stdout).toMatch(
+      new RegExp(
+        `^Temporal at ${proxy.address} \\(TLS; profile "mtls" of .*temporal\\.toml\\), namespace default: search attributes already present`,
+      ),
+    );
+
     const status = await swarm(['status', '--json']);
     expect(status.code).toBe(0);
     expect(JSON.parse(status.stdout).temporal).toMatchObject({ address: proxy.address, tls: true, apiKey: false });
