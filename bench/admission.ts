@@ -10,6 +10,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { createSwarmClient } from '../client/swarm-client.js';
 import { loadConfig } from '../config/config.js';
+import { temporalConnectionOptions } from '../config/temporal-settings.js';
 import { openSwarmStore } from '../workers/swarm-store.js';
 import { createTaskWorker } from '../workers/task-worker.js';
 import { startBenchServer } from './bench-server.js';
@@ -33,13 +34,13 @@ async function run(admission: boolean) {
     config.models.local!.concurrency = slots;
     if (admission) config.models.local!.maxTasksInFlight = slots;
     const store = await openSwarmStore(config, process.env);
-    const connection = await Connection.connect({ address: config.temporal.address });
+    const connection = await Connection.connect(temporalConnectionOptions(config.temporal));
     const client = createSwarmClient({ config, store, temporal: new Client({ connection }) });
     const repo = await createFixtureRepo(path.join(dir, 'repo'), {
       'README.md': '# bench\n',
       '.swarm.json': JSON.stringify({ checks: { ok: 'true' } }),
     });
-    const nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
+    const nativeConnection = await NativeConnection.connect(temporalConnectionOptions(config.temporal));
     const worker = await createTaskWorker({ config, modelType: 'local', connection: nativeConnection, store });
     let peakWorktrees = 0;
     const sampler = setInterval(() => {

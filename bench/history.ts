@@ -6,6 +6,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { createSwarmClient } from '../client/swarm-client.js';
 import { loadConfig } from '../config/config.js';
+import { temporalConnectionOptions } from '../config/temporal-settings.js';
 import { openSwarmStore } from '../workers/swarm-store.js';
 import { createTaskWorker } from '../workers/task-worker.js';
 import { startBenchServer } from './bench-server.js';
@@ -22,8 +23,8 @@ const { dir } = server;
 try {
   const config = loadConfig({ SWARM_HOME: dir, TEMPORAL_ADDRESS: server.address }, dir);
   const store = await openSwarmStore(config, process.env);
-  const connection = await Connection.connect({ address: config.temporal.address });
-  const nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
+  const connection = await Connection.connect(temporalConnectionOptions(config.temporal));
+  const nativeConnection = await NativeConnection.connect(temporalConnectionOptions(config.temporal));
   const client = createSwarmClient({ config, store, temporal: new Client({ connection }) });
   const repo = await createExampleRepo(path.join(dir, 'repo'));
   // turns - 1 tool turns (one file each), then `finish`.

@@ -10,6 +10,7 @@ import { createExampleRepo } from '../client/example/create-example-repo.js';
 import { taskStartOptions } from '../client/task-start.js';
 import { DEV_SERVER_DYNAMIC_CONFIG } from '../client/temporal-dev-server.js';
 import { loadConfig } from '../config/config.js';
+import { temporalConnectionOptions } from '../config/temporal-settings.js';
 import { branchForTask, workflowIdForTask, type Priority } from '../tasks/task.js';
 import { newTaskId } from '../tasks/task-id.js';
 import { openSwarmStore } from '../workers/swarm-store.js';
@@ -27,7 +28,7 @@ async function run(label: string, withPriority: boolean, dynamicConfig: Record<s
     const config = loadConfig({ SWARM_HOME: dir, TEMPORAL_ADDRESS: server.address, SWARM_SANDBOX: 'none' }, dir);
     config.models.local!.concurrency = 1;
     const store = await openSwarmStore(config, process.env);
-    const connection = await Connection.connect({ address: config.temporal.address });
+    const connection = await Connection.connect(temporalConnectionOptions(config.temporal));
     const temporal = new Client({ connection });
     const repo = await createExampleRepo(path.join(dir, 'repo'));
     const submit = async (priority: Priority, n: number) => {
@@ -57,7 +58,7 @@ async function run(label: string, withPriority: boolean, dynamicConfig: Record<s
     const critical = await submit('critical', 0);
 
     // The worker starts once all are queued; the critical task's first step marks it `preparing`.
-    const nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
+    const nativeConnection = await NativeConnection.connect(temporalConnectionOptions(config.temporal));
     const worker = await createTaskWorker({ config, modelType: 'local', connection: nativeConnection, store });
     const startedBefore = await worker.runUntil(async () => {
       for (;;) {

@@ -6,9 +6,9 @@ import {
   type ConnectionOptions,
 } from '@temporalio/client';
 import type { SwarmConfig } from '../config/config.js';
+import { temporalConnectionOptions } from '../config/temporal-settings.js';
 import { ALL_SEARCH_ATTRIBUTES } from '../workflows/search-attributes.js';
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes.js';
-import { TemporalUnavailableError } from './service-errors.js';
 
 type Interceptor = NonNullable<ConnectionOptions['interceptors']>[number];
 // An interceptor may hand back the next call as it is (grpc-js only uses the call interface); the
@@ -33,21 +33,19 @@ const deadlineInterceptor =
     return nextCall({ ...options, deadline: Math.min(ours, theirs) }) as Call;
   };
 
-/** A Temporal client; with `callTimeoutMs`, each call (but the result long poll) fails after that long. */
+/** A Temporal client, connected as config.temporal says (TLS, API key; see config/temporal-settings.ts); with `callTimeoutMs`, each call (but the result long poll) fails after that long. */
 export async function connectTemporal(config: SwarmConfig, options: { callTimeoutMs?: number } = {}): Promise<Client> {
   let connection: Connection;
   const retry = makeGrpcRetryInterceptor(defaultGrpcRetryOptions());
   try {
     connection = await Connection.connect({
-      address: config.temporal.address,
+      ...temporalConnectionOptions(config.temporal),
       connectTimeout: Math.min(5_000, options.callTimeoutMs ?? Infinity),
       interceptors: options.callTimeoutMs ? [deadlineInterceptor(options.callTimeoutMs), retry] : [retry],
     });
   } catch (err) {
-    throw new TemporalUnavailableError(
-      `cannot reach Temporal at ${config.temporal.address} (start it with "swarm start"): ${(err as Error).message}`,
-      { cause: err },
-    );
+    const { explainConnectFailure } = await import('../config/temporal-connect-failure.js');
+    throw await explainConnectFailure(config.temporal, err);
   }
   return new Client({ connection, namespace: config.temporal.namespace });
 }

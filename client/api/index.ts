@@ -19,6 +19,7 @@ export {
   DataBranchBackendError,
 } from '../../data-branches/errors.js';
 export { SyncUnavailableError } from '../../db/replica-sync.js';
+export { TemporalTlsError, TemporalUnavailableError } from '../../errors/temporal-errors.js';
 export { DatabaseUnavailableError } from '../../db/offline-replica.js';
 
 export type { Task, TaskStatus, Priority } from '../../tasks/task.js';

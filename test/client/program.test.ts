@@ -133,6 +133,15 @@ describe('the swarm program, in process', () => {
       stdout: '',
       stderr: 'swarm: unknown model type(s): gpt (configured: local)\n',
     });
+    const missingProfileFile = await swarm(['task', 'list'], {
+      TEMPORAL_CONFIG_FILE: '/nonexistent/temporal.toml',
+      TEMPORAL_PROFILE: 'prod',
+    });
+    expect(missingProfileFile).toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr: 'swarm: TEMPORAL_CONFIG_FILE points to /nonexistent/temporal.toml, which does not exist\n',
+    });
   });
 
   it('lists tasks of a fresh database without Temporal', async () => {
