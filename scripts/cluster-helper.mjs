@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The parts of scripts/cluster.sh that need the project's own TypeScript (so they exist once):
-//   free-ports N        N distinct free TCP ports on 127.0.0.1, one per line
+//   free-ports N        N distinct free TCP ports on 127.0.0.1 below 32768, one per line
 //   models              the configured model types, one per line (config/config.ts)
 //   dynamic-config      the Temporal dynamic config the dev server gets (client/temporal-dev-server.ts), as YAML
 //   search-attributes   registers the project's search attributes through the configured connection
@@ -10,18 +10,25 @@ import { register } from 'tsx/esm/api';
 
 register();
 
-function freePorts(count) {
-  // All listening at once, so no port is handed out twice.
-  const servers = Array.from({ length: count }, () => net.createServer());
-  return Promise.all(
-    servers.map(
-      (server) =>
-        new Promise((resolve, reject) => {
-          server.once('error', reject);
-          server.listen(0, '127.0.0.1', () => resolve(server.address().port));
-        }),
-    ),
-  ).finally(() => servers.forEach((s) => s.close()));
+function canListen(port) {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * Distinct free ports below 32768: Temporal stores its services' membership ports in a PostgreSQL
+ * smallint, so the kernel's ephemeral ports (32768 and up) make the server fail at start.
+ */
+async function freePorts(count) {
+  const ports = new Set();
+  while (ports.size < count) {
+    const port = 15000 + Math.floor(Math.random() * (32767 - 15000));
+    if (!ports.has(port) && (await canListen(port))) ports.add(port);
+  }
+  return [...ports];
 }
 
 async function searchAttributes() {

@@ -459,9 +459,9 @@ cmd_up() {
   setup_schemas
   write_temporal_config
   start_temporal
-  ensure_namespace
   start_sqld
   start_ui
+  ensure_namespace
   start_workers
   cmd_status
   say "use it: eval \"\$(scripts/cluster.sh env)\"; then npm run swarm -- task create ..."
