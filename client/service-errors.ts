@@ -1,10 +1,7 @@
 import { SwarmError } from '../errors/swarm-error.js';
+import { TemporalUnavailableError } from '../errors/temporal-unavailable.js';
 
-/** Temporal could not be reached or did not answer in time; trying again later may work. */
-export class TemporalUnavailableError extends SwarmError {
-  readonly kind = 'transient' as const;
-  override name = 'TemporalUnavailableError';
-}
+export { TemporalUnavailableError };
 
 const GRPC_DEADLINE_EXCEEDED = 4;
 const GRPC_UNAVAILABLE = 14;

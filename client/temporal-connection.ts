@@ -6,6 +6,7 @@ import {
   type ConnectionOptions,
 } from '@temporalio/client';
 import type { SwarmConfig } from '../config/config.js';
+import { temporalConnectionOptions } from '../config/temporal-settings.js';
 import { ALL_SEARCH_ATTRIBUTES } from '../workflows/search-attributes.js';
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes.js';
 import { TemporalUnavailableError } from './service-errors.js';
@@ -39,7 +40,7 @@ export async function connectTemporal(config: SwarmConfig, options: { callTimeou
   const retry = makeGrpcRetryInterceptor(defaultGrpcRetryOptions());
   try {
     connection = await Connection.connect({
-      address: config.temporal.address,
+      ...temporalConnectionOptions(config.temporal),
       connectTimeout: Math.min(5_000, options.callTimeoutMs ?? Infinity),
       interceptors: options.callTimeoutMs ? [deadlineInterceptor(options.callTimeoutMs), retry] : [retry],
     });

@@ -15,13 +15,11 @@ import { formatZodError } from './format-zod-error.js';
 import { readUserTextFile } from './user-file.js';
 import { DEFAULT_LIMITS, limitsSchema } from './limits.js';
 import { defaultModels, modelSchema, modelTypeName, type ModelConfig } from './model-config.js';
-import { SwarmError } from '../errors/swarm-error.js';
+import { ConfigError } from './config-error.js';
+import { loadTemporalSettings, type TemporalConnectionSettings } from './temporal-settings.js';
 import { LANDING_MODES } from '../tasks/merge-queue.js';
 
-export class ConfigError extends SwarmError {
-  readonly kind = 'config' as const;
-  override name = 'ConfigError';
-}
+export { ConfigError } from './config-error.js';
 
 export type { ModelConfig } from './model-config.js';
 
@@ -138,7 +136,13 @@ const configSchema = z.object({
   home: localPath('SWARM_HOME'),
   temporal: z.object({
     address: hostPort('TEMPORAL_ADDRESS'),
-    namespace: z.string().min(1),
+    namespace: z.string().min(1, 'the Temporal namespace must not be empty'),
+    /** TLS, API key and gRPC metadata from envconfig (config/temporal-settings.ts). */
+    tls: z.custom<TemporalConnectionSettings['tls']>(),
+    apiKey: z.string().optional(),
+    metadata: z.record(z.string(), z.string()).optional(),
+    profile: z.object({ name: z.string(), file: z.string() }).nullable(),
+    secured: z.boolean(),
     uiUrl: serviceUrl('TEMPORAL_UI_URL', ['http', 'https']),
     cliPath: z.string().optional(),
     taskQueuePrefix: z
@@ -338,8 +342,11 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   const candidate = {
     home,
     temporal: {
-      address: env.TEMPORAL_ADDRESS ?? file.temporal?.address ?? 'localhost:7233',
-      namespace: env.TEMPORAL_NAMESPACE ?? file.temporal?.namespace ?? 'default',
+      // A relative TEMPORAL_CONFIG_FILE is relative to `cwd`, as SWARM_CONFIG is.
+      ...loadTemporalSettings(
+        env.TEMPORAL_CONFIG_FILE ? { ...env, TEMPORAL_CONFIG_FILE: path.resolve(cwd, env.TEMPORAL_CONFIG_FILE) } : env,
+        file.temporal,
+      ),
       uiUrl: env.TEMPORAL_UI_URL ?? file.temporal?.uiUrl ?? 'http://localhost:8233',
       cliPath: env.TEMPORAL_CLI_PATH ?? file.temporal?.cliPath,
       taskQueuePrefix: env.SWARM_TASK_QUEUE_PREFIX ?? file.temporal?.taskQueuePrefix ?? 'jetpack',

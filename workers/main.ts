@@ -1,5 +1,6 @@
 import { NativeConnection } from '@temporalio/worker';
 import { loadConfig } from '../config/config.js';
+import { temporalConnectionOptions } from '../config/temporal-settings.js';
 import { openSwarmStore } from './swarm-store.js';
 import { createTaskWorker } from './task-worker.js';
 import { installWorkerRuntime, serveMetrics, startTracing, swarmMetricsRegistry } from './telemetry.js';
@@ -17,7 +18,7 @@ export async function runWorkerProcess(modelType: string): Promise<void> {
   const { runtimeMetricsUrl } = await installWorkerRuntime(config);
   const tracing = await startTracing(config, `jetpack-worker-${modelType}`);
   const store = await openSwarmStore(config, process.env);
-  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal));
   try {
     const taskWorker = await createTaskWorker({
       config,

@@ -7,7 +7,7 @@ import { createRedactor, secretValuesFromEnv, type Redactor } from '../secrets/i
 type Env = Record<string, string | undefined>;
 
 /**
- * Every secret this process holds: each configured model type's API key, the database token, the
+ * Every secret this process holds: each configured model type's API key, Temporal's API key, the database token, the
  * embedder's key, and any environment variable whose name looks like a secret.
  */
 export function processSecrets(config: SwarmConfig, env: Env): string[] {
@@ -16,6 +16,7 @@ export function processSecrets(config: SwarmConfig, env: Env): string[] {
     const keyEnv = model.apiKeyEnv ?? DEFAULT_API_KEY_ENV[model.adapter];
     if (keyEnv && env[keyEnv]) secrets.add(env[keyEnv]);
   }
+  if (config.temporal.apiKey) secrets.add(config.temporal.apiKey);
   if (config.database.mode !== 'local' && config.database.authToken) secrets.add(config.database.authToken);
   if (config.dataBranches.backend === 'turso') secrets.add(config.dataBranches.apiToken);
   const embedderKey = (embedderOptions(config, env) as { apiKey?: string }).apiKey;

@@ -32,6 +32,9 @@ export const openSwarmOptionsSchema = z
         address: z.string().min(1).optional(),
         namespace: z.string().min(1).optional(),
         taskQueuePrefix: z.string().min(1).optional(),
+        /** An envconfig profile (TEMPORAL_PROFILE) of `configFile` (TEMPORAL_CONFIG_FILE): TLS, API key, address, namespace. */
+        profile: z.string().min(1).optional(),
+        configFile: z.string().min(1).optional(),
       })
       .strict()
       .optional(),
@@ -69,5 +72,7 @@ export function optionsAsEnv(options: z.output<typeof openSwarmOptionsSchema>, b
   set('TEMPORAL_ADDRESS', options.temporal?.address);
   set('TEMPORAL_NAMESPACE', options.temporal?.namespace);
   set('SWARM_TASK_QUEUE_PREFIX', options.temporal?.taskQueuePrefix);
+  set('TEMPORAL_PROFILE', options.temporal?.profile);
+  set('TEMPORAL_CONFIG_FILE', options.temporal?.configFile);
   return env;
 }

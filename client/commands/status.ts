@@ -14,7 +14,16 @@ export function registerStatusCommand(program: Command, ctx: CliContext): void {
         tasks: await store.tasks.countByStatus(),
         agents: await store.agents.list(),
         usageByModel: await store.modelCalls.totalsByModelType(),
-        temporal: config.temporal,
+        // Never the API key or the TLS material: only whether they are in use.
+        temporal: {
+          address: config.temporal.address,
+          namespace: config.temporal.namespace,
+          uiUrl: config.temporal.uiUrl,
+          taskQueuePrefix: config.temporal.taskQueuePrefix,
+          tls: config.temporal.tls !== false,
+          apiKey: config.temporal.apiKey !== undefined,
+          profile: config.temporal.profile,
+        },
       };
       ctx.print(opts.json, status, () => formatStatus(status));
     });

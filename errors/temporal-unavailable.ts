@@ -1,0 +1,7 @@
+import { SwarmError } from './swarm-error.js';
+
+/** Temporal could not be reached, refused the connection, or did not answer in time; trying again later may work. */
+export class TemporalUnavailableError extends SwarmError {
+  readonly kind = 'transient' as const;
+  override name = 'TemporalUnavailableError';
+}
