@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { TestProject } from 'vitest/node';
 import { PROJECT_ROOT } from '../../config/project-root.js';
-import { isRunning } from '../helpers/processes.js';
+import { findProcesses, isRunning } from '../helpers/processes.js';
 import './provided-cluster.js';
 
 const run = promisify(execFile);
@@ -53,6 +53,12 @@ export default async function setup(project: TestProject) {
   console.log(`cluster ${reused ? 'reused' : 'up'} in ${((Date.now() - started) / 1000).toFixed(1)} s (${dir})`);
   project.provide('clusterDir', dir);
   return async () => {
-    if (!reused) await run('bash', [CLUSTER_SH, 'down'], { env });
+    if (reused) return;
+    const pidsDir = path.join(dir, 'pids');
+    const services = readdirSync(pidsDir).map((file) => Number(readFileSync(path.join(pidsDir, file), 'utf8')));
+    await run('bash', [CLUSTER_SH, 'down'], { env });
+    // `down` leaves no process behind: none it started, nothing with the state directory in its command line.
+    const left = [...services.filter(isRunning), ...findProcesses(dir)];
+    if (left.length > 0) throw new Error(`scripts/cluster.sh down left processes running: ${left.join(', ')}`);
   };
 }
