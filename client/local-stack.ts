@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parseHostPort } from '../config/bounds.js';
 import type { SwarmConfig } from '../config/config.js';
 import { describeTemporal, isPlainLocal } from '../config/temporal-settings.js';
-import { TemporalUnavailableError } from '../errors/temporal-unavailable.js';
+import { TemporalUnavailableError } from '../errors/temporal-errors.js';
 import { temporalCliPath } from './temporal-cli.js';
 import { isPortOpen, startDevServer } from './temporal-dev-server.js';
 

@@ -1,5 +1,5 @@
 import { SwarmError } from '../errors/swarm-error.js';
-import { TemporalUnavailableError } from '../errors/temporal-unavailable.js';
+import { TemporalUnavailableError } from '../errors/temporal-errors.js';
 
 export { TemporalUnavailableError };
 

@@ -9,7 +9,6 @@ import type { SwarmConfig } from '../config/config.js';
 import { temporalConnectionOptions } from '../config/temporal-settings.js';
 import { ALL_SEARCH_ATTRIBUTES } from '../workflows/search-attributes.js';
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes.js';
-import { TemporalUnavailableError } from './service-errors.js';
 
 type Interceptor = NonNullable<ConnectionOptions['interceptors']>[number];
 // An interceptor may hand back the next call as it is (grpc-js only uses the call interface); the
@@ -34,7 +33,7 @@ const deadlineInterceptor =
     return nextCall({ ...options, deadline: Math.min(ours, theirs) }) as Call;
   };
 
-/** A Temporal client; with `callTimeoutMs`, each call (but the result long poll) fails after that long. */
+/** A Temporal client, connected as config.temporal says (TLS, API key; see config/temporal-settings.ts); with `callTimeoutMs`, each call (but the result long poll) fails after that long. */
 export async function connectTemporal(config: SwarmConfig, options: { callTimeoutMs?: number } = {}): Promise<Client> {
   let connection: Connection;
   const retry = makeGrpcRetryInterceptor(defaultGrpcRetryOptions());
@@ -45,10 +44,8 @@ export async function connectTemporal(config: SwarmConfig, options: { callTimeou
       interceptors: options.callTimeoutMs ? [deadlineInterceptor(options.callTimeoutMs), retry] : [retry],
     });
   } catch (err) {
-    throw new TemporalUnavailableError(
-      `cannot reach Temporal at ${config.temporal.address} (start it with "swarm start"): ${(err as Error).message}`,
-      { cause: err },
-    );
+    const { explainConnectFailure } = await import('../config/temporal-connect-failure.js');
+    throw await explainConnectFailure(config.temporal, err);
   }
   return new Client({ connection, namespace: config.temporal.namespace });
 }

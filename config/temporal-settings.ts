@@ -11,7 +11,6 @@ import {
 import { parseHostPort } from './bounds.js';
 import { ConfigError } from './config-error.js';
 
-
 type Env = Record<string, string | undefined>;
 
 /**
@@ -99,10 +98,9 @@ function loadProfile(env: Env): { profile: ClientConfigProfile; name: string | n
   try {
     return { profile: loadClientConfigProfile({ overrideEnvVars }), name };
   } catch (err) {
-    throw new ConfigError(
-      `Temporal profile "${name ?? 'default'}" of ${configFileName(env)}: ${messageOf(err)}`,
-      { cause: err },
-    );
+    throw new ConfigError(`Temporal profile "${name ?? 'default'}" of ${configFileName(env)}: ${messageOf(err)}`, {
+      cause: err,
+    });
   }
 }
 

@@ -1,6 +1,7 @@
 import { NativeConnection } from '@temporalio/worker';
 import { loadConfig } from '../config/config.js';
-import { temporalConnectionOptions } from '../config/temporal-settings.js';
+import { explainConnectFailure } from '../config/temporal-connect-failure.js';
+import { describeTemporal, temporalConnectionOptions } from '../config/temporal-settings.js';
 import { openSwarmStore } from './swarm-store.js';
 import { createTaskWorker } from './task-worker.js';
 import { installWorkerRuntime, serveMetrics, startTracing, swarmMetricsRegistry } from './telemetry.js';
@@ -18,7 +19,13 @@ export async function runWorkerProcess(modelType: string): Promise<void> {
   const { runtimeMetricsUrl } = await installWorkerRuntime(config);
   const tracing = await startTracing(config, `jetpack-worker-${modelType}`);
   const store = await openSwarmStore(config, process.env);
-  const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal));
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal)).catch(
+    async (err: unknown) => {
+      await tracing?.shutdown().catch(() => undefined);
+      store.close();
+      throw await explainConnectFailure(config.temporal, err);
+    },
+  );
   try {
     const taskWorker = await createTaskWorker({
       config,
@@ -34,7 +41,7 @@ export async function runWorkerProcess(modelType: string): Promise<void> {
     }
     if (tracing) console.log(`tracing to ${config.observability.otlpEndpoint}`);
     console.log(
-      `worker ${taskWorker.agentId} serving ${taskWorker.worker.options.taskQueue} on ${config.temporal.address}`,
+      `worker ${taskWorker.agentId} serving ${taskWorker.worker.options.taskQueue} on ${describeTemporal(config.temporal)}`,
     );
     // The runtime stops listening after the first SIGINT/SIGTERM; a second one would then kill the
     // process mid-drain, leaving its agent "lost". Repeats are ignored: SIGKILL still ends it at once.

@@ -27,19 +27,49 @@ async function issue(dir: string, name: string, subject: string, extensions: str
   writeFileSync(ext, `[v3]\n${extensions}\n`);
   const newKey = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key];
   if (ca === null) {
-    await run(OPENSSL, ['req', '-x509', ...newKey, '-out', cert, '-days', '2', '-subj', subject, '-extensions', 'v3', '-config', ext]);
+    await run(OPENSSL, [
+      'req',
+      '-x509',
+      ...newKey,
+      '-out',
+      cert,
+      '-days',
+      '2',
+      '-subj',
+      subject,
+      '-extensions',
+      'v3',
+      '-config',
+      ext,
+    ]);
   } else {
     const csr = path.join(dir, `${name}.csr`);
     await run(OPENSSL, ['req', '-new', ...newKey, '-out', csr, '-subj', subject, '-config', ext]);
     await run(OPENSSL, [
-      'x509', '-req', '-in', csr, '-CA', `${ca}.pem`, '-CAkey', `${ca}.key`, '-CAcreateserial',
-      '-out', cert, '-days', '2', '-extfile', ext, '-extensions', 'v3',
+      'x509',
+      '-req',
+      '-in',
+      csr,
+      '-CA',
+      `${ca}.pem`,
+      '-CAkey',
+      `${ca}.key`,
+      '-CAcreateserial',
+      '-out',
+      cert,
+      '-days',
+      '2',
+      '-extfile',
+      ext,
+      '-extensions',
+      'v3',
     ]);
   }
   return { key, cert };
 }
 
-const CA_EXTENSIONS = 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash';
+const CA_EXTENSIONS =
+  'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash';
 const leaf = (usage: string, san?: string) =>
   [
     'basicConstraints=critical,CA:FALSE',
@@ -76,6 +106,7 @@ export async function startTlsProxy(certs: TestCertificates, target: string) {
   const [host, port] = [target.slice(0, target.lastIndexOf(':')), Number(target.slice(target.lastIndexOf(':') + 1))];
   const sockets = new Set<net.Socket>();
   const refused: string[] = [];
+  let accepted = 0;
   const server = tls.createServer(
     {
       key: readFileSync(certs.serverKey),
@@ -86,6 +117,7 @@ export async function startTlsProxy(certs: TestCertificates, target: string) {
       ALPNProtocols: ['h2'],
     },
     (socket) => {
+      accepted++;
       const upstream = net.connect(port, host);
       sockets.add(socket).add(upstream);
       const close = () => {
@@ -106,6 +138,8 @@ export async function startTlsProxy(certs: TestCertificates, target: string) {
     address,
     /** The handshakes it refused, by their error messages. */
     refused,
+    /** How many mTLS connections it has passed through. */
+    accepted: () => accepted,
     stop: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();
