@@ -222,13 +222,34 @@ describe('the production topology of scripts/cluster.sh', () => {
     });
     expect(code).not.toBe(0);
     expect(code).not.toBeNull();
-    expect(output).toMatch(/certificate/i);
+    expect(output).toMatch(/certificate is not trusted/);
     expect(output).toContain(`127.0.0.1:${ports.TEMPORAL_PORT}`);
 
     // ...and neither does the CLI reach the server.
-    const listed = await swarm(['task', 'cancel', taskId], env);
-    expect(listed.code).not.toBe(0);
-    expect(listed.stderr).toMatch(/certificate/i);
+    const cancelled = await swarm(['task', 'cancel', taskId], env);
+    expect(cancelled.code).not.toBe(0);
+    expect(cancelled.stderr).toMatch(/certificate is not trusted/);
+    expect(cancelled.stderr).toContain(`127.0.0.1:${ports.TEMPORAL_PORT}`);
+  });
+
+  it('requires a client certificate: a profile with the right CA but none is refused', async () => {
+    const noClientCert = path.join(work, 'no-client-cert.toml');
+    writeFileSync(
+      noClientCert,
+      readFileSync(profile.TEMPORAL_CONFIG_FILE, 'utf8')
+        .split('\n')
+        .filter((line) => !line.startsWith('client_'))
+        .join('\n'),
+    );
+    const env = envWith({
+      TEMPORAL_CONFIG_FILE: noClientCert,
+      TEMPORAL_PROFILE: 'cluster',
+      TURSO_DATABASE_URL: databaseUrl,
+      SWARM_HOME: path.join(work, 'no-cert-home'),
+    });
+    const cancelled = await swarm(['task', 'cancel', taskId], env);
+    expect(cancelled.code).not.toBe(0);
+    expect(cancelled.stderr).toMatch(/refused the client certificate/);
   });
 
   it('keeps docker-compose.yml valid and in step with the project (search attributes, dynamic config)', async () => {
