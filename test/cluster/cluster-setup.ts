@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { TestProject } from 'vitest/node';
 import { PROJECT_ROOT } from '../../config/project-root.js';
 import { findProcesses, isRunning } from '../helpers/processes.js';
+import { servicePid, servicePids } from './cluster-state.js';
 import './provided-cluster.js';
 
 const run = promisify(execFile);
@@ -12,8 +12,8 @@ const CLUSTER_SH = path.join(PROJECT_ROOT, 'scripts/cluster.sh');
 
 /** The cluster's Temporal server is up (its pid file names a live process). */
 function temporalRunning(dir: string): boolean {
-  const pidFile = path.join(dir, 'pids', 'temporal.pid');
-  return existsSync(pidFile) && isRunning(Number(readFileSync(pidFile, 'utf8')));
+  const pid = servicePid(dir, 'temporal');
+  return pid !== null && isRunning(pid);
 }
 
 /**
@@ -54,8 +54,7 @@ export default async function setup(project: TestProject) {
   project.provide('clusterDir', dir);
   return async () => {
     if (reused) return;
-    const pidsDir = path.join(dir, 'pids');
-    const services = readdirSync(pidsDir).map((file) => Number(readFileSync(path.join(pidsDir, file), 'utf8')));
+    const services = servicePids(dir);
     await run('bash', [CLUSTER_SH, 'down'], { env });
     // `down` leaves no process behind: none it started, nothing with the state directory in its command line.
     const left = [...services.filter(isRunning), ...findProcesses(dir)];

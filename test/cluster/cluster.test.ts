@@ -12,6 +12,7 @@ import { DEV_SERVER_DYNAMIC_CONFIG } from '../../client/temporal-dev-server.js';
 import { git } from '../../workspace/git.js';
 import { createFixtureRepo, MUL, MUL_TEST, nodeProjectFiles, writeBlock } from '../helpers/fixture-repo.js';
 import { isRunning } from '../helpers/processes.js';
+import { clusterPorts, servicePid } from './cluster-state.js';
 import './provided-cluster.js';
 
 const run = promisify(execFile);
@@ -19,12 +20,7 @@ const SWARM_BIN = path.join(PROJECT_ROOT, 'bin/swarm.js');
 const CLUSTER_SH = path.join(PROJECT_ROOT, 'scripts/cluster.sh');
 
 const dir = inject('clusterDir');
-const ports = Object.fromEntries(
-  readFileSync(path.join(dir, 'cluster.env'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((line) => line.split('=') as [string, string]),
-);
+const ports = clusterPorts(dir);
 const profile = { TEMPORAL_CONFIG_FILE: path.join(dir, 'temporal.toml'), TEMPORAL_PROFILE: 'cluster' };
 const databaseUrl = `http://127.0.0.1:${ports.SQLD_PORT}`;
 
@@ -66,7 +62,7 @@ describe('the production topology of scripts/cluster.sh', () => {
     return ran;
   };
   const temporal = (args: string[]) => runCommand(temporalCliPath(undefined), args, envWith(profile));
-  const workerPid = () => Number(readFileSync(path.join(dir, 'pids', 'worker-local.pid'), 'utf8'));
+  const workerPid = () => servicePid(dir, 'worker-local')!;
   /** Marker files the task's slow command wrote in the worker's worktrees. */
   const markers = async () =>
     (await runCommand('find', [path.join(dir, 'workers', 'local'), '-name', 'turn.marker'], process.env)).stdout
@@ -139,6 +135,10 @@ describe('the production topology of scripts/cluster.sh', () => {
     const count = async (sql: string) => Number((await db.execute({ sql, args: [taskId] })).rows[0]![0]);
     expect(await count('SELECT COUNT(*) FROM results WHERE task_id = ?')).toBe(1);
     expect(await count('SELECT COUNT(*) FROM attempts WHERE task_id = ?')).toBe(1);
+    // The replacement finished it.
+    expect(
+      await count('SELECT agents.pid FROM results JOIN agents ON agents.id = results.agent_id WHERE task_id = ?'),
+    ).toBe(second);
     const turns = await db.execute({
       sql: 'SELECT turn, COUNT(*) AS n FROM model_calls WHERE task_id = ? GROUP BY turn ORDER BY turn',
       args: [taskId],
