@@ -40,7 +40,7 @@ die() {
 
 # --- processes --------------------------------------------------------------------------------
 
-pid_of() { [ -f "$PIDS/$1.pid" ] && cut -d' ' -f1 "$PIDS/$1.pid" || true; }
+pid_of() { if [ -f "$PIDS/$1.pid" ]; then cut -d' ' -f1 "$PIDS/$1.pid"; fi; }
 
 # The kernel's start time of a live, non-zombie process (field 22 of /proc/PID/stat); fails otherwise.
 start_time_of() {
@@ -180,18 +180,21 @@ ensure_module_source() {
   [ -d "$MODULE/schema/postgresql/v12" ] || die "schema files not found in $MODULE"
 }
 
+newest_pg_bin() { find /usr/lib/postgresql -mindepth 2 -maxdepth 2 -name bin -type d 2>/dev/null | sort -V | tail -1; }
+
+# find_pg_bin [install]: PostgreSQL's bin directory; with `install`, Debian's package when it is missing.
 find_pg_bin() {
-  PG_BIN="${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}"
-  if [ -z "$PG_BIN" ]; then
+  PG_BIN="${PG_BIN:-$(newest_pg_bin)}"
+  if [ -z "$PG_BIN" ] && [ "${1:-}" = install ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
       say "installing PostgreSQL (Debian's postgresql package)"
       apt-get install -y postgresql >&2 || { apt-get update >&2 && apt-get install -y postgresql >&2; }
-      PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
+      PG_BIN="$(newest_pg_bin)"
     else
       die "PostgreSQL is missing: sudo apt-get install postgresql (or set PG_BIN to its bin directory)"
     fi
   fi
-  [ -x "$PG_BIN/pg_ctl" ] || die "no pg_ctl in $PG_BIN"
+  [ -x "$PG_BIN/pg_ctl" ] || die "no PostgreSQL found (pg_ctl in ${PG_BIN:-/usr/lib/postgresql/*/bin}); scripts/cluster.sh up installs it"
 }
 
 TEMPORAL_CLI=""
@@ -249,7 +252,7 @@ PG_DATA() { echo "$STATE/postgres/data"; }
 postgres_running() { [ -f "$(PG_DATA)/postmaster.pid" ] && as_pg "$PG_BIN/pg_ctl" -D "$(PG_DATA)" status >/dev/null 2>&1; }
 
 start_postgres() {
-  find_pg_bin
+  find_pg_bin install
   local data
   data="$(PG_DATA)"
   mkdir -p "$STATE/postgres"
@@ -449,7 +452,7 @@ start_workers() {
   done
 }
 
-worker_names() { ls "$PIDS" 2>/dev/null | sed -n 's/^\(worker-.*\)\.pid$/\1/p'; }
+worker_names() { find "$PIDS" -maxdepth 1 -name 'worker-*.pid' -printf '%f\n' 2>/dev/null | sed 's/\.pid$//' | sort; }
 
 # --- commands ---------------------------------------------------------------------------------
 

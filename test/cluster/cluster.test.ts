@@ -174,6 +174,17 @@ describe('the production topology of scripts/cluster.sh', () => {
     expect((JSON.parse(listed.stdout) as Array<{ id: string }>).map((t) => t.id)).toContain(taskId);
   });
 
+  it('shows the task in the Temporal UI, which reaches the mTLS frontend with the client certificate', async () => {
+    expect(workflowId).not.toBe('');
+    const query = encodeURIComponent(`WorkflowId = "${workflowId}" AND JetpackStatus = "succeeded"`);
+    const response = await fetch(
+      `http://127.0.0.1:${ports.UI_PORT}/api/v1/namespaces/default/workflows?query=${query}`,
+    );
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { executions?: Array<{ execution: { workflowId: string } }> };
+    expect((body.executions ?? []).map((e) => e.execution.workflowId)).toEqual([workflowId]);
+  });
+
   it('refuses a profile that trusts another CA, with a clear message', async () => {
     const otherCa = path.join(work, 'other-ca');
     await run('openssl', [
