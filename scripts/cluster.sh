@@ -354,9 +354,7 @@ write_temporal_config() {
   } >"$dir/dynamicconfig/cluster.yaml"
 }
 
-temporal_cli() {
-  TEMPORAL_CONFIG_FILE="$STATE/temporal.toml" TEMPORAL_PROFILE=cluster "$TEMPORAL_CLI" "$@"
-}
+temporal_cli() { cluster_env "$TEMPORAL_CLI" "$@"; }
 
 start_temporal() {
   if is_running temporal; then return; fi
@@ -428,10 +426,21 @@ start_sqld() {
   wait_port "$SQLD_PORT" "sqld" 30 sqld
 }
 
-# Runs a command with the environment of a cluster client: the profile and the database.
+# `env` with the environment of a cluster client: the profile and the database. Every other
+# TEMPORAL_* variable of this shell is dropped: envconfig would let it override the profile.
+client_env() {
+  CLIENT_ENV=(env)
+  local name
+  for name in $(compgen -e); do
+    case "$name" in TEMPORAL_*) CLIENT_ENV+=(-u "$name") ;; esac
+  done
+  CLIENT_ENV+=(TEMPORAL_CONFIG_FILE="$STATE/temporal.toml" TEMPORAL_PROFILE=cluster
+    TURSO_DATABASE_URL="http://127.0.0.1:$SQLD_PORT" TEMPORAL_UI_URL="http://127.0.0.1:$UI_PORT")
+}
+
 cluster_env() {
-  TEMPORAL_CONFIG_FILE="$STATE/temporal.toml" TEMPORAL_PROFILE=cluster \
-    TURSO_DATABASE_URL="http://127.0.0.1:$SQLD_PORT" TEMPORAL_UI_URL="http://127.0.0.1:$UI_PORT" "$@"
+  client_env
+  "${CLIENT_ENV[@]}" "$@"
 }
 
 model_types() {
@@ -445,9 +454,8 @@ start_workers() {
     say "starting a worker for model type $type"
     mkdir -p "$STATE/workers/$type"
     # Each worker has its own SWARM_HOME (worktrees, caches), as on its own machine.
-    start_service "worker-$type" "$LOGS/worker-$type.log" env SWARM_HOME="$STATE/workers/$type" \
-      TEMPORAL_CONFIG_FILE="$STATE/temporal.toml" TEMPORAL_PROFILE=cluster \
-      TURSO_DATABASE_URL="http://127.0.0.1:$SQLD_PORT" TEMPORAL_UI_URL="http://127.0.0.1:$UI_PORT" \
+    client_env
+    start_service "worker-$type" "$LOGS/worker-$type.log" "${CLIENT_ENV[@]}" SWARM_HOME="$STATE/workers/$type" \
       node "$ROOT/bin/swarm.js" worker --model "$type"
   done
 }
