@@ -3,8 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // The slow outage test has its own script: npm run test:outage.
-    exclude: ['test/outage/**', 'node_modules/**'],
+    // The slow outage test and the cluster suite have their own scripts: npm run test:outage, npm run test:cluster.
+    exclude: ['test/outage/**', 'test/cluster/**', 'node_modules/**'],
     globalSetup: ['test/global-setup.ts'],
     pool: 'forks',
     maxWorkers: 2,
