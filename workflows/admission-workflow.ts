@@ -7,6 +7,7 @@ import {
   getExternalWorkflowHandle,
   proxyActivities,
   setHandler,
+  setWorkflowOptions,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
@@ -51,6 +52,9 @@ const { closedWorkflows } = proxyActivities<Activities>({
   startToCloseTimeout: '1m',
   retry: { initialInterval: '1s', maximumInterval: '30s' },
 });
+
+// Long-lived: it moves to the current build at its next workflow task, so changes to it must replay (patched()).
+setWorkflowOptions({ versioningBehavior: 'AUTO_UPGRADE' }, admissionWorkflow);
 
 /**
  * Admission for one model type (`admission-<task queue>`): at most `slots` tasks hold a slot; the

@@ -5,6 +5,7 @@ import {
   log,
   proxyActivities,
   setHandler,
+  setWorkflowOptions,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import { BASELINE_WAITER_SIGNAL } from '../tasks/merge-queue.js';
@@ -29,6 +30,9 @@ const { collectBaselineAt } = proxyActivities<Activities>({
     maximumAttempts: triesWithin(DEFAULT_OUTAGE_WINDOW_MINUTES, 30),
   },
 });
+
+// Short-lived: it finishes on the build that started it.
+setWorkflowOptions({ versioningBehavior: 'PINNED' }, baselineWorkflow);
 
 /**
  * Single-flight collection of one base commit's baseline (workflow id `baseline-<repo>-<sha>`):

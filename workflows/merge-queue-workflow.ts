@@ -8,6 +8,7 @@ import {
   log,
   proxyActivities,
   setHandler,
+  setWorkflowOptions,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
@@ -71,6 +72,9 @@ function queueSteps() {
     landMergeBatch: short.landMergeBatch,
   };
 }
+
+// Long-lived: it moves to the current build at its next workflow task, so changes to it must replay (patched()).
+setWorkflowOptions({ versioningBehavior: 'AUTO_UPGRADE' }, mergeQueueWorkflow);
 
 /**
  * The merge queue of one base branch: the only thing that lands on it. Tasks whose gate passed

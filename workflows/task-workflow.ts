@@ -12,6 +12,7 @@ import {
   patched,
   setCurrentDetails,
   setHandler,
+  setWorkflowOptions,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import {
@@ -51,6 +52,9 @@ export const baselineReadySignal = defineSignal<[{ error: string | null }]>(BASE
 
 /** Histories from before the merge queue carry no `landing`: they landed directly. */
 const landingMode = (input: TaskWorkflowInput): LandingMode => input.landing ?? 'direct';
+
+// A task finishes on the build it started on (its continue-as-new runs too): a rollout never replays it on new code.
+setWorkflowOptions({ versioningBehavior: 'PINNED' }, taskWorkflow);
 
 /**
  * One development task: worktree → agent → checks → (feedback and retry) → land on base → result.
