@@ -16,6 +16,10 @@ export const versioningFileSchema = z
 /** Letters, digits, `_ . + -`, not starting with `__` (the server keeps those): a release tag or a commit. */
 const BUILD_ID = /^[A-Za-z0-9][A-Za-z0-9_.+-]{0,127}$/;
 
+export const buildIdSchema = z
+  .string()
+  .regex(BUILD_ID, 'a build id must be 1–128 letters, digits, "_", ".", "+" or "-", starting with a letter or digit');
+
 export const versioningSchema = z.object({
   enabled: z.boolean('SWARM_WORKER_VERSIONING must be true or false (or 1 or 0)'),
   /** The release's build id; null derives it from the workflow bundle (workers/worker-deployment.ts). */
