@@ -7,9 +7,9 @@ import {
   getExternalWorkflowHandle,
   proxyActivities,
   setHandler,
-  setWorkflowOptions,
   workflowInfo,
 } from '@temporalio/workflow';
+import { declareVersioningBehavior } from './versioning-behavior.js';
 import type { Activities } from '../activities/index.js';
 import { CONTINUE_AS_NEW_AFTER_EVENTS } from './task-attempt.js';
 
@@ -54,7 +54,7 @@ const { closedWorkflows } = proxyActivities<Activities>({
 });
 
 // Long-lived: it moves to the current build at its next workflow task, so changes to it must replay (patched()).
-setWorkflowOptions({ versioningBehavior: 'AUTO_UPGRADE' }, admissionWorkflow);
+declareVersioningBehavior('AUTO_UPGRADE', admissionWorkflow);
 
 /**
  * Admission for one model type (`admission-<task queue>`): at most `slots` tasks hold a slot; the

@@ -5,8 +5,8 @@ import {
   log,
   proxyActivities,
   setHandler,
-  setWorkflowOptions,
 } from '@temporalio/workflow';
+import { declareVersioningBehavior } from './versioning-behavior.js';
 import type { Activities } from '../activities/index.js';
 import { BASELINE_WAITER_SIGNAL } from '../tasks/merge-queue.js';
 import { DEFAULT_OUTAGE_WINDOW_MINUTES, triesWithin } from './task-activities.js';
@@ -32,7 +32,7 @@ const { collectBaselineAt } = proxyActivities<Activities>({
 });
 
 // Short-lived: it finishes on the build that started it.
-setWorkflowOptions({ versioningBehavior: 'PINNED' }, baselineWorkflow);
+declareVersioningBehavior('PINNED', baselineWorkflow);
 
 /**
  * Single-flight collection of one base commit's baseline (workflow id `baseline-<repo>-<sha>`):

@@ -8,9 +8,9 @@ import {
   log,
   proxyActivities,
   setHandler,
-  setWorkflowOptions,
   workflowInfo,
 } from '@temporalio/workflow';
+import { declareVersioningBehavior } from './versioning-behavior.js';
 import type { Activities } from '../activities/index.js';
 import { ENQUEUE_SIGNAL, type LandingVerdict, type QueueEntryRequest } from '../tasks/merge-queue.js';
 import { PRIORITIES } from '../tasks/task.js';
@@ -74,7 +74,7 @@ function queueSteps() {
 }
 
 // Long-lived: it moves to the current build at its next workflow task, so changes to it must replay (patched()).
-setWorkflowOptions({ versioningBehavior: 'AUTO_UPGRADE' }, mergeQueueWorkflow);
+declareVersioningBehavior('AUTO_UPGRADE', mergeQueueWorkflow);
 
 /**
  * The merge queue of one base branch: the only thing that lands on it. Tasks whose gate passed

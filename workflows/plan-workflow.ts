@@ -9,10 +9,10 @@ import {
   isCancellation,
   ParentClosePolicy,
   setHandler,
-  setWorkflowOptions,
   startChild,
   workflowInfo,
 } from '@temporalio/workflow';
+import { declareVersioningBehavior } from './versioning-behavior.js';
 import { PRIORITY_KEYS } from '../tasks/task.js';
 import { transitiveDependents } from '../tasks/task-graph.js';
 import type {
@@ -50,7 +50,7 @@ const outcomeOf = (err: unknown): TaskOutcome => {
 };
 
 // Long-lived: it moves to the current build at its next workflow task (its children start there), so changes to it must replay (patched()).
-setWorkflowOptions({ versioningBehavior: 'AUTO_UPGRADE' }, planWorkflow);
+declareVersioningBehavior('AUTO_UPGRADE', planWorkflow);
 
 /**
  * A plan: starts each task's workflow as a child once every task it depends on has landed, at

@@ -12,9 +12,9 @@ import {
   patched,
   setCurrentDetails,
   setHandler,
-  setWorkflowOptions,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
+import { declareVersioningBehavior } from './versioning-behavior.js';
 import {
   BASELINE_READY_SIGNAL,
   LANDING_VERDICT_SIGNAL,
@@ -54,7 +54,7 @@ export const baselineReadySignal = defineSignal<[{ error: string | null }]>(BASE
 const landingMode = (input: TaskWorkflowInput): LandingMode => input.landing ?? 'direct';
 
 // A task finishes on the build it started on (its continue-as-new runs too): a rollout never replays it on new code.
-setWorkflowOptions({ versioningBehavior: 'PINNED' }, taskWorkflow);
+declareVersioningBehavior('PINNED', taskWorkflow);
 
 /**
  * One development task: worktree → agent → checks → (feedback and retry) → land on base → result.
