@@ -3,13 +3,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { SwarmConfig } from '../../config/config.js';
 import { mergeQueueId } from '../../tasks/merge-queue-id.js';
+import type { CliIo } from '../../client/cli-io.js';
+import type { ModelDeployment } from '../../client/format-deployments.js';
+import { runCli } from '../../client/run-cli.js';
 import { createTaskWorker, type TaskWorker } from '../../workers/task-worker.js';
-import {
-  deploymentNameForModel,
-  describeDeployment,
-  promoteVersion,
-  PromotionError,
-} from '../../workers/worker-deployment.js';
+import { deploymentNameForModel, promoteVersion, PromotionError } from '../../workers/worker-deployment.js';
 import { createFixtureRepo, writeBlock } from '../helpers/fixture-repo.js';
 import { createTestStack, tempDir, type TestStack } from '../helpers/test-env.js';
 
@@ -43,12 +41,12 @@ describe('worker versioning: a rolling upgrade of a model type on the real dev s
   });
 
   /** A versioned worker of `local` for one build, running until the test stops it. */
-  async function startBuild(buildId: string): Promise<TaskWorker> {
+  async function startBuild(buildId: string, promoteOnStart = false): Promise<TaskWorker> {
     const config: SwarmConfig = {
       ...stack.config,
       // The held check reads a file outside its worktree, which only an unconfined check can.
       sandbox: { ...stack.config.sandbox, kind: 'none' },
-      temporal: { ...stack.config.temporal, versioning: { enabled: true, buildId, promoteOnStart: false } },
+      temporal: { ...stack.config.temporal, versioning: { enabled: true, buildId, promoteOnStart } },
     };
     const worker = await createTaskWorker({
       config,
@@ -62,13 +60,21 @@ describe('worker versioning: a rolling upgrade of a model type on the real dev s
     return worker;
   }
 
-  const promote = (worker: TaskWorker) =>
-    promoteVersion(stack.testEnv.client.workflowService, {
-      namespace: stack.config.temporal.namespace,
-      version: worker.version!,
-      identity: 'test',
-      waitMs: 20_000,
-    });
+  async function swarm(args: string[]) {
+    const out = { stdout: '', stderr: '' };
+    const io: CliIo = {
+      writeOut: (t) => void (out.stdout += t),
+      writeErr: (t) => void (out.stderr += t),
+      env: stack.env,
+      cwd: stack.home,
+    };
+    return { code: await runCli(args, io), ...out };
+  }
+  const listed = async () => {
+    const { code, stdout } = await swarm(['workers', 'list', '--model', 'local', '--json']);
+    expect(code).toBe(0);
+    return (JSON.parse(stdout) as ModelDeployment[])[0]!.deployment;
+  };
 
   const history = async (workflowId: string) =>
     (await stack.testEnv.client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
@@ -110,17 +116,20 @@ describe('worker versioning: a rolling upgrade of a model type on the real dev s
       deploymentName: deploymentNameForModel(stack.config.temporal.taskQueuePrefix, 'local'),
       buildId: 'v1',
     });
-    // The deployment exists once v1 polls; before, nothing was current (the queue was unversioned).
-    expect(await promote(v1)).toBeNull();
+    // The deployment exists once v1 polls (the command waits for that); before, nothing was current.
+    expect(await swarm(['workers', 'promote', '--model', 'local', '--build-id', 'v1'])).toMatchObject({
+      code: 0,
+      stdout: expect.stringContaining(`build v1 is now current for ${v1.version!.deploymentName} (was unversioned)`),
+    });
 
     const first = await stack.client.createTask({ title: 'Held on v1', description, repo: heldRepo });
     await until('the first task to be mid-run in its check on v1', async () => existsSync(started));
 
-    // The rollout: build v2 starts and is made current while the first task is mid-run.
-    const v2 = await startBuild('v2');
-    expect(await promote(v2)).toEqual(v1.version);
+    // The rollout: build v2 starts and makes itself current while the first task is mid-run.
+    const v2 = await startBuild('v2', true);
     const deploymentName = v1.version!.deploymentName;
-    expect(await describeDeployment(stack.testEnv.client.workflowService, 'default', deploymentName)).toMatchObject({
+    await until('v2 to be current', async () => (await listed())?.current === 'v2');
+    expect(await listed()).toMatchObject({
       current: 'v2',
       versions: expect.arrayContaining([
         expect.objectContaining({ buildId: 'v1', role: 'previous', drainage: 'draining' }),
@@ -159,10 +168,11 @@ describe('worker versioning: a rolling upgrade of a model type on the real dev s
     });
 
     // No pinned workflow is left on v1: it drains, and its worker stops.
-    await until('v1 to drain', async () => {
-      const deployment = await describeDeployment(stack.testEnv.client.workflowService, 'default', deploymentName);
-      return deployment?.versions.find((v) => v.buildId === 'v1')?.drainage === 'drained';
-    });
+    await until(
+      'v1 to drain',
+      async () => (await listed())?.versions.find((v) => v.buildId === 'v1')?.drainage === 'drained',
+    );
+    expect((await swarm(['workers', 'list'])).stdout).toMatch(/\n {2}v1 +previous, drained {2}since /);
     v1.worker.shutdown();
     await running[0]!.done;
     expect(v1.worker.getState()).toBe('STOPPED');
