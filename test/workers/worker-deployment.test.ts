@@ -1,7 +1,7 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { loadConfig } from '../../config/config.js';
 import { PROJECT_ROOT } from '../../config/project-root.js';
 import { buildIdForBundle, deploymentNameForModel, workerVersionFor } from '../../workers/worker-deployment.js';
@@ -22,6 +22,7 @@ describe('worker deployment versions', () => {
   it('gives a versioned worker the configured build id, or the bundle hash; none when versioning is off', async () => {
     const bundle = { code: 'export const a = 1;' };
     const cwd = mkdtempSync(path.join(tmpdir(), 'deployment-'));
+    onTestFinished(() => rmSync(cwd, { recursive: true, force: true }));
     const off = loadConfig({}, cwd);
     expect(await workerVersionFor(off, 'local', bundle)).toBeNull();
     const on = loadConfig({ SWARM_WORKER_VERSIONING: 'true' }, cwd);

@@ -137,6 +137,13 @@ describe('worker versioning: a rolling upgrade of a model type on the real dev s
       ]),
     });
 
+    // `swarm task show` names the build the mid-run task stays on.
+    expect((await stack.client.showTask(first.id))?.build).toEqual({
+      deploymentName,
+      buildId: 'v1',
+      behavior: 'pinned',
+    });
+
     const second = await stack.client.createTask({ title: 'Free on v2', description, repo: freeRepo });
     const secondResult = await stack.testEnv.client.workflow.getHandle(second.workflowId).result();
     expect(secondResult).toMatchObject({ status: 'succeeded' });
