@@ -60,12 +60,12 @@ describe('worker versioning: a rolling upgrade of a model type on the real dev s
     return worker;
   }
 
-  async function swarm(args: string[]) {
+  async function swarm(args: string[], env: Record<string, string> = {}) {
     const out = { stdout: '', stderr: '' };
     const io: CliIo = {
       writeOut: (t) => void (out.stdout += t),
       writeErr: (t) => void (out.stderr += t),
-      env: stack.env,
+      env: { ...stack.env, ...env },
       cwd: stack.home,
     };
     return { code: await runCli(args, io), ...out };
@@ -183,6 +183,17 @@ describe('worker versioning: a rolling upgrade of a model type on the real dev s
     v1.worker.shutdown();
     await running[0]!.done;
     expect(v1.worker.getState()).toBe('STOPPED');
+  });
+
+  it('lists a model type no versioned worker has polled as such', async () => {
+    const { code, stdout } = await swarm(['workers', 'list', '--model', 'local'], {
+      SWARM_TASK_QUEUE_PREFIX: 'never-polled',
+    });
+    expect(code).toBe(0);
+    expect(stdout).toBe(
+      'worker versioning is off here (SWARM_WORKER_VERSIONING): workers poll unversioned\n' +
+        'local: deployment never-polled-local: no versioned worker has polled\n',
+    );
   });
 
   it('refuses to promote a build no worker of which has polled, naming it', async () => {
