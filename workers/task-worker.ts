@@ -97,7 +97,7 @@ export async function createTaskWorker(options: TaskWorkerOptions): Promise<Task
     // Heartbeats reach the server at least this often, so a cancel reaches a running check within seconds.
     maxHeartbeatThrottleInterval: '2s',
     workflowBundle,
-    // Each workflow type declares PINNED or AUTO_UPGRADE (workflows/*); the default is for none.
+    // Each workflow type declares PINNED or AUTO_UPGRADE (workflows/*); the default is for a type that declares none.
     ...(version
       ? { workerDeploymentOptions: { useWorkerVersioning: true, version, defaultVersioningBehavior: 'PINNED' } }
       : {}),
