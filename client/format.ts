@@ -56,6 +56,7 @@ export function formatTask({
   live,
   retrying,
   progress,
+  build,
   webUrl,
   dependencies,
 }: ShownTask): string {
@@ -66,6 +67,10 @@ export function formatTask({
     `  repo        ${s(task.repo)} (${s(task.branch)} → ${s(task.baseBranch)})`,
     `  web ui      ${s(webUrl)}`,
   ];
+  if (build)
+    lines.push(
+      `  build       ${s(build.buildId)} of ${s(build.deploymentName)}${build.behavior ? ` (${build.behavior})` : ''}`,
+    );
   const limits = [
     task.budget.maxTokens !== null ? `${task.budget.maxTokens} tokens` : null,
     task.budget.maxCostUsd !== null ? `$${task.budget.maxCostUsd}` : null,

@@ -15,6 +15,7 @@ import { registerStartCommand } from './commands/start.js';
 import { registerStatusCommand } from './commands/status.js';
 import { registerTaskCommands } from './commands/task.js';
 import { registerWorkerCommand } from './commands/worker.js';
+import { registerWorkersCommands } from './commands/workers.js';
 import { safeForTerminal } from './terminal-text.js';
 
 /**
@@ -45,6 +46,7 @@ export function buildProgram(ctx: CliContext = new CliContext(processIo())): Com
   registerQueueCommands(program, ctx);
   registerStatusCommand(program, ctx);
   registerAgentsCommands(program, ctx);
+  registerWorkersCommands(program, ctx);
   registerDbCommands(program, ctx);
   registerSyncCommands(program, ctx);
   registerDashboardCommand(program, ctx);

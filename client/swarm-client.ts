@@ -18,6 +18,7 @@ import { checkDependencies, dependencyStatuses } from './task-dependencies.js';
 import { taskStartOptions } from './task-start.js';
 import type { StepProgress } from './live-progress.js';
 import { stepProgress } from './step-progress.js';
+import { taskBuild, type TaskBuild } from './task-build.js';
 import { validateTaskSubmission } from './task-submission.js';
 import { workflowStartMetadata } from './workflow-metadata.js';
 import { retryingSteps, type RetryingStep } from './retrying-steps.js';
@@ -147,18 +148,21 @@ export function createSwarmClient({ config, store, temporal, dataStores }: Swarm
       let live: TaskWorkflowState | null = null;
       let retrying: RetryingStep[] = [];
       let progress: StepProgress[] = [];
+      let build: TaskBuild | null = null;
       if (!result) {
         const handle = temporal.workflow.getHandle(task.workflowId);
-        const [state, pending] = await Promise.all([
+        const [state, described] = await Promise.all([
           handle.query(statusQuery).catch(() => null),
           handle
             .describe()
-            .then(({ raw }) => raw.pendingActivities ?? [])
-            .catch(() => []),
+            .then(({ raw }) => raw)
+            .catch(() => null),
         ]);
+        const pending = described?.pendingActivities ?? [];
         live = state;
         retrying = retryingSteps(pending);
         progress = stepProgress(pending);
+        build = taskBuild(described?.workflowExecutionInfo?.versioningInfo);
       }
       // A running workflow holds the limits as approvals changed them.
       const budget = live ? { maxTokens: live.budget.maxTokens, maxCostUsd: live.budget.maxCostUsd } : task.budget;
@@ -172,6 +176,8 @@ export function createSwarmClient({ config, store, temporal, dataStores }: Swarm
         live,
         retrying,
         progress,
+        /** The build its workflow runs on, when worker versioning is on. */
+        build,
         webUrl: workflowUrl(taskId),
         dependencies,
       };

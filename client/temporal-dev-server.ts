@@ -18,11 +18,17 @@ const FLAG_TYPE: Record<string, string> = {
  * Dynamic config the project's dev server starts with. `matching.useNewMatcher` makes the matching
  * service dispatch by task priority (Temporal 1.29 ignores priority keys without it: see
  * `npm run bench -- priority`); `matching.enableFairness` also shares dispatch fairly between
- * fairness keys (one per repository).
+ * fairness keys (one per repository). Worker Versioning needs nothing here (1.29 enables deployment
+ * versions by default); the two `matching.wv.*` values let an old build report "drained" seconds after
+ * its last pinned workflow closes instead of minutes (the default grace covers a lagging visibility
+ * store, which the dev server's SQLite is not).
  */
 export const DEV_SERVER_DYNAMIC_CONFIG: Record<string, string> = {
   'matching.useNewMatcher': 'true',
   'matching.enableFairness': 'true',
+  // Values are JSON: durations as strings.
+  'matching.wv.VersionDrainageStatusVisibilityGracePeriod': '"5s"',
+  'matching.wv.VersionDrainageStatusRefreshInterval': '"2s"',
 };
 
 export interface DevServerOptions {

@@ -18,6 +18,12 @@ import { defaultModels, modelSchema, modelTypeName, type ModelConfig } from './m
 import { ConfigError } from './config-error.js';
 import { loadTemporalSettings, type TemporalConnectionSettings } from './temporal-settings.js';
 import { LANDING_MODES } from '../tasks/merge-queue.js';
+import {
+  deploymentNameProblem,
+  versioningCandidate,
+  versioningFileSchema,
+  versioningSchema,
+} from './versioning-config.js';
 
 export { ConfigError } from './config-error.js';
 
@@ -34,6 +40,7 @@ const fileSchema = z
         uiUrl: z.string().url().optional(),
         cliPath: z.string().optional(),
         taskQueuePrefix: z.string().optional(),
+        versioning: versioningFileSchema.optional(),
       })
       .strict()
       .optional(),
@@ -148,6 +155,7 @@ const configSchema = z.object({
     taskQueuePrefix: z
       .string()
       .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'SWARM_TASK_QUEUE_PREFIX must be letters, digits, "_", "." or "-"'),
+    versioning: versioningSchema,
   }),
   database: databaseSchema,
   dataBranches: dataBranchesSchema,
@@ -350,6 +358,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       uiUrl: env.TEMPORAL_UI_URL ?? file.temporal?.uiUrl ?? 'http://localhost:8233',
       cliPath: env.TEMPORAL_CLI_PATH ?? file.temporal?.cliPath,
       taskQueuePrefix: env.SWARM_TASK_QUEUE_PREFIX ?? file.temporal?.taskQueuePrefix ?? 'jetpack',
+      versioning: versioningCandidate(env, file.temporal?.versioning),
     },
     database,
     dataBranches,
@@ -390,6 +399,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   const parsed = configSchema.safeParse(candidate);
   if (!parsed.success) throw new ConfigError(`invalid configuration: ${formatZodError(parsed.error)}`);
   const configured = Object.keys(parsed.data.models).join(', ');
+  const { versioning, taskQueuePrefix } = parsed.data.temporal;
+  const deploymentProblem = versioning.enabled ? deploymentNameProblem(taskQueuePrefix) : null;
+  if (deploymentProblem) throw new ConfigError(deploymentProblem);
   if (!Object.hasOwn(parsed.data.models, parsed.data.defaultModel)) {
     throw new ConfigError(
       `default model "${parsed.data.defaultModel}" is not a configured model type (configured: ${configured})`,

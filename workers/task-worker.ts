@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import type { WorkerDeploymentVersion } from '@temporalio/common';
 import {
   type ActivityInterceptorsFactory,
   type NativeConnection,
@@ -17,10 +18,12 @@ import type { SandboxSettings } from '../process/task-sandbox.js';
 import { workerSandbox } from './worker-sandbox.js';
 import { taskDataOnBranches } from './task-data.js';
 import { workflowBundleForWorker } from './workflow-bundle.js';
+import { promoteVersion, workerVersionFor } from './worker-deployment.js';
 
 export { WORKFLOWS_PATH } from './workflow-bundle.js';
 
 const REGISTRY_HEARTBEAT_MS = 10_000;
+const PROMOTE_WAIT_MS = 60_000;
 
 export interface TaskWorkerOptions {
   config: SwarmConfig;
@@ -40,6 +43,8 @@ export interface TaskWorkerOptions {
 export interface TaskWorker {
   agentId: string;
   worker: Worker;
+  /** Its Worker Deployment version; null when worker versioning is off. */
+  version: WorkerDeploymentVersion | null;
   /** Registers in the agents table, runs until shutdown, then marks the agent offline. */
   run(): Promise<void>;
   runUntil<R>(promise: Promise<R> | (() => Promise<R>)): Promise<R>;
@@ -74,6 +79,9 @@ export async function createTaskWorker(options: TaskWorkerOptions): Promise<Task
     sandbox,
     landing: { batchSize: config.landing.batchSize },
   });
+  const workflowBundle =
+    options.workflowBundle ?? (await workflowBundleForWorker({ stats: config.observability.bundleStats }));
+  const version = await workerVersionFor(config, modelType, workflowBundle);
   const workerOptions: WorkerOptions = {
     connection: options.connection,
     namespace: config.temporal.namespace,
@@ -88,8 +96,11 @@ export async function createTaskWorker(options: TaskWorkerOptions): Promise<Task
     shutdownGraceTime: '10s',
     // Heartbeats reach the server at least this often, so a cancel reaches a running check within seconds.
     maxHeartbeatThrottleInterval: '2s',
-    workflowBundle:
-      options.workflowBundle ?? (await workflowBundleForWorker({ stats: config.observability.bundleStats })),
+    workflowBundle,
+    // Each workflow type declares PINNED or AUTO_UPGRADE (workflows/*); the default is for a type that declares none.
+    ...(version
+      ? { workerDeploymentOptions: { useWorkerVersioning: true, version, defaultVersioningBehavior: 'PINNED' } }
+      : {}),
   };
   const worker = await Worker.create(workerOptions);
 
@@ -103,9 +114,24 @@ export async function createTaskWorker(options: TaskWorkerOptions): Promise<Task
       pid: process.pid,
     });
     const beat = setInterval(() => void store.agents.heartbeat(agentId).catch(() => undefined), REGISTRY_HEARTBEAT_MS);
+    const stopPromoting = new AbortController();
+    if (version && config.temporal.versioning.promoteOnStart) {
+      // The server knows a version only once its worker polls, so this waits for the first poll.
+      promoteVersion(options.connection.workflowService, {
+        namespace: config.temporal.namespace,
+        version,
+        identity: agentId,
+        waitMs: PROMOTE_WAIT_MS,
+        signal: stopPromoting.signal,
+      }).then(
+        () => console.log(`build ${version.buildId} is now current for ${version.deploymentName}`),
+        (err: Error) => console.error(`worker ${agentId} could not make its build current: ${err.message}`),
+      );
+    }
     try {
       return await body();
     } finally {
+      stopPromoting.abort();
       clearInterval(beat);
       await store.agents.markOffline(agentId).catch(() => undefined);
       await taskData.close();
@@ -115,6 +141,7 @@ export async function createTaskWorker(options: TaskWorkerOptions): Promise<Task
   return {
     agentId,
     worker,
+    version,
     run: () => withRegistration(() => worker.run()),
     runUntil: (promise) => withRegistration(() => worker.runUntil(promise)),
   };

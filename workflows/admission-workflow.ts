@@ -9,6 +9,7 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
+import { declareVersioningBehavior } from './versioning-behavior.js';
 import type { Activities } from '../activities/index.js';
 import { CONTINUE_AS_NEW_AFTER_EVENTS } from './task-attempt.js';
 
@@ -51,6 +52,9 @@ const { closedWorkflows } = proxyActivities<Activities>({
   startToCloseTimeout: '1m',
   retry: { initialInterval: '1s', maximumInterval: '30s' },
 });
+
+// Long-lived: it moves to the current build at its next workflow task, so changes to it must replay (patched()).
+declareVersioningBehavior('AUTO_UPGRADE', admissionWorkflow);
 
 /**
  * Admission for one model type (`admission-<task queue>`): at most `slots` tasks hold a slot; the

@@ -6,6 +6,7 @@ import {
   proxyActivities,
   setHandler,
 } from '@temporalio/workflow';
+import { declareVersioningBehavior } from './versioning-behavior.js';
 import type { Activities } from '../activities/index.js';
 import { BASELINE_WAITER_SIGNAL } from '../tasks/merge-queue.js';
 import { DEFAULT_OUTAGE_WINDOW_MINUTES, triesWithin } from './task-activities.js';
@@ -29,6 +30,9 @@ const { collectBaselineAt } = proxyActivities<Activities>({
     maximumAttempts: triesWithin(DEFAULT_OUTAGE_WINDOW_MINUTES, 30),
   },
 });
+
+// Short-lived: it finishes on the build that started it.
+declareVersioningBehavior('PINNED', baselineWorkflow);
 
 /**
  * Single-flight collection of one base commit's baseline (workflow id `baseline-<repo>-<sha>`):

@@ -10,6 +10,7 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
+import { declareVersioningBehavior } from './versioning-behavior.js';
 import type { Activities } from '../activities/index.js';
 import { ENQUEUE_SIGNAL, type LandingVerdict, type QueueEntryRequest } from '../tasks/merge-queue.js';
 import { PRIORITIES } from '../tasks/task.js';
@@ -71,6 +72,9 @@ function queueSteps() {
     landMergeBatch: short.landMergeBatch,
   };
 }
+
+// Long-lived: it moves to the current build at its next workflow task, so changes to it must replay (patched()).
+declareVersioningBehavior('AUTO_UPGRADE', mergeQueueWorkflow);
 
 /**
  * The merge queue of one base branch: the only thing that lands on it. Tasks whose gate passed

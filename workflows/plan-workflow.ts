@@ -12,6 +12,7 @@ import {
   startChild,
   workflowInfo,
 } from '@temporalio/workflow';
+import { declareVersioningBehavior } from './versioning-behavior.js';
 import { PRIORITY_KEYS } from '../tasks/task.js';
 import { transitiveDependents } from '../tasks/task-graph.js';
 import type {
@@ -47,6 +48,9 @@ const outcomeOf = (err: unknown): TaskOutcome => {
   if (isCancellation(err)) return { status: 'cancelled', reason: 'cancelled' };
   return { status: 'failed', reason: (err as Error).message };
 };
+
+// Long-lived: it moves to the current build at its next workflow task (its children start there), so changes to it must replay (patched()).
+declareVersioningBehavior('AUTO_UPGRADE', planWorkflow);
 
 /**
  * A plan: starts each task's workflow as a child once every task it depends on has landed, at

@@ -14,6 +14,7 @@ import {
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
+import { declareVersioningBehavior } from './versioning-behavior.js';
 import {
   BASELINE_READY_SIGNAL,
   LANDING_VERDICT_SIGNAL,
@@ -51,6 +52,9 @@ export const baselineReadySignal = defineSignal<[{ error: string | null }]>(BASE
 
 /** Histories from before the merge queue carry no `landing`: they landed directly. */
 const landingMode = (input: TaskWorkflowInput): LandingMode => input.landing ?? 'direct';
+
+// A task finishes on the build it started on (its continue-as-new runs too): a rollout never replays it on new code.
+declareVersioningBehavior('PINNED', taskWorkflow);
 
 /**
  * One development task: worktree → agent → checks → (feedback and retry) → land on base → result.

@@ -102,6 +102,7 @@ const shown = (over: Partial<ShownTask>): ShownTask => ({
   live: null,
   retrying: [],
   progress: [],
+  build: null,
   dependencies: [],
   webUrl: 'http://localhost:8233/namespaces/default/workflows/task-abc123',
   ...over,
@@ -116,6 +117,12 @@ const gate = (attemptNo: number, round: number, c: QualityComparison) => ({
 });
 
 describe('swarm task show (text)', () => {
+  it('names the build a running task is pinned to under worker versioning, and nothing without it', () => {
+    const build = { deploymentName: 'jetpack-local', buildId: 'wf-0123456789ab', behavior: 'pinned' as const };
+    expect(formatTask(shown({ build }))).toContain('  build       wf-0123456789ab of jetpack-local (pinned)');
+    expect(formatTask(shown({}))).not.toContain('build  ');
+  });
+
   it('prints the causes of a regression: the failing test and its message, type errors at file:line, the build error', () => {
     const text = formatTask(
       shown({

@@ -51,6 +51,7 @@ describe('the swarm program, in process', () => {
       'queue',
       'status',
       'agents',
+      'workers',
       'db',
       'sync',
       'dashboard',
