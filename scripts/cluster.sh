@@ -453,9 +453,11 @@ start_workers() {
     if is_running "worker-$type"; then continue; fi
     say "starting a worker for model type $type"
     mkdir -p "$STATE/workers/$type"
-    # Each worker has its own SWARM_HOME (worktrees, caches), as on its own machine.
+    # Each worker has its own SWARM_HOME (worktrees, caches), as on its own machine; the workers of a
+    # model type form one Worker Deployment, and a worker makes its build current once it polls.
     client_env
     start_service "worker-$type" "$LOGS/worker-$type.log" "${CLIENT_ENV[@]}" SWARM_HOME="$STATE/workers/$type" \
+      SWARM_WORKER_VERSIONING=true SWARM_PROMOTE_ON_START=true \
       node "$ROOT/bin/swarm.js" worker --model "$type"
   done
 }

@@ -41,7 +41,8 @@ export async function runWorkerProcess(modelType: string): Promise<void> {
     }
     if (tracing) console.log(`tracing to ${config.observability.otlpEndpoint}`);
     console.log(
-      `worker ${taskWorker.agentId} serving ${taskWorker.worker.options.taskQueue} on ${describeTemporal(config.temporal)}`,
+      `worker ${taskWorker.agentId} serving ${taskWorker.worker.options.taskQueue} on ${describeTemporal(config.temporal)}` +
+        (taskWorker.version ? `, build ${taskWorker.version.buildId} of ${taskWorker.version.deploymentName}` : ''),
     );
     // The runtime stops listening after the first SIGINT/SIGTERM; a second one would then kill the
     // process mid-drain, leaving its agent "lost". Repeats are ignored: SIGKILL still ends it at once.
