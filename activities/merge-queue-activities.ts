@@ -60,10 +60,14 @@ export function createMergeQueueActivities(deps: ActivityDeps) {
     if (stored) return stored.snapshot;
     const task = await loadTask(deps, taskId);
     const gate = await storedGate(deps, taskId);
-    const snapshot = await withDetachedCheckout(repo, baseSha, deps.worktreesDir, async (dir) =>
-      heartbeating({ step: 'baseline' }, async (watch) =>
-        collectBaseline({ worktree: dir, gate, ...(await gateConfinement(deps, task, dir)) }, watch),
-      ),
+    const snapshot = await withDetachedCheckout(
+      repo,
+      baseSha,
+      deps.worktreesDir,
+      async (dir) =>
+        heartbeating({ step: 'baseline' }, async (watch) =>
+          collectBaseline({ worktree: dir, gate, ...(await gateConfinement(deps, task, dir)) }, watch),
+        ),
       deps.remotes,
     );
     await store.quality.setBaseline({ repo, branch: baseBranch, commitSha: baseSha, snapshot });
@@ -122,26 +126,32 @@ export function createMergeQueueActivities(deps: ActivityDeps) {
         const task = await loadTask(deps, first.taskId);
         const gate = await storedGate(deps, first.taskId);
         const baseline = await baselineAt(first.taskId, repo, baseBranch, baseSha);
-        const outcome = await withDetachedCheckout(repo, tip, deps.worktreesDir, async (dir) => {
-          const confinement = await gateConfinement(deps, task, dir);
-          const changed = await changedFiles(dir, baseSha);
-          return heartbeating({ batch, round }, (watch) =>
-            runQualityGate(
-              { worktree: dir, gate, baseline, changedFiles: changed, ...confinement },
-              {
-                ...watch,
-                previousRuns: () => store.checkRuns.list(first.taskId, first.attempt, queueRound(tip)),
-                recordRun: (run) =>
-                  store.checkRuns.record({
-                    taskId: first.taskId,
-                    attempt: first.attempt,
-                    round: queueRound(tip),
-                    ...run,
-                  }),
-              },
-            ),
-          );
-        }, deps.remotes);
+        const outcome = await withDetachedCheckout(
+          repo,
+          tip,
+          deps.worktreesDir,
+          async (dir) => {
+            const confinement = await gateConfinement(deps, task, dir);
+            const changed = await changedFiles(dir, baseSha);
+            return heartbeating({ batch, round }, (watch) =>
+              runQualityGate(
+                { worktree: dir, gate, baseline, changedFiles: changed, ...confinement },
+                {
+                  ...watch,
+                  previousRuns: () => store.checkRuns.list(first.taskId, first.attempt, queueRound(tip)),
+                  recordRun: (run) =>
+                    store.checkRuns.record({
+                      taskId: first.taskId,
+                      attempt: first.attempt,
+                      round: queueRound(tip),
+                      ...run,
+                    }),
+                },
+              ),
+            );
+          },
+          deps.remotes,
+        );
         await store.artifacts.put({
           id: snapshotArtifactId(queueId, tip),
           taskId: first.taskId,

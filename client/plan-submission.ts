@@ -30,7 +30,6 @@ export const planSubmissionSchema = z
   .strict();
 export type PlanSubmission = z.output<typeof planSubmissionSchema>;
 
-
 /** Checks a plan submission with nothing but configuration and git, before any model is asked. */
 export async function validatePlanSubmission(config: SwarmConfig, input: unknown) {
   const parsed = planSubmissionSchema.safeParse(input);

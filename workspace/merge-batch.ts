@@ -74,7 +74,7 @@ export async function combineOnBase(
   await refreshRepo(repo);
   const baseSha = await requireBranchIn(ctx, repo, baseBranch);
   for (const { head } of heads) {
-    if (!(await runGitMaybe(ctx, ['cat-file', '-e', `${head}^{commit}`])))
+    if ((await runGitMaybe(ctx, ['cat-file', '-e', `${head}^{commit}`])) === null)
       throw new RepoError(`${repo.path} has no commit ${head} (a queued task's head was never pushed)`);
   }
   let tip = baseSha;
