@@ -13,6 +13,7 @@ import { taskIdSchema } from '../tasks/task-spec.js';
 import { changedFiles } from '../workspace/changed-files.js';
 import { baseContains, combineOnBase, type CombinedBatch } from '../workspace/merge-batch.js';
 import { filesWithConflictMarkers, mergeBaseKeepingConflicts } from '../workspace/merge-conflict.js';
+import { RemoteRefusedError } from '../workspace/remote-error.js';
 import { advanceBase, withDetachedCheckout } from '../workspace/worktree.js';
 import { callerWorkflowId, loadTask, openWorkspace, type ActivityDeps } from './deps.js';
 import { defineActivity } from './errors.js';
@@ -181,8 +182,14 @@ export function createMergeQueueActivities(deps: ActivityDeps) {
         const { queueId, repo, baseBranch, batch, baseSha, tip, entries } = input;
         if (!(await baseContains(repo, baseBranch, tip, deps.remotes))) {
           const message = `swarm: merge queue batch ${batch} (${entries.map((e) => e.taskId).join(', ')})`;
-          if ((await advanceBase(repo, baseBranch, baseSha, tip, message, deps.remotes)) === 'base_moved') {
-            return { status: 'base_moved' as const };
+          try {
+            if ((await advanceBase(repo, baseBranch, baseSha, tip, message, deps.remotes)) === 'base_moved') {
+              return { status: 'base_moved' as const };
+            }
+          } catch (err) {
+            // A remote refusing the push (protected branch, hook, permission) fails the batch's tasks, never loops.
+            if (err instanceof RemoteRefusedError) return { status: 'refused' as const, reason: err.message };
+            throw err;
           }
         }
         const stored = await inTask(entries[0]!.taskId, () => store.artifacts.get(snapshotArtifactId(queueId, tip)));

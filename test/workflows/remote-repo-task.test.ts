@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MUL, MUL_TEST, nodeProjectFiles, writeBlock } from '../helpers/fixture-repo.js';
-import { createBareRepo, startGitServer, type GitServer } from '../helpers/git-server.js';
+import { createBareRepo, refusePushesTo, startGitServer, type GitServer } from '../helpers/git-server.js';
 import { createTestStack, type TestStack } from '../helpers/test-env.js';
 
 const run = promisify(execFile);
@@ -58,5 +58,33 @@ describe.each(['direct', 'queue'] as const)('a task submitted by URL (landing: %
     expect(log).toContain(`${task.id}/1/`);
     // The baseline and the branch record are keyed by the URL.
     expect(await stack.store.branches.get(task.repo, task.branch)).toMatchObject({ status: 'merged' });
+  });
+
+  it("fails the task with the server's reason when the remote refuses the landing push (not retried)", async () => {
+    const bare = await createBareRepo(root, 'guarded', nodeProjectFiles());
+    await refusePushesTo(bare, 'refs/heads/main', 'main is protected: open a pull request');
+    const before = await onServer(bare, ['rev-parse', 'main']);
+    const worker = await stack.createWorker();
+    const task = await worker.runUntil(async () => {
+      const task = await stack.client.createTask({
+        title: 'Add mul',
+        description: `Add a multiply function.\n\n${writeBlock('src/mul.js', MUL)}\n${writeBlock('test/mul.test.js', MUL_TEST)}`,
+        skills: ['javascript'],
+        repo: server.url('guarded'),
+        maxAttempts: 2,
+      });
+      await stack.testEnv.client.workflow
+        .getHandle(task.workflowId)
+        .result()
+        .catch(() => undefined);
+      return task;
+    });
+    const result = await stack.store.results.get(task.id);
+    expect(result?.status).toBe('failed');
+    expect(result?.failureReason).toContain('main is protected: open a pull request');
+    // Failed at once: one attempt, the base untouched, the checkpoint still on the remote's task branch.
+    expect(result?.attempts).toBe(1);
+    expect(await onServer(bare, ['rev-parse', 'main'])).toBe(before);
+    expect(await onServer(bare, ['rev-parse', `refs/heads/${task.branch}`])).toMatch(/^[0-9a-f]{40}$/);
   });
 });
