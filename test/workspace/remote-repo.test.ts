@@ -1,10 +1,15 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { homedir } from 'node:os';
+import { runCommand } from '../../process/run-command.js';
+import { DEFAULT_SANDBOX_LIMITS } from '../../process/sandbox.js';
+import { sandboxSettings, taskSandbox } from '../../process/task-sandbox.js';
 import { parseRepoLocation } from '../../tasks/repo-location.js';
 import { taskSpecSchema } from '../../tasks/task-spec.js';
 import { combineOnBase, baseContains } from '../../workspace/merge-batch.js';
@@ -220,6 +225,34 @@ describe('repositories by remote URL (workspace room, real git smart-HTTP server
     await expect(resolveRepoTarget(url, undefined, remoteAccess(path.join(dir, 'anon'), {}))).rejects.toThrow(
       /authentication failed/,
     );
+  });
+
+  it('a worktree from a mirror works with git inside the sandbox; SWARM_HOME and the token stay out of reach', async () => {
+    await createBareRepo(guarded.root, 'sandboxed', { 'a.txt': 'a\n' });
+    const m = await machine('sandbox', TOKEN);
+    const w = await prepare(m, guarded.url('sandboxed'), 's1');
+    const swarmHome = path.dirname(m.access.mirrorsDir);
+    const settings = sandboxSettings({
+      kind: 'bubblewrap',
+      limits: DEFAULT_SANDBOX_LIMITS,
+      swarmHome,
+      workerHome: homedir(),
+      sourceEnv: { ...process.env, GH_PAT: TOKEN },
+    });
+    const sandbox = await taskSandbox(settings, { key: 's1', worktree: w.worktreePath, network: false });
+    const result = await runCommand({
+      cwd: w.worktreePath,
+      command: `git log --format=%s -1 && git status --short && env && ls ${m.access.mirrorsDir} 2>&1; cat ${path.join(m.access.mirrorsDir, 'askpass.sh')} 2>&1; touch ${path.join(m.access.mirrorsDir, 'x')} 2>&1; echo done`,
+      sandbox,
+      timeoutMs: 30_000,
+      outputLimitBytes: 64 * 1024,
+    });
+    expect(result.output).toContain('fixture');
+    expect(result.output).not.toContain(TOKEN);
+    expect(result.output).not.toContain('SWARM_GIT_ASKPASS');
+    expect(result.output).not.toContain('printf');
+    expect(result.output).toMatch(/done\s*$/);
+    expect(existsSync(path.join(m.access.mirrorsDir, 'x'))).toBe(false);
   });
 
   it('resolves a URL submission: normalized URL, base branch from the remote HEAD, missing branch refused', async () => {
