@@ -4,7 +4,7 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { realpathOr, type RepoGit } from './git-bindings.js';
 import { runGit, type GitContext } from './git-run.js';
-import { networkVars, type RemoteAccess } from './remote-access.js';
+import { NETWORK_TIMEOUT_MS, networkConfig, networkVars, type RemoteAccess } from './remote-access.js';
 import { classifyRemoteFailure, isStaleRejection } from './remote-error.js';
 import { RepoError } from './repo-error.js';
 import { mirrorName, parseRepoLocation } from '../tasks/repo-location.js';
@@ -75,8 +75,7 @@ async function networkContext(repo: RepoGit): Promise<GitContext> {
       GIT_CEILING_DIRECTORIES: path.dirname(repo.gitDir),
       ...(await networkVars(repo.remote.access, repo.remote.scheme)),
     },
-    // Redirects to another host or protocol are refused; so is a credential helper writing a token to disk.
-    config: [['http.followRedirects', 'false']],
+    config: networkConfig(repo.remote.access),
   };
 }
 
@@ -84,7 +83,9 @@ async function networkContext(repo: RepoGit): Promise<GitContext> {
 export async function fetchMirror(repo: RepoGit): Promise<void> {
   const ctx = await networkContext(repo);
   try {
-    await runGit(ctx, ['fetch', '--quiet', '--prune', '--no-tags', '--no-write-fetch-head', 'origin']);
+    await runGit(ctx, ['fetch', '--quiet', '--prune', '--no-tags', '--no-write-fetch-head', 'origin'], {
+      signal: AbortSignal.timeout(NETWORK_TIMEOUT_MS),
+    });
   } catch (err) {
     throw classifyRemoteFailure(err, `fetching ${repo.path}`);
   }
@@ -104,14 +105,11 @@ export async function pushBranch(
   const ctx = await networkContext(repo);
   const ref = `refs/heads/${branch}`;
   try {
-    await runGit(ctx, [
-      'push',
-      '--quiet',
-      '--no-verify',
-      `--force-with-lease=${ref}:${expected ?? ''}`,
-      'origin',
-      `${source}:${ref}`,
-    ]);
+    await runGit(
+      ctx,
+      ['push', '--quiet', '--no-verify', `--force-with-lease=${ref}:${expected ?? ''}`, 'origin', `${source}:${ref}`],
+      { signal: AbortSignal.timeout(NETWORK_TIMEOUT_MS) },
+    );
     return 'pushed';
   } catch (err) {
     if (isStaleRejection(err)) return 'moved';
