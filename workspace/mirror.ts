@@ -93,23 +93,26 @@ export async function fetchMirror(repo: RepoGit): Promise<void> {
 
 /**
  * Pushes `source` to `refs/heads/<branch>` of the remote, only if the remote's branch is still at
- * `expected` (null: absent): compare-and-swap by `--force-with-lease`. 'moved' when the remote
- * rejected it because the branch is elsewhere; refusals and outages throw (classified).
+ * `expected` (null: absent): compare-and-swap by `--force-with-lease` (a `+` on the refspec would
+ * override the lease). 'moved' when the remote rejected it because the branch is elsewhere;
+ * refusals and outages throw (classified). `expected` 'anything': a forced push (scratch branches).
  */
 export async function pushBranch(
   repo: RepoGit,
   source: string,
   branch: string,
-  expected: string | null,
+  expected: string | null | 'anything',
 ): Promise<'pushed' | 'moved'> {
   const ctx = await networkContext(repo);
   const ref = `refs/heads/${branch}`;
+  const [lease, refspec] =
+    expected === 'anything'
+      ? [[], `+${source}:${ref}`]
+      : [[`--force-with-lease=${ref}:${expected ?? ''}`], `${source}:${ref}`];
   try {
-    await runGit(
-      ctx,
-      ['push', '--quiet', '--no-verify', `--force-with-lease=${ref}:${expected ?? ''}`, 'origin', `${source}:${ref}`],
-      { signal: AbortSignal.timeout(NETWORK_TIMEOUT_MS) },
-    );
+    await runGit(ctx, ['push', '--quiet', '--no-verify', ...lease, 'origin', refspec], {
+      signal: AbortSignal.timeout(NETWORK_TIMEOUT_MS),
+    });
     return 'pushed';
   } catch (err) {
     if (isStaleRejection(err)) return 'moved';
