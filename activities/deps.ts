@@ -5,9 +5,12 @@ import type { ModelRegistry } from '../models/registry.js';
 import type { Sandbox } from '../process/sandbox.js';
 import { taskSandbox, type SandboxSettings } from '../process/task-sandbox.js';
 import type { Task } from '../tasks/task.js';
+import type { RemoteAccess } from '../workspace/remote-access.js';
+import { isRemoteRepo } from '../tasks/repo-location.js';
 import { prepareWorktree } from '../workspace/worktree.js';
 import { DatabaseUnavailableError } from '../db/offline-replica.js';
 import { TaskNotFoundError } from './errors.js';
+import { withHeartbeat } from './heartbeat.js';
 
 /** The store and memory holding one task's records: its data branch's, or the main data's. */
 export interface TaskData {
@@ -25,6 +28,8 @@ export interface ActivityDeps {
   /** The registry id of the worker running these activities. */
   agentId: string;
   worktreesDir: string;
+  /** This worker's mirrors of remote repositories and the credentials its network gits get (tasks by URL). */
+  remotes?: RemoteAccess;
   /** Check limits, and where installed dependency trees are shared (see workspace/dependencies.ts). */
   checks: { timeoutSeconds: number; outputLimitBytes: number; dependencyCacheDir?: string };
   /** The agent's tool limits from config.limits: longest tool result handed back to the model, largest file written. */
@@ -62,7 +67,9 @@ export function sandboxFor(
   worktree: string,
   options: { network: boolean },
 ): Promise<Sandbox> {
-  return taskSandbox(deps.sandbox, { key: task.id, worktree, repo: task.repo, network: options.network });
+  // A remote task's git dirs are in the worker's mirror (under SWARM_HOME, hidden but for them); no clone to hide.
+  const repo = isRemoteRepo(task.repo) ? undefined : task.repo;
+  return taskSandbox(deps.sandbox, { key: task.id, worktree, ...(repo ? { repo } : {}), network: options.network });
 }
 
 /**
@@ -99,11 +106,22 @@ export async function loadTask(deps: ActivityDeps, taskId: string): Promise<Task
 export async function openWorkspace(deps: ActivityDeps, taskId: string) {
   const task = await loadTask(deps, taskId);
   const worktreePath = path.join(deps.worktreesDir, task.id);
-  const prepared = await prepareWorktree({
-    repo: task.repo,
-    baseBranch: task.baseBranch,
-    branch: task.branch,
-    worktreePath,
-  });
+  const prepared = await whileOnRemote(task, 'prepare-worktree', () =>
+    prepareWorktree({
+      repo: task.repo,
+      baseBranch: task.baseBranch,
+      branch: task.branch,
+      worktreePath,
+      ...(deps.remotes ? { remote: deps.remotes } : {}),
+    }),
+  );
   return { task, ...prepared };
+}
+
+/**
+ * Runs `work` heartbeating when the task's repository is a remote: a first fetch of a large
+ * repository (or a slow push) takes longer than a step's heartbeat timeout. Local work is as before.
+ */
+export function whileOnRemote<T>(task: Task, step: string, work: () => Promise<T>): Promise<T> {
+  return isRemoteRepo(task.repo) ? withHeartbeat(step, work) : work();
 }

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { SwarmConfig } from '../config/config.js';
 import { formatZodError } from '../config/format-zod-error.js';
 import { multiLineText, oneLineText } from '../tasks/text-rules.js';
-import { currentBranch, requireBranch, resolveRepo } from '../workspace/worktree.js';
+import { repoLocationProblem } from '../tasks/repo-location.js';
+import { resolveSubmittedRepo } from './task-submission.js';
 import { TaskInputError } from './task-input-error.js';
 
 export const MAX_PLAN_PARALLEL = 50;
@@ -11,7 +12,14 @@ export const MAX_PLAN_PARALLEL = 50;
 export const planSubmissionSchema = z
   .object({
     goal: multiLineText('goal', 200_000),
-    repo: z.string().min(1, 'repo must name a git repository path').max(4_096),
+    repo: z
+      .string()
+      .min(1, 'repo must name a git repository path or URL')
+      .max(4_096)
+      .superRefine((repo, ctx) => {
+        const problem = repoLocationProblem(repo);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      }),
     baseBranch: z
       .string()
       .regex(/^(?!-)(?!.*\.\.)[A-Za-z0-9._/-]+$/, 'baseBranch must be a valid git branch name')
@@ -30,22 +38,16 @@ export const planSubmissionSchema = z
   .strict();
 export type PlanSubmission = z.output<typeof planSubmissionSchema>;
 
-async function asInput<T>(what: () => Promise<T>): Promise<T> {
-  try {
-    return await what();
-  } catch (err) {
-    throw new TaskInputError((err as Error).message);
-  }
-}
-
 /** Checks a plan submission with nothing but configuration and git, before any model is asked. */
-export async function validatePlanSubmission(config: SwarmConfig, input: unknown) {
+export async function validatePlanSubmission(
+  config: SwarmConfig,
+  input: unknown,
+  env: Record<string, string | undefined> = process.env,
+) {
   const parsed = planSubmissionSchema.safeParse(input);
   if (!parsed.success) throw new TaskInputError(`invalid plan: ${formatZodError(parsed.error)}`);
   const spec = parsed.data;
-  const repo = await asInput(() => resolveRepo(spec.repo));
-  const baseBranch = spec.baseBranch ?? (await asInput(() => currentBranch(repo)));
-  await asInput(() => requireBranch(repo, baseBranch));
+  const { repo, baseBranch } = await resolveSubmittedRepo(config, spec.repo, spec.baseBranch, env);
   const plannerModel = spec.model ?? config.defaultModel;
   if (!Object.hasOwn(config.models, plannerModel))
     throw new TaskInputError(

@@ -8,13 +8,13 @@ export function registerQualityCommands(program: Command, ctx: CliContext): void
   baseline
     .command('set')
     .description("run the repo's checks on a branch's head and store the result as its baseline")
-    .option('--repo <path>', 'git repository', '.')
+    .option('--repo <path-or-url>', 'git repository: a local path or a remote URL', '.')
     .option('--branch <name>', "branch (default: the repo's current branch)")
     .option('--json', 'print JSON')
     .action(async (opts: { repo: string; branch?: string; json?: boolean }) => {
       const config = ctx.config;
       const { formatSnapshot, repoAndBranch, setBaseline } = await import('../quality-commands.js');
-      await repoAndBranch(opts.repo, opts.branch);
+      await repoAndBranch(opts.repo, opts.branch, ctx.config, ctx.io.env);
       const stored = await setBaseline(config, await ctx.store(), opts, ctx.io.env);
       ctx.print(opts.json, stored, () => formatSnapshot('baseline set', stored));
     });
@@ -22,13 +22,18 @@ export function registerQualityCommands(program: Command, ctx: CliContext): void
   baseline
     .command('show')
     .description("a branch's stored baseline: each check, what it read, and which checks it judges by exit code only")
-    .option('--repo <path>', 'git repository', '.')
+    .option('--repo <path-or-url>', 'git repository: a local path or a remote URL', '.')
     .option('--branch <name>', "branch (default: the repo's current branch)")
     .option('--json', 'print JSON')
     .action(async (opts: { repo: string; branch?: string; json?: boolean }) => {
       const { formatSnapshot, repoAndBranch, showQuality } = await import('../quality-commands.js');
-      await repoAndBranch(opts.repo, opts.branch);
-      const shown = await showQuality(await ctx.store(), { repo: opts.repo, branch: opts.branch });
+      await repoAndBranch(opts.repo, opts.branch, ctx.config, ctx.io.env);
+      const shown = await showQuality(
+        await ctx.store(),
+        { repo: opts.repo, branch: opts.branch },
+        ctx.config,
+        ctx.io.env,
+      );
       ctx.print(opts.json, shown.baseline, () => formatSnapshot('baseline', shown.baseline));
     });
 
@@ -41,8 +46,8 @@ export function registerQualityCommands(program: Command, ctx: CliContext): void
     .option('--json', 'print JSON')
     .action(async (opts: { task?: string; repo: string; branch?: string; json?: boolean }) => {
       const { formatSnapshot, repoAndBranch, showQuality } = await import('../quality-commands.js');
-      if (!opts.task) await repoAndBranch(opts.repo, opts.branch);
-      const shown = await showQuality(await ctx.store(), opts);
+      if (!opts.task) await repoAndBranch(opts.repo, opts.branch, ctx.config, ctx.io.env);
+      const shown = await showQuality(await ctx.store(), opts, ctx.config, ctx.io.env);
       ctx.print(opts.json, shown, () =>
         [
           shown.task ? formatSnapshot(`task ${shown.task}, latest attempt`, shown.snapshot) : null,

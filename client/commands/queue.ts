@@ -6,7 +6,7 @@ export function registerQueueCommands(program: Command, ctx: CliContext): void {
   queue
     .command('show')
     .description('entries waiting to land, their positions, and the batch under test')
-    .option('--repo <path>', 'git repository', '.')
+    .option('--repo <path-or-url>', 'git repository: a local path or a remote URL', '.')
     .option('--branch <name>', "base branch (default: the repo's current branch)")
     .option('--json', 'print JSON')
     .action(async (opts: { repo: string; branch?: string; json?: boolean }) => {
@@ -14,7 +14,7 @@ export function registerQueueCommands(program: Command, ctx: CliContext): void {
         import('../quality-commands.js'),
         import('../queue-show.js'),
       ]);
-      const { repo, branch } = await repoAndBranch(opts.repo, opts.branch);
+      const { repo, branch } = await repoAndBranch(opts.repo, opts.branch, ctx.config, ctx.io.env);
       const view = await showQueue(await ctx.temporal(), repo, branch);
       ctx.print(opts.json, view, () => formatQueue(view));
     });
