@@ -5,6 +5,8 @@ import type { ModelRegistry } from '../models/registry.js';
 import type { Sandbox } from '../process/sandbox.js';
 import { taskSandbox, type SandboxSettings } from '../process/task-sandbox.js';
 import type { Task } from '../tasks/task.js';
+import type { RemoteAccess } from '../workspace/remote-access.js';
+import { isRemoteRepo } from '../tasks/repo-location.js';
 import { prepareWorktree } from '../workspace/worktree.js';
 import { DatabaseUnavailableError } from '../db/offline-replica.js';
 import { TaskNotFoundError } from './errors.js';
@@ -25,6 +27,8 @@ export interface ActivityDeps {
   /** The registry id of the worker running these activities. */
   agentId: string;
   worktreesDir: string;
+  /** This worker's mirrors of remote repositories and the credentials its network gits get (tasks by URL). */
+  remotes?: RemoteAccess;
   /** Check limits, and where installed dependency trees are shared (see workspace/dependencies.ts). */
   checks: { timeoutSeconds: number; outputLimitBytes: number; dependencyCacheDir?: string };
   /** The agent's tool limits from config.limits: longest tool result handed back to the model, largest file written. */
@@ -62,7 +66,9 @@ export function sandboxFor(
   worktree: string,
   options: { network: boolean },
 ): Promise<Sandbox> {
-  return taskSandbox(deps.sandbox, { key: task.id, worktree, repo: task.repo, network: options.network });
+  // A remote task's git dirs are in the worker's mirror (under SWARM_HOME, hidden but for them); no clone to hide.
+  const repo = isRemoteRepo(task.repo) ? undefined : task.repo;
+  return taskSandbox(deps.sandbox, { key: task.id, worktree, ...(repo ? { repo } : {}), network: options.network });
 }
 
 /**
@@ -104,6 +110,7 @@ export async function openWorkspace(deps: ActivityDeps, taskId: string) {
     baseBranch: task.baseBranch,
     branch: task.branch,
     worktreePath,
+    ...(deps.remotes ? { remote: deps.remotes } : {}),
   });
   return { task, ...prepared };
 }

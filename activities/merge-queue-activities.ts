@@ -64,6 +64,7 @@ export function createMergeQueueActivities(deps: ActivityDeps) {
       heartbeating({ step: 'baseline' }, async (watch) =>
         collectBaseline({ worktree: dir, gate, ...(await gateConfinement(deps, task, dir)) }, watch),
       ),
+      deps.remotes,
     );
     await store.quality.setBaseline({ repo, branch: baseBranch, commitSha: baseSha, snapshot });
     return snapshot;
@@ -104,7 +105,7 @@ export function createMergeQueueActivities(deps: ActivityDeps) {
           const message = `swarm: merge task ${task.id}: ${task.title}\n\nBranch ${task.branch}, attempt ${attempt}, landed by the merge queue.`;
           heads.push({ key: taskId, head, message });
         }
-        return combineOnBase(repo, baseBranch, heads);
+        return combineOnBase(repo, baseBranch, heads, deps.remotes);
       });
     }),
 
@@ -140,7 +141,7 @@ export function createMergeQueueActivities(deps: ActivityDeps) {
               },
             ),
           );
-        });
+        }, deps.remotes);
         await store.artifacts.put({
           id: snapshotArtifactId(queueId, tip),
           taskId: first.taskId,
@@ -168,9 +169,9 @@ export function createMergeQueueActivities(deps: ActivityDeps) {
     landMergeBatch: defineActivity(landInput, async (input) => {
       return withHeartbeat('landMergeBatch', async () => {
         const { queueId, repo, baseBranch, batch, baseSha, tip, entries } = input;
-        if (!(await baseContains(repo, baseBranch, tip))) {
+        if (!(await baseContains(repo, baseBranch, tip, deps.remotes))) {
           const message = `swarm: merge queue batch ${batch} (${entries.map((e) => e.taskId).join(', ')})`;
-          if ((await advanceBase(repo, baseBranch, baseSha, tip, message)) === 'base_moved') {
+          if ((await advanceBase(repo, baseBranch, baseSha, tip, message, deps.remotes)) === 'base_moved') {
             return { status: 'base_moved' as const };
           }
         }

@@ -56,7 +56,7 @@ export function createQualityActivities(deps: ActivityDeps) {
       const checks =
         ws.headSha === ws.baseSha
           ? await fixGate(ws.worktreePath)
-          : await withDetachedCheckout(task.repo, ws.baseSha, deps.worktreesDir, fixGate);
+          : await withDetachedCheckout(task.repo, ws.baseSha, deps.worktreesDir, fixGate, deps.remotes);
       if (await store.quality.getBaselineAt(task.repo, task.baseBranch, ws.baseSha)) {
         return { collected: false, checks, pending: false };
       }
@@ -82,7 +82,7 @@ export function createQualityActivities(deps: ActivityDeps) {
         return heartbeating({ step: 'baseline' }, (watch) =>
           collectBaseline({ worktree: dir, gate, ...confinement }, watch),
         );
-      });
+      }, deps.remotes);
       await store.quality.setBaseline({ repo: task.repo, branch: task.baseBranch, commitSha, snapshot });
       return { collected: true };
     }),

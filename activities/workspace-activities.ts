@@ -80,7 +80,7 @@ export function createWorkspaceActivities(deps: ActivityDeps) {
     /** Removes the worktree; the branch stays, so its commits remain inspectable. */
     cleanupWorkspace: defineActivity(taskRef, async ({ taskId }) => {
       const task = await loadTask(deps, taskId);
-      await removeWorktree(task.repo, path.join(deps.worktreesDir, task.id));
+      await removeWorktree(task.repo, path.join(deps.worktreesDir, task.id), deps.remotes);
       await removeTaskSandbox(deps.sandbox, task.id);
     }),
   };

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { SwarmConfig } from '../config/config.js';
 import { formatZodError } from '../config/format-zod-error.js';
 import { multiLineText, oneLineText } from '../tasks/text-rules.js';
-import { currentBranch, requireBranch, resolveRepo } from '../workspace/worktree.js';
+import { resolveSubmittedRepo } from './task-submission.js';
 import { TaskInputError } from './task-input-error.js';
 
 export const MAX_PLAN_PARALLEL = 50;
@@ -30,22 +30,13 @@ export const planSubmissionSchema = z
   .strict();
 export type PlanSubmission = z.output<typeof planSubmissionSchema>;
 
-async function asInput<T>(what: () => Promise<T>): Promise<T> {
-  try {
-    return await what();
-  } catch (err) {
-    throw new TaskInputError((err as Error).message);
-  }
-}
 
 /** Checks a plan submission with nothing but configuration and git, before any model is asked. */
 export async function validatePlanSubmission(config: SwarmConfig, input: unknown) {
   const parsed = planSubmissionSchema.safeParse(input);
   if (!parsed.success) throw new TaskInputError(`invalid plan: ${formatZodError(parsed.error)}`);
   const spec = parsed.data;
-  const repo = await asInput(() => resolveRepo(spec.repo));
-  const baseBranch = spec.baseBranch ?? (await asInput(() => currentBranch(repo)));
-  await asInput(() => requireBranch(repo, baseBranch));
+  const { repo, baseBranch } = await resolveSubmittedRepo(config, spec.repo, spec.baseBranch);
   const plannerModel = spec.model ?? config.defaultModel;
   if (!Object.hasOwn(config.models, plannerModel))
     throw new TaskInputError(

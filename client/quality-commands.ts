@@ -5,21 +5,31 @@ import type { StoredSnapshot } from '../db/quality-repository.js';
 import { collectSnapshot, readQualityGate } from '../quality/baseline.js';
 import { gateNotes, qualitySummary, regressionFeedback } from '../quality/feedback.js';
 import type { CheckResult } from '../quality/snapshot.js';
-import { currentBranch, requireBranch, resolveRepo, withDetachedCheckout } from '../workspace/worktree.js';
+import { gitToken } from '../config/git-token.js';
+import { isRemoteRepo, repoLocationProblem } from '../tasks/repo-location.js';
+import { remoteAccess } from '../workspace/remote-access.js';
+import { withDetachedCheckout } from '../workspace/worktree.js';
+import { resolveRepoTarget } from '../workspace/repo-target.js';
+import { rejectAsInput, resolveSubmittedRepo } from './task-submission.js';
 import { removeTaskSandbox, taskSandbox } from '../process/task-sandbox.js';
 import { workerSandbox } from '../workers/worker-sandbox.js';
 import { TaskInputError } from './task-input-error.js';
 import { safeForTerminal } from './terminal-text.js';
 
 /** The repo and branch a quality command names, checked (git only): the commands run it before opening the database. */
-export async function repoAndBranch(repoPath: string, branch: string | undefined) {
-  try {
-    const repo = await resolveRepo(repoPath);
-    const name = branch ?? (await currentBranch(repo));
-    return { repo, branch: name, sha: await requireBranch(repo, name) };
-  } catch (err) {
-    throw new TaskInputError((err as Error).message);
-  }
+export async function repoAndBranch(
+  repoPath: string,
+  branch: string | undefined,
+  config?: SwarmConfig,
+  env: Record<string, string | undefined> = process.env,
+) {
+  const problem = repoLocationProblem(repoPath);
+  if (problem) throw new TaskInputError(`--repo: ${problem}`);
+  if (!config && isRemoteRepo(repoPath)) throw new TaskInputError('--repo: a remote URL needs the swarm configuration');
+  const target = config
+    ? await resolveSubmittedRepo(config, repoPath, branch, env)
+    : await rejectAsInput(() => resolveRepoTarget(repoPath, branch, remoteAccess('', {})));
+  return { repo: target.repo, branch: target.baseBranch, sha: target.baseSha };
 }
 
 /**
@@ -32,12 +42,13 @@ export async function setBaseline(
   opts: { repo: string; branch?: string },
   env: Record<string, string | undefined>,
 ): Promise<StoredSnapshot> {
-  const { repo, branch, sha } = await repoAndBranch(opts.repo, opts.branch);
+  const { repo, branch, sha } = await repoAndBranch(opts.repo, opts.branch, config, env);
   const settings = await workerSandbox(config, env);
   const key = `baseline-${randomBytes(6).toString('hex')}`;
   try {
     await withDetachedCheckout(repo, sha, config.worktreesDir, async (dir) => {
-      const confined = (network: boolean) => taskSandbox(settings, { key, worktree: dir, repo, network });
+      const hide = isRemoteRepo(repo) ? {} : { repo };
+      const confined = (network: boolean) => taskSandbox(settings, { key, worktree: dir, ...hide, network });
       const snapshot = await collectSnapshot(readQualityGate(dir), {
         worktree: dir,
         timeoutMs: config.checks.timeoutSeconds * 1000,
@@ -47,7 +58,7 @@ export async function setBaseline(
         dependencyCacheDir: config.checks.dependencyCacheDir,
       });
       await store.quality.setBaseline({ repo, branch, commitSha: sha, snapshot });
-    });
+    }, remoteAccess(config.git.mirrorsDir, env, gitToken(config, env)));
   } finally {
     await removeTaskSandbox(settings, key);
   }
@@ -55,7 +66,11 @@ export async function setBaseline(
 }
 
 /** A task's latest gate result, or a branch's baseline. */
-export async function showQuality(store: Store, opts: { task?: string; repo: string; branch?: string }) {
+export async function showQuality(
+  store: Store,
+  opts: { task?: string; repo: string; branch?: string },
+  config?: SwarmConfig,
+) {
   if (opts.task) {
     const task = await store.tasks.get(opts.task);
     if (!task) throw new TaskInputError(`no task with id "${opts.task}"`);
@@ -68,7 +83,7 @@ export async function showQuality(store: Store, opts: { task?: string; repo: str
       baseline: judgedAgainst ?? (await store.quality.getBaseline(task.repo, task.baseBranch)),
     };
   }
-  const { repo, branch } = await repoAndBranch(opts.repo, opts.branch);
+  const { repo, branch } = await repoAndBranch(opts.repo, opts.branch, config);
   return { task: null, snapshot: null, baseline: await store.quality.getBaseline(repo, branch) };
 }
 

@@ -79,6 +79,17 @@ const fileSchema = z
       .union([sandboxKindSchema, sandboxLimitsSchema.partial().extend({ kind: sandboxKindSchema.optional() }).strict()])
       .optional(),
     cli: z.object({ timeoutSeconds: z.number().positive().optional() }).strict().optional(),
+    /** Remote repositories: the NAME of the variable holding a token for https remotes, and its user name. */
+    git: z
+      .object({
+        tokenEnv: z
+          .string()
+          .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'git.tokenEnv must be an environment variable name')
+          .optional(),
+        username: z.string().optional(),
+      })
+      .strict()
+      .optional(),
     landing: z
       .object({ mode: z.enum(LANDING_MODES).optional(), batchSize: z.number().int().min(1).max(64).optional() })
       .strict()
@@ -167,6 +178,19 @@ const configSchema = z.object({
     recallThreshold: z.number(),
   }),
   worktreesDir: localPath('SWARM_WORKTREES_DIR'),
+  /** Remote repositories (tasks by URL): this worker's mirrors, and the token handed to git by askpass. */
+  git: z.object({
+    mirrorsDir: localPath('SWARM_HOME'),
+    /** The NAME of the environment variable holding a token for https remotes (never its value). */
+    tokenEnv: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'SWARM_GIT_TOKEN_ENV (git.tokenEnv) must be an environment variable name')
+      .nullable(),
+    username: z
+      .string()
+      .min(1, 'SWARM_GIT_USERNAME (git.username) must not be empty')
+      .regex(/^[^\s:@/]+$/, 'SWARM_GIT_USERNAME (git.username) must not contain spaces, ":", "@" or "/"'),
+  }),
   checks: z.object({
     timeoutSeconds: timerSeconds('SWARM_CHECK_TIMEOUT_SECONDS', { whole: true }),
     outputLimitBytes: z
@@ -358,6 +382,11 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       recallThreshold: file.memory?.recallThreshold ?? 0.3,
     },
     worktreesDir: path.resolve(cwd, env.SWARM_WORKTREES_DIR ?? path.join(home, 'worktrees')),
+    git: {
+      mirrorsDir: path.join(home, 'mirrors'),
+      tokenEnv: env.SWARM_GIT_TOKEN_ENV || file.git?.tokenEnv || null,
+      username: env.SWARM_GIT_USERNAME ?? file.git?.username ?? 'x-access-token',
+    },
     outageWindowMinutes: positiveNumber(env, 'SWARM_OUTAGE_WINDOW_MINUTES') ?? 30,
     checks: {
       timeoutSeconds: positiveNumber(env, 'SWARM_CHECK_TIMEOUT_SECONDS') ?? file.checks?.timeoutSeconds ?? 600,

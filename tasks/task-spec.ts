@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { repoLocationProblem } from './repo-location.js';
 import { dataBranchName } from './data-branch-name.js';
 
 import { PRIORITIES, TASK_ID_PATTERN } from './task.js';
@@ -26,7 +27,11 @@ export const taskSpecSchema = z
       .string()
       .min(1, 'repo must name a git repository path')
       .max(4_096, 'repo is limited to 4096 characters')
-      .superRefine(textRule(oneLineProblem, 'repo')),
+      .superRefine(textRule(oneLineProblem, 'repo'))
+      .superRefine((repo, ctx) => {
+        const problem = repoLocationProblem(repo);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      }),
     baseBranch: z
       .string()
       .regex(/^(?!-)(?!.*\.\.)[A-Za-z0-9._/-]+$/, 'baseBranch must be a valid git branch name')

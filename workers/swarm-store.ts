@@ -18,6 +18,8 @@ export function processSecrets(config: SwarmConfig, env: Env): string[] {
   }
   if (config.database.mode !== 'local' && config.database.authToken) secrets.add(config.database.authToken);
   if (config.dataBranches.backend === 'turso') secrets.add(config.dataBranches.apiToken);
+  const gitToken = config.git.tokenEnv ? env[config.git.tokenEnv] : undefined;
+  if (gitToken) secrets.add(gitToken);
   const embedderKey = (embedderOptions(config, env) as { apiKey?: string }).apiKey;
   if (embedderKey) secrets.add(embedderKey);
   return [...secrets];

@@ -7,6 +7,8 @@ import {
   type WorkerOptions,
 } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
+import { gitToken } from '../config/git-token.js';
+import { remoteAccess } from '../workspace/remote-access.js';
 import { ConfigError, type SwarmConfig } from '../config/config.js';
 import type { Store } from '../db/index.js';
 import { openMemory } from '../memory/open-memory.js';
@@ -69,6 +71,7 @@ export async function createTaskWorker(options: TaskWorkerOptions): Promise<Task
     models: createModelRegistry({ [modelType]: modelConfig }, env),
     agentId,
     worktreesDir: config.worktreesDir,
+    remotes: remoteAccess(config.git.mirrorsDir, env, gitToken(config, env)),
     checks: config.checks,
     toolLimits: { maxOutputChars: config.limits.toolOutputChars, maxFileBytes: config.limits.fileWriteBytes },
     sandbox,

@@ -2,6 +2,8 @@ import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { RepoError } from './repo-error.js';
 import { runGit, runGitMaybe, type GitContext } from './git-run.js';
+import type { RemoteAccess } from './remote-access.js';
+import type { RemoteScheme } from '../tasks/repo-location.js';
 
 /**
  * The repositories and worktrees the worker's git runs on, each pinned by explicit GIT_DIR /
@@ -18,6 +20,15 @@ export interface RepoGit {
   commonDir: string;
   /** Its checkout; null when bare. */
   workTree: string | null;
+  /** Set when this is the worker's mirror of a remote (workspace/mirror.ts): `path` is then the URL. */
+  remote?: MirrorRemote;
+}
+
+/** The remote a mirror stands for, and how this process reaches it. */
+export interface MirrorRemote {
+  url: string;
+  scheme: RemoteScheme;
+  access: RemoteAccess;
 }
 
 /** A task worktree, with its private git dir found from the repository, never from the worktree's .git. */

@@ -1,6 +1,10 @@
+import type { RepoGit } from './git-bindings.js';
 import { runGit, runGitMaybe, runGitWithCode, type GitContext } from './git-run.js';
 import { RepoError } from './repo-error.js';
-import { findLandingMerge, isAncestor, repoGit } from './worktree.js';
+import { baseRef, ensureCommit, pushBranch } from './mirror.js';
+import type { RemoteAccess } from './remote-access.js';
+import { withRepoLock } from './repo-lock.js';
+import { findLandingMerge, isAncestor, refreshRepo, repoGit, requireBranchIn } from './worktree.js';
 
 /** One queued branch head to merge onto the base, with the message of its merge commit. */
 export interface BatchHead {
@@ -60,10 +64,19 @@ export async function baseCommitsTouching(ctx: GitContext, baseSha: string, head
  * that conflicts with the base is reported with the files and the base commits that caused it; one
  * that conflicts only with an earlier head of the batch is deferred.
  */
-export async function combineOnBase(repoPath: string, baseBranch: string, heads: BatchHead[]): Promise<CombinedBatch> {
-  const { repo, ctx } = await repoGit(repoPath);
-  const baseSha = await runGitMaybe(ctx, ['rev-parse', '--verify', '--quiet', `refs/heads/${baseBranch}^{commit}`]);
-  if (!baseSha) throw new RepoError(`repo ${repo.path} has no branch "${baseBranch}"`);
+export async function combineOnBase(
+  repoPath: string,
+  baseBranch: string,
+  heads: BatchHead[],
+  remote?: RemoteAccess,
+): Promise<CombinedBatch> {
+  const { repo, ctx } = await repoGit(repoPath, remote);
+  await refreshRepo(repo);
+  const baseSha = await requireBranchIn(ctx, repo, baseBranch);
+  for (const { head } of heads) {
+    if (!(await runGitMaybe(ctx, ['cat-file', '-e', `${head}^{commit}`])))
+      throw new RepoError(`${repo.path} has no commit ${head} (a queued task's head was never pushed)`);
+  }
   let tip = baseSha;
   const results: CombinedHead[] = [];
   for (const { key, head, message } of heads) {
@@ -93,12 +106,40 @@ export async function combineOnBase(repoPath: string, baseBranch: string, heads:
       });
     } else results.push({ key, status: 'deferred', files: merged.conflicts });
   }
+  await publishBatchTip(repo, ctx, baseBranch, tip);
   return { baseSha, tip, heads: results };
 }
 
+/**
+ * A mirror's combined commit exists in this worker only, and the queue's next step (test, land) may
+ * run on another worker: it goes to the remote as `swarm-queue/<base>` (a scratch branch, forced).
+ */
+async function publishBatchTip(repo: RepoGit, ctx: GitContext, baseBranch: string, tip: string): Promise<void> {
+  if (!repo.remote) return;
+  const branch = `swarm-queue/${baseBranch}`;
+  await withRepoLock(repo.commonDir, async () => {
+    const pushed = await runGitMaybe(ctx, ['rev-parse', '--verify', '--quiet', `refs/remotes/origin/${branch}`]);
+    if (pushed === tip) return;
+    if ((await pushBranch(repo, tip, branch, pushed)) === 'moved') {
+      // Another worker pushed its own batch tip there meanwhile: one more try, on what is there now.
+      const now = await runGitMaybe(ctx, ['rev-parse', '--verify', '--quiet', `refs/remotes/origin/${branch}`]);
+      await pushBranch(repo, tip, branch, now);
+    }
+  });
+}
+
 /** Whether the base branch already contains `commit` (a landing done by an earlier try). */
-export async function baseContains(repoPath: string, baseBranch: string, commit: string): Promise<boolean> {
-  const { ctx } = await repoGit(repoPath);
-  const baseSha = await runGitMaybe(ctx, ['rev-parse', '--verify', '--quiet', `refs/heads/${baseBranch}^{commit}`]);
+export async function baseContains(
+  repoPath: string,
+  baseBranch: string,
+  commit: string,
+  remote?: RemoteAccess,
+): Promise<boolean> {
+  const { repo, ctx } = await repoGit(repoPath, remote);
+  if (repo.remote) {
+    await refreshRepo(repo);
+    await withRepoLock(repo.commonDir, () => ensureCommit(repo, ctx, commit));
+  }
+  const baseSha = await runGitMaybe(ctx, ['rev-parse', '--verify', '--quiet', `${baseRef(repo, baseBranch)}^{commit}`]);
   return baseSha !== null && (await isAncestor(ctx, commit, baseSha));
 }

@@ -1,7 +1,7 @@
 import { GitError, runGit, runGitMaybe } from './git-run.js';
 import { RepoError } from './repo-error.js';
 import { baseCommitsTouching } from './merge-batch.js';
-import { isAncestor, openWorktree } from './worktree.js';
+import { isAncestor, openWorktree, publishTaskBranch, refreshRepo, requireBranchIn } from './worktree.js';
 
 /** One conflicted file: the task branch's side and the base's side (null where the file does not exist). */
 export interface ConflictedFile {
@@ -34,12 +34,16 @@ export async function mergeBaseKeepingConflicts(
   const trailers = await runGit(ctx, ['log', '-1', `--format=%(trailers:key=${CONFLICT_TRAILER},valueonly)`]);
   if (trailers.split('\n').includes(key)) await runGit(ctx, ['reset', '--quiet', '--hard', 'HEAD^1']);
   await runGit(ctx, ['reset', '--quiet', '--hard', 'HEAD']);
-  const baseSha = await runGitMaybe(ctx, ['rev-parse', '--verify', '--quiet', `refs/heads/${baseBranch}^{commit}`]);
-  if (!baseSha) throw new RepoError(`repo ${wt.repo.path} has no branch "${baseBranch}"`);
-  if (await isAncestor(ctx, baseSha, 'HEAD')) return { status: 'clean', baseSha };
+  await refreshRepo(wt.repo);
+  const baseSha = await requireBranchIn(ctx, wt.repo, baseBranch);
+  if (await isAncestor(ctx, baseSha, 'HEAD')) {
+    await publishTaskBranch(wt, ctx);
+    return { status: 'clean', baseSha };
+  }
   const message = `swarm: merge ${baseBranch} into ${wt.branch}`;
   try {
     await runGit(ctx, ['merge', '--no-edit', '--no-verify', '--no-stat', '-m', message, baseSha]);
+    await publishTaskBranch(wt, ctx);
     return { status: 'clean', baseSha };
   } catch (err) {
     if (!(err instanceof GitError)) throw err;
@@ -66,6 +70,7 @@ export async function mergeBaseKeepingConflicts(
     '-m',
     `${message} (conflicts to resolve in ${paths.join(', ')})\n\n${CONFLICT_TRAILER}: ${key}`,
   ]);
+  await publishTaskBranch(wt, ctx);
   return { status: 'conflict', baseSha, files, baseCommits };
 }
 

@@ -16,8 +16,12 @@ import {
 } from './git-bindings.js';
 import { withoutRepoDrivers } from './git-drivers.js';
 import { GitError, runGit, runGitMaybe, type GitContext } from './git-run.js';
+import { baseRef, ensureCommit, fetchMirror, openMirror, pushBranch } from './mirror.js';
+import type { RemoteAccess } from './remote-access.js';
+import { RemoteUnavailableError } from './remote-error.js';
 import { RepoError } from './repo-error.js';
 import { withRepoLock } from './repo-lock.js';
+import { parseRepoLocation } from '../tasks/repo-location.js';
 import { findAdminDir, restoreGitfile, verifyWorktree } from './worktree-guard.js';
 
 export { RepoError } from './repo-error.js';
@@ -55,20 +59,58 @@ export async function requireBranch(repo: string, branch: string): Promise<strin
 const branchShaIn = (ctx: GitContext, branch: string) =>
   runGitMaybe(ctx, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}^{commit}`]);
 
-async function requireBranchIn(ctx: GitContext, repo: RepoGit, branch: string): Promise<string> {
-  const sha = await branchShaIn(ctx, branch);
-  if (!sha) throw new RepoError(`repo ${repo.path} has no branch "${branch}"`);
+/** The base branch's commit: the local branch, or in a mirror the remote's as last fetched. */
+export async function requireBranchIn(ctx: GitContext, repo: RepoGit, branch: string): Promise<string> {
+  const sha = await runGitMaybe(ctx, ['rev-parse', '--verify', '--quiet', `${baseRef(repo, branch)}^{commit}`]);
+  if (!sha) throw new RepoError(`${repo.remote ? 'remote' : 'repo'} ${repo.path} has no branch "${branch}"`);
   return sha;
 }
+
+/** The task branch as last pushed to (or fetched from) the remote; null locally or when never pushed. */
+const pushedShaIn = (ctx: GitContext, repo: RepoGit, branch: string) =>
+  repo.remote
+    ? runGitMaybe(ctx, ['rev-parse', '--verify', '--quiet', `refs/remotes/origin/${branch}^{commit}`])
+    : Promise.resolve(null);
 
 export async function isAncestor(ctx: GitContext, ancestor: string, descendant: string): Promise<boolean> {
   return (await runGitMaybe(ctx, ['merge-base', '--is-ancestor', ancestor, descendant])) !== null;
 }
 
-/** The user's repository, pinned, with its own drivers neutralised. */
-export async function repoGit(repoPath: string): Promise<{ repo: RepoGit; ctx: GitContext }> {
-  const repo = await openRepo(repoPath);
+/**
+ * The task's repository, pinned, with its own drivers neutralised: the user's clone for a local
+ * path, this worker's mirror for a remote URL (which needs `remote`, the worker's remote access).
+ */
+export async function repoGit(repoPath: string, remote?: RemoteAccess): Promise<{ repo: RepoGit; ctx: GitContext }> {
+  const location = parseRepoLocation(repoPath);
+  let repo: RepoGit;
+  if (location.kind === 'remote') {
+    if (!remote) throw new RepoError(`${location.url} is a remote repository, and this process has no mirrors dir`);
+    repo = await openMirror(location.url, remote);
+  } else repo = await openRepo(repoPath);
   return { repo, ctx: await withoutRepoDrivers(repoContext(repo)) };
+}
+
+/** Fetches a mirror under its lock (nothing for a local repository). */
+export async function refreshRepo(repo: RepoGit): Promise<void> {
+  if (repo.remote) await withRepoLock(repo.commonDir, () => fetchMirror(repo));
+}
+
+/**
+ * A mirror's task branch goes to the remote (forced, with a lease on what was pushed before) when
+ * HEAD is not what the remote holds: every checkpoint is pushed before it is reported. Nothing locally.
+ */
+export async function publishTaskBranch(wt: WorktreeGit, ctx: GitContext): Promise<void> {
+  if (!wt.repo.remote) return;
+  const head = await runGit(ctx, ['rev-parse', 'HEAD']);
+  await withRepoLock(wt.repo.commonDir, async () => {
+    const pushed = await pushedShaIn(ctx, wt.repo, wt.branch);
+    if (pushed === head) return;
+    if ((await pushBranch(wt.repo, head, wt.branch, pushed)) === 'moved') {
+      throw new RemoteUnavailableError(
+        `${wt.branch} moved on ${wt.repo.path} since this worker fetched it (another worker pushed it): retrying from the remote's state`,
+      );
+    }
+  });
 }
 
 interface Checkout {
@@ -118,8 +160,13 @@ async function bindWorktree(
 export async function openWorktree(worktree: string, repoPath?: string): Promise<{ wt: WorktreeGit; ctx: GitContext }> {
   const wt = registeredWorktree(worktree);
   if (!wt) throw new RepoError(`${worktree} is not a task worktree this worker prepared; refusing to run git there`);
-  if (repoPath !== undefined && (await openRepo(repoPath)).commonDir !== wt.repo.commonDir) {
-    throw new RepoError(`worktree ${worktree} belongs to ${wt.repo.path}, not ${repoPath}`);
+  if (repoPath !== undefined) {
+    const location = parseRepoLocation(repoPath);
+    const same =
+      location.kind === 'remote'
+        ? wt.repo.remote?.url === location.url
+        : !wt.repo.remote && (await openRepo(repoPath)).commonDir === wt.repo.commonDir;
+    if (!same) throw new RepoError(`worktree ${worktree} belongs to ${wt.repo.path}, not ${repoPath}`);
   }
   const ctx = await withoutRepoDrivers(worktreeContext(wt));
   await verifyWorktree(wt, ctx);
@@ -144,15 +191,21 @@ export interface PreparedWorktree {
 
 /**
  * Creates the task's worktree on `branch` from `baseBranch`, or reuses it when a previous run
- * (a retried activity, a crashed worker) already made it.
+ * (a retried activity, a crashed worker) already made it. For a remote, the mirror is fetched first
+ * and the task branch is what the remote holds (every reported checkpoint was pushed there): a
+ * worker with an empty disk resumes from it, and one whose branch went further without pushing (a
+ * crash between commit and push) goes back to it.
  */
 export async function prepareWorktree(opts: {
   repo: string;
   baseBranch: string;
   branch: string;
   worktreePath: string;
+  /** The worker's remote access; needed when `repo` is a URL. */
+  remote?: RemoteAccess;
 }): Promise<PreparedWorktree> {
-  const { repo, ctx } = await repoGit(opts.repo);
+  const { repo, ctx } = await repoGit(opts.repo, opts.remote);
+  if (repo.remote) return prepareFromMirror(repo, ctx, opts);
   const baseSha = await requireBranchIn(ctx, repo, opts.baseBranch);
   return withRepoLock(repo.commonDir, async () => {
     await repairBeforePrune(repo, opts.worktreePath);
@@ -182,16 +235,62 @@ export async function prepareWorktree(opts: {
   });
 }
 
-/** Commits everything in the worktree on its task branch; null when there was nothing to commit. */
+async function prepareFromMirror(
+  repo: RepoGit,
+  ctx: GitContext,
+  opts: { baseBranch: string; branch: string; worktreePath: string },
+): Promise<PreparedWorktree> {
+  return withRepoLock(repo.commonDir, async () => {
+    await fetchMirror(repo);
+    const baseSha = await requireBranchIn(ctx, repo, opts.baseBranch);
+    const pushed = await pushedShaIn(ctx, repo, opts.branch);
+    await repairBeforePrune(repo, opts.worktreePath);
+    await runGit(ctx, ['worktree', 'prune']);
+    const existing = (await checkouts(ctx)).find((c) => c.branch === opts.branch)?.path;
+    if (existing && realpathOr(existing) === realpathOr(opts.worktreePath) && existsSync(existing)) {
+      const { ctx: wtCtx } = await bindWorktree(repo, opts.worktreePath, opts.branch);
+      let headSha = await runGit(wtCtx, ['rev-parse', 'HEAD']);
+      if (pushed && headSha !== pushed) {
+        await runGit(wtCtx, ['reset', '--quiet', '--hard', pushed]);
+        await runGit(wtCtx, ['clean', '--quiet', '-fd']);
+        headSha = pushed;
+      }
+      return { worktreePath: existing, baseSha, headSha, reused: true };
+    }
+    if (existing) throw new RepoError(`branch ${opts.branch} is already checked out at ${existing}`);
+    await mkdir(path.dirname(opts.worktreePath), { recursive: true });
+    const local = await branchShaIn(ctx, opts.branch);
+    if (pushed && local !== pushed) await runGit(ctx, ['branch', '--force', '--no-track', opts.branch, pushed]);
+    await runGit(
+      ctx,
+      pushed || local
+        ? ['worktree', 'add', opts.worktreePath, opts.branch]
+        : ['worktree', 'add', '--no-track', '-b', opts.branch, opts.worktreePath, baseSha],
+    );
+    const { ctx: wtCtx } = await bindWorktree(repo, opts.worktreePath, opts.branch);
+    return {
+      worktreePath: opts.worktreePath,
+      baseSha,
+      headSha: await runGit(wtCtx, ['rev-parse', 'HEAD']),
+      reused: pushed !== null || local !== null,
+    };
+  });
+}
+
+/**
+ * Commits everything in the worktree on its task branch; null when there was nothing to commit.
+ * For a remote, the branch is pushed before this returns (also when an earlier try committed it).
+ */
 export async function commitAll(worktree: string, message: string): Promise<{ sha: string; files: string[] } | null> {
-  const { ctx } = await openWorktree(worktree);
+  const { wt, ctx } = await openWorktree(worktree);
   await runGit(ctx, ['add', '--all']);
   // -z: names verbatim (no quoting of non-ASCII); --no-renames: both sides of a rename are listed.
   const staged = (await runGit(ctx, ['diff', '--cached', '--name-only', '--no-renames', '-z']))
     .split('\0')
     .filter(Boolean);
+  if (staged.length > 0) await runGit(ctx, ['commit', '--quiet', '--no-verify', '-m', message]);
+  await publishTaskBranch(wt, ctx);
   if (staged.length === 0) return null;
-  await runGit(ctx, ['commit', '--quiet', '--no-verify', '-m', message]);
   return { sha: await runGit(ctx, ['rev-parse', 'HEAD']), files: staged };
 }
 
@@ -212,6 +311,8 @@ export async function resetToCheckpoint(
   trailerKey: string,
 ): Promise<DroppedCommit[]> {
   const { wt, ctx } = await openWorktree(worktree);
+  if (wt.repo.remote && /^[0-9a-f]{40}$/.test(checkpoint))
+    await withRepoLock(wt.repo.commonDir, () => ensureCommit(wt.repo, ctx, checkpoint));
   const sha = await runGitMaybe(ctx, ['rev-parse', '--verify', '--quiet', `${checkpoint}^{commit}`]);
   if (!sha) throw new RepoError(`checkpoint ${checkpoint} of ${wt.branch} is not a commit in ${wt.repo.path}`);
   const log = await runGit(ctx, ['log', '-z', `--format=%H%n%(trailers:key=${trailerKey},valueonly)`, `${sha}..HEAD`]);
@@ -224,6 +325,8 @@ export async function resetToCheckpoint(
     });
   await runGit(ctx, ['reset', '--quiet', '--hard', sha]);
   await runGit(ctx, ['clean', '--quiet', '-fd']);
+  // The remote must not keep the dropped commits: a successor would resume from them.
+  await publishTaskBranch(wt, ctx);
   return dropped;
 }
 
@@ -233,6 +336,7 @@ export type SyncOutcome =
 /** Brings the base branch's new commits into the task branch, aborting cleanly on conflict. */
 export async function syncWithBase(worktree: string, repo: string, baseBranch: string): Promise<SyncOutcome> {
   const { wt, ctx } = await openWorktree(worktree, repo);
+  await refreshRepo(wt.repo);
   const baseSha = await requireBranchIn(ctx, wt.repo, baseBranch);
   if (await isAncestor(ctx, baseSha, 'HEAD')) return { status: 'up_to_date' };
   try {
@@ -245,6 +349,7 @@ export async function syncWithBase(worktree: string, repo: string, baseBranch: s
       `swarm: update from ${baseBranch}`,
       baseSha,
     ]);
+    await publishTaskBranch(wt, ctx);
     return { status: 'updated', baseSha };
   } catch (err) {
     if (!(err instanceof GitError)) throw err;
@@ -279,6 +384,7 @@ export async function landOnBase(opts: {
 }): Promise<LandOutcome> {
   const { wt, ctx } = await openWorktree(opts.worktree, opts.repo);
   const repoCtx = await withoutRepoDrivers(repoContext(wt.repo));
+  await refreshRepo(wt.repo);
   const head = await runGit(ctx, ['rev-parse', 'HEAD']);
   const baseSha = await requireBranchIn(repoCtx, wt.repo, opts.baseBranch);
   const landed = await findLandingMerge(repoCtx, baseSha, head);
@@ -288,7 +394,7 @@ export async function landOnBase(opts: {
 
   const tree = await runGit(ctx, ['rev-parse', 'HEAD^{tree}']);
   const merge = await runGit(ctx, ['commit-tree', tree, '-p', baseSha, '-p', head, '-m', opts.message]);
-  const moved = await advanceBase(opts.repo, opts.baseBranch, baseSha, merge, opts.message);
+  const moved = await advanceRepoBase(wt.repo, repoCtx, opts.baseBranch, baseSha, merge, opts.message);
   return moved === 'moved' ? { status: 'merged', mergeCommit: merge } : { status: 'base_moved' };
 }
 
@@ -303,8 +409,30 @@ export async function advanceBase(
   expected: string,
   target: string,
   message: string,
+  remote?: RemoteAccess,
 ): Promise<'moved' | 'base_moved'> {
-  const { repo, ctx: repoCtx } = await repoGit(repoPath);
+  const { repo, ctx } = await repoGit(repoPath, remote);
+  return advanceRepoBase(repo, ctx, baseBranch, expected, target, message);
+}
+
+/**
+ * advanceBase() on an opened repository. A mirror pushes `target` to the remote's base branch with
+ * `--force-with-lease=refs/heads/<base>:<expected>`: the remote's compare-and-swap; nothing writes
+ * a local clone.
+ */
+async function advanceRepoBase(
+  repo: RepoGit,
+  repoCtx: GitContext,
+  baseBranch: string,
+  expected: string,
+  target: string,
+  message: string,
+): Promise<'moved' | 'base_moved'> {
+  if (repo.remote) {
+    return withRepoLock(repo.commonDir, async () =>
+      (await pushBranch(repo, target, baseBranch, expected)) === 'pushed' ? 'moved' : 'base_moved',
+    );
+  }
   const checkout = (await withRepoLock(repo.commonDir, () => checkouts(repoCtx))).find((c) => c.branch === baseBranch);
   if (checkout) {
     const checkoutCtx = await checkoutGit(repo, checkout);
@@ -349,8 +477,8 @@ export async function findLandingMerge(
   return null;
 }
 
-export async function removeWorktree(repo: string, worktreePath: string): Promise<void> {
-  const { repo: r, ctx } = await repoGit(repo);
+export async function removeWorktree(repo: string, worktreePath: string, remote?: RemoteAccess): Promise<void> {
+  const { repo: r, ctx } = await repoGit(repo, remote);
   await withRepoLock(r.commonDir, async () => {
     if (existsSync(worktreePath)) {
       try {
@@ -367,14 +495,19 @@ export async function removeWorktree(repo: string, worktreePath: string): Promis
   forgetWorktree(worktreePath);
 }
 
-/** Runs `fn` in a temporary detached checkout of `commit` (under `parentDir`), removed afterwards. */
+/**
+ * Runs `fn` in a temporary detached checkout of `commit` (under `parentDir`), removed afterwards.
+ * From a mirror, a commit it lacks (made by another worker) is fetched first.
+ */
 export async function withDetachedCheckout<T>(
   repo: string,
   commit: string,
   parentDir: string,
   fn: (dir: string) => Promise<T>,
+  remote?: RemoteAccess,
 ): Promise<T> {
-  const { repo: r, ctx } = await repoGit(repo);
+  const { repo: r, ctx } = await repoGit(repo, remote);
+  if (r.remote) await withRepoLock(r.commonDir, () => ensureCommit(r, ctx, commit));
   await mkdir(parentDir, { recursive: true });
   const dir = await mkdtemp(path.join(parentDir, 'checkout-'));
   await withRepoLock(r.commonDir, () => runGit(ctx, ['worktree', 'add', '--detach', '--force', dir, commit]));

@@ -57,19 +57,19 @@ export function dataApi(config: SwarmConfig, data: DataBranchStores, env: Env) {
         const { repo, branch, snapshot } = parseInput(baselineSchema, input, 'baseline');
         const store = await storeOn(on);
         if (!snapshot) return measureBaseline(config, store, { repo, branch }, env);
-        const ref = await repoAndBranch(repo, branch);
+        const ref = await repoAndBranch(repo, branch, config, env);
         await store.quality.setBaseline({ repo: ref.repo, branch: ref.branch, commitSha: ref.sha, snapshot });
         return (await store.quality.getBaseline(ref.repo, ref.branch))!;
       },
       async getBaseline(input: z.input<typeof branchRefSchema>, on?: OnDataBranch) {
         const { repo, branch } = parseInput(branchRefSchema, input, 'baseline query');
-        const ref = await repoAndBranch(repo, branch);
+        const ref = await repoAndBranch(repo, branch, config, env);
         return (await storeOn(on)).quality.getBaseline(ref.repo, ref.branch);
       },
       /** The branch's snapshots oldest first, each with whether its checks passed. */
       async trend(input: z.input<typeof trendSchema>, on?: OnDataBranch) {
         const { repo, branch, limit } = parseInput(trendSchema, input, 'trend query');
-        const ref = await repoAndBranch(repo, branch);
+        const ref = await repoAndBranch(repo, branch, config, env);
         return (await storeOn(on)).quality.listForBranch(ref.repo, ref.branch, limit);
       },
     },

@@ -8,8 +8,14 @@ import { intBetween, list, numberBetween, positiveInt } from './parse.js';
 /** A --repo path as memories store it: the repository's top level (as tasks record their repo). */
 async function repoKey(repo: string | undefined): Promise<string | undefined> {
   if (repo === undefined) return undefined;
-  const { resolveRepo } = await import('../../workspace/worktree.js');
+  const [{ resolveRepo }, { parseRepoLocation }] = await Promise.all([
+    import('../../workspace/worktree.js'),
+    import('../../tasks/repo-location.js'),
+  ]);
   try {
+    const location = parseRepoLocation(repo);
+    // A remote is named by its normalized URL, as its tasks record it.
+    if (location.kind === 'remote') return location.url;
     return await resolveRepo(repo);
   } catch (err) {
     throw new TaskInputError(`--repo: ${(err as Error).message}`);
