@@ -10,6 +10,7 @@ import { isRemoteRepo } from '../tasks/repo-location.js';
 import { prepareWorktree } from '../workspace/worktree.js';
 import { DatabaseUnavailableError } from '../db/offline-replica.js';
 import { TaskNotFoundError } from './errors.js';
+import { withHeartbeat } from './heartbeat.js';
 
 /** The store and memory holding one task's records: its data branch's, or the main data's. */
 export interface TaskData {
@@ -105,12 +106,22 @@ export async function loadTask(deps: ActivityDeps, taskId: string): Promise<Task
 export async function openWorkspace(deps: ActivityDeps, taskId: string) {
   const task = await loadTask(deps, taskId);
   const worktreePath = path.join(deps.worktreesDir, task.id);
-  const prepared = await prepareWorktree({
-    repo: task.repo,
-    baseBranch: task.baseBranch,
-    branch: task.branch,
-    worktreePath,
-    ...(deps.remotes ? { remote: deps.remotes } : {}),
-  });
+  const prepared = await whileOnRemote(task, 'prepare-worktree', () =>
+    prepareWorktree({
+      repo: task.repo,
+      baseBranch: task.baseBranch,
+      branch: task.branch,
+      worktreePath,
+      ...(deps.remotes ? { remote: deps.remotes } : {}),
+    }),
+  );
   return { task, ...prepared };
+}
+
+/**
+ * Runs `work` heartbeating when the task's repository is a remote: a first fetch of a large
+ * repository (or a slow push) takes longer than a step's heartbeat timeout. Local work is as before.
+ */
+export function whileOnRemote<T>(task: Task, step: string, work: () => Promise<T>): Promise<T> {
+  return isRemoteRepo(task.repo) ? withHeartbeat(step, work) : work();
 }

@@ -13,6 +13,7 @@ import { taskIdSchema } from '../tasks/task-spec.js';
 import { changedFiles } from '../workspace/changed-files.js';
 import { baseContains, combineOnBase, type CombinedBatch } from '../workspace/merge-batch.js';
 import { filesWithConflictMarkers, mergeBaseKeepingConflicts } from '../workspace/merge-conflict.js';
+import { RemoteRefusedError } from '../workspace/remote-error.js';
 import { advanceBase, withDetachedCheckout } from '../workspace/worktree.js';
 import { callerWorkflowId, loadTask, openWorkspace, type ActivityDeps } from './deps.js';
 import { defineActivity } from './errors.js';
@@ -60,10 +61,14 @@ export function createMergeQueueActivities(deps: ActivityDeps) {
     if (stored) return stored.snapshot;
     const task = await loadTask(deps, taskId);
     const gate = await storedGate(deps, taskId);
-    const snapshot = await withDetachedCheckout(repo, baseSha, deps.worktreesDir, async (dir) =>
-      heartbeating({ step: 'baseline' }, async (watch) =>
-        collectBaseline({ worktree: dir, gate, ...(await gateConfinement(deps, task, dir)) }, watch),
-      ),
+    const snapshot = await withDetachedCheckout(
+      repo,
+      baseSha,
+      deps.worktreesDir,
+      async (dir) =>
+        heartbeating({ step: 'baseline' }, async (watch) =>
+          collectBaseline({ worktree: dir, gate, ...(await gateConfinement(deps, task, dir)) }, watch),
+        ),
       deps.remotes,
     );
     await store.quality.setBaseline({ repo, branch: baseBranch, commitSha: baseSha, snapshot });
@@ -122,26 +127,32 @@ export function createMergeQueueActivities(deps: ActivityDeps) {
         const task = await loadTask(deps, first.taskId);
         const gate = await storedGate(deps, first.taskId);
         const baseline = await baselineAt(first.taskId, repo, baseBranch, baseSha);
-        const outcome = await withDetachedCheckout(repo, tip, deps.worktreesDir, async (dir) => {
-          const confinement = await gateConfinement(deps, task, dir);
-          const changed = await changedFiles(dir, baseSha);
-          return heartbeating({ batch, round }, (watch) =>
-            runQualityGate(
-              { worktree: dir, gate, baseline, changedFiles: changed, ...confinement },
-              {
-                ...watch,
-                previousRuns: () => store.checkRuns.list(first.taskId, first.attempt, queueRound(tip)),
-                recordRun: (run) =>
-                  store.checkRuns.record({
-                    taskId: first.taskId,
-                    attempt: first.attempt,
-                    round: queueRound(tip),
-                    ...run,
-                  }),
-              },
-            ),
-          );
-        }, deps.remotes);
+        const outcome = await withDetachedCheckout(
+          repo,
+          tip,
+          deps.worktreesDir,
+          async (dir) => {
+            const confinement = await gateConfinement(deps, task, dir);
+            const changed = await changedFiles(dir, baseSha);
+            return heartbeating({ batch, round }, (watch) =>
+              runQualityGate(
+                { worktree: dir, gate, baseline, changedFiles: changed, ...confinement },
+                {
+                  ...watch,
+                  previousRuns: () => store.checkRuns.list(first.taskId, first.attempt, queueRound(tip)),
+                  recordRun: (run) =>
+                    store.checkRuns.record({
+                      taskId: first.taskId,
+                      attempt: first.attempt,
+                      round: queueRound(tip),
+                      ...run,
+                    }),
+                },
+              ),
+            );
+          },
+          deps.remotes,
+        );
         await store.artifacts.put({
           id: snapshotArtifactId(queueId, tip),
           taskId: first.taskId,
@@ -171,8 +182,14 @@ export function createMergeQueueActivities(deps: ActivityDeps) {
         const { queueId, repo, baseBranch, batch, baseSha, tip, entries } = input;
         if (!(await baseContains(repo, baseBranch, tip, deps.remotes))) {
           const message = `swarm: merge queue batch ${batch} (${entries.map((e) => e.taskId).join(', ')})`;
-          if ((await advanceBase(repo, baseBranch, baseSha, tip, message, deps.remotes)) === 'base_moved') {
-            return { status: 'base_moved' as const };
+          try {
+            if ((await advanceBase(repo, baseBranch, baseSha, tip, message, deps.remotes)) === 'base_moved') {
+              return { status: 'base_moved' as const };
+            }
+          } catch (err) {
+            // A remote refusing the push (protected branch, hook, permission) fails the batch's tasks, never loops.
+            if (err instanceof RemoteRefusedError) return { status: 'refused' as const, reason: err.message };
+            throw err;
           }
         }
         const stored = await inTask(entries[0]!.taskId, () => store.artifacts.get(snapshotArtifactId(queueId, tip)));

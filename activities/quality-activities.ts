@@ -77,12 +77,18 @@ export function createQualityActivities(deps: ActivityDeps) {
       const task = await loadTask(deps, taskId);
       if (await store.quality.getBaselineAt(task.repo, task.baseBranch, commitSha)) return { collected: false };
       const gate = await storedGate(deps, taskId);
-      const snapshot = await withDetachedCheckout(task.repo, commitSha, deps.worktreesDir, async (dir) => {
-        const confinement = await gateConfinement(deps, task, dir);
-        return heartbeating({ step: 'baseline' }, (watch) =>
-          collectBaseline({ worktree: dir, gate, ...confinement }, watch),
-        );
-      }, deps.remotes);
+      const snapshot = await withDetachedCheckout(
+        task.repo,
+        commitSha,
+        deps.worktreesDir,
+        async (dir) => {
+          const confinement = await gateConfinement(deps, task, dir);
+          return heartbeating({ step: 'baseline' }, (watch) =>
+            collectBaseline({ worktree: dir, gate, ...confinement }, watch),
+          );
+        },
+        deps.remotes,
+      );
       await store.quality.setBaseline({ repo: task.repo, branch: task.baseBranch, commitSha, snapshot });
       return { collected: true };
     }),

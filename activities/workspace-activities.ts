@@ -2,7 +2,7 @@ import path from 'node:path';
 import { Context } from '@temporalio/activity';
 import { removeTaskSandbox } from '../process/task-sandbox.js';
 import { landOnBase, removeWorktree, syncWithBase } from '../workspace/worktree.js';
-import { openWorkspace, loadTask, type ActivityDeps } from './deps.js';
+import { openWorkspace, loadTask, whileOnRemote, type ActivityDeps } from './deps.js';
 import { defineActivity } from './errors.js';
 import { landChangesInput, taskRef } from './schemas.js';
 
@@ -41,12 +41,9 @@ export function createWorkspaceActivities(deps: ActivityDeps) {
       const ws = await openWorkspace(deps, taskId);
       const { task } = ws;
       const message = `swarm: merge task ${task.id}: ${task.title}\n\nBranch ${task.branch}, attempt ${attempt}.`;
-      const landed = await landOnBase({
-        repo: task.repo,
-        worktree: ws.worktreePath,
-        baseBranch: task.baseBranch,
-        message,
-      });
+      const landed = await whileOnRemote(task, 'land', () =>
+        landOnBase({ repo: task.repo, worktree: ws.worktreePath, baseBranch: task.baseBranch, message }),
+      );
       if (landed.status === 'merged') {
         // The merged tree is the tree the last gate checked (the base was merged in first): it is the new baseline.
         const checked = (await store.quality.listForTask(taskId)).filter((s) => s.attempt === attempt).at(-1);
@@ -72,7 +69,9 @@ export function createWorkspaceActivities(deps: ActivityDeps) {
         return landed;
       }
       Context.current().heartbeat({ step: 'sync-with-base' });
-      const synced = await syncWithBase(ws.worktreePath, task.repo, task.baseBranch);
+      const synced = await whileOnRemote(task, 'sync-with-base', () =>
+        syncWithBase(ws.worktreePath, task.repo, task.baseBranch),
+      );
       if (synced.status === 'conflict') return synced;
       return { status: 'needs_recheck', baseSha: synced.status === 'updated' ? synced.baseSha : ws.baseSha };
     }),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { SwarmConfig } from '../config/config.js';
 import { formatZodError } from '../config/format-zod-error.js';
 import { multiLineText, oneLineText } from '../tasks/text-rules.js';
+import { repoLocationProblem } from '../tasks/repo-location.js';
 import { resolveSubmittedRepo } from './task-submission.js';
 import { TaskInputError } from './task-input-error.js';
 
@@ -11,7 +12,14 @@ export const MAX_PLAN_PARALLEL = 50;
 export const planSubmissionSchema = z
   .object({
     goal: multiLineText('goal', 200_000),
-    repo: z.string().min(1, 'repo must name a git repository path').max(4_096),
+    repo: z
+      .string()
+      .min(1, 'repo must name a git repository path or URL')
+      .max(4_096)
+      .superRefine((repo, ctx) => {
+        const problem = repoLocationProblem(repo);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      }),
     baseBranch: z
       .string()
       .regex(/^(?!-)(?!.*\.\.)[A-Za-z0-9._/-]+$/, 'baseBranch must be a valid git branch name')
@@ -29,7 +37,6 @@ export const planSubmissionSchema = z
   })
   .strict();
 export type PlanSubmission = z.output<typeof planSubmissionSchema>;
-
 
 /** Checks a plan submission with nothing but configuration and git, before any model is asked. */
 export async function validatePlanSubmission(config: SwarmConfig, input: unknown) {

@@ -46,19 +46,25 @@ export async function setBaseline(
   const settings = await workerSandbox(config, env);
   const key = `baseline-${randomBytes(6).toString('hex')}`;
   try {
-    await withDetachedCheckout(repo, sha, config.worktreesDir, async (dir) => {
-      const hide = isRemoteRepo(repo) ? {} : { repo };
-      const confined = (network: boolean) => taskSandbox(settings, { key, worktree: dir, ...hide, network });
-      const snapshot = await collectSnapshot(readQualityGate(dir), {
-        worktree: dir,
-        timeoutMs: config.checks.timeoutSeconds * 1000,
-        outputLimitBytes: config.checks.outputLimitBytes,
-        sandbox: await confined(false),
-        installSandbox: await confined(true),
-        dependencyCacheDir: config.checks.dependencyCacheDir,
-      });
-      await store.quality.setBaseline({ repo, branch, commitSha: sha, snapshot });
-    }, remoteAccess(config.git.mirrorsDir, env, gitToken(config, env)));
+    await withDetachedCheckout(
+      repo,
+      sha,
+      config.worktreesDir,
+      async (dir) => {
+        const hide = isRemoteRepo(repo) ? {} : { repo };
+        const confined = (network: boolean) => taskSandbox(settings, { key, worktree: dir, ...hide, network });
+        const snapshot = await collectSnapshot(readQualityGate(dir), {
+          worktree: dir,
+          timeoutMs: config.checks.timeoutSeconds * 1000,
+          outputLimitBytes: config.checks.outputLimitBytes,
+          sandbox: await confined(false),
+          installSandbox: await confined(true),
+          dependencyCacheDir: config.checks.dependencyCacheDir,
+        });
+        await store.quality.setBaseline({ repo, branch, commitSha: sha, snapshot });
+      },
+      remoteAccess(config.git.mirrorsDir, env, gitToken(config, env)),
+    );
   } finally {
     await removeTaskSandbox(settings, key);
   }

@@ -31,6 +31,8 @@ export type LandingVerdict = { taskId: string; attempt: number; head: string } &
   | { status: 'merged'; mergeCommit: string | null }
   | { status: 'rejected'; reason: string; feedbackArtifactId: string | null }
   | { status: 'conflict'; files: string[]; baseCommits: string[] }
+  /** The remote refused the landing push (a protected branch, a hook, permissions): the task fails with the reason. */
+  | { status: 'refused'; reason: string }
 );
 
 /**

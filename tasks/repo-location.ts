@@ -94,8 +94,7 @@ export function repoLocationProblem(repo: string): string | null {
 }
 
 /** The mirror's directory name for a normalized URL: the first 16 hex digits of its sha256. */
-export const mirrorName = (url: string): string =>
-  `${createHash('sha256').update(url).digest('hex').slice(0, 16)}.git`;
+export const mirrorName = (url: string): string => `${createHash('sha256').update(url).digest('hex').slice(0, 16)}.git`;
 
 /** `text` with the password of every URL in it masked (a URL in git's own output may carry one). */
 export function redactUrls(text: string): string {

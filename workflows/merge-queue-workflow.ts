@@ -160,6 +160,12 @@ export async function mergeQueueWorkflow(input: MergeQueueInput): Promise<void> 
       });
       // The base moved under the batch (a push by hand): its entries stay queued and are built again.
       if (landed.status === 'base_moved') return;
+      if (landed.status === 'refused') {
+        await Promise.all(
+          combined.map(({ entry }) => settle(entry, { ...about(entry), status: 'refused', reason: landed.reason })),
+        );
+        return;
+      }
       // Every verdict of the batch goes out in one workflow task.
       await Promise.all(
         combined.map(({ entry, mergeCommit }) => settle(entry, { ...about(entry), status: 'merged', mergeCommit })),

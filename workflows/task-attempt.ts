@@ -120,6 +120,7 @@ export async function checkAndEnqueue(
     const { head } = await steps.enqueueForLanding({ taskId, attempt });
     const verdict = await verdictFor(head);
     if (verdict.status === 'merged') return { status: 'merged', mergeCommit: verdict.mergeCommit };
+    if (verdict.status === 'refused') return { status: 'fatal', reason: verdict.reason };
     if (verdict.status === 'rejected') {
       return { status: 'retry', reason: verdict.reason, feedbackArtifactId: verdict.feedbackArtifactId };
     }

@@ -3,7 +3,7 @@ import { runGit, runGitMaybe, runGitWithCode, type GitContext } from './git-run.
 import { RepoError } from './repo-error.js';
 import { baseRef, ensureCommit, pushBranch } from './mirror.js';
 import type { RemoteAccess } from './remote-access.js';
-import { withRepoLock } from './repo-lock.js';
+import { lockRepo } from './mirror-lock.js';
 import { findLandingMerge, isAncestor, refreshRepo, repoGit, requireBranchIn } from './worktree.js';
 
 /** One queued branch head to merge onto the base, with the message of its merge commit. */
@@ -74,7 +74,7 @@ export async function combineOnBase(
   await refreshRepo(repo);
   const baseSha = await requireBranchIn(ctx, repo, baseBranch);
   for (const { head } of heads) {
-    if (!(await runGitMaybe(ctx, ['cat-file', '-e', `${head}^{commit}`])))
+    if ((await runGitMaybe(ctx, ['cat-file', '-e', `${head}^{commit}`])) === null)
       throw new RepoError(`${repo.path} has no commit ${head} (a queued task's head was never pushed)`);
   }
   let tip = baseSha;
@@ -117,7 +117,7 @@ export async function combineOnBase(
 async function publishBatchTip(repo: RepoGit, ctx: GitContext, baseBranch: string, tip: string): Promise<void> {
   if (!repo.remote) return;
   const branch = `swarm-queue/${baseBranch}`;
-  await withRepoLock(repo.commonDir, async () => {
+  await lockRepo(repo, async () => {
     const pushed = await runGitMaybe(ctx, ['rev-parse', '--verify', '--quiet', `refs/remotes/origin/${branch}`]);
     if (pushed === tip) return;
     if ((await pushBranch(repo, tip, branch, pushed)) === 'moved') {
@@ -138,7 +138,7 @@ export async function baseContains(
   const { repo, ctx } = await repoGit(repoPath, remote);
   if (repo.remote) {
     await refreshRepo(repo);
-    await withRepoLock(repo.commonDir, () => ensureCommit(repo, ctx, commit));
+    await lockRepo(repo, () => ensureCommit(repo, ctx, commit));
   }
   const baseSha = await runGitMaybe(ctx, ['rev-parse', '--verify', '--quiet', `${baseRef(repo, baseBranch)}^{commit}`]);
   return baseSha !== null && (await isAncestor(ctx, commit, baseSha));

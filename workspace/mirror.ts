@@ -110,7 +110,7 @@ export async function pushBranch(
       '--no-verify',
       `--force-with-lease=${ref}:${expected ?? ''}`,
       'origin',
-      `+${source}:${ref}`,
+      `${source}:${ref}`,
     ]);
     return 'pushed';
   } catch (err) {

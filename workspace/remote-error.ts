@@ -19,9 +19,15 @@ export class RemoteUnavailableError extends SwarmError {
 }
 
 const REFUSED: readonly [RegExp, string][] = [
-  [/authentication failed|could not read (username|password)|invalid (username|credentials)|terminal prompts disabled|returned error: 401|\b401\b.*unauthori[sz]ed/i, 'authentication failed'],
+  [
+    /authentication failed|could not read (username|password)|invalid (username|credentials)|terminal prompts disabled|returned error: 401|\b401\b.*unauthori[sz]ed/i,
+    'authentication failed',
+  ],
   [/permission denied|access denied|returned error: 403|\b403\b|not authori[sz]ed|forbidden/i, 'permission denied'],
-  [/repository not found|does not appear to be a git repository|returned error: 404|not a git repository|no such repository/i, 'repository not found'],
+  [
+    /repository not found|does not appear to be a git repository|returned error: 404|not a git repository|no such repository/i,
+    'repository not found',
+  ],
   [/couldn't find remote ref|remote ref does not exist|no such ref/i, 'missing branch'],
   [/hook declined|protected branch|\[remote rejected\]|declined/i, 'push declined by the server'],
 ];
@@ -56,8 +62,14 @@ export function classifyRemoteFailure(err: unknown, what: string): Error {
   return new RemoteUnavailableError(`${what} failed: ${reason}`);
 }
 
-/** A push the remote rejected because the ref is not where the lease expected (someone else moved it). */
-export const isStaleRejection = (err: unknown): boolean =>
-  err instanceof GitError &&
-  /stale info|fetch first|non-fast-forward|\[rejected\]|cannot lock ref|failed to update ref/i.test(err.stderr) &&
-  !/\[remote rejected\]/i.test(err.stderr);
+/**
+ * A push the remote rejected because the ref is not where the lease expected (someone else moved it):
+ * git's own lease check (`stale info`), a non-fast-forward, or the server's atomic ref update losing
+ * the race (`cannot lock ref ...: is at X but expected Y`). A hook's refusal is never one.
+ */
+export function isStaleRejection(err: unknown): boolean {
+  if (!(err instanceof GitError) || /hook declined/i.test(err.stderr)) return false;
+  return /stale info|fetch first|non-fast-forward|! \[rejected\]|cannot lock ref|but expected|failed to update ref/i.test(
+    err.stderr,
+  );
+}

@@ -20,7 +20,7 @@ import { baseRef, ensureCommit, fetchMirror, openMirror, pushBranch } from './mi
 import type { RemoteAccess } from './remote-access.js';
 import { RemoteUnavailableError } from './remote-error.js';
 import { RepoError } from './repo-error.js';
-import { withRepoLock } from './repo-lock.js';
+import { lockRepo } from './mirror-lock.js';
 import { parseRepoLocation } from '../tasks/repo-location.js';
 import { findAdminDir, restoreGitfile, verifyWorktree } from './worktree-guard.js';
 
@@ -92,7 +92,7 @@ export async function repoGit(repoPath: string, remote?: RemoteAccess): Promise<
 
 /** Fetches a mirror under its lock (nothing for a local repository). */
 export async function refreshRepo(repo: RepoGit): Promise<void> {
-  if (repo.remote) await withRepoLock(repo.commonDir, () => fetchMirror(repo));
+  if (repo.remote) await lockRepo(repo, () => fetchMirror(repo));
 }
 
 /**
@@ -102,7 +102,7 @@ export async function refreshRepo(repo: RepoGit): Promise<void> {
 export async function publishTaskBranch(wt: WorktreeGit, ctx: GitContext): Promise<void> {
   if (!wt.repo.remote) return;
   const head = await runGit(ctx, ['rev-parse', 'HEAD']);
-  await withRepoLock(wt.repo.commonDir, async () => {
+  await lockRepo(wt.repo, async () => {
     const pushed = await pushedShaIn(ctx, wt.repo, wt.branch);
     if (pushed === head) return;
     if ((await pushBranch(wt.repo, head, wt.branch, pushed)) === 'moved') {
@@ -207,7 +207,7 @@ export async function prepareWorktree(opts: {
   const { repo, ctx } = await repoGit(opts.repo, opts.remote);
   if (repo.remote) return prepareFromMirror(repo, ctx, opts);
   const baseSha = await requireBranchIn(ctx, repo, opts.baseBranch);
-  return withRepoLock(repo.commonDir, async () => {
+  return lockRepo(repo, async () => {
     await repairBeforePrune(repo, opts.worktreePath);
     // Forget worktrees whose directories are gone (a crashed worker, a cleaned tmp) before looking.
     await runGit(ctx, ['worktree', 'prune']);
@@ -240,7 +240,7 @@ async function prepareFromMirror(
   ctx: GitContext,
   opts: { baseBranch: string; branch: string; worktreePath: string },
 ): Promise<PreparedWorktree> {
-  return withRepoLock(repo.commonDir, async () => {
+  return lockRepo(repo, async () => {
     await fetchMirror(repo);
     const baseSha = await requireBranchIn(ctx, repo, opts.baseBranch);
     const pushed = await pushedShaIn(ctx, repo, opts.branch);
@@ -312,7 +312,7 @@ export async function resetToCheckpoint(
 ): Promise<DroppedCommit[]> {
   const { wt, ctx } = await openWorktree(worktree);
   if (wt.repo.remote && /^[0-9a-f]{40}$/.test(checkpoint))
-    await withRepoLock(wt.repo.commonDir, () => ensureCommit(wt.repo, ctx, checkpoint));
+    await lockRepo(wt.repo, () => ensureCommit(wt.repo, ctx, checkpoint));
   const sha = await runGitMaybe(ctx, ['rev-parse', '--verify', '--quiet', `${checkpoint}^{commit}`]);
   if (!sha) throw new RepoError(`checkpoint ${checkpoint} of ${wt.branch} is not a commit in ${wt.repo.path}`);
   const log = await runGit(ctx, ['log', '-z', `--format=%H%n%(trailers:key=${trailerKey},valueonly)`, `${sha}..HEAD`]);
@@ -429,11 +429,11 @@ async function advanceRepoBase(
   message: string,
 ): Promise<'moved' | 'base_moved'> {
   if (repo.remote) {
-    return withRepoLock(repo.commonDir, async () =>
+    return lockRepo(repo, async () =>
       (await pushBranch(repo, target, baseBranch, expected)) === 'pushed' ? 'moved' : 'base_moved',
     );
   }
-  const checkout = (await withRepoLock(repo.commonDir, () => checkouts(repoCtx))).find((c) => c.branch === baseBranch);
+  const checkout = (await lockRepo(repo, () => checkouts(repoCtx))).find((c) => c.branch === baseBranch);
   if (checkout) {
     const checkoutCtx = await checkoutGit(repo, checkout);
     const checkedOutHead = await runGit(checkoutCtx, ['rev-parse', 'HEAD']);
@@ -479,7 +479,7 @@ export async function findLandingMerge(
 
 export async function removeWorktree(repo: string, worktreePath: string, remote?: RemoteAccess): Promise<void> {
   const { repo: r, ctx } = await repoGit(repo, remote);
-  await withRepoLock(r.commonDir, async () => {
+  await lockRepo(r, async () => {
     if (existsSync(worktreePath)) {
       try {
         await repairBeforePrune(r, worktreePath);
@@ -507,14 +507,14 @@ export async function withDetachedCheckout<T>(
   remote?: RemoteAccess,
 ): Promise<T> {
   const { repo: r, ctx } = await repoGit(repo, remote);
-  if (r.remote) await withRepoLock(r.commonDir, () => ensureCommit(r, ctx, commit));
+  if (r.remote) await lockRepo(r, () => ensureCommit(r, ctx, commit));
   await mkdir(parentDir, { recursive: true });
   const dir = await mkdtemp(path.join(parentDir, 'checkout-'));
-  await withRepoLock(r.commonDir, () => runGit(ctx, ['worktree', 'add', '--detach', '--force', dir, commit]));
+  await lockRepo(r, () => runGit(ctx, ['worktree', 'add', '--detach', '--force', dir, commit]));
   try {
     return await fn(dir);
   } finally {
-    await withRepoLock(r.commonDir, async () => {
+    await lockRepo(r, async () => {
       await runGit(ctx, ['worktree', 'remove', '--force', dir]).catch(() => undefined);
       await rm(dir, { recursive: true, force: true });
       await runGit(ctx, ['worktree', 'prune']).catch(() => undefined);

@@ -24,8 +24,12 @@ export function registerPlanCommands(program: Command, ctx: CliContext): void {
     .description('ask a planner model for tasks; they run once approved (or at once with --auto-approve)')
     .option('--goal <text>', 'what to achieve (for the local model: a ```plan block holding the JSON plan)')
     .option('--goal-file <path>', 'read the goal from a file')
-    .option('--repo <path>', 'git repository to work on', '.')
-    .option('--base <branch>', "base branch (default: the repo's current branch)")
+    .option(
+      '--repo <path-or-url>',
+      'git repository to work on: a local path, or a remote URL (https://, ssh://, git@host:path, file://)',
+      '.',
+    )
+    .option('--base <branch>', "base branch (default: the repo's current branch; for a URL, the remote's HEAD branch)")
     .option('--model <type>', 'planner model type, also used for the tasks (default: the default model)')
     .option('--parallel <n>', 'tasks running at once, at most (1 to 50, default 4)', intBetween('--parallel', 1, 50))
     .option('--auto-approve', 'start the plan without review')

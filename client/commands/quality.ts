@@ -8,7 +8,7 @@ export function registerQualityCommands(program: Command, ctx: CliContext): void
   baseline
     .command('set')
     .description("run the repo's checks on a branch's head and store the result as its baseline")
-    .option('--repo <path>', 'git repository', '.')
+    .option('--repo <path-or-url>', 'git repository: a local path or a remote URL', '.')
     .option('--branch <name>', "branch (default: the repo's current branch)")
     .option('--json', 'print JSON')
     .action(async (opts: { repo: string; branch?: string; json?: boolean }) => {
@@ -22,7 +22,7 @@ export function registerQualityCommands(program: Command, ctx: CliContext): void
   baseline
     .command('show')
     .description("a branch's stored baseline: each check, what it read, and which checks it judges by exit code only")
-    .option('--repo <path>', 'git repository', '.')
+    .option('--repo <path-or-url>', 'git repository: a local path or a remote URL', '.')
     .option('--branch <name>', "branch (default: the repo's current branch)")
     .option('--json', 'print JSON')
     .action(async (opts: { repo: string; branch?: string; json?: boolean }) => {

@@ -6,7 +6,7 @@ export function registerQueueCommands(program: Command, ctx: CliContext): void {
   queue
     .command('show')
     .description('entries waiting to land, their positions, and the batch under test')
-    .option('--repo <path>', 'git repository', '.')
+    .option('--repo <path-or-url>', 'git repository: a local path or a remote URL', '.')
     .option('--branch <name>', "base branch (default: the repo's current branch)")
     .option('--json', 'print JSON')
     .action(async (opts: { repo: string; branch?: string; json?: boolean }) => {

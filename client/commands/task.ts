@@ -81,8 +81,12 @@ export function registerTaskCommands(program: Command, ctx: CliContext): void {
     .addOption(new Option('--priority <level>', 'priority').choices(PRIORITIES).default('medium'))
     .option('--skills <list>', 'comma-separated required skills', list)
     .option('--criteria <list>', 'comma-separated acceptance criteria', list)
-    .option('--repo <path>', 'git repository to work on', '.')
-    .option('--base <branch>', "base branch (default: the repo's current branch)")
+    .option(
+      '--repo <path-or-url>',
+      'git repository to work on: a local path, or a remote URL (https://, ssh://, git@host:path, file://)',
+      '.',
+    )
+    .option('--base <branch>', "base branch (default: the repo's current branch; for a URL, the remote's HEAD branch)")
     .option('--model <type>', 'model type (default: routed by skills)')
     .option('--max-attempts <n>', 'attempts before the task fails (1 to 10)', intBetween('--max-attempts', 1, 10))
     .option('--max-tokens <n>', 'token budget; over it the task pauses for approval', positiveInt('--max-tokens'))
