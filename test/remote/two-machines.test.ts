@@ -3,7 +3,7 @@
 // worktrees directory and HOME; tasks name their repository by URL.
 import { createHash, randomBytes } from 'node:crypto';
 import { chmod, readFile, rm, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -76,6 +76,7 @@ describe('workers on two machines sharing only Temporal, sqld and a git remote',
   let machineC: Machine;
   let prefix: string;
   const landed: Array<{ id: string; bare: string }> = [];
+  const savedToken = process.env[TOKEN_VAR];
 
   beforeAll(async () => {
     dir = tempDir('two-machines');
@@ -103,6 +104,8 @@ describe('workers on two machines sharing only Temporal, sqld and a git remote',
     machineA = new Machine('machine-a', dir, shared);
     machineB = new Machine('machine-b', dir, shared);
     machineC = new Machine('machine-c', dir, shared);
+    // The test process submits tasks too (the programmatic client): it reads the token as the CLI does.
+    process.env[TOKEN_VAR] = TOKEN;
     const config = loadConfig(desk.env, desk.home);
     store = await openSwarmStore(config, desk.env);
     connection = await Connection.connect({ address: inject('temporalAddress') });
@@ -119,7 +122,11 @@ describe('workers on two machines sharing only Temporal, sqld and a git remote',
     await connection?.close();
     await server?.close();
     sqld?.process.kill('SIGKILL');
-    if (dir) await rm(dir, { recursive: true, force: true });
+    if (savedToken === undefined) delete process.env[TOKEN_VAR];
+    else process.env[TOKEN_VAR] = savedToken;
+    // JETPACK_TEST_KEEP_LOGS=1 keeps the machines' directories (worker logs, mirrors, worktrees).
+    if (process.env.JETPACK_TEST_KEEP_LOGS) console.log(`two machines' files kept in ${dir}`);
+    else if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   it("lands a task submitted by URL through the CLI on the remote's base branch", async () => {
@@ -254,7 +261,14 @@ describe('workers on two machines sharing only Temporal, sqld and a git remote',
       description: writeBlock('src/p.js', 'export const p = 1;'),
       repo: server.url('protected'),
     });
-    await temporal.workflow.getHandle(created.workflowId).result();
+    const failure = await temporal.workflow
+      .getHandle(created.workflowId)
+      .result()
+      .then(
+        () => 'succeeded',
+        (err: Error) => (err.cause as Error | undefined)?.message ?? err.message,
+      );
+    expect(failure).toContain(REFUSAL);
     const elapsed = Date.now() - started;
 
     const result = await store.results.get(created.id);
@@ -273,6 +287,9 @@ describe('workers on two machines sharing only Temporal, sqld and a git remote',
 
   it('keeps the git token out of workflow histories, the database, logs, every machine’s files and the agent’s environment', async () => {
     expect(landed.length).toBeGreaterThanOrEqual(4);
+    // The workers did hold the token (in their own environment, where the operator put it).
+    for (const machine of [machineB, machineC])
+      expect(readFileSync(`/proc/${machine.pid}/environ`, 'utf8')).toContain(`${TOKEN_VAR}=${TOKEN}`);
     // The agent's environment, as its command saw it, is on the remote's main: no token, no way to it.
     const agentEnv = (await onMain(landed[0]!.bare, 'agent-env.txt'))!;
     expect(agentEnv).toMatch(/^PATH=/m);
