@@ -96,6 +96,7 @@ export class CliContext {
       store: await this.store(),
       temporal: await this.temporal(),
       dataStores: await this.dataStores(),
+      env: this.io.env,
     });
   }
 

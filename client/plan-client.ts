@@ -37,7 +37,7 @@ export function createPlanClient({ config, store, temporal, env = process.env }:
      * to a model type, then stores plan, tasks and dependencies at once and starts `plan-<id>`.
      */
     async createPlan(input: unknown, testing: { continueAsNewAfterEvents?: number } = {}) {
-      const { spec, repo, baseBranch, plannerModel } = await validatePlanSubmission(config, input);
+      const { spec, repo, baseBranch, plannerModel } = await validatePlanSubmission(config, input, env);
       const runtime = createModelRegistry({ [plannerModel]: config.models[plannerModel]! }, env).get(plannerModel);
       if (runtime.mode !== 'loop')
         throw new TaskInputError(

@@ -39,11 +39,15 @@ export const planSubmissionSchema = z
 export type PlanSubmission = z.output<typeof planSubmissionSchema>;
 
 /** Checks a plan submission with nothing but configuration and git, before any model is asked. */
-export async function validatePlanSubmission(config: SwarmConfig, input: unknown) {
+export async function validatePlanSubmission(
+  config: SwarmConfig,
+  input: unknown,
+  env: Record<string, string | undefined> = process.env,
+) {
   const parsed = planSubmissionSchema.safeParse(input);
   if (!parsed.success) throw new TaskInputError(`invalid plan: ${formatZodError(parsed.error)}`);
   const spec = parsed.data;
-  const { repo, baseBranch } = await resolveSubmittedRepo(config, spec.repo, spec.baseBranch);
+  const { repo, baseBranch } = await resolveSubmittedRepo(config, spec.repo, spec.baseBranch, env);
   const plannerModel = spec.model ?? config.defaultModel;
   if (!Object.hasOwn(config.models, plannerModel))
     throw new TaskInputError(

@@ -76,6 +76,7 @@ export async function showQuality(
   store: Store,
   opts: { task?: string; repo: string; branch?: string },
   config?: SwarmConfig,
+  env: Record<string, string | undefined> = process.env,
 ) {
   if (opts.task) {
     const task = await store.tasks.get(opts.task);
@@ -89,7 +90,7 @@ export async function showQuality(
       baseline: judgedAgainst ?? (await store.quality.getBaseline(task.repo, task.baseBranch)),
     };
   }
-  const { repo, branch } = await repoAndBranch(opts.repo, opts.branch, config);
+  const { repo, branch } = await repoAndBranch(opts.repo, opts.branch, config, env);
   return { task: null, snapshot: null, baseline: await store.quality.getBaseline(repo, branch) };
 }
 

@@ -46,10 +46,12 @@ export interface SwarmClientDeps {
   temporal: Client;
   /** Each data branch's store; default: opened as a worker opens its store. */
   dataStores?: DataBranchStores;
+  /** The environment credentials for remote repositories come from (git.tokenEnv, SSH agent); default process.env. */
+  env?: Record<string, string | undefined>;
 }
 
 /** The programmatic client the CLI is built on: submit, inspect and cancel tasks. */
-export function createSwarmClient({ config, store, temporal, dataStores }: SwarmClientDeps) {
+export function createSwarmClient({ config, store, temporal, dataStores, env = process.env }: SwarmClientDeps) {
   const data =
     dataStores ??
     dataBranchStores({ config, main: store, openStore: (database) => openSwarmStore({ ...config, database }) });
@@ -83,7 +85,7 @@ export function createSwarmClient({ config, store, temporal, dataStores }: Swarm
      * written to the main data first, so every worker and client finds them there.
      */
     async createTask(input: unknown): Promise<Task> {
-      const { spec, repo, baseBranch, modelType } = await validateTaskSubmission(config, input);
+      const { spec, repo, baseBranch, modelType } = await validateTaskSubmission(config, input, env);
       const dataBranch = spec.dataBranch && spec.dataBranch !== MAIN_DATA_BRANCH ? spec.dataBranch : null;
       const target = dataBranch ? await data.forBranch(dataBranch) : store;
 

@@ -47,11 +47,15 @@ export function resolveSubmittedRepo(
  * and git: the spec (schema), the repo, its base branch and the model routing. The CLI runs it
  * before it connects to the database or Temporal, so bad input never waits on either.
  */
-export async function validateTaskSubmission(config: SwarmConfig, input: unknown): Promise<ValidTaskSubmission> {
+export async function validateTaskSubmission(
+  config: SwarmConfig,
+  input: unknown,
+  env: Record<string, string | undefined> = process.env,
+): Promise<ValidTaskSubmission> {
   const parsed = taskSpecSchema.safeParse(input);
   if (!parsed.success) throw new TaskInputError(`invalid task: ${formatZodError(parsed.error)}`);
   const spec = parsed.data;
-  const { repo, baseBranch } = await resolveSubmittedRepo(config, spec.repo, spec.baseBranch);
+  const { repo, baseBranch } = await resolveSubmittedRepo(config, spec.repo, spec.baseBranch, env);
   const modelType = await rejectAsInput(() => routeTask(config.models, config.defaultModel, spec.model, spec.skills));
   return { spec, repo, baseBranch, modelType };
 }

@@ -55,6 +55,8 @@ export function parseRepoLocation(input: string): RepoLocation {
     }
     if (url.search || url.hash) throw new RepoLocationError('repo URL must not have a query or a fragment');
     if (scheme !== 'file' && !url.hostname) throw new RepoLocationError(`repo URL ${scheme}:// names no host`);
+    if (url.hostname.startsWith('-') || decodeURIComponent(url.username).startsWith('-'))
+      throw new RepoLocationError('repo URL host and user must not begin with "-"');
     if (withoutTrailingSlash(url.pathname) === '/' || url.pathname === '')
       throw new RepoLocationError('repo URL names no repository path');
     const user = url.username ? `${url.username}@` : '';
@@ -65,7 +67,9 @@ export function parseRepoLocation(input: string): RepoLocation {
   const scp = SCP_LIKE.exec(trimmed);
   if (scp && !trimmed.startsWith('/') && !trimmed.startsWith('.')) {
     const [, user, host = '', repoPath = ''] = scp;
-    if (user?.includes(':')) throw new RepoLocationError('repo must not carry a password');
+    // ssh would take them for options.
+    if (host.startsWith('-') || user?.startsWith('-'))
+      throw new RepoLocationError('repo host and user must not begin with "-"');
     const normalizedPath = withoutTrailingSlash(repoPath);
     if (!normalizedPath || normalizedPath === '/') throw new RepoLocationError('repo names no repository path');
     return { kind: 'remote', url: `${user ? `${user}@` : ''}${host.toLowerCase()}:${normalizedPath}`, scheme: 'ssh' };

@@ -4,7 +4,7 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { realpathOr, type RepoGit } from './git-bindings.js';
 import { runGit, type GitContext } from './git-run.js';
-import { networkVars, type RemoteAccess } from './remote-access.js';
+import { NETWORK_TIMEOUT_MS, networkConfig, networkVars, type RemoteAccess } from './remote-access.js';
 import { classifyRemoteFailure, isStaleRejection } from './remote-error.js';
 import { RepoError } from './repo-error.js';
 import { mirrorName, parseRepoLocation } from '../tasks/repo-location.js';
@@ -75,8 +75,7 @@ async function networkContext(repo: RepoGit): Promise<GitContext> {
       GIT_CEILING_DIRECTORIES: path.dirname(repo.gitDir),
       ...(await networkVars(repo.remote.access, repo.remote.scheme)),
     },
-    // Redirects to another host or protocol are refused; so is a credential helper writing a token to disk.
-    config: [['http.followRedirects', 'false']],
+    config: networkConfig(repo.remote.access),
   };
 }
 
@@ -84,7 +83,9 @@ async function networkContext(repo: RepoGit): Promise<GitContext> {
 export async function fetchMirror(repo: RepoGit): Promise<void> {
   const ctx = await networkContext(repo);
   try {
-    await runGit(ctx, ['fetch', '--quiet', '--prune', '--no-tags', '--no-write-fetch-head', 'origin']);
+    await runGit(ctx, ['fetch', '--quiet', '--prune', '--no-tags', '--no-write-fetch-head', 'origin'], {
+      signal: AbortSignal.timeout(NETWORK_TIMEOUT_MS),
+    });
   } catch (err) {
     throw classifyRemoteFailure(err, `fetching ${repo.path}`);
   }
@@ -92,26 +93,26 @@ export async function fetchMirror(repo: RepoGit): Promise<void> {
 
 /**
  * Pushes `source` to `refs/heads/<branch>` of the remote, only if the remote's branch is still at
- * `expected` (null: absent): compare-and-swap by `--force-with-lease`. 'moved' when the remote
- * rejected it because the branch is elsewhere; refusals and outages throw (classified).
+ * `expected` (null: absent): compare-and-swap by `--force-with-lease` (a `+` on the refspec would
+ * override the lease). 'moved' when the remote rejected it because the branch is elsewhere;
+ * refusals and outages throw (classified). `expected` 'anything': a forced push (scratch branches).
  */
 export async function pushBranch(
   repo: RepoGit,
   source: string,
   branch: string,
-  expected: string | null,
+  expected: string | null | 'anything',
 ): Promise<'pushed' | 'moved'> {
   const ctx = await networkContext(repo);
   const ref = `refs/heads/${branch}`;
+  const [lease, refspec] =
+    expected === 'anything'
+      ? [[], `+${source}:${ref}`]
+      : [[`--force-with-lease=${ref}:${expected ?? ''}`], `${source}:${ref}`];
   try {
-    await runGit(ctx, [
-      'push',
-      '--quiet',
-      '--no-verify',
-      `--force-with-lease=${ref}:${expected ?? ''}`,
-      'origin',
-      `${source}:${ref}`,
-    ]);
+    await runGit(ctx, ['push', '--quiet', '--no-verify', ...lease, 'origin', refspec], {
+      signal: AbortSignal.timeout(NETWORK_TIMEOUT_MS),
+    });
     return 'pushed';
   } catch (err) {
     if (isStaleRejection(err)) return 'moved';

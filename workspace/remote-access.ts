@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { RemoteScheme } from '../tasks/repo-location.js';
+import type { ConfigEntry } from './git-env.js';
 
 /**
  * How this worker (or the CLI) reaches git remotes: where its mirrors live and which credentials the
@@ -80,6 +81,22 @@ async function ensureAskpass(access: RemoteAccess): Promise<string> {
   }
   return file;
 }
+
+/**
+ * Command-scope config of a network git. A stalled HTTP transfer (under 1 KB/s for a minute) is
+ * abandoned, so a hung remote is an outage to retry, not a step that heartbeats forever. With a
+ * token, HTTP redirects are not followed: the askpass program answers whichever host asks, and a
+ * redirect must not make the token go to another one. Without, git's default (follow the initial
+ * request's redirect, e.g. a renamed repository) holds.
+ */
+export const networkConfig = (access: RemoteAccess): ConfigEntry[] => [
+  ['http.lowSpeedLimit', '1000'],
+  ['http.lowSpeedTime', '60'],
+  ...(access.token ? ([['http.followRedirects', 'false']] as const) : []),
+];
+
+/** The longest one fetch, push or ls-remote may take (any transport) before it counts as an outage. */
+export const NETWORK_TIMEOUT_MS = 30 * 60_000;
 
 /**
  * The extra environment of one network git: only `scheme` may be used as transport (`ext::` and the

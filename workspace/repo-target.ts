@@ -2,7 +2,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseRepoLocation } from '../tasks/repo-location.js';
 import { runGit } from './git-run.js';
-import { networkVars, type RemoteAccess } from './remote-access.js';
+import { networkConfig, networkVars, type RemoteAccess } from './remote-access.js';
 import { classifyRemoteFailure } from './remote-error.js';
 import { RepoError } from './repo-error.js';
 import { currentBranch, requireBranch, resolveRepo } from './worktree.js';
@@ -33,9 +33,10 @@ export async function lsRemote(
       {
         cwd,
         vars: { GIT_CEILING_DIRECTORIES: path.dirname(cwd), ...(await networkVars(remote, location.scheme)) },
-        config: [['http.followRedirects', 'false']],
+        config: networkConfig(remote),
       },
       ['ls-remote', '--symref', location.url, ...patterns],
+      { signal: AbortSignal.timeout(60_000) },
     );
   } catch (err) {
     throw classifyRemoteFailure(err, `reaching ${location.url}`);

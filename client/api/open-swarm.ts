@@ -30,7 +30,7 @@ export async function openSwarm(options: OpenSwarmOptions = {}) {
   let client: Promise<SwarmClient> | undefined;
   const swarmClient = () =>
     (client ??= (temporal ??= connectTemporal(config)).then((t) =>
-      createSwarmClient({ config, store: main, temporal: t, dataStores: data }),
+      createSwarmClient({ config, store: main, temporal: t, dataStores: data, env }),
     ));
   const { memories, quality } = dataApi(config, data, env);
 

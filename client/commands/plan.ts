@@ -67,7 +67,7 @@ export function registerPlanCommands(program: Command, ctx: CliContext): void {
         maxAttempts: opts.maxAttempts,
       };
       const { validatePlanSubmission } = await import('../plan-submission.js');
-      await validatePlanSubmission(ctx.config, input);
+      await validatePlanSubmission(ctx.config, input, ctx.io.env);
       const client = await ctx.planClient();
       const { formatPlan } = await import('../plan-format.js');
       const created = await client.createPlan(input);

@@ -14,7 +14,7 @@ export function registerQualityCommands(program: Command, ctx: CliContext): void
     .action(async (opts: { repo: string; branch?: string; json?: boolean }) => {
       const config = ctx.config;
       const { formatSnapshot, repoAndBranch, setBaseline } = await import('../quality-commands.js');
-      await repoAndBranch(opts.repo, opts.branch, ctx.config);
+      await repoAndBranch(opts.repo, opts.branch, ctx.config, ctx.io.env);
       const stored = await setBaseline(config, await ctx.store(), opts, ctx.io.env);
       ctx.print(opts.json, stored, () => formatSnapshot('baseline set', stored));
     });
@@ -27,8 +27,13 @@ export function registerQualityCommands(program: Command, ctx: CliContext): void
     .option('--json', 'print JSON')
     .action(async (opts: { repo: string; branch?: string; json?: boolean }) => {
       const { formatSnapshot, repoAndBranch, showQuality } = await import('../quality-commands.js');
-      await repoAndBranch(opts.repo, opts.branch, ctx.config);
-      const shown = await showQuality(await ctx.store(), { repo: opts.repo, branch: opts.branch }, ctx.config);
+      await repoAndBranch(opts.repo, opts.branch, ctx.config, ctx.io.env);
+      const shown = await showQuality(
+        await ctx.store(),
+        { repo: opts.repo, branch: opts.branch },
+        ctx.config,
+        ctx.io.env,
+      );
       ctx.print(opts.json, shown.baseline, () => formatSnapshot('baseline', shown.baseline));
     });
 
@@ -41,8 +46,8 @@ export function registerQualityCommands(program: Command, ctx: CliContext): void
     .option('--json', 'print JSON')
     .action(async (opts: { task?: string; repo: string; branch?: string; json?: boolean }) => {
       const { formatSnapshot, repoAndBranch, showQuality } = await import('../quality-commands.js');
-      if (!opts.task) await repoAndBranch(opts.repo, opts.branch, ctx.config);
-      const shown = await showQuality(await ctx.store(), opts, ctx.config);
+      if (!opts.task) await repoAndBranch(opts.repo, opts.branch, ctx.config, ctx.io.env);
+      const shown = await showQuality(await ctx.store(), opts, ctx.config, ctx.io.env);
       ctx.print(opts.json, shown, () =>
         [
           shown.task ? formatSnapshot(`task ${shown.task}, latest attempt`, shown.snapshot) : null,

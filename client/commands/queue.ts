@@ -14,7 +14,7 @@ export function registerQueueCommands(program: Command, ctx: CliContext): void {
         import('../quality-commands.js'),
         import('../queue-show.js'),
       ]);
-      const { repo, branch } = await repoAndBranch(opts.repo, opts.branch, ctx.config);
+      const { repo, branch } = await repoAndBranch(opts.repo, opts.branch, ctx.config, ctx.io.env);
       const view = await showQueue(await ctx.temporal(), repo, branch);
       ctx.print(opts.json, view, () => formatQueue(view));
     });

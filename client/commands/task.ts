@@ -119,7 +119,7 @@ export function registerTaskCommands(program: Command, ctx: CliContext): void {
       };
       // All of it is checked before the database or Temporal is reached: bad input never waits on them.
       const { validateTaskSubmission } = await import('../task-submission.js');
-      await validateTaskSubmission(ctx.config, input);
+      await validateTaskSubmission(ctx.config, input, ctx.io.env);
       const client = await ctx.client();
       const created = await client.createTask(input);
       const createdLine = `created task ${created.id} on ${created.modelType} (${client.workflowUrl(created.id)})`;

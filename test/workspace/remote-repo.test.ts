@@ -82,6 +82,8 @@ describe('repositories by remote URL (workspace room, real git smart-HTTP server
     expect(() => parseRepoLocation('https://bot:hunter2secret@host/app.git')).toThrow(
       /password.*credential helper or git.tokenEnv/,
     );
+    expect(() => parseRepoLocation('-oProxyCommand.x:repo')).toThrow(/must not begin with "-"/);
+    expect(() => parseRepoLocation('ssh://-oProxyCommand=x/repo')).toThrow(/must not begin with "-"|not a valid/);
     const refused = taskSpecSchema.safeParse({ title: 't', description: 'd', repo: 'https://u:p4ssw0rd@h/x.git' });
     expect(refused.success).toBe(false);
     expect(JSON.stringify(refused.error)).not.toContain('p4ssw0rd');
