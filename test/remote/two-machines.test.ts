@@ -76,7 +76,6 @@ describe('workers on two machines sharing only Temporal, sqld and a git remote',
   let machineC: Machine;
   let prefix: string;
   const landed: Array<{ id: string; bare: string }> = [];
-  const savedToken = process.env[TOKEN_VAR];
 
   beforeAll(async () => {
     dir = tempDir('two-machines');
@@ -104,15 +103,14 @@ describe('workers on two machines sharing only Temporal, sqld and a git remote',
     machineA = new Machine('machine-a', dir, shared);
     machineB = new Machine('machine-b', dir, shared);
     machineC = new Machine('machine-c', dir, shared);
-    // The test process submits tasks too (the programmatic client): it reads the token as the CLI does.
-    process.env[TOKEN_VAR] = TOKEN;
     const config = loadConfig(desk.env, desk.home);
     store = await openSwarmStore(config, desk.env);
     connection = await Connection.connect({ address: inject('temporalAddress') });
     temporal = new Client({ connection, namespace: config.temporal.namespace });
-    swarm = createSwarmClient({ config, store, temporal });
+    // The test process submits tasks too (the programmatic client), with the desk's credentials.
+    swarm = createSwarmClient({ config, store, temporal, env: desk.env });
     const directConfig = loadConfig({ ...desk.env, SWARM_LANDING: 'direct' }, desk.home);
-    direct = createSwarmClient({ config: directConfig, store, temporal });
+    direct = createSwarmClient({ config: directConfig, store, temporal, env: desk.env });
     await machineA.startWorker();
   });
 
@@ -122,8 +120,6 @@ describe('workers on two machines sharing only Temporal, sqld and a git remote',
     await connection?.close();
     await server?.close();
     sqld?.process.kill('SIGKILL');
-    if (savedToken === undefined) delete process.env[TOKEN_VAR];
-    else process.env[TOKEN_VAR] = savedToken;
     // JETPACK_TEST_KEEP_LOGS=1 keeps the machines' directories (worker logs, mirrors, worktrees).
     if (process.env.JETPACK_TEST_KEEP_LOGS) console.log(`two machines' files kept in ${dir}`);
     else if (dir) await rm(dir, { recursive: true, force: true });
