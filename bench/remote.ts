@@ -1,5 +1,5 @@
-// `npm run bench -- remote [--tasks 5] [--files 200] [--modes local,remote-empty,remote-warm]`: what a repository by URL costs per task against
-// the same task on a local path. The same one-file task with a trivial check runs, one at a time, in
+// `npm run bench -- remote [--tasks 5] [--files 200] [--modes local,remote-empty,remote-warm]`: what
+// a repository by URL costs per task against the same task on a local path. The same one-file task with a trivial check runs, one at a time, in
 // three modes, interleaved: `local` (the repository's path), `remote, empty mirror` (its URL on a real
 // git smart-HTTP server on 127.0.0.1 with Basic auth, a worker whose SWARM_HOME is new: it clones)
 // and `remote, warm mirror` (the same, with the mirror of the previous tasks: it fetches). Each task
@@ -102,6 +102,8 @@ try {
     env: baseEnv,
   });
   const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('ERROR') });
+  const bundlePath = path.join(root, 'workflow-bundle.js');
+  writeFileSync(bundlePath, code);
   const files = fixtureFiles();
   const localRepo = await createFixtureRepo(path.join(root, 'local-repo'), files);
   const repos: Record<Mode, string> = {
@@ -124,7 +126,7 @@ try {
       connection: nativeConnection,
       store,
       env,
-      workflowBundle: { code },
+      workflowBundle: { codePath: bundlePath },
     });
     return worker.runUntil(async () => {
       while (worker.worker.getState() !== 'RUNNING') await new Promise((r) => setTimeout(r, 10));
