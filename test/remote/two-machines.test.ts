@@ -36,7 +36,7 @@ const subjects = async (bare: string, ref: string) =>
   ((await gitMaybe(bare, ['log', '--reverse', '--format=%s', ref])) ?? '').split('\n').filter(Boolean);
 
 /**
- * A pre-receive hook holding each push to main until a second one has arrived (at most 20 s), so
+ * A pre-receive hook holding each push to main until a second one has arrived (at most 60 s), so
  * two landings reach the server at the same moment; it logs each push's old and new sha.
  */
 async function holdPushesUntilTwo(bare: string): Promise<string> {
@@ -51,7 +51,7 @@ async function holdPushesUntilTwo(bare: string): Promise<string> {
       `  echo "$old $new" >> '${log}'`,
       `  touch '${bare}/arrived.'$$`,
       '  i=0',
-      `  while [ "$(ls '${bare}' | grep -c '^arrived\\.')" -lt 2 ] && [ $i -lt 200 ]; do sleep 0.1; i=$((i+1)); done`,
+      `  while [ "$(ls '${bare}' | grep -c '^arrived\\.')" -lt 2 ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done`,
       'done',
       'exit 0',
       '',
