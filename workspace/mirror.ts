@@ -79,13 +79,23 @@ async function networkContext(repo: RepoGit): Promise<GitContext> {
   };
 }
 
-/** Fetches every branch of the remote into `refs/remotes/origin/*` (pruning deleted ones). Hold the mirror's lock. */
-export async function fetchMirror(repo: RepoGit): Promise<void> {
+/** When the last successful fetch of each mirror (of this process) started. */
+const fetchStarts = new Map<string, bigint>();
+
+/**
+ * Fetches every branch of the remote into `refs/remotes/origin/*` (pruning deleted ones). Hold the
+ * mirror's lock. With `askedAt` (process.hrtime.bigint() taken before waiting for the lock), a fetch
+ * that started after it (another task's, while this one waited) already saw the remote as new: none again.
+ */
+export async function fetchMirror(repo: RepoGit, askedAt?: bigint): Promise<void> {
+  if (askedAt !== undefined && (fetchStarts.get(repo.gitDir) ?? -1n) >= askedAt) return;
+  const started = process.hrtime.bigint();
   const ctx = await networkContext(repo);
   try {
     await runGit(ctx, ['fetch', '--quiet', '--prune', '--no-tags', '--no-write-fetch-head', 'origin'], {
       signal: AbortSignal.timeout(NETWORK_TIMEOUT_MS),
     });
+    fetchStarts.set(repo.gitDir, started);
   } catch (err) {
     throw classifyRemoteFailure(err, `fetching ${repo.path}`);
   }

@@ -25,7 +25,7 @@ const REFUSED: readonly [RegExp, string][] = [
   ],
   [/permission denied|access denied|returned error: 403|\b403\b|not authori[sz]ed|forbidden/i, 'permission denied'],
   [
-    /repository not found|does not appear to be a git repository|returned error: 404|not a git repository|no such repository/i,
+    /repository not found|repository '[^'\n]*' not found|does not appear to be a git repository|returned error: 404|not a git repository|no such repository/i,
     'repository not found',
   ],
   [/couldn't find remote ref|remote ref does not exist|no such ref/i, 'missing branch'],
@@ -33,7 +33,7 @@ const REFUSED: readonly [RegExp, string][] = [
 ];
 
 const UNAVAILABLE =
-  /connection refused|connection reset|timed out|timeout|could not resolve host|temporary failure in name resolution|network is unreachable|returned error: 5\d\d|early eof|remote end hung up|rpc failed|unexpected disconnect|ssl_error|gnutls|bad gateway|service unavailable/i;
+  /connection refused|couldn't connect|failed to connect|connection reset|timed out|timeout|could not resolve host|temporary failure in name resolution|network is unreachable|returned error: 5\d\d|early eof|remote end hung up|rpc failed|unexpected disconnect|ssl_error|gnutls|bad gateway|service unavailable/i;
 
 /** The lines the server itself printed (`remote: ...`), and git's `error:`/`fatal:` lines. */
 function serverReason(stderr: string): string {

@@ -92,7 +92,9 @@ export async function repoGit(repoPath: string, remote?: RemoteAccess): Promise<
 
 /** Fetches a mirror under its lock (nothing for a local repository). */
 export async function refreshRepo(repo: RepoGit): Promise<void> {
-  if (repo.remote) await lockRepo(repo, () => fetchMirror(repo));
+  if (!repo.remote) return;
+  const askedAt = process.hrtime.bigint();
+  await lockRepo(repo, () => fetchMirror(repo, askedAt));
 }
 
 /**
@@ -240,8 +242,9 @@ async function prepareFromMirror(
   ctx: GitContext,
   opts: { baseBranch: string; branch: string; worktreePath: string },
 ): Promise<PreparedWorktree> {
+  const askedAt = process.hrtime.bigint();
   return lockRepo(repo, async () => {
-    await fetchMirror(repo);
+    await fetchMirror(repo, askedAt);
     const baseSha = await requireBranchIn(ctx, repo, opts.baseBranch);
     const pushed = await pushedShaIn(ctx, repo, opts.branch);
     await repairBeforePrune(repo, opts.worktreePath);

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import http from 'node:http';
 import { existsSync } from 'node:fs';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -14,7 +15,7 @@ import { parseRepoLocation } from '../../tasks/repo-location.js';
 import { taskSpecSchema } from '../../tasks/task-spec.js';
 import { combineOnBase, baseContains } from '../../workspace/merge-batch.js';
 import { remoteAccess, type RemoteAccess } from '../../workspace/remote-access.js';
-import { RemoteRefusedError } from '../../workspace/remote-error.js';
+import { RemoteRefusedError, RemoteUnavailableError } from '../../workspace/remote-error.js';
 import { resolveRepoTarget } from '../../workspace/repo-target.js';
 import {
   advanceBase,
@@ -194,6 +195,34 @@ describe('repositories by remote URL (workspace room, real git smart-HTTP server
     expect(err).toBeInstanceOf(RemoteRefusedError);
     expect((err as RemoteRefusedError).kind).toBe('fatal');
     expect((err as Error).message).toContain('main is protected: use a pull request');
+  });
+
+  it('classifies failures: a missing repository or branch is refused (not retried), an unreachable or failing server is an outage', async () => {
+    const m = await machine('failures');
+    const missing = await prepare(m, server.url('does-not-exist'), 'f1').catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(RemoteRefusedError);
+    expect((missing as Error).message).toMatch(/repository not found/);
+    await createBareRepo(server.root, 'nobase', { 'a.txt': 'a\n' });
+    await expect(prepare(m, server.url('nobase'), 'f2', 'develop')).rejects.toThrow(/has no branch "develop"/);
+
+    const closed = http.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as { port: number };
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const refused = await prepare(m, `http://127.0.0.1:${port}/app.git`, 'f3').catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(RemoteUnavailableError);
+    expect((refused as RemoteUnavailableError).kind).toBe('transient');
+
+    const failing = http.createServer((_req, res) => res.writeHead(503).end('down for maintenance\n'));
+    await new Promise<void>((resolve) => failing.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port: failingPort } = failing.address() as { port: number };
+      const down = await prepare(m, `http://127.0.0.1:${failingPort}/app.git`, 'f4').catch((e: unknown) => e);
+      expect(down).toBeInstanceOf(RemoteUnavailableError);
+    } finally {
+      failing.closeAllConnections();
+      await new Promise<void>((resolve) => failing.close(() => resolve()));
+    }
   });
 
   it('authenticates with a token through askpass; the token is in no config, worktree file or error', async () => {
