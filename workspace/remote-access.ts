@@ -105,6 +105,8 @@ export const NETWORK_TIMEOUT_MS = 30 * 60_000;
  */
 export async function networkVars(access: RemoteAccess, scheme: RemoteScheme): Promise<Record<string, string>> {
   const vars: Record<string, string> = { ...access.env, GIT_ALLOW_PROTOCOL: scheme };
+  // A worker has nobody to answer ssh's prompts (host key, passphrase): fail instead of waiting on a tty.
+  if (scheme === 'ssh' && !vars.GIT_SSH_COMMAND && !vars.GIT_SSH) vars.GIT_SSH_COMMAND = 'ssh -o BatchMode=yes';
   if (access.token && (scheme === 'https' || scheme === 'http')) {
     vars.GIT_ASKPASS = await ensureAskpass(access);
     vars.SWARM_GIT_ASKPASS_USERNAME = access.token.username;
