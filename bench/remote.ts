@@ -52,6 +52,7 @@ const percentile = (values: number[], p: number) => {
   return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 };
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const signed = (ms: number) => `${ms < 0 ? '−' : '+'}${seconds(Math.abs(ms))}`;
 
 /** The fixture: `files` source files of about 1 KB each, and a check that always passes. */
 function fixtureFiles(): Record<string, string> {
@@ -180,8 +181,8 @@ try {
     const pushes = count('git-receive-pack', 'POST', 200);
     const fetches = perTask(count('info/refs', 'GET', 200) - pushes);
     const vsLocal = mode !== 'local' && hasLocal;
-    const extra = vsLocal ? `+${seconds(median - local)}` : '–';
-    const extraP90 = vsLocal ? `+${seconds(p90 - localP90)}` : '–';
+    const extra = vsLocal ? signed(median - local) : '–';
+    const extraP90 = vsLocal ? signed(p90 - localP90) : '–';
     const ratio = vsLocal ? `${(median / local).toFixed(2)}×` : '–';
     console.log(
       `| ${LABEL[mode]} | ${seconds(median)} | ${seconds(p90)} | ${extra} | ${extraP90} | ${ratio} | ${fetches} | ${perTask(pushes)} | ${failures[mode]} |`,
