@@ -76,6 +76,8 @@ describe('workers on two machines sharing only Temporal, sqld and a git remote',
   let machineC: Machine;
   let prefix: string;
   const landed: Array<{ id: string; bare: string }> = [];
+  /** What the CLI printed on the desk (stdout and stderr of every command). */
+  const cliOutput: string[] = [];
 
   beforeAll(async () => {
     dir = tempDir('two-machines');
@@ -136,7 +138,7 @@ describe('workers on two machines sharing only Temporal, sqld and a git remote',
           'if [ -n "$GIT_ASKPASS" ]; then "$GIT_ASKPASS" Password >> agent-env.txt 2>&1; fi; true',
       ),
     ].join('\n');
-    const { stdout } = await desk.cli([
+    const { stdout, stderr } = await desk.cli([
       'task',
       'create',
       '--repo',
@@ -147,6 +149,7 @@ describe('workers on two machines sharing only Temporal, sqld and a git remote',
       description,
       '--json',
     ]);
+    cliOutput.push(stdout, stderr);
     const { id } = JSON.parse(stdout) as { id: string };
     await temporal.workflow.getHandle(`task-${id}`).result();
 
@@ -270,8 +273,9 @@ describe('workers on two machines sharing only Temporal, sqld and a git remote',
     const result = await store.results.get(created.id);
     expect(result?.status).toBe('failed');
     expect(result?.failureReason).toContain(REFUSAL);
-    const { stdout } = await desk.cli(['task', 'show', created.id]);
-    expect(stdout).toContain(REFUSAL);
+    const shown = await desk.cli(['task', 'show', created.id]);
+    cliOutput.push(shown.stdout, shown.stderr);
+    expect(shown.stdout).toContain(REFUSAL);
     expect(await git(bare, ['rev-parse', 'main'])).toBe(before);
     // Refused, not retried: a few pushes (the task branch, then main once or twice), within a minute.
     const pushesToProtected = server.requests.filter(
@@ -310,6 +314,8 @@ describe('workers on two machines sharing only Temporal, sqld and a git remote',
       });
     }
     for (const machine of [machineA, machineB, machineC]) expect(machine.logs()).toMatch(/ serving /);
+    expect(cliOutput.join('\n')).toContain(REFUSAL);
+    expect(cliOutput.join('\n')).not.toContain(TOKEN);
     // Nothing committed anywhere on the server holds it either.
     for (const name of ['app', 'crash', 'race', 'protected']) {
       const everything = await git(path.join(server.root, `${name}.git`), ['log', '--all', '-p', '--format=%H %s%n%b']);
