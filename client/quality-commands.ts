@@ -63,7 +63,7 @@ export async function setBaseline(
         });
         await store.quality.setBaseline({ repo, branch, commitSha: sha, snapshot });
       },
-      remoteAccess(config.git.mirrorsDir, env, gitToken(config, env)),
+      isRemoteRepo(repo) ? remoteAccess(config.git.mirrorsDir, env, gitToken(config, env)) : undefined,
     );
   } finally {
     await removeTaskSandbox(settings, key);

@@ -38,7 +38,7 @@ export function resolveSubmittedRepo(
   env: Record<string, string | undefined> = process.env,
 ) {
   return rejectAsInput(() =>
-    resolveRepoTarget(repo, baseBranch, remoteAccess(config.git.mirrorsDir, env, gitToken(config, env))),
+    resolveRepoTarget(repo, baseBranch, () => remoteAccess(config.git.mirrorsDir, env, gitToken(config, env))),
   );
 }
 

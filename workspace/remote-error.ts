@@ -20,6 +20,10 @@ export class RemoteUnavailableError extends SwarmError {
 
 const REFUSED: readonly [RegExp, string][] = [
   [
+    /host key verification failed|no matching host key/i,
+    "ssh host key not trusted (add it to the worker's known_hosts)",
+  ],
+  [
     /authentication failed|could not read (username|password)|invalid (username|credentials)|terminal prompts disabled|returned error: 401|\b401\b.*unauthori[sz]ed/i,
     'authentication failed',
   ],

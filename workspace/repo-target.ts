@@ -60,7 +60,8 @@ export async function lsRemote(
 export async function resolveRepoTarget(
   input: string,
   baseBranch: string | undefined,
-  remote: RemoteAccess,
+  /** The remote access, or how to build it (only asked for a URL: a local path needs no credentials). */
+  remote: RemoteAccess | (() => RemoteAccess),
 ): Promise<RepoTarget> {
   const location = parseRepoLocation(input);
   if (location.kind === 'local') {
@@ -71,7 +72,7 @@ export async function resolveRepoTarget(
   const { head, refs } = await lsRemote(
     location.url,
     baseBranch ? ['HEAD', `refs/heads/${baseBranch}`] : ['HEAD'],
-    remote,
+    typeof remote === 'function' ? remote() : remote,
   );
   const branch = baseBranch ?? head;
   if (!branch) throw new RepoError(`remote ${location.url} has no HEAD branch: name the base branch with --base`);

@@ -51,7 +51,7 @@ export async function createTestStack(options: { env?: Record<string, string>; c
   // Opened as a worker opens it: redacting the secrets in `env`.
   const store: Store = await openSwarmStore(config, env);
   const testEnv = await TestWorkflowEnvironment.createFromExistingServer({ address: inject('temporalAddress') });
-  const client = createSwarmClient({ config, store, temporal: testEnv.client });
+  const client = createSwarmClient({ config, store, temporal: testEnv.client, env });
   let memoryStore: Promise<MemoryStore> | undefined;
   return {
     home,

@@ -12,6 +12,8 @@ const run = promisify(execFile);
 const onServer = async (bare: string, args: string[]) =>
   (await run('git', args, { cwd: bare, env: { PATH: process.env.PATH!, HOME: bare } })).stdout.trim();
 
+const TOKEN = 'e2e-remote-token-7c6b5a49';
+
 /** A task submitted by URL, run by an in-process worker whose SWARM_HOME has never seen the repository. */
 describe.each(['direct', 'queue'] as const)('a task submitted by URL (landing: %s)', (landing) => {
   let stack: TestStack;
@@ -19,8 +21,11 @@ describe.each(['direct', 'queue'] as const)('a task submitted by URL (landing: %
   let root: string;
   beforeAll(async () => {
     root = await mkdtemp(path.join(tmpdir(), 'jetpack-remote-task-'));
-    server = await startGitServer({ root });
-    stack = await createTestStack({ env: { SWARM_LANDING: landing } });
+    // The remote wants a token, which the client and the worker read from the variable git.tokenEnv names.
+    server = await startGitServer({ root, auth: { username: 'x-access-token', password: TOKEN } });
+    stack = await createTestStack({
+      env: { SWARM_LANDING: landing, SWARM_GIT_TOKEN_ENV: 'REMOTE_PAT', REMOTE_PAT: TOKEN },
+    });
   });
   afterAll(async () => {
     await stack?.teardown();
@@ -58,6 +63,14 @@ describe.each(['direct', 'queue'] as const)('a task submitted by URL (landing: %
     expect(log).toContain(`${task.id}/1/`);
     // The baseline and the branch record are keyed by the URL.
     expect(await stack.store.branches.get(task.repo, task.branch)).toMatchObject({ status: 'merged' });
+    // The token reached the server, and nothing stored or in the workflow's history holds it.
+    expect(server.requests.some((r) => r.user === 'x-access-token' && r.status === 200)).toBe(true);
+    const history = await stack.testEnv.client.workflow.getHandle(task.workflowId).fetchHistory();
+    expect(JSON.stringify(history)).not.toContain(TOKEN);
+    for (const table of ['tasks', 'attempts', 'artifacts', 'check_runs', 'agent_turns', 'branches']) {
+      const rows = await stack.store.db.execute(`SELECT * FROM ${table}`);
+      expect(JSON.stringify(rows.rows), table).not.toContain(TOKEN);
+    }
   });
 
   it("fails the task with the server's reason when the remote refuses the landing push (not retried)", async () => {

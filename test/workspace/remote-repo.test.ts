@@ -14,6 +14,7 @@ import { sandboxSettings, taskSandbox } from '../../process/task-sandbox.js';
 import { parseRepoLocation } from '../../tasks/repo-location.js';
 import { taskSpecSchema } from '../../tasks/task-spec.js';
 import { combineOnBase, baseContains } from '../../workspace/merge-batch.js';
+import { mergeBaseKeepingConflicts } from '../../workspace/merge-conflict.js';
 import { remoteAccess, type RemoteAccess } from '../../workspace/remote-access.js';
 import { RemoteRefusedError, RemoteUnavailableError } from '../../workspace/remote-error.js';
 import { resolveRepoTarget } from '../../workspace/repo-target.js';
@@ -152,6 +153,34 @@ describe('repositories by remote URL (workspace room, real git smart-HTTP server
     const tip = await onServer(bare, ['rev-parse', 'main']);
     expect((await land(loser)).status).toBe('merged');
     expect(await onServer(bare, ['rev-parse', 'main'])).toBe(tip);
+  });
+
+  it('merges the fetched base for a conflict resolution and pushes the conflict commit for whoever resumes', async () => {
+    const bare = await createBareRepo(server.root, 'conflict', { 'a.txt': 'a\n' });
+    const url = server.url('conflict');
+    const [one, two] = [await machine('one-conflict'), await machine('two-conflict')];
+    const w1 = await prepare(one, url, 'c1');
+    const w2 = await prepare(two, url, 'c2');
+    await writeFile(path.join(w1.worktreePath, 'a.txt'), 'one\n');
+    await writeFile(path.join(w2.worktreePath, 'a.txt'), 'two\n');
+    await commitAll(w1.worktreePath, 'one');
+    await commitAll(w2.worktreePath, 'two');
+    expect((await landOnBase({ repo: url, worktree: w1.worktreePath, baseBranch: 'main', message: 'm' })).status).toBe(
+      'merged',
+    );
+    const merged = await mergeBaseKeepingConflicts(w2.worktreePath, url, 'main', 'c2/2');
+    expect(merged).toMatchObject({ status: 'conflict', baseSha: await onServer(bare, ['rev-parse', 'main']) });
+    const pushed = await onServer(bare, ['log', '-1', '--format=%B', 'refs/heads/swarm/c2']);
+    expect(pushed).toContain('Swarm-Conflict: c2/2');
+    // Retried (on another machine): starts over from the branch before it, the same effect once.
+    const three = await machine('three-conflict');
+    await prepare(three, url, 'c2');
+    const again = await mergeBaseKeepingConflicts(path.join(three.worktrees, 'c2'), url, 'main', 'c2/2');
+    expect(again.status).toBe('conflict');
+    // One conflict commit on top of the task's own, not two.
+    expect(await onServer(bare, ['log', '--format=%s', 'main..refs/heads/swarm/c2'])).toMatch(
+      /^swarm: merge main into swarm\/c2 .*\ntwo$/,
+    );
   });
 
   it('builds a merge-queue batch on one machine, tests it from a mirror on another, and lands it with a lease', async () => {
