@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { SwarmError } from '../errors/swarm-error.js';
 
 /**
  * Where a task's repository is: a local path (one machine, as it always was) or a git remote URL
@@ -17,8 +18,10 @@ const HELPER = /^([A-Za-z][A-Za-z0-9+.-]*)::/;
 /** scp-like `[user@]host:path`: a colon before any slash (git's own rule), a plain host name. */
 const SCP_LIKE = /^(?:([A-Za-z0-9._~+-]+)@)?([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):(?!\/\/)(.+)$/;
 
-export class RepoLocationError extends Error {
+/** A repo string that names no usable repository (a refused URL): the user fixes the input. */
+export class RepoLocationError extends SwarmError {
   override name = 'RepoLocationError';
+  readonly kind = 'input';
 }
 
 const withoutTrailingSlash = (s: string) => (s.length > 1 ? s.replace(/\/+$/, '') : s);
