@@ -3,12 +3,12 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
-import type { CliIo } from '../../client/cli-io.js';
 import { runCli } from '../../client/run-cli.js';
 import { git } from '../../workspace/git.js';
 import { createFixtureRepo, nodeProjectFiles } from '../helpers/fixture-repo.js';
 import { tempDir, testProcessEnv } from '../helpers/test-env.js';
 import { generateCases, type FuzzCase, type FuzzPaths } from './fuzz-cases.js';
+import { capturedIo } from '../helpers/captured-cli.js';
 
 /**
  * A few hundred generated variants of bad `swarm task create` input and bad configuration, run in
@@ -62,13 +62,7 @@ describe('fuzzing task input and configuration', () => {
 
   async function refuse(c: FuzzCase): Promise<{ code: number; stdout: string; stderr: string; home: string }> {
     const home = mkdtempSync(path.join(root, 'home-'));
-    const out = { stdout: '', stderr: '' };
-    const io: CliIo = {
-      writeOut: (t) => void (out.stdout += t),
-      writeErr: (t) => void (out.stderr += t),
-      env: testProcessEnv(home, c.env),
-      cwd: home,
-    };
+    const { io, out } = capturedIo(testProcessEnv(home, c.env), home);
     let timer: NodeJS.Timeout | undefined;
     const hung = new Promise<never>(
       (_, reject) => (timer = setTimeout(() => reject(new Error(`hung for ${CASE_TIMEOUT_MS} ms`)), CASE_TIMEOUT_MS)),

@@ -2,10 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../client/cli-io.js';
-import { runCli } from '../../client/run-cli.js';
 import { createBareRepo, startGitServer, type GitServer } from '../helpers/git-server.js';
 import { createTestStack, type TestStack } from '../helpers/test-env.js';
+import { runCliCaptured } from '../helpers/captured-cli.js';
 
 const TOKEN = 'cli-token-5a4b3c2d1e0f';
 
@@ -26,14 +25,7 @@ describe('swarm task create / list / queue show with --repo <url>', () => {
   });
 
   async function swarm(args: string[], env: Record<string, string> = {}) {
-    const out = { stdout: '', stderr: '' };
-    const io: CliIo = {
-      writeOut: (t) => void (out.stdout += t),
-      writeErr: (t) => void (out.stderr += t),
-      env: { ...stack.env, ...env },
-      cwd: stack.home,
-    };
-    return { code: await runCli(args, io), ...out };
+    return runCliCaptured(args, { ...stack.env, ...env }, stack.home);
   }
   const create = (repo: string, env: Record<string, string> = {}) =>
     swarm(['task', 'create', '--title', 'remote task', '--description', 'do it', '--repo', repo], env);

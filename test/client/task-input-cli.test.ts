@@ -2,13 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../client/cli-io.js';
-import { runCli } from '../../client/run-cli.js';
 import { freePort } from '../../client/temporal-dev-server.js';
 import { branchForTask, workflowIdForTask } from '../../tasks/task.js';
 import { newTaskId } from '../../tasks/task-id.js';
 import { createFixtureRepo, nodeProjectFiles } from '../helpers/fixture-repo.js';
 import { createTestStack, tempDir, type TestStack } from '../helpers/test-env.js';
+import { runCliCaptured } from '../helpers/captured-cli.js';
 
 const TERMINAL_ACTS_ON = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/;
 
@@ -26,16 +25,9 @@ describe('task input through the CLI, in process', () => {
   });
 
   async function swarm(args: string[], env: Record<string, string> = {}) {
-    const out = { stdout: '', stderr: '' };
-    const io: CliIo = {
-      writeOut: (t) => void (out.stdout += t),
-      writeErr: (t) => void (out.stderr += t),
-      env: { ...stack.env, ...env },
-      cwd: stack.home,
-    };
     const started = Date.now();
-    const code = await runCli(args, io);
-    return { code, ...out, ms: Date.now() - started };
+    const ran = await runCliCaptured(args, { ...stack.env, ...env }, stack.home);
+    return { ...ran, ms: Date.now() - started };
   }
   const taskCount = async () => Number((await stack.store.db.execute('SELECT COUNT(*) AS n FROM tasks')).rows[0]!.n);
   const create = (...extra: string[]) => swarm(['task', 'create', '--title', 'a task', '--repo', repo, ...extra]);

@@ -3,10 +3,9 @@ import { openSync, closeSync, writeSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../client/cli-io.js';
-import { runCli } from '../../client/run-cli.js';
 import { startSqld } from '../helpers/sqld.js';
 import { tempDir, testProcessEnv } from '../helpers/test-env.js';
+import { runCliCaptured } from '../helpers/captured-cli.js';
 
 const SWARM_BIN = fileURLToPath(new URL('../../bin/swarm.js', import.meta.url));
 const dirs: string[] = [];
@@ -36,15 +35,7 @@ function swarmProcess(args: string[], env: Record<string, string>, killAfterMs: 
 
 async function swarmInProcess(args: string[], env: Record<string, string>) {
   const home = dir('unhealthy-home');
-  const out = { stdout: '', stderr: '' };
-  const io: CliIo = {
-    writeOut: (t) => void (out.stdout += t),
-    writeErr: (t) => void (out.stderr += t),
-    env: testProcessEnv(home, env),
-    cwd: home,
-  };
-  const code = await runCli(args, io);
-  return { code, ...out };
+  return runCliCaptured(args, testProcessEnv(home, env), home);
 }
 
 describe('the CLI against an unhealthy database', () => {

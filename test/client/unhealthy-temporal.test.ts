@@ -3,12 +3,12 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CliContext } from '../../client/cli-context.js';
-import type { CliIo } from '../../client/cli-io.js';
 import { runCli } from '../../client/run-cli.js';
 import { temporalCliPath } from '../../client/temporal-cli.js';
 import { freePort, startDevServer } from '../../client/temporal-dev-server.js';
 import { createFixtureRepo, nodeProjectFiles } from '../helpers/fixture-repo.js';
 import { tempDir, testProcessEnv } from '../helpers/test-env.js';
+import { capturedIo } from '../helpers/captured-cli.js';
 
 /** A private Temporal dev server, so it can be stopped (SIGSTOP) without touching the shared one. */
 describe('the CLI against a Temporal server that stops answering', () => {
@@ -39,16 +39,7 @@ describe('the CLI against a Temporal server that stops answering', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const capture = () => {
-    const out = { stdout: '', stderr: '' };
-    const io: CliIo = {
-      writeOut: (t) => void (out.stdout += t),
-      writeErr: (t) => void (out.stderr += t),
-      env,
-      cwd: dir,
-    };
-    return { io, out };
-  };
+  const capture = () => capturedIo(env, dir);
 
   it('bounds each call once connected, and the connection itself, by SWARM_CLI_TIMEOUT_SECONDS, naming the server', async () => {
     const { io, out } = capture();

@@ -1,21 +1,13 @@
 import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../client/cli-io.js';
-import { runCli } from '../../client/run-cli.js';
 import { tempDir, testProcessEnv } from '../helpers/test-env.js';
+import { runCliCaptured } from '../helpers/captured-cli.js';
 
 const home = tempDir('branch-cli');
 afterAll(() => rmSync(home, { recursive: true, force: true }));
 
 async function swarm(args: string[]) {
-  const out = { stdout: '', stderr: '' };
-  const io: CliIo = {
-    writeOut: (t) => void (out.stdout += t),
-    writeErr: (t) => void (out.stderr += t),
-    env: testProcessEnv(home, { SWARM_EMBEDDING_DIMENSIONS: '64' }),
-    cwd: home,
-  };
-  return { code: await runCli(args, io), ...out };
+  return runCliCaptured(args, testProcessEnv(home, { SWARM_EMBEDDING_DIMENSIONS: '64' }), home);
 }
 
 describe('swarm db branch and swarm sync, on a local database', () => {

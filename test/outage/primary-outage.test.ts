@@ -1,13 +1,12 @@
 import path from 'node:path';
 import { createClient } from '@libsql/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../client/cli-io.js';
-import { runCli } from '../../client/run-cli.js';
 import { recordedReplicaStatus } from '../../db/replica-sync.js';
 import type { SyncStatus } from '../../db/index.js';
 import { createFixtureRepo, MUL_TEST, nodeProjectFiles, writeBlock } from '../helpers/fixture-repo.js';
 import { startSqld, type SqldServer } from '../helpers/sqld.js';
 import { createTestStack, tempDir, type TestStack } from '../helpers/test-env.js';
+import { runCliCaptured } from '../helpers/captured-cli.js';
 
 const OUTAGE_MS = 30_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -22,14 +21,7 @@ function stopped(server: SqldServer): Promise<void> {
 
 /** `swarm <args>` in this process, with the stack's environment. */
 async function swarm(stack: TestStack, args: string[]) {
-  const out = { stdout: '', stderr: '' };
-  const io: CliIo = {
-    writeOut: (t) => void (out.stdout += t),
-    writeErr: (t) => void (out.stderr += t),
-    env: stack.env,
-    cwd: stack.home,
-  };
-  return { code: await runCli(args, io), ...out };
+  return runCliCaptured(args, stack.env, stack.home);
 }
 
 describe('the primary (sqld) stopped for 30 s in the middle of a task, in replica mode', () => {

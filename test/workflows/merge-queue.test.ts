@@ -2,12 +2,12 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUE_ROUND_BASE } from '../../activities/merge-queue-activities.js';
-import { runCli } from '../../client/run-cli.js';
 import { mergeQueueId } from '../../tasks/merge-queue-id.js';
 import { queueStateQuery } from '../../workflows/merge-queue-workflow.js';
 import { git } from '../../workspace/git.js';
 import { createFixtureRepo, nodeProjectFiles, writeBlock } from '../helpers/fixture-repo.js';
 import { createTestStack, tempDir, type TestStack } from '../helpers/test-env.js';
+import { runCliCaptured } from '../helpers/captured-cli.js';
 
 /** node:test tests in one file: `name` passes when `body` holds. */
 const testFile = (name: string, body: string, imports = '') =>
@@ -32,16 +32,10 @@ describe('the merge queue of one base branch (real server, real git)', () => {
       nodeProjectFiles({ '.swarm.json': JSON.stringify({ checks: { test: 'node --test' } }), ...extra }),
     );
   const swarm = async (args: string[]) => {
-    const out = { stdout: '', stderr: '' };
-    const code = await runCli(args, {
-      writeOut: (t) => void (out.stdout += t),
-      writeErr: (t) => void (out.stderr += t),
-      env: stack.env,
-      cwd: stack.home,
-    });
-    expect(out.stderr).toBe('');
+    const { code, stdout, stderr } = await runCliCaptured(args, stack.env, stack.home);
+    expect(stderr).toBe('');
     expect(code).toBe(0);
-    return out;
+    return { stdout, stderr };
   };
   const settle = (workflowId: string) =>
     stack.testEnv.client.workflow

@@ -3,13 +3,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { SwarmConfig } from '../../config/config.js';
 import { mergeQueueId } from '../../tasks/merge-queue-id.js';
-import type { CliIo } from '../../client/cli-io.js';
 import type { ModelDeployment } from '../../client/format-deployments.js';
-import { runCli } from '../../client/run-cli.js';
 import { createTaskWorker, type TaskWorker } from '../../workers/task-worker.js';
 import { deploymentNameForModel, promoteVersion, PromotionError } from '../../workers/worker-deployment.js';
 import { createFixtureRepo, writeBlock } from '../helpers/fixture-repo.js';
 import { createTestStack, tempDir, type TestStack } from '../helpers/test-env.js';
+import { runCliCaptured } from '../helpers/captured-cli.js';
 
 /** temporal.api.enums.v1.VersioningBehavior */
 const PINNED = 1;
@@ -61,14 +60,7 @@ describe('worker versioning: a rolling upgrade of a model type on the real dev s
   }
 
   async function swarm(args: string[], env: Record<string, string> = {}) {
-    const out = { stdout: '', stderr: '' };
-    const io: CliIo = {
-      writeOut: (t) => void (out.stdout += t),
-      writeErr: (t) => void (out.stderr += t),
-      env: { ...stack.env, ...env },
-      cwd: stack.home,
-    };
-    return { code: await runCli(args, io), ...out };
+    return runCliCaptured(args, { ...stack.env, ...env }, stack.home);
   }
   const listed = async () => {
     const { code, stdout } = await swarm(['workers', 'list', '--model', 'local', '--json']);
