@@ -40,6 +40,11 @@ const landInput = batchRef.extend({
 });
 const conflictCheckInput = taskAttempt.extend({ files: z.array(z.string()) });
 
+/** The remote refused what building the batch needs from it; `refused` is the server's reason. */
+export interface RefusedBatch {
+  refused: string;
+}
+
 export interface MergeBatchTest {
   passed: boolean;
   summary: string;
@@ -102,17 +107,30 @@ export function createMergeQueueActivities(deps: ActivityDeps) {
     }),
 
     /** Builds the batch's combined commit (base tip + each entry merged in order), touching no worktree. */
-    buildMergeBatch: defineActivity(buildInput, async ({ repo, baseBranch, entries }): Promise<CombinedBatch> => {
-      return withHeartbeat('buildMergeBatch', async () => {
-        const heads = [];
-        for (const { taskId, attempt, head } of entries) {
-          const task = await inTask(taskId, () => loadTask(deps, taskId));
-          const message = `swarm: merge task ${task.id}: ${task.title}\n\nBranch ${task.branch}, attempt ${attempt}, landed by the merge queue.`;
-          heads.push({ key: taskId, head, message });
-        }
-        return combineOnBase(repo, baseBranch, heads, deps.remotes);
-      });
-    }),
+    /**
+     * For a remote, the combined commit is also pushed (scratch branch) and the heads fetched: a
+     * remote refusing that (permission, a rule on branch names) is answered as `refused`, so the
+     * queue fails its entries with the server's reason instead of building the batch again forever.
+     */
+    buildMergeBatch: defineActivity(
+      buildInput,
+      async ({ repo, baseBranch, entries }): Promise<CombinedBatch | RefusedBatch> => {
+        return withHeartbeat('buildMergeBatch', async () => {
+          const heads = [];
+          for (const { taskId, attempt, head } of entries) {
+            const task = await inTask(taskId, () => loadTask(deps, taskId));
+            const message = `swarm: merge task ${task.id}: ${task.title}\n\nBranch ${task.branch}, attempt ${attempt}, landed by the merge queue.`;
+            heads.push({ key: taskId, head, message });
+          }
+          try {
+            return await combineOnBase(repo, baseBranch, heads, deps.remotes);
+          } catch (err) {
+            if (err instanceof RemoteRefusedError) return { refused: err.message };
+            throw err;
+          }
+        });
+      },
+    ),
 
     /**
      * Runs the quality gate once on the combined commit (the gate the first entry's task fixed from

@@ -135,6 +135,12 @@ export async function mergeQueueWorkflow(input: MergeQueueInput): Promise<void> 
       round: ++round.n,
       entries: batch.map((e) => ({ ...ref(e), head: e.head })),
     });
+    if ('refused' in built) {
+      await Promise.all(
+        batch.map((entry) => settle(entry, { ...about(entry), status: 'refused', reason: built.refused })),
+      );
+      return;
+    }
     const combined: Array<{ entry: QueueEntry; mergeCommit: string }> = [];
     const answered: Array<Promise<void>> = [];
     for (const head of built.heads) {

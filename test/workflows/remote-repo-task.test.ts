@@ -101,3 +101,46 @@ describe.each(['direct', 'queue'] as const)('a task submitted by URL (landing: %
     expect(await onServer(bare, ['rev-parse', `refs/heads/${task.branch}`])).toMatch(/^[0-9a-f]{40}$/);
   });
 });
+
+describe('the merge queue on a remote that refuses its scratch branch', () => {
+  let stack: TestStack;
+  let server: GitServer;
+  let root: string;
+  beforeAll(async () => {
+    root = await mkdtemp(path.join(tmpdir(), 'jetpack-remote-scratch-'));
+    server = await startGitServer({ root });
+    stack = await createTestStack({ env: { SWARM_LANDING: 'queue' } });
+  });
+  afterAll(async () => {
+    await stack?.teardown();
+    await server?.close();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it("fails the task with the server's reason instead of building the batch again forever", async () => {
+    const bare = await createBareRepo(root, 'rules', nodeProjectFiles());
+    // A rule on branch names (as hosted servers' rulesets have) turns away the queue's swarm-queue/main.
+    await refusePushesTo(bare, 'refs/heads/swarm-queue/main', 'branch names must start with feature/');
+    const before = await onServer(bare, ['rev-parse', 'main']);
+    const worker = await stack.createWorker();
+    const task = await worker.runUntil(async () => {
+      const task = await stack.client.createTask({
+        title: 'Add mul',
+        description: `Add a multiply function.\n\n${writeBlock('src/mul.js', MUL)}\n${writeBlock('test/mul.test.js', MUL_TEST)}`,
+        skills: ['javascript'],
+        repo: server.url('rules'),
+        maxAttempts: 2,
+      });
+      await stack.testEnv.client.workflow
+        .getHandle(task.workflowId)
+        .result()
+        .catch(() => undefined);
+      return task;
+    });
+    const result = await stack.store.results.get(task.id);
+    expect(result?.status).toBe('failed');
+    expect(result?.failureReason).toContain('branch names must start with feature/');
+    expect(result?.attempts).toBe(1);
+    expect(await onServer(bare, ['rev-parse', 'main'])).toBe(before);
+  });
+});
