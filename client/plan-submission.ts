@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { SwarmConfig } from '../config/config.js';
 import { formatZodError } from '../config/format-zod-error.js';
 import { multiLineText, oneLineText } from '../tasks/text-rules.js';
-import { repoLocationProblem } from '../tasks/repo-location.js';
+import { baseBranchSchema, repoSchema } from '../tasks/task-spec.js';
 import { resolveSubmittedRepo } from './task-submission.js';
 import { TaskInputError } from './task-input-error.js';
 
@@ -12,18 +12,8 @@ export const MAX_PLAN_PARALLEL = 50;
 export const planSubmissionSchema = z
   .object({
     goal: multiLineText('goal', 200_000),
-    repo: z
-      .string()
-      .min(1, 'repo must name a git repository path or URL')
-      .max(4_096)
-      .superRefine((repo, ctx) => {
-        const problem = repoLocationProblem(repo);
-        if (problem) ctx.addIssue({ code: 'custom', message: problem });
-      }),
-    baseBranch: z
-      .string()
-      .regex(/^(?!-)(?!.*\.\.)[A-Za-z0-9._/-]+$/, 'baseBranch must be a valid git branch name')
-      .optional(),
+    repo: repoSchema,
+    baseBranch: baseBranchSchema.optional(),
     model: oneLineText('model', 64).optional(),
     parallel: z
       .number()

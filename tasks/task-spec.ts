@@ -11,6 +11,21 @@ const skill = z
 
 export const taskIdSchema = z.string().regex(TASK_ID_PATTERN, 'task ids are lowercase letters and digits');
 
+/** A task's or a plan's repository: a local path or a git remote URL (tasks/repo-location.ts). */
+export const repoSchema = z
+  .string()
+  .min(1, 'repo must name a git repository path or URL')
+  .max(4_096, 'repo is limited to 4096 characters')
+  .superRefine(textRule(oneLineProblem, 'repo'))
+  .superRefine((repo, ctx) => {
+    const problem = repoLocationProblem(repo);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
+export const baseBranchSchema = z
+  .string()
+  .regex(/^(?!-)(?!.*\.\.)[A-Za-z0-9._/-]+$/, 'baseBranch must be a valid git branch name');
+
 export const MAX_DESCRIPTION_CHARS = 200_000;
 export const MAX_BUDGET_TOKENS = 1_000_000_000_000;
 export const MAX_BUDGET_USD = 1_000_000;
@@ -23,19 +38,8 @@ export const taskSpecSchema = z
     priority: z.enum(PRIORITIES).default('medium'),
     skills: z.array(skill).max(20).default([]),
     acceptanceCriteria: z.array(oneLineText('an acceptance criterion', 1_000)).max(50).default([]),
-    repo: z
-      .string()
-      .min(1, 'repo must name a git repository path')
-      .max(4_096, 'repo is limited to 4096 characters')
-      .superRefine(textRule(oneLineProblem, 'repo'))
-      .superRefine((repo, ctx) => {
-        const problem = repoLocationProblem(repo);
-        if (problem) ctx.addIssue({ code: 'custom', message: problem });
-      }),
-    baseBranch: z
-      .string()
-      .regex(/^(?!-)(?!.*\.\.)[A-Za-z0-9._/-]+$/, 'baseBranch must be a valid git branch name')
-      .optional(),
+    repo: repoSchema,
+    baseBranch: baseBranchSchema.optional(),
     model: oneLineText('model', 64).optional(),
     /** Tasks that must succeed first; the new task waits `blocked` until they have landed. */
     dependsOn: z
