@@ -14,6 +14,25 @@ const onServer = async (bare: string, args: string[]) =>
 
 const TOKEN = 'e2e-remote-token-7c6b5a49';
 
+/** Submits the "Add mul" task on `repo` and runs a worker of `stack` until the task ends, however it ends. */
+async function runMulTask(stack: TestStack, repo: string) {
+  const worker = await stack.createWorker();
+  return worker.runUntil(async () => {
+    const task = await stack.client.createTask({
+      title: 'Add mul',
+      description: `Add a multiply function.\n\n${writeBlock('src/mul.js', MUL)}\n${writeBlock('test/mul.test.js', MUL_TEST)}`,
+      skills: ['javascript'],
+      repo,
+      maxAttempts: 2,
+    });
+    await stack.testEnv.client.workflow
+      .getHandle(task.workflowId)
+      .result()
+      .catch(() => undefined);
+    return task;
+  });
+}
+
 /** A task submitted by URL, run by an in-process worker whose SWARM_HOME has never seen the repository. */
 describe.each(['direct', 'queue'] as const)('a task submitted by URL (landing: %s)', (landing) => {
   let stack: TestStack;
@@ -77,21 +96,7 @@ describe.each(['direct', 'queue'] as const)('a task submitted by URL (landing: %
     const bare = await createBareRepo(root, 'guarded', nodeProjectFiles());
     await refusePushesTo(bare, 'refs/heads/main', 'main is protected: open a pull request');
     const before = await onServer(bare, ['rev-parse', 'main']);
-    const worker = await stack.createWorker();
-    const task = await worker.runUntil(async () => {
-      const task = await stack.client.createTask({
-        title: 'Add mul',
-        description: `Add a multiply function.\n\n${writeBlock('src/mul.js', MUL)}\n${writeBlock('test/mul.test.js', MUL_TEST)}`,
-        skills: ['javascript'],
-        repo: server.url('guarded'),
-        maxAttempts: 2,
-      });
-      await stack.testEnv.client.workflow
-        .getHandle(task.workflowId)
-        .result()
-        .catch(() => undefined);
-      return task;
-    });
+    const task = await runMulTask(stack, server.url('guarded'));
     const result = await stack.store.results.get(task.id);
     expect(result?.status).toBe('failed');
     expect(result?.failureReason).toContain('main is protected: open a pull request');
@@ -122,21 +127,7 @@ describe('the merge queue on a remote that refuses its scratch branch', () => {
     // A rule on branch names (as hosted servers' rulesets have) turns away the queue's swarm-queue/main.
     await refusePushesTo(bare, 'refs/heads/swarm-queue/main', 'branch names must start with feature/');
     const before = await onServer(bare, ['rev-parse', 'main']);
-    const worker = await stack.createWorker();
-    const task = await worker.runUntil(async () => {
-      const task = await stack.client.createTask({
-        title: 'Add mul',
-        description: `Add a multiply function.\n\n${writeBlock('src/mul.js', MUL)}\n${writeBlock('test/mul.test.js', MUL_TEST)}`,
-        skills: ['javascript'],
-        repo: server.url('rules'),
-        maxAttempts: 2,
-      });
-      await stack.testEnv.client.workflow
-        .getHandle(task.workflowId)
-        .result()
-        .catch(() => undefined);
-      return task;
-    });
+    const task = await runMulTask(stack, server.url('rules'));
     const result = await stack.store.results.get(task.id);
     expect(result?.status).toBe('failed');
     expect(result?.failureReason).toContain('branch names must start with feature/');
