@@ -2,7 +2,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataBranches } from '../../data-branches/data-branches.js';
 import type { Store } from '../../db/index.js';
-import { createFixtureRepo, MUL_TEST, nodeProjectFiles, writeBlock } from '../helpers/fixture-repo.js';
+import { createFixtureRepo, MUL_WRONG_THEN_RIGHT, nodeProjectFiles } from '../helpers/fixture-repo.js';
 import { createTestStack, tempDir, type TestStack } from '../helpers/test-env.js';
 import { branchEnv, type Backend } from './branch-env.js';
 
@@ -27,12 +27,7 @@ describe.each<Backend>(['file', 'sqld'])('a task run on a data branch (%s backen
     const task = await worker.runUntil(async () => {
       const created = await stack.client.createTask({
         title: 'Add a multiply function',
-        description: [
-          'Add mul(a, b) to src/mul.js with a node:test test.',
-          writeBlock('src/mul.js', 'export const mul = (a, b) => a + b;', '1'),
-          writeBlock('src/mul.js', 'export const mul = (a, b) => a * b;', '2-'),
-          writeBlock('test/mul.test.js', MUL_TEST),
-        ].join('\n'),
+        description: ['Add mul(a, b) to src/mul.js with a node:test test.', MUL_WRONG_THEN_RIGHT].join('\n'),
         repo,
         skills: ['javascript'],
         dataBranch: 'trial',

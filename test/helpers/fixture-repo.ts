@@ -50,3 +50,10 @@ export const MUL_TEST = [
   "import { mul } from '../src/mul.js';",
   "test('mul multiplies', () => assert.equal(mul(3, 4), 12));",
 ].join('\n');
+
+/** Edit blocks for the local model: a `mul` that is wrong in attempt 1 and right from attempt 2, with its test. */
+export const MUL_WRONG_THEN_RIGHT = [
+  writeBlock('src/mul.js', 'export const mul = (a, b) => a + b;', '1'),
+  writeBlock('src/mul.js', 'export const mul = (a, b) => a * b;', '2-'),
+  writeBlock('test/mul.test.js', MUL_TEST),
+].join('\n');

@@ -3,7 +3,7 @@ import { createClient } from '@libsql/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordedReplicaStatus } from '../../db/replica-sync.js';
 import type { SyncStatus } from '../../db/index.js';
-import { createFixtureRepo, MUL_TEST, nodeProjectFiles, writeBlock } from '../helpers/fixture-repo.js';
+import { createFixtureRepo, MUL_WRONG_THEN_RIGHT, nodeProjectFiles } from '../helpers/fixture-repo.js';
 import { startSqld, type SqldServer } from '../helpers/sqld.js';
 import { createTestStack, tempDir, type TestStack } from '../helpers/test-env.js';
 import { runCliCaptured } from '../helpers/captured-cli.js';
@@ -51,12 +51,7 @@ describe('the primary (sqld) stopped for 30 s in the middle of a task, in replic
     const result = await worker.runUntil(async () => {
       const task = await stack.client.createTask({
         title: 'Add a multiply function',
-        description: [
-          'Add mul(a, b) to src/mul.js with a node:test test.',
-          writeBlock('src/mul.js', 'export const mul = (a, b) => a + b;', '1'),
-          writeBlock('src/mul.js', 'export const mul = (a, b) => a * b;', '2-'),
-          writeBlock('test/mul.test.js', MUL_TEST),
-        ].join('\n'),
+        description: ['Add mul(a, b) to src/mul.js with a node:test test.', MUL_WRONG_THEN_RIGHT].join('\n'),
         repo,
         skills: ['javascript'],
       });

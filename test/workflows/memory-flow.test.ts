@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFixtureRepo, MUL_TEST, nodeProjectFiles, writeBlock } from '../helpers/fixture-repo.js';
+import { createFixtureRepo, MUL_WRONG_THEN_RIGHT, nodeProjectFiles, writeBlock } from '../helpers/fixture-repo.js';
 import { createTestStack, tempDir, type TestStack } from '../helpers/test-env.js';
 
 describe('shared memory flowing between tasks, on real Temporal and libSQL vectors', () => {
@@ -16,13 +16,9 @@ describe('shared memory flowing between tasks, on real Temporal and libSQL vecto
     const repo = await createFixtureRepo(path.join(tempDir('memory'), 'repo'), nodeProjectFiles());
     const worker = await stack.createWorker();
     const description = (extra: string) =>
-      [
-        'Add a multiply function mul(a, b) to src/mul.js with a node:test test.',
-        writeBlock('src/mul.js', 'export const mul = (a, b) => a + b;', '1'),
-        writeBlock('src/mul.js', 'export const mul = (a, b) => a * b;', '2-'),
-        writeBlock('test/mul.test.js', MUL_TEST),
-        extra,
-      ].join('\n');
+      ['Add a multiply function mul(a, b) to src/mul.js with a node:test test.', MUL_WRONG_THEN_RIGHT, extra].join(
+        '\n',
+      );
 
     const [first, second] = await worker.runUntil(async () => {
       const first = await stack.client.createTask({
